@@ -1,0 +1,127 @@
+"""The one exception tree of oncotrial.
+
+Every error a user can meet is a :class:`TrialError`; callers catch that one class.
+The CLI turns it into a message and exit code 1, the web app into an HTTP status.
+
+::
+
+    TrialError                      base: catch-all for callers
+    ├─ ProtocolError                protocol document invalid or inconsistent
+    ├─ DesignError                  no design meets the requested alpha/power, bad p0/p1
+    ├─ DataError                    patient data cannot support the calculation
+    │  ├─ MissingDataError
+    │  └─ InconsistentDataError
+    ├─ ScheduleError                a dosing calendar request breaks a protocol limit
+    ├─ RuleTableError               a rule table is malformed or the wrong version
+    └─ StoreError                   persistence failures (wrapping SQLAlchemy, ``from exc``)
+    TrialWarning(UserWarning)       statistical caveats
+
+Each error carries a message in clinical words (what, where, how to fix it), a stable
+``code`` and structured fields such as ``subject_id``, ``visit``, ``rule_id``, ``field``.
+``ProtocolError`` also carries the list of every problem found in one document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "DataError",
+    "DesignError",
+    "InconsistentDataError",
+    "MissingDataError",
+    "Problem",
+    "ProtocolError",
+    "RuleTableError",
+    "ScheduleError",
+    "StoreError",
+    "TrialError",
+    "TrialWarning",
+]
+
+
+class TrialError(Exception):
+    """Base of every oncotrial error.
+
+    Parameters
+    ----------
+    message
+        What is wrong, where, and how to fix it, in the words of the trial.
+    code
+        A stable code such as ``"DOSE-E002"``, for documentation and tests.
+    **fields
+        Structured context (``subject_id``, ``visit``, ``field``, ``rule_id``, ...).
+    """
+
+    def __init__(self, message: str, *, code: str | None = None, **fields: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.fields = fields
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a document: where (``location``) and what (``message``)."""
+
+    location: str
+    message: str
+    code: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message} [{self.code}]"
+
+
+class ProtocolError(TrialError, ValueError):
+    """A protocol document is invalid or inconsistent; ``problems`` lists every issue."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: Sequence[Problem] = (),
+        code: str | None = "PROTOCOL-E000",
+        **fields: Any,
+    ) -> None:
+        self.problems = tuple(problems)
+        if self.problems:
+            lines = "\n".join(f"  - {p}" for p in self.problems)
+            message = f"{message}\n{lines}"
+        super().__init__(message, code=code, **fields)
+
+
+class DesignError(TrialError, ValueError):
+    """No design meets the request, or its parameters are out of range."""
+
+
+class DataError(TrialError, ValueError):
+    """Patient or trial data cannot support the calculation."""
+
+
+class MissingDataError(DataError):
+    """A value the calculation needs is missing."""
+
+
+class InconsistentDataError(DataError):
+    """Values contradict each other or the protocol."""
+
+
+class ScheduleError(TrialError, ValueError):
+    """A dosing calendar request or record breaks a limit of the protocol."""
+
+
+class RuleTableError(TrialError, ValueError):
+    """A packaged rule table is malformed or of the wrong version."""
+
+
+class StoreError(TrialError):
+    """Persistence failed (wraps the database error with ``raise ... from exc``)."""
+
+
+class TrialWarning(UserWarning):
+    """A statistical or clinical caveat that does not stop the calculation."""

@@ -1,0 +1,273 @@
+"""Eligibility criteria as structured data (the schema; evaluation lives in ``oncotrial.eligibility``).
+
+Every criterion keeps the registry's own ``text`` and a ``type``: an *inclusion* criterion
+must hold for the patient to be eligible; an *exclusion* criterion excludes the patient
+when it holds. The condition is written as the protocol states it, so "WBC < 3.0 × 10⁹/L"
+under the exclusions is ``{kind: lab, analytes: [wbc], comparator: "<", value: 3.0,
+unit: "10^9/L"}``.
+
+Kinds: ``age``, ``sex``, ``ecog``, ``life_expectancy``, ``lab``, ``time_since``,
+``condition``, ``prior_therapy``, ``measurable_disease``, ``lesions``, ``pregnancy_test``,
+``consent`` and ``review`` (a judgement only a person can make: never passed silently).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from oncotrial.protocol.base import Identifier, ProtocolModel
+from oncotrial.units import UnitParseError, parse_unit
+
+__all__ = [
+    "ANALYTES",
+    "CONDITIONS",
+    "Criterion",
+    "Duration",
+]
+
+#: Laboratory analytes a criterion may name (a small controlled vocabulary).
+ANALYTES = (
+    "wbc",
+    "anc",
+    "granulocytes",
+    "platelets",
+    "hemoglobin",
+    "bilirubin_total",
+    "creatinine",
+    "ast",
+    "alt",
+    "dlco_pct_predicted",
+    "fev1_pct_predicted",
+    "fev1_fvc_pct_predicted",
+)
+
+#: Conditions a criterion may name as present or absent.
+CONDITIONS = (
+    "melanoma_histologically_confirmed",
+    "cutaneous_melanoma_histologically_confirmed",
+    "metastatic_or_recurrent_incurable",
+    "brain_metastases",
+    "brain_metastases_not_radiosurgery_candidate",
+    "sbrt_amenable_site",
+    "prior_radiation_to_sbrt_site",
+    "active_infection",
+    "cardiac_ischemia",
+    "symptomatic_congestive_heart_failure",
+    "unstable_angina",
+    "cardiac_arrhythmia",
+    "psychiatric_or_social_limiting_compliance",
+    "hemolytic_disorder",
+    "other_malignancy_within_5_years",
+    "hiv",
+    "hepatitis_b",
+    "hepatitis_c",
+    "pregnant",
+    "lactating",
+    "chronic_steroids",
+    "concurrent_systemic_corticosteroids",
+    "tumour_tissue_available",
+    "resides_within_2h_of_centre",
+    "clinically_significant_pulmonary_disease",
+)
+
+Comparator = Literal["<", "<=", ">", ">="]
+
+
+class Duration(ProtocolModel):
+    """A length of time as the protocol states it (``4 weeks``, ``72 hours``, ``3 months``)."""
+
+    value: float = Field(ge=0)
+    unit: Literal["hours", "days", "weeks", "months", "years"]
+
+    @property
+    def days(self) -> float:
+        """The duration in days (a month is 30.4375 days, a year 365.25, as in ADaM)."""
+        factor = {"hours": 1 / 24, "days": 1, "weeks": 7, "months": 30.4375, "years": 365.25}
+        return self.value * factor[self.unit]
+
+    def __str__(self) -> str:
+        return f"{self.value:g} {self.unit}"
+
+
+class _Criterion(ProtocolModel):
+    id: Identifier
+    type: Literal["inclusion", "exclusion"]
+    text: str = Field(min_length=1, description="The criterion as the registry or protocol writes it.")
+    note: str | None = None
+
+
+class AgeCriterion(_Criterion):
+    kind: Literal["age"]
+    min_years: float | None = Field(default=None, ge=0)
+    max_years: float | None = Field(default=None, ge=0)
+
+
+class SexCriterion(_Criterion):
+    kind: Literal["sex"]
+    allowed: list[Literal["female", "male"]] = Field(min_length=1)
+
+
+class EcogCriterion(_Criterion):
+    kind: Literal["ecog"]
+    min: int = Field(default=0, ge=0, le=5)
+    max: int = Field(ge=0, le=5)
+
+
+class LifeExpectancyCriterion(_Criterion):
+    kind: Literal["life_expectancy"]
+    at_least: Duration
+
+
+class LabCriterion(_Criterion):
+    """A laboratory threshold: absolute (``value`` + ``unit``), a multiple of the upper or
+    lower limit of normal (``times_uln``/``times_lln``), or "within normal limits"."""
+
+    kind: Literal["lab"]
+    analytes: list[str] = Field(min_length=1)
+    combine: Literal["all", "any"] = Field(
+        default="all", description="'all': every analyte meets the condition; 'any': at least one."
+    )
+    comparator: Comparator | None = None
+    value: float | None = None
+    unit: str | None = None
+    times_uln: float | None = Field(default=None, gt=0)
+    times_lln: float | None = Field(default=None, gt=0)
+    within_normal_range: bool = False
+    max_age: Duration | None = Field(default=None, description="Oldest acceptable result.")
+
+    @field_validator("analytes")
+    @classmethod
+    def _known_analytes(cls, analytes: list[str]) -> list[str]:
+        unknown = [a for a in analytes if a not in ANALYTES]
+        if unknown:
+            raise ValueError(f"unknown analyte(s) {unknown}; use one of {', '.join(ANALYTES)}")
+        return analytes
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> LabCriterion:
+        forms = [
+            self.value is not None,
+            self.times_uln is not None,
+            self.times_lln is not None,
+            self.within_normal_range,
+        ]
+        if sum(forms) != 1:
+            raise ValueError(
+                "give exactly one threshold: 'value' with 'unit', 'times_uln', 'times_lln' "
+                "or 'within_normal_range: true'"
+            )
+        if not self.within_normal_range and self.comparator is None:
+            raise ValueError("a threshold needs a 'comparator' (<, <=, >, >=)")
+        if self.value is not None:
+            if not self.unit:
+                raise ValueError("an absolute threshold needs a 'unit' (e.g. 'g/dL', '10^9/L', '/mm^3')")
+            try:
+                parse_unit(self.unit.replace("/mm^3", "/mm**3"))
+            except UnitParseError as exc:
+                raise ValueError(exc.message) from exc
+        return self
+
+
+class TimeSinceCriterion(_Criterion):
+    """Time since an event relative to the planned start of treatment ("at least 4 weeks since
+    prior radiotherapy"): ``at_least`` and/or ``at_most``, ``strict`` for "more than"."""
+
+    kind: Literal["time_since"]
+    event: Literal[
+        "prior_radiotherapy",
+        "major_surgery",
+        "adjuvant_immunotherapy",
+        "investigational_agent",
+        "anticancer_therapy",
+        "other_malignancy",
+    ]
+    at_least: Duration | None = None
+    at_most: Duration | None = None
+    strict: bool = False
+    exceptions: str | None = None
+
+
+class ConditionCriterion(_Criterion):
+    """A diagnosis or condition that must be present (``present: true``) or absent."""
+
+    kind: Literal["condition"]
+    condition: str
+    present: bool
+
+    @field_validator("condition")
+    @classmethod
+    def _known(cls, condition: str) -> str:
+        if condition not in CONDITIONS:
+            raise ValueError(f"unknown condition '{condition}'; use one of {', '.join(CONDITIONS)}")
+        return condition
+
+
+class PriorTherapyCriterion(_Criterion):
+    """Prior therapy of a type in a setting: ``allowed: false`` forbids it."""
+
+    kind: Literal["prior_therapy"]
+    therapy: Literal["systemic", "chemotherapy", "immunotherapy", "radiotherapy", "investigational"]
+    setting: Literal["any", "metastatic", "adjuvant", "non_adjuvant", "concurrent"] = "any"
+    allowed: bool
+
+
+class MethodThreshold(ProtocolModel):
+    method: Literal["ct", "spiral_ct", "nonspiral_ct", "mri", "xray", "physical_exam"]
+    min_mm: float = Field(gt=0)
+
+
+class MeasurableDiseaseCriterion(_Criterion):
+    """At least ``min_lesions`` lesions measurable by a method at that method's size."""
+
+    kind: Literal["measurable_disease"]
+    min_lesions: int = Field(default=1, ge=1)
+    thresholds: list[MethodThreshold] = Field(min_length=1)
+
+
+class LesionsCriterion(_Criterion):
+    """Count and size caps on lesions (optionally only those at listed sites)."""
+
+    kind: Literal["lesions"]
+    min_count: int | None = Field(default=None, ge=0)
+    max_count: int | None = Field(default=None, ge=0)
+    max_size_mm: float | None = Field(default=None, gt=0)
+    sites: list[str] | None = None
+
+
+class PregnancyTestCriterion(_Criterion):
+    """A negative serum or urine test within ``within`` before treatment, for women of
+    childbearing potential."""
+
+    kind: Literal["pregnancy_test"]
+    within: Duration | None = None
+
+
+class ConsentCriterion(_Criterion):
+    kind: Literal["consent"]
+
+
+class ReviewCriterion(_Criterion):
+    """A judgement only a person can make; evaluation reports it as 'needs investigator review'."""
+
+    kind: Literal["review"]
+    reviewer: Literal["investigator", "principal_investigator"] = "investigator"
+
+
+Criterion = Annotated[
+    AgeCriterion
+    | SexCriterion
+    | EcogCriterion
+    | LifeExpectancyCriterion
+    | LabCriterion
+    | TimeSinceCriterion
+    | ConditionCriterion
+    | PriorTherapyCriterion
+    | MeasurableDiseaseCriterion
+    | LesionsCriterion
+    | PregnancyTestCriterion
+    | ConsentCriterion
+    | ReviewCriterion,
+    Field(discriminator="kind"),
+]

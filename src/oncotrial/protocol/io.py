@@ -1,0 +1,324 @@
+"""Read and validate protocol documents (YAML), reporting every problem of a file at once.
+
+Validation has two passes over the document and reports their problems together:
+
+1. the pydantic models (types, ranges, units, unknown fields), and
+2. checks across parts of the document (ids unique, references resolve, schedules fit
+   in their cycles), run on the raw document so that they still report when pass 1 fails.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from oncotrial.errors import Problem, ProtocolError
+from oncotrial.protocol.models import Protocol
+
+__all__ = [
+    "list_builtin_protocols",
+    "load_builtin_protocol",
+    "load_protocol",
+    "load_protocol_reference",
+    "parse_protocol",
+    "protocol_to_dict",
+    "save_protocol",
+]
+
+
+def load_protocol(path: str | Path) -> Protocol:
+    """Read a protocol YAML (or JSON) file and validate it.
+
+    Raises
+    ------
+    ProtocolError
+        When the file cannot be read or parsed, or the document is invalid; the error
+        lists every problem with its place in the file.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProtocolError(
+            f"Cannot read protocol file {path}: {exc.strerror if isinstance(exc, OSError) else exc}. "
+            "Check the path and that the file is UTF-8 text.",
+            code="PROTOCOL-E100",
+            file=str(path),
+        ) from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ProtocolError(
+            f"Protocol file {path} is not valid YAML{where}: {problem}.",
+            code="PROTOCOL-E101",
+            file=str(path),
+        ) from exc
+    return parse_protocol(data, source=str(path))
+
+
+def parse_protocol(data: Any, *, source: str = "<protocol>") -> Protocol:
+    """Validate a protocol document already read into Python objects."""
+    if not isinstance(data, Mapping):
+        raise ProtocolError(
+            f"{source}: a protocol must be a mapping of fields (id, title, arms, ...), "
+            f"found {type(data).__name__}.",
+            code="PROTOCOL-E102",
+            file=source,
+        )
+    problems: list[Problem] = []
+    protocol: Protocol | None = None
+    try:
+        protocol = Protocol.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_problems_from_pydantic(exc, data))
+    problems.extend(_cross_reference_problems(data))
+    if problems:
+        count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+        raise ProtocolError(
+            f"{source}: the protocol is not valid ({count}); fix each and validate again:",
+            problems=problems,
+            file=source,
+        )
+    assert protocol is not None
+    return protocol
+
+
+def protocol_to_dict(protocol: Protocol) -> dict[str, Any]:
+    """The validated protocol as plain JSON-compatible data (defaults filled in)."""
+    return json.loads(protocol.model_dump_json(exclude_none=True))
+
+
+def save_protocol(protocol: Protocol, path: str | Path) -> None:
+    """Write a protocol as YAML that :func:`load_protocol` reads back to an equal protocol."""
+    text = yaml.safe_dump(protocol_to_dict(protocol), sort_keys=False, allow_unicode=True)
+    Path(path).write_text(text, encoding="utf-8")
+
+
+# --- pass 1: pydantic errors, with places named by id --------------------------------------
+
+
+def _problems_from_pydantic(exc: ValidationError, data: Mapping[str, Any]) -> Iterator[Problem]:
+    for error in exc.errors(include_url=False):
+        location = _location(error["loc"], data)
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            yield Problem(
+                location,
+                f"'{error['loc'][-1]}' is not a field here; check its spelling or remove it",
+                "PROTOCOL-E001",
+            )
+        elif kind == "missing":
+            yield Problem(location, "this field is required", "PROTOCOL-E002")
+        else:
+            message = str(error["msg"]).removeprefix("Value error, ")
+            found = error.get("input")
+            if not isinstance(found, Mapping | list) and kind != "value_error":
+                message = f"{message} (found {found!r})"
+            yield Problem(location, message, "PROTOCOL-E003")
+
+
+def _location(loc: tuple[Any, ...], data: Any) -> str:
+    """``('arms', 0, 'treatments', 1, 'dose')`` → ``arms[A].treatments[il2].dose``."""
+    parts: list[str] = []
+    node: Any = data
+    for key in loc:
+        if isinstance(key, int) and isinstance(node, list):
+            item = node[key] if key < len(node) else None
+            label = item.get("id") if isinstance(item, Mapping) else None
+            parts.append(f"[{label}]" if isinstance(label, str) else f"[{key}]")
+            node = item
+        elif isinstance(node, Mapping) and key in node:
+            parts.append(f".{key}")
+            node = node[key]
+        elif isinstance(node, Mapping) and node.get("kind") == key:
+            continue  # the discriminator tag of a union: not a place in the file
+        else:
+            parts.append(f".{key}")
+            node = None
+    return "".join(parts).lstrip(".") or "(document)"
+
+
+# --- pass 2: checks across parts of the document -------------------------------------------
+
+
+def _items(node: Any, key: str) -> list[Mapping[str, Any]]:
+    value = node.get(key) if isinstance(node, Mapping) else None
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+
+
+def _ids(items: list[Mapping[str, Any]]) -> list[str]:
+    return [i["id"] for i in items if isinstance(i.get("id"), str)]
+
+
+def _label(item: Mapping[str, Any], index: int) -> str:
+    return str(item["id"]) if isinstance(item.get("id"), str) else str(index)
+
+
+def _duplicates(ids: list[str], where: str) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for value in ids:
+        if value in seen:
+            yield Problem(f"{where}[{value}]", f"the id '{value}' is used twice; ids must be unique", "PROTOCOL-E010")
+        seen.add(value)
+
+
+def _cross_reference_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
+    agents = _ids(_items(data, "agents"))
+    arms = _items(data, "arms")
+    arm_ids = _ids(arms)
+    for key in ("agents", "arms", "eligibility", "endpoints"):
+        yield from _duplicates(_ids(_items(data, key)), key)
+    for index, arm in enumerate(arms):
+        yield from _arm_problems(arm, f"arms[{_label(arm, index)}]", agents, arm_ids)
+    design = data.get("design")
+    if isinstance(design, Mapping) and isinstance(design.get("arms"), list):
+        for arm_id in design["arms"]:
+            if isinstance(arm_id, str) and arm_id not in arm_ids:
+                yield Problem("design.arms", f"arm '{arm_id}' is not one of the arms {arm_ids}", "PROTOCOL-E011")
+
+
+def _arm_problems(
+    arm: Mapping[str, Any], where: str, agents: list[str], arm_ids: list[str]
+) -> Iterator[Problem]:
+    treatments = _items(arm, "treatments")
+    treatment_ids = _ids(treatments)
+    yield from _duplicates(treatment_ids, f"{where}.treatments")
+    span = _cycle_span(arm)
+    for index, treatment in enumerate(treatments):
+        place = f"{where}.treatments[{_label(treatment, index)}]"
+        agent = treatment.get("agent")
+        if isinstance(agent, str) and agent not in agents:
+            yield Problem(f"{place}.agent", f"agent '{agent}' is not defined under 'agents' {agents}", "PROTOCOL-E011")
+        if span is not None:
+            yield from _schedule_fit_problems(treatment, place, span)
+    for index, limit in enumerate(_items(arm, "dose_limits")):
+        ref = limit.get("treatment")
+        if isinstance(ref, str) and ref not in treatment_ids:
+            yield Problem(
+                f"{where}.dose_limits[{index}].treatment",
+                f"treatment '{ref}' is not one of this arm's treatments {treatment_ids}",
+                "PROTOCOL-E011",
+            )
+    for index, rule in enumerate(_items(arm, "crossover")):
+        for key in ("to_arm", "analysed_in_arm"):
+            ref = rule.get(key)
+            if isinstance(ref, str) and ref not in arm_ids:
+                yield Problem(
+                    f"{where}.crossover[{_label(rule, index)}].{key}",
+                    f"arm '{ref}' is not one of the arms {arm_ids}",
+                    "PROTOCOL-E011",
+                )
+
+
+def _cycle_span(arm: Mapping[str, Any]) -> tuple[int, str] | None:
+    """The number of days a cycle spans and how the protocol says so, when it is stated."""
+    length = arm.get("cycle_length_days")
+    if isinstance(length, int) and length > 0:
+        return length, f"the cycle is {length} days long"
+    rule = arm.get("next_cycle")
+    offset = rule.get("offset_days") if isinstance(rule, Mapping) else None
+    if isinstance(offset, int) and offset > 0:
+        return offset, f"the next cycle starts {offset} days after day 1"
+    return None
+
+
+def _schedule_days(schedule: Mapping[str, Any]) -> list[int]:
+    kind = schedule.get("kind")
+    if kind == "days":
+        days = schedule.get("days")
+        items = days if isinstance(days, list) else [days]
+        out: list[int] = []
+        for item in items:
+            if isinstance(item, int):
+                out.append(item)
+            elif isinstance(item, str) and "-" in item:
+                tail = item.split("-")[-1].strip()
+                out.extend([int(tail)] if tail.isdigit() else [])
+        return out
+    if kind == "weeks":
+        weeks, week_days = schedule.get("weeks"), schedule.get("days_of_week")
+        if _int_list(weeks) and _int_list(week_days):
+            return [(max(weeks) - 1) * 7 + max(week_days)]  # the last day given must fit
+    return []
+
+
+def _int_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, int) for v in value)
+
+
+def _schedule_fit_problems(treatment: Mapping[str, Any], place: str, span: tuple[int, str]) -> Iterator[Problem]:
+    days, reason = span
+    schedules: list[tuple[str, Mapping[str, Any]]] = []
+    if isinstance(treatment.get("schedule"), Mapping):
+        schedules.append((f"{place}.schedule", treatment["schedule"]))
+    for index, rule in enumerate(_items(treatment, "schedule_by_patient_number")):
+        if isinstance(rule.get("schedule"), Mapping):
+            schedules.append((f"{place}.schedule_by_patient_number[{index}].schedule", rule["schedule"]))
+    for where, schedule in schedules:
+        late = [d for d in _schedule_days(schedule) if d > days]
+        if late:
+            yield Problem(
+                where,
+                f"day {max(late)} is outside the cycle: {reason}. Shorten the schedule or lengthen the cycle",
+                "PROTOCOL-E012",
+            )
+        every, count = schedule.get("every_hours"), schedule.get("max_doses")
+        if schedule.get("kind") == "interval" and isinstance(every, int | float) and isinstance(count, int):
+            hours = every * (count - 1)
+            if every > 0 and hours >= days * 24:
+                yield Problem(
+                    where,
+                    f"{count} doses every {every:g} h take {hours / 24:.1f} days, longer than the cycle: {reason}",
+                    "PROTOCOL-E012",
+                )
+
+
+# --- the built-in library ------------------------------------------------------------------
+
+
+def _library_files() -> dict[str, Any]:
+    folder = resources.files("oncotrial.protocol") / "library"
+    return {entry.name.removesuffix(".yaml"): entry for entry in folder.iterdir() if entry.name.endswith(".yaml")}
+
+
+def list_builtin_protocols() -> list[str]:
+    """The ids of the protocols shipped with oncotrial, sorted."""
+    return sorted(_library_files())
+
+
+def load_builtin_protocol(protocol_id: str) -> Protocol:
+    """A built-in protocol by id (case-insensitive), validated.
+
+    Raises
+    ------
+    ProtocolError
+        When no built-in protocol has that id; the message lists the ids there are.
+    """
+    files = _library_files()
+    match = {key.lower(): key for key in files}.get(protocol_id.strip().lower())
+    if match is None:
+        raise ProtocolError(
+            f"There is no built-in protocol '{protocol_id}'. Built-in protocols: "
+            f"{', '.join(sorted(files))}. To use your own, pass the path of its YAML file.",
+            code="PROTOCOL-E103",
+        )
+    entry = files[match]
+    data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+    return parse_protocol(data, source=f"built-in protocol {match}")
+
+
+def load_protocol_reference(reference: str) -> Protocol:
+    """A protocol given as a built-in id or as a path to a YAML file."""
+    path = Path(reference)
+    if path.suffix.lower() in {".yaml", ".yml", ".json"} or path.exists():
+        return load_protocol(path)
+    return load_builtin_protocol(reference)

@@ -1,0 +1,65 @@
+"""Units of measure for doses, body size and laboratory values (pint).
+
+One registry for the whole package, extended with the activity units that biologics are
+dosed in (international units, IU; a million IU, MIU). pint knows neither; we define
+them as a dimension of their own so that IU never converts to a mass by accident.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pint
+
+from oncotrial.errors import TrialError
+
+__all__ = ["UNITS", "UnitParseError", "format_unit", "parse_unit"]
+
+UNITS = pint.UnitRegistry()
+UNITS.define("international_unit = [biological_activity] = IU")
+UNITS.define("million_international_unit = 1e6 * international_unit = MIU")
+
+
+class UnitParseError(TrialError, ValueError):
+    """A unit string is not a unit pint knows."""
+
+
+@lru_cache(maxsize=256)
+def parse_unit(text: str) -> pint.Unit:
+    """Return the pint unit for ``text`` (``"IU"``, ``"ug"``, ``"µg"``, ``"Gy"``, ``"mg/dL"``).
+
+    Raises
+    ------
+    UnitParseError
+        When ``text`` is empty or not a known unit.
+    """
+    cleaned = text.strip().replace("μ", "u").replace("µ", "u")
+    if not cleaned:
+        raise UnitParseError("The unit is empty; write a unit such as 'mg', 'ug', 'IU' or 'Gy'.")
+    try:
+        return UNITS.parse_units(cleaned)
+    except (pint.errors.PintError, AttributeError, TypeError, ValueError, SyntaxError) as exc:
+        raise UnitParseError(
+            f"'{text}' is not a unit oncotrial knows; write it as e.g. 'mg', 'ug', 'ng', 'IU', "
+            "'MIU' or 'Gy'.",
+            code="UNIT-E001",
+        ) from exc
+
+
+_SYMBOLS = {
+    "international_unit": "IU",
+    "million_international_unit": "MIU",
+    "microgram": "µg",
+    "milligram": "mg",
+    "nanogram": "ng",
+    "gram": "g",
+    "gray": "Gy",
+    "milliliter": "mL",
+    "kilogram": "kg",
+}
+
+
+def format_unit(unit: pint.Unit) -> str:
+    """The unit as a clinician writes it (``IU``, ``µg``, ``mg``, ``Gy``)."""
+    name = str(unit)
+    return _SYMBOLS.get(name, f"{unit:~}")
