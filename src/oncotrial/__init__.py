@@ -1,2 +1,3 @@
 """oncotrial: phase II cancer immunotherapy trials, from the protocol to the results table."""
+
 __version__ = "0.1.0"

@@ -70,6 +70,11 @@ CONDITIONS = (
     "tumour_tissue_available",
     "resides_within_2h_of_centre",
     "clinically_significant_pulmonary_disease",
+    "pregnant_or_lactating",
+    "hiv_or_hepatitis_b_or_c",
+    "sickle_cell_anemia",
+    "thalassemia",
+    "autoimmune_hemolytic_anemia",
 )
 
 Comparator = Literal["<", "<=", ">", ">="]
@@ -163,8 +168,14 @@ class LabCriterion(_Criterion):
         if self.value is not None:
             if not self.unit:
                 raise ValueError("an absolute threshold needs a 'unit' (e.g. 'g/dL', '10^9/L', '/mm^3')")
+            # Clinical spellings pint does not read: "^" for powers, a bare "/" ("/mm^3") and a
+            # power-of-ten count factor ("10^9/L"), which is checked as the unit it scales ("1/L").
+            spelled = self.unit.strip().replace("^", "**")
+            head, slash, rest = spelled.partition("/")
+            if slash and (not head.strip() or (head.startswith("10**") and head[4:].isdigit())):
+                spelled = "1/" + rest
             try:
-                parse_unit(self.unit.replace("/mm^3", "/mm**3"))
+                parse_unit(spelled)
             except UnitParseError as exc:
                 raise ValueError(exc.message) from exc
         return self

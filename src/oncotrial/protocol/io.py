@@ -10,8 +10,8 @@ Validation has two passes over the document and reports their problems together:
 from __future__ import annotations
 
 import json
-from importlib import resources
 from collections.abc import Iterator, Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -167,7 +167,9 @@ def _duplicates(ids: list[str], where: str) -> Iterator[Problem]:
     seen: set[str] = set()
     for value in ids:
         if value in seen:
-            yield Problem(f"{where}[{value}]", f"the id '{value}' is used twice; ids must be unique", "PROTOCOL-E010")
+            yield Problem(
+                f"{where}[{value}]", f"the id '{value}' is used twice; ids must be unique", "PROTOCOL-E010"
+            )
         seen.add(value)
 
 
@@ -183,7 +185,9 @@ def _cross_reference_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
     if isinstance(design, Mapping) and isinstance(design.get("arms"), list):
         for arm_id in design["arms"]:
             if isinstance(arm_id, str) and arm_id not in arm_ids:
-                yield Problem("design.arms", f"arm '{arm_id}' is not one of the arms {arm_ids}", "PROTOCOL-E011")
+                yield Problem(
+                    "design.arms", f"arm '{arm_id}' is not one of the arms {arm_ids}", "PROTOCOL-E011"
+                )
 
 
 def _arm_problems(
@@ -197,7 +201,9 @@ def _arm_problems(
         place = f"{where}.treatments[{_label(treatment, index)}]"
         agent = treatment.get("agent")
         if isinstance(agent, str) and agent not in agents:
-            yield Problem(f"{place}.agent", f"agent '{agent}' is not defined under 'agents' {agents}", "PROTOCOL-E011")
+            yield Problem(
+                f"{place}.agent", f"agent '{agent}' is not defined under 'agents' {agents}", "PROTOCOL-E011"
+            )
         if span is not None:
             yield from _schedule_fit_problems(treatment, place, span)
     for index, limit in enumerate(_items(arm, "dose_limits")):
@@ -255,7 +261,9 @@ def _int_list(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, int) for v in value)
 
 
-def _schedule_fit_problems(treatment: Mapping[str, Any], place: str, span: tuple[int, str]) -> Iterator[Problem]:
+def _schedule_fit_problems(
+    treatment: Mapping[str, Any], place: str, span: tuple[int, str]
+) -> Iterator[Problem]:
     days, reason = span
     schedules: list[tuple[str, Mapping[str, Any]]] = []
     if isinstance(treatment.get("schedule"), Mapping):
@@ -287,7 +295,9 @@ def _schedule_fit_problems(treatment: Mapping[str, Any], place: str, span: tuple
 
 def _library_files() -> dict[str, Any]:
     folder = resources.files("oncotrial.protocol") / "library"
-    return {entry.name.removesuffix(".yaml"): entry for entry in folder.iterdir() if entry.name.endswith(".yaml")}
+    return {
+        entry.name.removesuffix(".yaml"): entry for entry in folder.iterdir() if entry.name.endswith(".yaml")
+    }
 
 
 def list_builtin_protocols() -> list[str]:

@@ -75,9 +75,7 @@ class Arm(ProtocolModel):
 
     id: Identifier
     label: str
-    type: Literal[
-        "experimental", "active_comparator", "placebo_comparator", "single_arm", "cohort"
-    ]
+    type: Literal["experimental", "active_comparator", "placebo_comparator", "single_arm", "cohort"]
     description: str | None = None
     start_weekday: Weekday | None = None
     default_time: TimeOfDay = Field(

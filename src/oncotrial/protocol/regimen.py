@@ -94,9 +94,7 @@ class Dose(ProtocolModel):
         if self.report_unit is not None:
             _check_dose_unit(self.report_unit)
             if parse_unit(self.report_unit).dimensionality != parse_unit(self.unit).dimensionality:
-                raise ValueError(
-                    f"report_unit '{self.report_unit}' cannot express a dose in '{self.unit}'"
-                )
+                raise ValueError(f"report_unit '{self.report_unit}' cannot express a dose in '{self.unit}'")
         return self
 
     def __str__(self) -> str:
@@ -202,9 +200,7 @@ class Treatment(ProtocolModel):
     @model_validator(mode="after")
     def _one_schedule(self) -> Treatment:
         if (self.schedule is None) == (self.schedule_by_patient_number is None):
-            raise ValueError(
-                "give exactly one of 'schedule' and 'schedule_by_patient_number'"
-            )
+            raise ValueError("give exactly one of 'schedule' and 'schedule_by_patient_number'")
         rules = self.schedule_by_patient_number or []
         expected = 1
         for i, rule in enumerate(rules):

@@ -1,0 +1,5 @@
+import sys
+
+from oncotrial.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""The ``oncotrial`` command: parse arguments, call the core, write files and tables."""

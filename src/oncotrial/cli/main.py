@@ -1,0 +1,62 @@
+"""Entry point of the ``oncotrial`` command.
+
+Exit codes: 0 success, 1 bad input (a clear message, never a traceback), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, timedelta
+
+import typer
+
+from oncotrial.cli import protocol as protocol_cli
+from oncotrial.cli.common import err, out
+from oncotrial.cli.schedule import print_calendar, schedule_command
+from oncotrial.dosing import Patient, build_dosing_calendar, compute_next_weekday
+from oncotrial.errors import TrialError
+from oncotrial.protocol import Weekday, list_builtin_protocols, load_builtin_protocol
+
+app = typer.Typer(
+    name="oncotrial",
+    help="Phase II cancer immunotherapy trials: protocols, dosing calendars and more.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(protocol_cli.app, name="protocol")
+app.command("schedule")(schedule_command)
+
+
+@app.command("demo")
+def demo_command() -> None:
+    """The end-to-end demo: the built-in protocols, then a dosing calendar for NCT01416831 arm A."""
+    protocol_cli.list_command(as_json=False)
+    protocol = load_builtin_protocol("NCT01416831")
+    start = compute_next_weekday(date.today() + timedelta(days=1), Weekday.MONDAY)
+    patient = Patient(weight_kg=70, patient_number=1, subject_id="DEMO-001")
+    out.print(f"\nDosing calendar: {protocol.id} arm A (high-dose IL-2), 70 kg, starting Monday {start}")
+    calendar = build_dosing_calendar(protocol, "A", patient, start)
+    print_calendar(calendar, calendar)
+    out.print(f"\nBuilt-in protocols: {', '.join(list_builtin_protocols())}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 ok, 1 bad input, 2 usage)."""
+    try:
+        app(args=argv, prog_name="oncotrial")
+    except SystemExit as exc:  # typer (click) ends every run with SystemExit in standalone mode
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except TrialError as exc:
+        err.print(f"Error: {exc.message}", markup=False)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

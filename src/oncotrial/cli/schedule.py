@@ -1,0 +1,124 @@
+"""``oncotrial schedule``: a patient's dosing calendar, re-planned from what happened."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from pydantic import ValidationError
+from rich.table import Table
+
+from oncotrial.cli.common import out, parse_start, write_text
+from oncotrial.dosing import (
+    DosingCalendar,
+    DosingRecords,
+    Patient,
+    build_dosing_calendar,
+    compute_dose_summary,
+)
+from oncotrial.errors import DataError
+from oncotrial.io import calendar_to_csv, calendar_to_ics, calendar_to_json
+from oncotrial.protocol import load_protocol_reference
+
+
+def schedule_command(
+    protocol: Annotated[str, typer.Option("--protocol", help="Built-in protocol id or YAML file.")],
+    arm: Annotated[str, typer.Option("--arm", help="Arm (or part) id, e.g. A, B, part-A.")],
+    start: Annotated[str, typer.Option("--start", help="Cycle 1 day 1: YYYY-MM-DD or YYYY-MM-DDTHH:MM.")],
+    weight: Annotated[float, typer.Option("--weight", help="Body weight in kg (20-300).")],
+    height: Annotated[float | None, typer.Option("--height", help="Height in cm (for doses per m²).")] = None,
+    patient_number: Annotated[
+        int | None, typer.Option("--patient-number", help="Enrolment number in the study (1, 2, ...).")
+    ] = None,
+    subject: Annotated[str | None, typer.Option("--subject", help="Subject id, shown in exports.")] = None,
+    cycles: Annotated[
+        int | None, typer.Option("--cycles", help="Cycles to plan (default: the arm's plan).")
+    ] = None,
+    crossover: Annotated[
+        str | None,
+        typer.Option("--crossover", help="Plan the arm's crossover treatment ('default' or a rule id)."),
+    ] = None,
+    records: Annotated[
+        Path | None,
+        typer.Option("--records", help="JSON/YAML file of doses given, held, delayed and cycle starts."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of administrations.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    as_ics: Annotated[bool, typer.Option("--ics", help="Print an iCalendar file.")] = False,
+    output: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of the screen.")
+    ] = None,
+) -> None:
+    """Every planned administration for one patient: date and time, agent, dose, route, cycle and day."""
+    if sum([as_json, as_csv, as_ics]) > 1:
+        raise typer.BadParameter("choose one of --json, --csv and --ics")
+    proto = load_protocol_reference(protocol)
+    patient = Patient(weight_kg=weight, height_cm=height, patient_number=patient_number, subject_id=subject)
+    first_day = parse_start(start)
+    recorded = load_dosing_records(records) if records else DosingRecords()
+    calendar = build_dosing_calendar(
+        proto, arm, patient, first_day, cycles=cycles, crossover=crossover,
+        administrations=recorded.administrations, cycle_starts=recorded.cycle_starts,
+    )  # fmt: skip
+    if as_json:
+        write_text(calendar_to_json(calendar), output)
+    elif as_csv:
+        write_text(calendar_to_csv(calendar), output)
+    elif as_ics:
+        write_text(calendar_to_ics(calendar, stamp=datetime.now(UTC).replace(tzinfo=None)), output)
+    else:
+        planned = build_dosing_calendar(proto, arm, patient, first_day, cycles=cycles, crossover=crossover)
+        print_calendar(calendar, planned)
+
+
+def print_calendar(calendar: DosingCalendar, planned: DosingCalendar) -> None:
+    """The calendar as a table, then the cumulative dose and dose intensity per treatment."""
+    table = Table(
+        title=f"{calendar.protocol_id} arm {calendar.arm_id}" + (" (crossover)" if calendar.crossover else "")
+    )
+    for column in ("date", "time", "cycle", "day", "#", "agent", "dose", "route", "status"):
+        table.add_column(column, justify="right" if column in {"cycle", "day", "#", "dose"} else "left")
+    for a in calendar.administrations:
+        status = a.status + (f" ({a.reason})" if a.reason else "")
+        table.add_row(
+            f"{a.datetime:%a %Y-%m-%d}", f"{a.datetime:%H:%M}", str(a.cycle), str(a.day), str(a.number),
+            a.agent_name, f"{a.dose:,.10g} {a.unit}", a.route, status,
+        )  # fmt: skip
+    out.print(table)
+    for note in calendar.notes:
+        out.print(f"Note: {note}")
+    for s in compute_dose_summary(planned, calendar):
+        out.print(
+            f"{s.agent}: {s.planned_doses} doses planned ({s.planned_cumulative:,.10g} {s.unit}); "
+            f"{s.given_doses} given, {s.held_doses} held, {s.remaining_doses} to give; "
+            f"cumulative given {s.given_cumulative:,.10g} {s.unit}; relative dose intensity "
+            f"{s.relative_dose_intensity:.0%}"
+        )
+
+
+def load_dosing_records(path: Path) -> DosingRecords:
+    """Read records of what happened (JSON or YAML) and validate them whole."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise DataError(
+            f"Cannot read the records file {path}: {exc}", code="CLI-E010", file=str(path)
+        ) from exc
+    try:
+        return DosingRecords.model_validate(data if data is not None else {})
+    except ValidationError as exc:
+        problems = "\n".join(
+            f"  - {'.'.join(str(p) for p in e['loc']) or '(file)'}: {str(e['msg']).removeprefix('Value error, ')}"
+            for e in exc.errors(include_url=False)
+        )
+        raise DataError(
+            f"{path}: the records are not valid; nothing was applied. Fix each and try again:\n{problems}",
+            code="CLI-E011",
+            file=str(path),
+        ) from exc
+
+
+__all__ = ["load_dosing_records", "print_calendar", "schedule_command"]
