@@ -15,7 +15,7 @@ from oncotrial.errors import TrialError
 
 __all__ = ["UNITS", "UnitParseError", "format_unit", "parse_unit"]
 
-UNITS = pint.UnitRegistry()
+UNITS: pint.UnitRegistry[float] = pint.UnitRegistry()
 UNITS.define("international_unit = [biological_activity] = IU")
 UNITS.define("million_international_unit = 1e6 * international_unit = MIU")
 
@@ -40,8 +40,7 @@ def parse_unit(text: str) -> pint.Unit:
         return UNITS.parse_units(cleaned)
     except (pint.errors.PintError, AttributeError, TypeError, ValueError, SyntaxError) as exc:
         raise UnitParseError(
-            f"'{text}' is not a unit oncotrial knows; write it as e.g. 'mg', 'ug', 'ng', 'IU', "
-            "'MIU' or 'Gy'.",
+            f"'{text}' is not a unit oncotrial knows; write it as e.g. 'mg', 'ug', 'ng', 'IU', 'MIU' or 'Gy'.",
             code="UNIT-E001",
         ) from exc
 

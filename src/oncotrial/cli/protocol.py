@@ -19,9 +19,7 @@ from oncotrial.protocol import (
 )
 from oncotrial.protocol.models import Protocol
 
-app = typer.Typer(
-    help="Protocols as data: list the built-in ones, show one, validate a file.", no_args_is_help=True
-)
+app = typer.Typer(help="Protocols as data: list the built-in ones, show one, validate a file.", no_args_is_help=True)
 
 
 @app.command("list")
@@ -39,7 +37,7 @@ def list_command(
         table.add_column(column)
     for p in protocols:
         row = _summary(p)
-        table.add_row(p.id, str(row["short_title"]), p.phase, ", ".join(row["arms"]), p.design.kind)
+        table.add_row(p.id, str(row["short_title"]), p.phase, ", ".join(a.id for a in p.arms), p.design.kind)
     out.print(table)
 
 
@@ -64,9 +62,7 @@ def show_command(
         write_text(json.dumps(protocol_to_dict(protocol), indent=2, ensure_ascii=False), None)
         return
     out.print(f"[bold]{protocol.id}[/bold]: {protocol.title}")
-    out.print(
-        f"Phase {protocol.phase}; design {protocol.design.kind}; conditions: {', '.join(protocol.conditions)}"
-    )
+    out.print(f"Phase {protocol.phase}; design {protocol.design.kind}; conditions: {', '.join(protocol.conditions)}")
     for arm in protocol.arms:
         out.print(f"\n[bold]Arm {arm.id}[/bold]: {arm.label}")
         for t in arm.treatments:
@@ -78,9 +74,7 @@ def show_command(
                 f"  crossover to arm {cross.to_arm} after {cross.after_cycles} cycles if {'/'.join(cross.responses)}"
             )
     if protocol.interpretations:
-        out.print(
-            f"\n{len(protocol.interpretations)} interpretation(s) of the source are recorded (see --json)."
-        )
+        out.print(f"\n{len(protocol.interpretations)} interpretation(s) of the source are recorded (see --json).")
 
 
 @app.command("validate")

@@ -34,9 +34,7 @@ def schedule_command(
         int | None, typer.Option("--patient-number", help="Enrolment number in the study (1, 2, ...).")
     ] = None,
     subject: Annotated[str | None, typer.Option("--subject", help="Subject id, shown in exports.")] = None,
-    cycles: Annotated[
-        int | None, typer.Option("--cycles", help="Cycles to plan (default: the arm's plan).")
-    ] = None,
+    cycles: Annotated[int | None, typer.Option("--cycles", help="Cycles to plan (default: the arm's plan).")] = None,
     crossover: Annotated[
         str | None,
         typer.Option("--crossover", help="Plan the arm's crossover treatment ('default' or a rule id)."),
@@ -48,9 +46,7 @@ def schedule_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of administrations.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
     as_ics: Annotated[bool, typer.Option("--ics", help="Print an iCalendar file.")] = False,
-    output: Annotated[
-        Path | None, typer.Option("--out", help="Write to this file instead of the screen.")
-    ] = None,
+    output: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of the screen.")] = None,
 ) -> None:
     """Every planned administration for one patient: date and time, agent, dose, route, cycle and day."""
     if sum([as_json, as_csv, as_ics]) > 1:
@@ -104,9 +100,7 @@ def load_dosing_records(path: Path) -> DosingRecords:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise DataError(
-            f"Cannot read the records file {path}: {exc}", code="CLI-E010", file=str(path)
-        ) from exc
+        raise DataError(f"Cannot read the records file {path}: {exc}", code="CLI-E010", file=str(path)) from exc
     try:
         return DosingRecords.model_validate(data if data is not None else {})
     except ValidationError as exc:

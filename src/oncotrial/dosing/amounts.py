@@ -100,7 +100,7 @@ def compute_body_surface_area(
     """
     if formula == "mosteller":
         return math.sqrt(height_cm * weight_kg / 3600.0)
-    return 0.007184 * weight_kg**0.425 * height_cm**0.725
+    return float(0.007184 * weight_kg**0.425 * height_cm**0.725)
 
 
 def compute_dose(

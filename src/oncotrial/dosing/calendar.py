@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import pandas as pd
 
@@ -49,13 +49,14 @@ __all__ = [
 ]
 
 Status = Literal["planned", "given", "held", "delayed"]
+_DateTime: TypeAlias = datetime  # the field below is named "datetime", as in the JSON
 
 
 @dataclass(frozen=True)
 class Administration:
     """One administration on the calendar."""
 
-    datetime: datetime
+    datetime: _DateTime
     agent: str
     agent_name: str
     treatment: str
@@ -66,7 +67,7 @@ class Administration:
     day: int
     number: int
     status: Status = "planned"
-    planned_datetime: datetime | None = None
+    planned_datetime: _DateTime | None = None
     reason: str | None = None
 
     def to_dict(self) -> dict[str, object]:
@@ -137,7 +138,7 @@ class DosingCalendar:
 
 def compute_next_weekday(day: date, weekday: Weekday) -> date:
     """The first ``weekday`` on or after ``day``."""
-    return day + timedelta(days=(weekday.index - day.weekday()) % 7)
+    return day + timedelta(days=(weekday.number - day.weekday()) % 7)
 
 
 def build_dosing_calendar(
@@ -196,9 +197,7 @@ def build_dosing_calendar(
     for index, cycle in enumerate(cycle_plans):
         for treatment in plan_arm.treatments:
             if treatment.cycles is None or index + 1 in treatment.cycles:
-                rows.extend(
-                    _cycle_administrations(protocol, plan_arm, treatment, patient, cycle, clock, records)
-                )
+                rows.extend(_cycle_administrations(protocol, plan_arm, treatment, patient, cycle, clock, records))
     rows.sort(key=lambda a: (a.datetime, a.treatment))
     rows, notes = _apply_dose_limits(protocol, plan_arm, rows)
     return DosingCalendar(
@@ -251,9 +250,7 @@ def _check_cycle_count(protocol: Protocol, arm: Arm, rule: CrossoverRule | None,
     default = rule.cycles if rule else arm.planned_cycles
     count = default if cycles is None else cycles
     if count < 1:
-        raise ScheduleError(
-            f"The number of cycles must be 1 or more; got {count}.", code="DOSE-E022", field="cycles"
-        )
+        raise ScheduleError(f"The number of cycles must be 1 or more; got {count}.", code="DOSE-E022", field="cycles")
     if limit is not None and count > limit:
         why = why or f"at most {limit} cycles in all"
         raise ScheduleError(
@@ -266,7 +263,7 @@ def _check_cycle_count(protocol: Protocol, arm: Arm, rule: CrossoverRule | None,
 
 def _check_start_weekday(protocol: Protocol, arm: Arm, day: date) -> None:
     weekday = arm.start_weekday
-    if weekday is None or day.weekday() == weekday.index:
+    if weekday is None or day.weekday() == weekday.number:
         return
     valid = compute_next_weekday(day, weekday)
     raise ScheduleError(
@@ -332,18 +329,16 @@ def _plan_cycles(
         if rule is not None and rule.start_weekday is not None:
             planned = compute_next_weekday(planned, rule.start_weekday)
         latest = planned + timedelta(days=rule.max_delay_days if rule else 0)
-        record = by_cycle.get(number)
-        if record is None:
+        recorded = by_cycle.get(number)
+        if recorded is None:
             plans.append(CyclePlan(number, planned, latest, planned))
             continue
-        _check_cycle_start(protocol, arm, record, planned, latest)
-        plans.append(CyclePlan(number, planned, latest, record.start, record.reason))
+        _check_cycle_start(protocol, arm, recorded, planned, latest)
+        plans.append(CyclePlan(number, planned, latest, recorded.start, recorded.reason))
     return plans
 
 
-def _check_cycle_start(
-    protocol: Protocol, arm: Arm, record: CycleStartRecord, planned: date, latest: date
-) -> None:
+def _check_cycle_start(protocol: Protocol, arm: Arm, record: CycleStartRecord, planned: date, latest: date) -> None:
     rule = arm.next_cycle
     where = f"{protocol.id} arm {arm.id}, cycle {record.cycle}"
     if record.start < planned:
@@ -365,11 +360,9 @@ def _check_cycle_start(
             cycle=record.cycle,
         )
     weekday = rule.start_weekday if rule else None
-    if weekday is not None and record.start.weekday() != weekday.index:
+    if weekday is not None and record.start.weekday() != weekday.number:
         valid = compute_next_weekday(record.start, weekday)
-        hint = (
-            f"the next valid date is {valid.isoformat()}" if valid <= latest else "no later date is allowed"
-        )
+        hint = f"the next valid date is {valid.isoformat()}" if valid <= latest else "no later date is allowed"
         raise ScheduleError(
             f"{where}: cycles start on a {weekday.label}, but {record.start.isoformat()} is a "
             f"{record.start:%A}; {hint}.",
@@ -398,7 +391,7 @@ def _slots(schedule: Schedule, cycle_start: date, clock: time) -> list[tuple[dat
 
 def _weekday_before(day: date, weekday: Weekday) -> date:
     """The latest ``weekday`` strictly before ``day``."""
-    return day - timedelta(days=(day.weekday() - weekday.index - 1) % 7 + 1)
+    return day - timedelta(days=(day.weekday() - weekday.number - 1) % 7 + 1)
 
 
 RecordIndex = dict[tuple[str, int], dict[int, AdministrationRecord]]
@@ -525,11 +518,7 @@ def _apply_dose_limits(
                 result.append(row)
                 continue
             first = block * limit.per_cycles + 1
-            span = (
-                f"cycle {first}"
-                if limit.per_cycles == 1
-                else f"cycles {first}–{first + limit.per_cycles - 1}"
-            )
+            span = f"cycle {first}" if limit.per_cycles == 1 else f"cycles {first}–{first + limit.per_cycles - 1}"
             rule = f"at most {limit.max_doses} doses of {limit.treatment} in {span} ({limit.text or 'dose limit'})"
             if row.status != "planned":
                 raise ScheduleError(

@@ -54,11 +54,10 @@ def calendar_to_ics(calendar: DosingCalendar, *, stamp: datetime, minutes: int =
         event.add("dtstamp", stamp)
         event.add("dtstart", a.datetime)
         event.add("dtend", a.datetime + timedelta(minutes=minutes))
-        event.add(
-            "summary", f"{a.agent_name} {a.dose:,.10g} {a.unit} {a.route} (C{a.cycle}D{a.day} #{a.number})"
-        )
+        event.add("summary", f"{a.agent_name} {a.dose:,.10g} {a.unit} {a.route} (C{a.cycle}D{a.day} #{a.number})")
         description = f"Cycle {a.cycle}, day {a.day}, dose {a.number}; status {a.status}"
         event.add("description", description + (f"; reason: {a.reason}" if a.reason else ""))
         event.add("status", "CANCELLED" if a.status == "held" else "CONFIRMED")
         cal.add_component(event)
-    return cal.to_ical().decode("utf-8")
+    text: str = cal.to_ical().decode("utf-8")
+    return text

@@ -31,8 +31,7 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 def _check_identifier(value: str) -> str:
     if not _ID.match(value):
         raise ValueError(
-            f"'{value}' is not a valid id: use letters, digits, '-', '_' or '.', "
-            "starting with a letter or digit"
+            f"'{value}' is not a valid id: use letters, digits, '-', '_' or '.', starting with a letter or digit"
         )
     return value
 
@@ -52,7 +51,7 @@ class Weekday(StrEnum):
     SUNDAY = "sunday"
 
     @property
-    def index(self) -> int:
+    def number(self) -> int:
         """Python's weekday number (Monday = 0)."""
         return list(Weekday).index(self)
 

@@ -19,6 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from oncotrial.errors import Problem, ProtocolError
+from oncotrial.protocol.base import expand_day_list
 from oncotrial.protocol.models import Protocol
 
 __all__ = [
@@ -69,8 +70,7 @@ def parse_protocol(data: Any, *, source: str = "<protocol>") -> Protocol:
     """Validate a protocol document already read into Python objects."""
     if not isinstance(data, Mapping):
         raise ProtocolError(
-            f"{source}: a protocol must be a mapping of fields (id, title, arms, ...), "
-            f"found {type(data).__name__}.",
+            f"{source}: a protocol must be a mapping of fields (id, title, arms, ...), found {type(data).__name__}.",
             code="PROTOCOL-E102",
             file=source,
         )
@@ -94,7 +94,8 @@ def parse_protocol(data: Any, *, source: str = "<protocol>") -> Protocol:
 
 def protocol_to_dict(protocol: Protocol) -> dict[str, Any]:
     """The validated protocol as plain JSON-compatible data (defaults filled in)."""
-    return json.loads(protocol.model_dump_json(exclude_none=True))
+    data: dict[str, Any] = json.loads(protocol.model_dump_json(exclude_none=True))
+    return data
 
 
 def save_protocol(protocol: Protocol, path: str | Path) -> None:
@@ -167,9 +168,7 @@ def _duplicates(ids: list[str], where: str) -> Iterator[Problem]:
     seen: set[str] = set()
     for value in ids:
         if value in seen:
-            yield Problem(
-                f"{where}[{value}]", f"the id '{value}' is used twice; ids must be unique", "PROTOCOL-E010"
-            )
+            yield Problem(f"{where}[{value}]", f"the id '{value}' is used twice; ids must be unique", "PROTOCOL-E010")
         seen.add(value)
 
 
@@ -185,14 +184,10 @@ def _cross_reference_problems(data: Mapping[str, Any]) -> Iterator[Problem]:
     if isinstance(design, Mapping) and isinstance(design.get("arms"), list):
         for arm_id in design["arms"]:
             if isinstance(arm_id, str) and arm_id not in arm_ids:
-                yield Problem(
-                    "design.arms", f"arm '{arm_id}' is not one of the arms {arm_ids}", "PROTOCOL-E011"
-                )
+                yield Problem("design.arms", f"arm '{arm_id}' is not one of the arms {arm_ids}", "PROTOCOL-E011")
 
 
-def _arm_problems(
-    arm: Mapping[str, Any], where: str, agents: list[str], arm_ids: list[str]
-) -> Iterator[Problem]:
+def _arm_problems(arm: Mapping[str, Any], where: str, agents: list[str], arm_ids: list[str]) -> Iterator[Problem]:
     treatments = _items(arm, "treatments")
     treatment_ids = _ids(treatments)
     yield from _duplicates(treatment_ids, f"{where}.treatments")
@@ -201,9 +196,7 @@ def _arm_problems(
         place = f"{where}.treatments[{_label(treatment, index)}]"
         agent = treatment.get("agent")
         if isinstance(agent, str) and agent not in agents:
-            yield Problem(
-                f"{place}.agent", f"agent '{agent}' is not defined under 'agents' {agents}", "PROTOCOL-E011"
-            )
+            yield Problem(f"{place}.agent", f"agent '{agent}' is not defined under 'agents' {agents}", "PROTOCOL-E011")
         if span is not None:
             yield from _schedule_fit_problems(treatment, place, span)
     for index, limit in enumerate(_items(arm, "dose_limits")):
@@ -238,32 +231,24 @@ def _cycle_span(arm: Mapping[str, Any]) -> tuple[int, str] | None:
 
 
 def _schedule_days(schedule: Mapping[str, Any]) -> list[int]:
+    """The cycle days a days/weeks schedule names, or [] when they cannot be read (pass 1 says why)."""
     kind = schedule.get("kind")
-    if kind == "days":
-        days = schedule.get("days")
-        items = days if isinstance(days, list) else [days]
-        out: list[int] = []
-        for item in items:
-            if isinstance(item, int):
-                out.append(item)
-            elif isinstance(item, str) and "-" in item:
-                tail = item.split("-")[-1].strip()
-                out.extend([int(tail)] if tail.isdigit() else [])
-        return out
+    days = _day_list(schedule.get("days")) if kind == "days" else []
     if kind == "weeks":
-        weeks, week_days = schedule.get("weeks"), schedule.get("days_of_week")
-        if _int_list(weeks) and _int_list(week_days):
-            return [(max(weeks) - 1) * 7 + max(week_days)]  # the last day given must fit
-    return []
+        weeks, week_days = _day_list(schedule.get("weeks")), _day_list(schedule.get("days_of_week"))
+        days = [(w - 1) * 7 + d for w in weeks for d in week_days]
+    return days
 
 
-def _int_list(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(v, int) for v in value)
+def _day_list(value: Any) -> list[int]:
+    try:
+        items = expand_day_list(value) if value is not None else []
+    except ValueError:
+        return []
+    return [d for d in items if isinstance(d, int) and not isinstance(d, bool)]
 
 
-def _schedule_fit_problems(
-    treatment: Mapping[str, Any], place: str, span: tuple[int, str]
-) -> Iterator[Problem]:
+def _schedule_fit_problems(treatment: Mapping[str, Any], place: str, span: tuple[int, str]) -> Iterator[Problem]:
     days, reason = span
     schedules: list[tuple[str, Mapping[str, Any]]] = []
     if isinstance(treatment.get("schedule"), Mapping):
@@ -295,9 +280,7 @@ def _schedule_fit_problems(
 
 def _library_files() -> dict[str, Any]:
     folder = resources.files("oncotrial.protocol") / "library"
-    return {
-        entry.name.removesuffix(".yaml"): entry for entry in folder.iterdir() if entry.name.endswith(".yaml")
-    }
+    return {entry.name.removesuffix(".yaml"): entry for entry in folder.iterdir() if entry.name.endswith(".yaml")}
 
 
 def list_builtin_protocols() -> list[str]:

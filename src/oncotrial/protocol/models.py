@@ -6,6 +6,7 @@ every model is frozen and rejects unknown fields.
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -79,7 +80,7 @@ class Arm(ProtocolModel):
     description: str | None = None
     start_weekday: Weekday | None = None
     default_time: TimeOfDay = Field(
-        default="08:00", description="Clock time of the first administration when not given."
+        default=time(8, 0), description="Clock time of the first administration when not given."
     )
     cycle_length_days: PositiveInt | None = None
     next_cycle: NextCycleRule | None = None
@@ -95,9 +96,7 @@ class Arm(ProtocolModel):
         if self.cycle_length_days is None and self.next_cycle is None:
             raise ValueError("give 'cycle_length_days' or 'next_cycle' so the next cycle can be planned")
         if self.max_cycles is not None and self.planned_cycles > self.max_cycles:
-            raise ValueError(
-                f"planned_cycles ({self.planned_cycles}) is more than max_cycles ({self.max_cycles})"
-            )
+            raise ValueError(f"planned_cycles ({self.planned_cycles}) is more than max_cycles ({self.max_cycles})")
         return self
 
     @property
@@ -116,7 +115,7 @@ class ResponseAssessment(ProtocolModel):
     """How a response endpoint is assessed."""
 
     criteria: Literal["RECIST 1.1", "iRECIST", "WHO"] = "RECIST 1.1"
-    responses: list[Response] = Field(default_factory=lambda: ["CR", "PR"])
+    responses: list[Response] = Field(default_factory=lambda: list[Response](["CR", "PR"]))
     exclude_irradiated_lesions: bool = False
     require_pet_negative_cr: bool = False
     min_duration_months: float | None = Field(default=None, gt=0)

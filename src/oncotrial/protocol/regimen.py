@@ -130,8 +130,8 @@ class WeekSchedule(_ScheduleBase):
 
     kind: Literal["weeks"]
     weeks: list[PositiveInt] = Field(min_length=1)
-    days_of_week: Annotated[list[Annotated[int, Field(ge=1, le=7)]], BeforeValidator(expand_day_list)] = (
-        Field(min_length=1)
+    days_of_week: Annotated[list[Annotated[int, Field(ge=1, le=7)]], BeforeValidator(expand_day_list)] = Field(
+        min_length=1
     )
 
     @property
