@@ -1,0 +1,353 @@
+"""The ``oncotrial`` command line (``oncotrial.cli``), run in-process through ``main(argv)``.
+
+Expected calendars are worked out by hand from shared/seeds/003_67a03df4dd7948a4.txt
+(NCT01416831): "IL-2 will be given on a Monday at a dose of 600,000 IU per kilogram IV every
+8 hours for up to 14 doses each cycle. The second cycle is planned 16 days after cycle 1" (on
+the next Monday, see the protocol's interpretations). For 70 kg that is 42,000,000 IU a dose;
+starting Monday 2026-11-23 at 08:00, dose 14 of cycle 1 is Friday 2026-11-27 16:00, cycle 2
+starts Monday 2026-12-14 (day 17 is Wednesday 2026-12-09) and its dose 14 is 2026-12-18 16:00.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import oncotrial.protocol
+from oncotrial.cli.main import main
+
+BUILTIN_IDS = ["CALGB-500001", "HD-IL2-LTO", "NCT00514085", "NCT01416831"]
+LIBRARY = Path(oncotrial.protocol.__file__).parent / "library"
+CALENDAR_COLUMNS = [
+    "datetime", "agent", "agent_name", "treatment", "dose", "unit", "route",
+    "cycle", "day", "number", "status", "planned_datetime", "reason",
+]  # fmt: skip
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _schedule_args(**options: str) -> list[str]:
+    """``schedule`` for NCT01416831 arm A, Monday 2026-11-23, 70 kg; ``options`` replace or add."""
+    values = {"protocol": "NCT01416831", "arm": "A", "start": "2026-11-23", "weight": "70"} | options
+    args = ["schedule"]
+    for name, value in values.items():
+        args += [f"--{name.replace('_', '-')}", value]
+    return args
+
+
+def _assert_clean_error(code: int, err: str, expected_code: int = 1) -> None:
+    assert code == expected_code
+    assert "Traceback" not in err
+    assert err.strip(), "an error must say what is wrong"
+
+
+# --- protocol list / show / validate ----------------------------------------------------------
+
+
+def test_protocol_list_names_every_builtin(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "protocol", "list")
+    assert code == 0
+    for protocol_id in BUILTIN_IDS:
+        assert protocol_id in out
+
+
+def test_protocol_list_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "protocol", "list", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert [row["id"] for row in rows] == BUILTIN_IDS
+    by_id = {row["id"]: row for row in rows}
+    assert by_id["NCT01416831"]["arms"] == ["A", "B"]
+    assert by_id["NCT00514085"]["arms"] == ["part-A", "part-B"]
+    assert by_id["CALGB-500001"]["design"] == "simon_two_stage"
+
+
+def test_protocol_show_json_has_arms_with_ids(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "protocol", "show", "NCT01416831", "--json")
+    assert code == 0
+    document = json.loads(out)
+    assert document["id"] == "NCT01416831"
+    assert isinstance(document["arms"], list)
+    assert all(isinstance(arm, dict) for arm in document["arms"])
+    assert [arm["id"] for arm in document["arms"]] == ["A", "B"]
+
+
+def test_protocol_show_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "protocol", "show", "nct01416831")
+    assert code == 0
+    assert "NCT01416831" in out
+    assert "Arm A" in out
+    assert "Arm B" in out
+    assert "600,000 IU/kg" in out
+
+
+def test_protocol_show_unknown_id(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "protocol", "show", "NCT99999999")
+    _assert_clean_error(code, err)
+    assert "no built-in protocol 'NCT99999999'" in err
+
+
+@pytest.mark.parametrize(
+    ("protocol_id", "arms"),
+    [
+        pytest.param("NCT01416831", 2, id="NCT01416831"),
+        pytest.param("CALGB-500001", 1, id="CALGB-500001"),
+    ],
+)
+def test_protocol_validate_builtin_yaml(capsys: pytest.CaptureFixture[str], protocol_id: str, arms: int) -> None:
+    path = LIBRARY / f"{protocol_id}.yaml"
+    code, out, _ = _run(capsys, "protocol", "validate", str(path))
+    assert code == 0
+    assert f"valid protocol {protocol_id} ({arms} arm(s)" in out
+
+
+@pytest.fixture
+def broken_protocol(tmp_path: Path) -> Path:
+    """NCT01416831 with a typo (``dosse``) and a negative dose in arm A."""
+    document = yaml.safe_load((LIBRARY / "NCT01416831.yaml").read_text(encoding="utf-8"))
+    il2 = document["arms"][0]["treatments"][0]
+    il2["dosse"] = 600000
+    il2["dose"]["amount"] = -600000
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_protocol_validate_broken_file_lists_problems(
+    capsys: pytest.CaptureFixture[str], broken_protocol: Path
+) -> None:
+    code, _, err = _run(capsys, "protocol", "validate", str(broken_protocol))
+    _assert_clean_error(code, err)
+    assert "2 problems" in err
+    assert "arms[A].treatments[il2].dosse" in err
+    assert "PROTOCOL-E001" in err
+    assert "arms[A].treatments[il2].dose.amount" in err
+
+
+def test_protocol_validate_broken_file_as_a_process(broken_protocol: Path) -> None:
+    """The real command: exit 1, the problems on stderr, no traceback."""
+    result = subprocess.run(
+        [sys.executable, "-m", "oncotrial", "protocol", "validate", str(broken_protocol)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "arms[A].treatments[il2].dosse" in result.stderr
+
+
+def test_protocol_validate_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = _run(capsys, "protocol", "validate", str(tmp_path / "absent.yaml"))
+    _assert_clean_error(code, err)
+    assert "absent.yaml" in err
+
+
+# --- schedule: output formats -----------------------------------------------------------------
+
+
+def test_schedule_json_arm_a(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, *_schedule_args(), "--json")
+    assert code == 0
+    rows: list[dict[str, Any]] = json.loads(out)
+    assert len(rows) == 28
+    for row in rows:
+        assert {"datetime", "agent", "dose", "unit", "route", "cycle", "day"} <= row.keys()
+    first, last = rows[0], rows[-1]
+    assert first["datetime"] == "2026-11-23T08:00"
+    assert first["dose"] == 42000000
+    assert first["unit"] == "IU"
+    assert (first["agent"], first["route"], first["cycle"], first["day"]) == ("il2", "IV", 1, 1)
+    assert rows[13]["datetime"] == "2026-11-27T16:00"  # dose 14 of cycle 1: Friday 16:00
+    assert (rows[13]["cycle"], rows[13]["day"]) == (1, 5)
+    assert rows[14]["datetime"] == "2026-12-14T08:00"  # cycle 2 day 1: the Monday on or after day 17
+    assert (last["datetime"], last["cycle"], last["day"]) == ("2026-12-18T16:00", 2, 5)
+    assert [row["cycle"] for row in rows].count(1) == 14
+
+
+def test_schedule_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, *_schedule_args(), "--csv")
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == CALENDAR_COLUMNS
+    assert len(rows[1:]) == 28
+    assert rows[1][:3] == ["2026-11-23T08:00", "il2", "High-dose interleukin-2 (aldesleukin)"]
+
+
+def test_schedule_ics(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, *_schedule_args(), "--ics")
+    assert code == 0
+    assert out.startswith("BEGIN:VCALENDAR")
+    assert out.count("BEGIN:VEVENT") == 28
+    assert "DTSTART:20261123T080000" in out
+
+
+def test_schedule_out_writes_the_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "calendar.json"
+    code, out, err = _run(capsys, *_schedule_args(), "--json", "--out", str(target))
+    assert code == 0
+    assert out == ""
+    assert str(target) in err
+    rows = json.loads(target.read_text(encoding="utf-8"))
+    assert len(rows) == 28
+    assert rows[0]["datetime"] == "2026-11-23T08:00"
+
+
+def test_schedule_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, *_schedule_args())
+    assert code == 0
+    assert "Mon 2026-11-23" in out
+    assert "42,000,000 IU" in out
+
+
+def test_schedule_arm_b_patient_21_gets_two_fractions(capsys: pytest.CaptureFixture[str]) -> None:
+    """Seed: patients 21 on receive 20 Gy on the Wednesday and Friday before IL-2 starts."""
+    code, out, _ = _run(capsys, *_schedule_args(arm="B", patient_number="21"), "--json")
+    assert code == 0
+    sbrt = [row for row in json.loads(out) if row["agent"] == "sbrt"]
+    assert [(row["datetime"][:10], row["dose"], row["unit"]) for row in sbrt] == [
+        ("2026-11-18", 20, "Gy"),
+        ("2026-11-20", 20, "Gy"),
+    ]
+
+
+# --- schedule: bad input gives a message, exit 1, no traceback --------------------------------
+
+BAD_SCHEDULE_INPUTS = [
+    pytest.param({"start": "2026-11-25"}, r"Monday 2026-11-30", id="start_not_a_monday"),
+    pytest.param({"start": "2026-13-01"}, r"'2026-13-01' is not a date", id="start_malformed_date"),
+    pytest.param({"weight": "15"}, r"15 kg is outside", id="weight_15_kg"),
+    pytest.param({"weight": "350"}, r"350 kg is outside", id="weight_350_kg"),
+    pytest.param({"arm": "B"}, r"--patient-number", id="arm_b_without_patient_number"),
+    pytest.param({"arm": "C"}, r"no arm 'C'.*A, B", id="unknown_arm"),
+    pytest.param({"protocol": "NOPE"}, r"no built-in protocol 'NOPE'", id="unknown_protocol"),
+    pytest.param({"cycles": "7"}, r"7 cycles asked for.*6 or fewer", id="seven_cycles_arm_a_max_six"),
+    pytest.param({"cycles": "0"}, r"1 or more", id="zero_cycles"),
+]
+
+
+@pytest.mark.parametrize(("options", "message"), BAD_SCHEDULE_INPUTS)
+def test_schedule_bad_input(capsys: pytest.CaptureFixture[str], options: dict[str, str], message: str) -> None:
+    code, out, err = _run(capsys, *_schedule_args(**options), "--json")
+    _assert_clean_error(code, err)
+    assert out == ""
+    assert re.search(message, err), err
+
+
+@pytest.fixture
+def il12_per_m2(tmp_path: Path) -> Path:
+    """CALGB-500001 with the rhIL-12 dose per m² instead of per kg."""
+    document = yaml.safe_load((LIBRARY / "CALGB-500001.yaml").read_text(encoding="utf-8"))
+    document["arms"][0]["treatments"][0]["dose"]["per"] = "m2"
+    path = tmp_path / "il12-per-m2.yaml"
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_schedule_dose_per_m2_without_height(capsys: pytest.CaptureFixture[str], il12_per_m2: Path) -> None:
+    args = _schedule_args(protocol=str(il12_per_m2), arm="IL12-IFN")
+    code, _, err = _run(capsys, *args, "--json")
+    _assert_clean_error(code, err)
+    assert "height" in err
+    assert "--height" in err
+
+
+def test_schedule_dose_per_m2_with_height(capsys: pytest.CaptureFixture[str], il12_per_m2: Path) -> None:
+    args = _schedule_args(protocol=str(il12_per_m2), arm="IL12-IFN", height="175")
+    code, out, _ = _run(capsys, *args, "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert len(rows) == 6
+    assert rows[1]["dose"] == 3000000  # IFN-α2b stays flat
+
+
+# --- schedule: records of what happened -------------------------------------------------------
+
+
+def _write_records(tmp_path: Path, records: dict[str, Any]) -> Path:
+    path = tmp_path / "records.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    return path
+
+
+def test_schedule_records_mark_dose_held(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    records = _write_records(
+        tmp_path,
+        {
+            "administrations": [
+                {"treatment": "il2", "cycle": 1, "number": 2, "status": "held", "reason": "grade 3 hypotension"}
+            ]
+        },
+    )
+    code, out, _ = _run(capsys, *_schedule_args(records=str(records)), "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert len(rows) == 28
+    (held,) = [row for row in rows if row["status"] == "held"]
+    assert (held["cycle"], held["number"], held["datetime"]) == (1, 2, "2026-11-23T16:00")
+    assert held["reason"] == "grade 3 hypotension"
+    assert rows[2]["datetime"] == "2026-11-24T00:00"  # a held dose is not made up; the rest keep time
+    assert rows[2]["status"] == "planned"
+
+
+def test_schedule_invalid_records_name_the_problem(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    records = _write_records(
+        tmp_path, {"administrations": [{"treatment": "il2", "cycle": 1, "number": 2, "status": "held"}]}
+    )
+    code, out, err = _run(capsys, *_schedule_args(records=str(records)), "--json")
+    _assert_clean_error(code, err)
+    assert out == ""
+    assert "records.json" in err
+    assert "il2 cycle 1 dose 2: a held dose needs a reason" in err
+
+
+def test_schedule_unreadable_records_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "records.json"
+    path.write_text('{"administrations": [', encoding="utf-8")
+    code, _, err = _run(capsys, *_schedule_args(records=str(path)), "--json")
+    _assert_clean_error(code, err)
+    assert "records.json" in err
+
+
+# --- demo and usage errors --------------------------------------------------------------------
+
+
+def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "demo")
+    assert code == 0
+    assert "NCT01416831" in out
+    assert "42,000,000 IU" in out
+
+
+def test_missing_weight_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["schedule", "--protocol", "NCT01416831", "--arm", "A", "--start", "2026-11-23"]
+    code, _, err = _run(capsys, *args)
+    assert code == 2
+    assert "--weight" in err
+    assert "Traceback" not in err
+
+
+def test_two_output_formats_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, *_schedule_args(), "--json", "--csv")
+    assert code == 2
+    assert "choose one of --json, --csv and --ics" in err
+
+
+def test_no_arguments_shows_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys)
+    assert code in (0, 2)  # click's no_args_is_help exits 0 (older) or 2 (click >= 8.2)
+    assert "schedule" in out + err
