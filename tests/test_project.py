@@ -18,8 +18,10 @@ def _readme_commands():
 
 def test_readme_starts_with_exactly_two_commands_each_making_its_own_environment():
     main_job, tests = _readme_commands()
-    assert "python3 -m venv .venv " in main_job and main_job.endswith("oncotrial demo")
-    assert "python3 -m venv .venv-test " in tests and "pytest" in tests
+    assert "python3 -m venv .venv " in main_job
+    assert main_job.endswith("oncotrial demo")
+    assert "python3 -m venv .venv-test " in tests
+    assert "pytest" in tests
 
 
 def test_ci_runs_exactly_the_readme_test_command():

@@ -5,6 +5,7 @@ Start dates: Monday 2026-11-23 is cycle 1 day 1 unless a test says otherwise. Da
 """
 
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -123,7 +124,8 @@ def test_crossover_gives_sbrt_then_il2_cycles_3_and_4(sbrt_il2):
     calendar = build_dosing_calendar(
         sbrt_il2, "A", Patient(weight_kg=70, patient_number=25), date(2027, 1, 4), crossover="default"
     )
-    assert calendar.arm_id == "A" and calendar.crossover == "sbrt-after-progression"
+    assert calendar.arm_id == "A"
+    assert calendar.crossover == "sbrt-after-progression"
     assert [a.datetime.date() for a in calendar.administrations if a.treatment == "sbrt"] == [
         date(2026, 12, 30),
         date(2027, 1, 1),
@@ -136,7 +138,7 @@ def test_crossover_gives_sbrt_then_il2_cycles_3_and_4(sbrt_il2):
 
 
 def test_unknown_arm_and_crossover_are_named(sbrt_il2):
-    with pytest.raises(ScheduleError, match="has no arm 'C'. Its arms are: A, B"):
+    with pytest.raises(ScheduleError, match=r"has no arm 'C'\. Its arms are: A, B"):
         build_dosing_calendar(sbrt_il2, "C", Patient(weight_kg=70), MONDAY)
     with pytest.raises(ScheduleError, match="arm B has no crossover rule"):
         build_dosing_calendar(sbrt_il2, "B", Patient(weight_kg=70, patient_number=1), MONDAY, crossover="default")
@@ -192,6 +194,6 @@ def test_hd_il2_property_any_weight_any_monday(weight, weeks):
     calendar = build_dosing_calendar(protocol, "A", Patient(weight_kg=weight), start)
     times = _times(calendar, "il2")
     assert len(times) == 28
-    assert all(b - a == timedelta(hours=8) for a, b in zip(times[:13], times[1:14], strict=True))
+    assert all(b - a == timedelta(hours=8) for a, b in pairwise(times[:14]))
     assert calendar.cycles[1].start - start == timedelta(days=21)
     assert all(a.dose == pytest.approx(600000 * weight, rel=1e-11) for a in calendar.administrations)
