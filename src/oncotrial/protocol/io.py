@@ -131,7 +131,12 @@ def _location(loc: tuple[Any, ...], data: Any) -> str:
     """``('arms', 0, 'treatments', 1, 'dose')`` → ``arms[A].treatments[il2].dose``."""
     parts: list[str] = []
     node: Any = data
+    arrived = True  # pydantic names a union's tag right after the field that holds the union
     for key in loc:
+        if arrived and isinstance(node, Mapping) and node.get("kind") == key:
+            arrived = False  # the discriminator tag ("days", "weeks", ...): not a place in the file
+            continue
+        arrived = True
         if isinstance(key, int) and isinstance(node, list):
             item = node[key] if key < len(node) else None
             label = item.get("id") if isinstance(item, Mapping) else None
@@ -140,8 +145,6 @@ def _location(loc: tuple[Any, ...], data: Any) -> str:
         elif isinstance(node, Mapping) and key in node:
             parts.append(f".{key}")
             node = node[key]
-        elif isinstance(node, Mapping) and node.get("kind") == key:
-            continue  # the discriminator tag of a union: not a place in the file
         else:
             parts.append(f".{key}")
             node = None
@@ -245,7 +248,8 @@ def _day_list(value: Any) -> list[int]:
         items = expand_day_list(value) if value is not None else []
     except ValueError:
         return []
-    return [d for d in items if isinstance(d, int) and not isinstance(d, bool)]
+    # Pass 1 reads "20" as day 20, so this check must too.
+    return [int(d) for d in items if (isinstance(d, int) and not isinstance(d, bool)) or str(d).strip().isdigit()]
 
 
 def _schedule_fit_problems(treatment: Mapping[str, Any], place: str, span: tuple[int, str]) -> Iterator[Problem]:
