@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from oncotrial.protocol import load_builtin_protocol
+from tests.conftest import shared_path
 
-CTGOV = Path(__file__).resolve().parents[3] / "shared" / "ctgov"
 TRIALS = ("NCT01416831", "NCT00514085")
 HEADERS = {"Inclusion Criteria:", "Exclusion Criteria:"}
 BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s*")
 
 
 def _registry_lines(trial_id: str) -> list[str]:
-    path = CTGOV / f"{trial_id}.json"
-    if not CTGOV.is_dir():
-        pytest.skip(f"the ClinicalTrials.gov records folder {CTGOV} is missing")
-    if not path.is_file():
-        pytest.skip(f"the ClinicalTrials.gov record {path} is missing")
+    path = shared_path("ctgov", f"{trial_id}.json")
     record = json.loads(path.read_text(encoding="utf-8"))
     text = record["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
     lines = [BULLET.sub("", line).strip() for line in text.splitlines()]
