@@ -13,7 +13,7 @@ import pint
 
 from oncotrial.errors import TrialError
 
-__all__ = ["UNITS", "UnitParseError", "format_unit", "parse_unit"]
+__all__ = ["UNITS", "UnitParseError", "format_unit", "parse_lab_unit", "parse_unit"]
 
 UNITS: pint.UnitRegistry[float] = pint.UnitRegistry()
 UNITS.define("international_unit = [biological_activity] = IU")
@@ -43,6 +43,33 @@ def parse_unit(text: str) -> pint.Unit:
             f"'{text}' is not a unit oncotrial knows; write it as e.g. 'mg', 'ug', 'ng', 'IU', 'MIU' or 'Gy'.",
             code="UNIT-E001",
         ) from exc
+
+
+def parse_lab_unit(text: str) -> pint.Quantity[float]:
+    """A laboratory unit as a scaled unit: ``10^9/L`` is 1e9 per litre, ``/mm^3`` is 1 per mm³.
+
+    Sites write counts with ``^`` for powers and a bare leading ``/``; pint reads neither, so
+    they are rewritten first. The scale (10⁹) is kept, so converting 3.0 × 10⁹/L to /mm³ is right.
+
+    Raises
+    ------
+    UnitParseError
+        When ``text`` is empty or not a unit.
+    """
+    cleaned = text.strip().replace("^", "**").replace("μ", "u").replace("µ", "u")
+    if cleaned.startswith("/"):
+        cleaned = "1" + cleaned
+    if not cleaned:
+        raise UnitParseError("The unit is empty; write a unit such as 'g/dL', '10^9/L' or '/mm^3'.", code="UNIT-E001")
+    try:
+        quantity: pint.Quantity[float] = UNITS.Quantity(UNITS.parse_expression(cleaned))
+    except (pint.errors.PintError, AttributeError, TypeError, ValueError, SyntaxError) as exc:
+        raise UnitParseError(
+            f"'{text}' is not a laboratory unit oncotrial knows; write it as e.g. 'g/dL', 'mg/dL', "
+            "'umol/L', '10^9/L' or '/mm^3'.",
+            code="UNIT-E001",
+        ) from exc
+    return quantity
 
 
 _SYMBOLS = {

@@ -6,7 +6,6 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-import typer
 from rich.console import Console
 
 from oncotrial.errors import DataError
@@ -41,8 +40,3 @@ def write_text(text: str, path: Path | None) -> None:
         return
     path.write_text(text, encoding="utf-8")
     err.print(f"Wrote {path}")
-
-
-def exit_with(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]Error:[/] {message}", markup=True)
-    return typer.Exit(code)

@@ -45,6 +45,7 @@ __all__ = [
     "CyclePlan",
     "DosingCalendar",
     "build_dosing_calendar",
+    "compute_cycle_day",
     "compute_next_weekday",
 ]
 
@@ -134,6 +135,12 @@ class DosingCalendar:
                 f"{a.dose:,.10g} {a.unit} {a.route} [{a.status}]"
             )
         return "\n".join(lines)
+
+
+def compute_cycle_day(day: date, cycle_start: date) -> int:
+    """The cycle day of ``day``: 1 on ``cycle_start``, -1 the day before (there is no day 0)."""
+    offset = (day - cycle_start).days
+    return offset + 1 if offset >= 0 else offset
 
 
 def compute_next_weekday(day: date, weekday: Weekday) -> date:
@@ -246,13 +253,15 @@ def _find_crossover(protocol: Protocol, arm: Arm, crossover: str) -> CrossoverRu
 
 
 def _check_cycle_count(protocol: Protocol, arm: Arm, rule: CrossoverRule | None, cycles: int | None) -> int:
-    limit, why = (rule.cycles, f"its crossover allows {rule.cycles}") if rule else (arm.max_cycles, "")
-    default = rule.cycles if rule else arm.planned_cycles
+    limit: int | None
+    if rule is not None:
+        default, limit, why = rule.cycles, rule.cycles, f"its crossover allows {rule.cycles}"
+    else:
+        default, limit, why = arm.planned_cycles, arm.max_cycles, f"at most {arm.max_cycles} cycles in all"
     count = default if cycles is None else cycles
     if count < 1:
         raise ScheduleError(f"The number of cycles must be 1 or more; got {count}.", code="DOSE-E022", field="cycles")
     if limit is not None and count > limit:
-        why = why or f"at most {limit} cycles in all"
         raise ScheduleError(
             f"{protocol.id} arm {arm.id}: {count} cycles asked for, but {why}. Ask for {limit} or fewer.",
             code="DOSE-E022",
@@ -381,10 +390,10 @@ def _slots(schedule: Schedule, cycle_start: date, clock: time) -> list[tuple[dat
     if isinstance(schedule, IntervalSchedule):
         first = datetime.combine(cycle_start, at)
         times = [first + timedelta(hours=schedule.every_hours * i) for i in range(schedule.max_doses)]
-        return [(t, (t.date() - cycle_start).days + 1) for t in times]
+        return [(t, compute_cycle_day(t.date(), cycle_start)) for t in times]
     if isinstance(schedule, WeekdaysBeforeSchedule):
         days = sorted(_weekday_before(cycle_start, w) for w in schedule.weekdays)
-        return [(datetime.combine(d, at), (d - cycle_start).days) for d in days]
+        return [(datetime.combine(d, at), compute_cycle_day(d, cycle_start)) for d in days]
     cycle_days: Iterable[int] = schedule.days if isinstance(schedule, DaySchedule | WeekSchedule) else ()
     return [(datetime.combine(cycle_start + timedelta(days=d - 1), at), d) for d in cycle_days]
 
@@ -486,11 +495,10 @@ def _apply_record(
     if record.status == "held":
         return replace(row, status="held", reason=record.reason)
     actual = record.datetime or when
-    moved_day = (actual.date() - cycle_start).days
     return replace(
         row,
         datetime=actual,
-        day=moved_day + 1 if moved_day >= 0 else moved_day,
+        day=compute_cycle_day(actual.date(), cycle_start),
         status=record.status,
         dose=planned.value if record.amount is None else record.amount,
         reason=record.reason,

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-import pandas as pd
-
 from oncotrial.dosing.calendar import DosingCalendar
 
 __all__ = ["DoseSummary", "compute_dose_summary"]
@@ -79,8 +77,3 @@ def compute_dose_summary(planned: DosingCalendar, actual: DosingCalendar) -> lis
 
 def _total(values: object) -> float:
     return float(f"{sum(values):.12g}")  # type: ignore[call-overload]
-
-
-def summary_frame(summaries: list[DoseSummary]) -> pd.DataFrame:
-    """The summaries as a table, one row per treatment."""
-    return pd.DataFrame([s.to_dict() for s in summaries])

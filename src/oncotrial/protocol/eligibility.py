@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from oncotrial.protocol.base import Identifier, ProtocolModel
-from oncotrial.units import UnitParseError, parse_unit
+from oncotrial.units import UnitParseError, parse_lab_unit
 
 __all__ = [
     "ANALYTES",
@@ -168,14 +168,8 @@ class LabCriterion(_Criterion):
         if self.value is not None:
             if not self.unit:
                 raise ValueError("an absolute threshold needs a 'unit' (e.g. 'g/dL', '10^9/L', '/mm^3')")
-            # Clinical spellings pint does not read: "^" for powers, a bare "/" ("/mm^3") and a
-            # power-of-ten count factor ("10^9/L"), which is checked as the unit it scales ("1/L").
-            spelled = self.unit.strip().replace("^", "**")
-            head, slash, rest = spelled.partition("/")
-            if slash and (not head.strip() or (head.startswith("10**") and head[4:].isdigit())):
-                spelled = "1/" + rest
             try:
-                parse_unit(spelled)
+                parse_lab_unit(self.unit)
             except UnitParseError as exc:
                 raise ValueError(exc.message) from exc
         return self
