@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import typer
 
+from oncotrial.cli import design as design_cli
 from oncotrial.cli import protocol as protocol_cli
 from oncotrial.cli.common import err, out
 from oncotrial.cli.schedule import print_calendar, schedule_command
@@ -25,6 +26,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(protocol_cli.app, name="protocol")
+app.add_typer(design_cli.app, name="design")
 app.command("schedule")(schedule_command)
 
 

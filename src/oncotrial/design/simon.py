@@ -1,0 +1,298 @@
+"""Simon's two-stage designs: optimal, minimax and admissible, with exact operating characteristics.
+
+Convention (as clinfun's ``ph2simon``): enrol ``n1`` subjects; stop for futility if at most
+``r1`` respond; otherwise enrol to ``n`` in all; the treatment is promising if more than ``r``
+of the ``n`` respond.
+
+References
+----------
+Simon R. Optimal two-stage designs for phase II clinical trials. Control Clin Trials 1989;10:1-10.
+Jung SH, Lee T, Kim K, George SL. Admissible two-stage designs for phase II cancer clinical
+trials. Stat Med 2004;23:561-569.
+Seshan VE. clinfun: Clinical Trial Design and Data Analysis Functions, R package 1.1.5
+(``ph2simon``, ``twostage.admissible``, ``oc.twostage.bdry``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy.stats import binom
+
+from oncotrial.design._search import SearchRow, search_simon_rows, smallest_feasible_n
+from oncotrial.design.checks import check_error_rate, check_rates, check_sample_size
+from oncotrial.errors import DesignError
+
+__all__ = [
+    "AdmissibleDesign",
+    "SimonDesign",
+    "SimonDesigns",
+    "TwoStageCharacteristics",
+    "compute_two_stage_characteristics",
+    "find_simon_designs",
+    "find_simon_designs_grid",
+]
+
+DesignLabel = Literal["Minimax", "Admissible", "Optimal", "Minimax and optimal"]
+
+
+@dataclass(frozen=True)
+class TwoStageCharacteristics:
+    """Exact behaviour of a two-stage rule at one true response rate ``p``."""
+
+    p: float
+    reject: float  # P(more than r responses in n, having passed stage 1)
+    pet: float  # P(stop after stage 1) = P(X1 <= r1)
+    en: float  # expected number of subjects
+
+
+def _check_rule(r1: int, n1: int, r: int, n: int) -> None:
+    check_sample_size(n, "n", minimum=2)
+    check_sample_size(n1, "n1", maximum=n - 1)
+    if not (-1 <= r1 < n1 and r1 <= r < n):
+        raise DesignError(
+            f"The rule r1/n1 = {r1}/{n1}, r/n = {r}/{n} is not a two-stage design: "
+            f"it needs -1 <= r1 < n1 < n and r1 <= r < n.",
+            code="DESIGN-E005",
+            field="design",
+        )
+
+
+def compute_two_stage_characteristics(r1: int, n1: int, r: int, n: int, p: float) -> TwoStageCharacteristics:
+    """Exact rejection probability, early-stopping probability and expected size at rate ``p``.
+
+    As clinfun's ``oc.twostage.bdry``: ``reject = sum over x1 > r1 of P(X1 = x1) P(X2 > r - x1)``.
+    """
+    _check_rule(r1, n1, r, n)
+    n2 = n - n1
+    x1 = np.arange(r1 + 1, n1 + 1)
+    reject = float(np.sum(binom.pmf(x1, n1, p) * binom.sf(r - x1, n2, p)))
+    pet = float(binom.cdf(r1, n1, p))
+    return TwoStageCharacteristics(p=p, reject=reject, pet=pet, en=n1 + (1.0 - pet) * n2)
+
+
+@dataclass(frozen=True)
+class SimonDesign:
+    """One two-stage design and its exact operating characteristics under p0 and p1."""
+
+    r1: int
+    n1: int
+    r: int
+    n: int
+    en0: float
+    pet0: float
+    en1: float
+    pet1: float
+    alpha: float  # achieved P(promising | p0)
+    power: float  # achieved P(promising | p1)
+
+    @property
+    def rule(self) -> str:
+        """The design as ``r1/n1, r/n`` (the form ``oncotrial design infer --design`` reads)."""
+        return f"{self.r1}/{self.n1},{self.r}/{self.n}"
+
+    def to_dict(self) -> dict[str, float | int]:
+        """The documented JSON fields: r1, n1, r, n, en0, pet0, en1, pet1, alpha, power."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class AdmissibleDesign:
+    """An admissible design (Jung et al. 2004) and the weights ``q`` for which it is best.
+
+    It minimises ``q * n + (1 - q) * EN0`` for every ``q_low <= q <= q_high``.
+    """
+
+    label: DesignLabel
+    design: SimonDesign
+    q_low: float
+    q_high: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """The design's fields plus ``label``, ``q_low`` and ``q_high``."""
+        return {"label": self.label, **self.design.to_dict(), "q_low": self.q_low, "q_high": self.q_high}
+
+
+@dataclass(frozen=True)
+class SimonDesigns:
+    """The result of one design search: minimax, optimal and all admissible designs."""
+
+    p0: float
+    p1: float
+    alpha: float
+    beta: float
+    nmax: int
+    minimax: SimonDesign
+    optimal: SimonDesign
+    admissible: tuple[AdmissibleDesign, ...]
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON shape: ``{"optimal": {...}, "minimax": {...}, "admissible": [...], ...}``."""
+        return {
+            "p0": self.p0,
+            "p1": self.p1,
+            "alpha": self.alpha,
+            "beta": self.beta,
+            "nmax": self.nmax,
+            "optimal": self.optimal.to_dict(),
+            "minimax": self.minimax.to_dict(),
+            "admissible": [a.to_dict() for a in self.admissible],
+            "notes": list(self.notes),
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per admissible design (minimax first, optimal last)."""
+        return pd.DataFrame([a.to_dict() for a in self.admissible])
+
+    def __str__(self) -> str:
+        head = (
+            f"Simon two-stage designs: p0 = {self.p0}, p1 = {self.p1}, alpha = {self.alpha}, "
+            f"beta = {self.beta} (nmax = {self.nmax})"
+        )
+        lines = [head, f"{'design':<20} {'r1/n1':>7} {'r/n':>8} {'EN(p0)':>8} {'PET(p0)':>8} {'alpha':>7} {'power':>7}"]
+        for a in self.admissible:
+            d = a.design
+            lines.append(
+                f"{a.label:<20} {f'{d.r1}/{d.n1}':>7} {f'{d.r}/{d.n}':>8} {d.en0:>8.2f} {d.pet0:>8.3f} "
+                f"{d.alpha:>7.4f} {d.power:>7.4f}"
+            )
+        return "\n".join(lines + list(self.notes))
+
+
+def _complete(row: SearchRow, p0: float, p1: float) -> SimonDesign:
+    at0 = compute_two_stage_characteristics(row.r1, row.n1, row.r, row.n, p0)
+    at1 = compute_two_stage_characteristics(row.r1, row.n1, row.r, row.n, p1)
+    return SimonDesign(row.r1, row.n1, row.r, row.n, row.en0, row.pet0, at1.en, at1.pet, at0.reject, at1.reject)
+
+
+def _admissible_rows(rows: list[SearchRow]) -> list[tuple[SearchRow, float, float]]:
+    """Lower convex hull from the minimax to the optimal design, as clinfun's ``twostage.admissible``.
+
+    From the current design, the next admissible one is the later design with the steepest
+    fall in EN per extra subject (the first on ties). The weight at which two neighbours are
+    equally good is ``q = dEN / (dEN - dn)``.
+    """
+    ens = [row.en0 for row in rows]
+    optimal = ens.index(min(ens))
+    hull, start = [0], 0
+    while start < optimal:
+        slopes = [(rows[j].en0 - rows[start].en0) / (rows[j].n - rows[start].n) for j in range(start + 1, optimal + 1)]
+        start += 1 + slopes.index(min(slopes))
+        hull.append(start)
+    chosen = [rows[i] for i in hull]
+    weights = [(b.en0 - a.en0) / ((b.en0 - a.en0) - (b.n - a.n)) for a, b in itertools.pairwise(chosen)]
+    highs, lows = [1.0, *weights], [*weights, 0.0]
+    return list(zip(chosen, lows, highs, strict=True))
+
+
+def _label(index: int, count: int) -> DesignLabel:
+    if count == 1:
+        return "Minimax and optimal"
+    if index == 0:
+        return "Minimax"
+    return "Optimal" if index == count - 1 else "Admissible"
+
+
+def _no_design_error(p0: float, p1: float, alpha: float, beta: float, nmax: int) -> DesignError:
+    needed = smallest_feasible_n(p0, p1, alpha, beta)
+    scenario = f"p0 = {p0}, p1 = {p1}, alpha = {alpha}, beta = {beta}"
+    if needed is None:
+        hint = "no design up to 1000 subjects exists: widen the gap between p0 and p1 or relax alpha or beta"
+    else:
+        hint = f"the smallest design needs n = {needed}: set nmax to at least {needed}"
+        hint += f" ({needed + 20} or more to see the optimal design too)"
+    return DesignError(
+        f"No two-stage design with at most nmax = {nmax} subjects meets {scenario}; {hint}.",
+        code="DESIGN-E010",
+        needed_nmax=needed,
+    )
+
+
+def find_simon_designs(p0: float, p1: float, *, alpha: float, beta: float, nmax: int = 100) -> SimonDesigns:
+    """Find Simon's optimal and minimax two-stage designs and all admissible designs between them.
+
+    A design qualifies when its exact type I error is below ``alpha`` and its type II error below
+    ``beta`` (both strict, as clinfun). The minimax design has the smallest maximum size ``n`` (the
+    smallest EN0 among those); the optimal design the smallest expected size under ``p0`` (the
+    smallest ``n`` on ties). The designs, their order and their ties are those of clinfun 1.1.5's
+    ``ph2simon(pu = p0, pa = p1, ep1 = alpha, ep2 = beta, nmax)`` and ``twostage.admissible``.
+
+    Raises
+    ------
+    DesignError
+        For rates outside (0, 1), ``p1 <= p0``, alpha or beta outside (0, 0.5), nmax outside
+        2..1000, or when no design fits within ``nmax`` (the message says how large it must be).
+    """
+    check_rates(p0, p1)
+    check_error_rate(alpha, "alpha")
+    check_error_rate(beta, "beta")
+    check_sample_size(nmax, "nmax", minimum=2)
+    rows = search_simon_rows(p0, p1, alpha, beta, nmax)
+    if not rows:
+        raise _no_design_error(p0, p1, alpha, beta, nmax)
+    hull = _admissible_rows(rows)
+    admissible = tuple(
+        AdmissibleDesign(_label(i, len(hull)), _complete(row, p0, p1), low, high)
+        for i, (row, low, high) in enumerate(hull)
+    )
+    notes: tuple[str, ...] = ()
+    if admissible[-1].design.n > nmax - 10:
+        notes = (
+            f"The optimal design's n = {admissible[-1].design.n} is within 10 of nmax = {nmax}: "
+            f"a larger nmax may give a smaller expected size.",
+        )
+    return SimonDesigns(p0, p1, alpha, beta, nmax, admissible[0].design, admissible[-1].design, admissible, notes)
+
+
+_GRID_COLUMNS = ("p0", "p1", "alpha", "beta")
+
+
+def _grid_scenarios(scenarios: pd.DataFrame) -> Iterable[tuple[int, float, float, float, float, int]]:
+    missing = [c for c in _GRID_COLUMNS if c not in scenarios.columns]
+    if missing:
+        raise DesignError(
+            f"The scenario table lacks the column(s) {', '.join(missing)}; it needs p0, p1, alpha, beta "
+            f"and optionally nmax.",
+            code="DESIGN-E011",
+            field=missing[0],
+        )
+    nmax = scenarios["nmax"] if "nmax" in scenarios.columns else pd.Series(100, index=scenarios.index)
+    for i, (p0, p1, a, b, m) in enumerate(
+        zip(scenarios["p0"], scenarios["p1"], scenarios["alpha"], scenarios["beta"], nmax, strict=True)
+    ):
+        if any(isinstance(v, float) and math.isnan(v) for v in (p0, p1, a, b, m)):
+            raise DesignError(f"Scenario row {i + 1} has an empty value.", code="DESIGN-E012", row=i + 1)
+        yield i, float(p0), float(p1), float(a), float(b), int(m)
+
+
+def find_simon_designs_grid(
+    scenarios: pd.DataFrame, *, on_progress: Callable[[int], None] | None = None
+) -> pd.DataFrame:
+    """Run :func:`find_simon_designs` for every row of a scenario table.
+
+    ``scenarios`` has columns ``p0, p1, alpha, beta`` and optionally ``nmax`` (default 100).
+    Returns one row per scenario and design kind (minimax, optimal) with the design, its
+    operating characteristics and the number of admissible designs. A scenario without a
+    design gets a row with ``design = "none"`` and the reason. ``on_progress(i)`` is called
+    after each scenario.
+    """
+    records: list[dict[str, Any]] = []
+    for i, p0, p1, alpha, beta, nmax in _grid_scenarios(scenarios):
+        key = {"scenario": i + 1, "p0": p0, "p1": p1, "alpha": alpha, "beta": beta, "nmax": nmax}
+        try:
+            found = find_simon_designs(p0, p1, alpha=alpha, beta=beta, nmax=nmax)
+        except DesignError as exc:
+            records.append({**key, "design": "none", "note": exc.message})
+        else:
+            for kind, design in (("minimax", found.minimax), ("optimal", found.optimal)):
+                records.append({**key, "design": kind, **design.to_dict(), "n_admissible": len(found.admissible)})
+        if on_progress is not None:
+            on_progress(i + 1)
+    return pd.DataFrame.from_records(records)
