@@ -127,7 +127,10 @@ def simon_command(
     if as_json:
         _print_json(found.to_dict(), out_path)
         return
-    out.print(_simon_table(found))
+    if out_path is not None:
+        write_text(str(found), out_path)
+    else:
+        out.print(_simon_table(found))
     for note in found.notes:
         err.print(f"Note: {note}")
 
@@ -247,7 +250,13 @@ def bayes_command(
 ) -> None:
     """Bayesian monitoring boundaries with their exact operating characteristics."""
     prior = BetaPrior(prior_a, prior_b)
-    looks = list(range(first_look, nmax, max(every, 1)))
+    if not 1 <= first_look < nmax or every < 1:
+        raise DesignError(
+            f"--first-look {first_look} must lie from 1 to nmax - 1 = {nmax - 1}, and --every {every} must be at least 1.",
+            code="CLI-E014",
+            field="--first-look",
+        )
+    looks = list(range(first_look, nmax, every))
     if kind == "predictive":
         bounds = build_predictive_boundaries(
             p0, nmax=nmax, prior=prior, theta_t=theta_t, theta_l=theta_l, theta_u=theta_u, looks=looks

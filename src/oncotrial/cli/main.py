@@ -32,8 +32,10 @@ app.command("schedule")(schedule_command)
 
 @app.command("demo")
 def demo_command() -> None:
-    """The end-to-end demo: the built-in protocols, then a dosing calendar for NCT01416831 arm A."""
+    """The end-to-end demo: the built-in protocols, a Simon design, then a dosing calendar for NCT01416831 arm A."""
     protocol_cli.list_command(as_json=False)
+    out.print("\nDesign: Simon two-stage designs against high-dose IL-2's historical response rate of 16 %")
+    design_cli.simon_command(p0=0.16, p1=0.36, alpha=0.05, beta=0.20)
     protocol = load_builtin_protocol("NCT01416831")
     start = compute_next_weekday(date.today() + timedelta(days=1), Weekday.MONDAY)
     patient = Patient(weight_kg=70, patient_number=1, subject_id="DEMO-001")

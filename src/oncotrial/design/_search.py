@@ -93,23 +93,25 @@ class _Window:
 
 
 def _reject_probabilities(
-    tables: BinomialTables, n1s: IntArray, n2s: IntArray, k: IntArray, positions: IntArray
+    tables: BinomialTables, n1s: IntArray, n2s: IntArray, k: IntArray, positions: IntArray, x_top: int
 ) -> NDArray[np.float64]:
     """``P(X1 > r1 and X1 + X2 > r)`` for each pair, ``r1`` (via ``positions``) and window ``r``."""
-    x1_desc = np.arange(int(n1s.max()), -1, -1)
+    x1_desc = np.arange(x_top, -1, -1)
     terms = tables.pmf[n1s[:, None], x1_desc[None, :]][:, :, None] * tables.upper[n2s[:, None, None], k]
     np.cumsum(terms, axis=1, out=terms)  # sums over x1 >= x1s, x1 descending
     return terms[:, positions, :]
 
 
-def _evaluate_window(problem: _Problem, n1s: IntArray, n2s: IntArray, r_low: IntArray, r1_top: int) -> _Window:
-    x_top = int(n1s.max())
+def _evaluate_window(
+    problem: _Problem, n1s: IntArray, n2s: IntArray, r_low: IntArray, r1_top: int, x_top: int
+) -> _Window:
+    """Evaluate the window of ``r`` values starting at ``r_low``; ``x_top >= max(n1s) > r1_top``."""
     r = r_low[:, None] + np.arange(_WINDOW)[None, :]
     k = np.clip(r[:, None, :] + 1 - np.arange(x_top, -1, -1)[None, :, None], 0, problem.t0.nmax + 1)
     r1v = np.arange(-1, r1_top + 1)
     positions = x_top - (r1v + 1)  # stage-1 sums start at x1 = r1 + 1
-    power = _reject_probabilities(problem.t1, n1s, n2s, k, positions)
-    size = _reject_probabilities(problem.t0, n1s, n2s, k, positions)
+    power = _reject_probabilities(problem.t1, n1s, n2s, k, positions, x_top)
+    size = _reject_probabilities(problem.t0, n1s, n2s, k, positions, x_top)
     r1_ok = (r1v[None, :] <= problem.r1_max[n1s][:, None])[:, :, None]
     in_range = (r[:, None, :] >= r1v[None, :, None]) & (r[:, None, :] <= (n2s[:, None] + r1v[None, :])[:, :, None])
     powered = (1.0 - power < problem.beta) & in_range & r1_ok
@@ -123,13 +125,14 @@ def _evaluate_window(problem: _Problem, n1s: IntArray, n2s: IntArray, r_low: Int
 def _evaluate_pairs(problem: _Problem, n1s: IntArray, n2s: IntArray, r1_top: int) -> tuple[BoolArray, IntArray]:
     """Feasibility and ``r_pow`` of every ``r1`` of every ``(n1, n2)`` pair (one chunk)."""
     r_low = np.maximum(problem.r_max[n1s + n2s] - _WINDOW + 1, -1)
-    window = _evaluate_window(problem, n1s, n2s, r_low, r1_top)
+    x_top = int(n1s.max())  # kept for the whole chunk: the r1 positions are counted from it
+    window = _evaluate_window(problem, n1s, n2s, r_low, r1_top, x_top)
     feasible, r_pow, unresolved = window.feasible.copy(), window.r_pow.copy(), window.unresolved
     while unresolved.any():  # slide the window down where r_pow may be lower and still qualify
         rows = np.nonzero(unresolved.any(axis=1))[0]
         r_low = r_low.copy()
         r_low[rows] = np.maximum(r_low[rows] - _WINDOW, -1)
-        lower = _evaluate_window(problem, n1s[rows], n2s[rows], r_low[rows], r1_top)
+        lower = _evaluate_window(problem, n1s[rows], n2s[rows], r_low[rows], r1_top, x_top)
         todo = unresolved[rows]
         sub_f, sub_r = feasible[rows], r_pow[rows]
         sub_f[todo], sub_r[todo] = lower.feasible[todo], lower.r_pow[todo]

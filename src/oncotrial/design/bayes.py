@@ -109,6 +109,13 @@ def _check_common(p0: float, nmax: int, looks: Sequence[int] | None, thetas: dic
     for name, value in thetas.items():
         if not 0.0 <= value <= 1.0:
             raise DesignError(f"{name} = {value} must be a probability from 0 to 1.", code="DESIGN-E061", field=name)
+    if thetas.get("theta_u", 1.0) < 1.0 and thetas.get("theta_l", 0.0) >= thetas["theta_u"]:
+        raise DesignError(
+            f"theta_l = {thetas['theta_l']} must be below theta_u = {thetas['theta_u']}: otherwise one "
+            f"result would stop the trial both for futility and for efficacy.",
+            code="DESIGN-E065",
+            field="theta_l",
+        )
     chosen = tuple(range(1, nmax)) if looks is None else tuple(sorted(set(looks)))
     if any(not 1 <= n < nmax for n in chosen):
         raise DesignError(
@@ -131,6 +138,18 @@ def _last_below(prob: NDArray[np.float64], level: float) -> int:
     return int(hits[-1]) if hits.size else NEVER
 
 
+def _success_threshold(prob: NDArray[np.float64], nmax: int, p0: float, theta_t: float) -> int:
+    """Smallest number of responses at ``nmax`` whose posterior probability exceeds ``theta_t``."""
+    success = _first_above(prob, theta_t)
+    if success is None:
+        raise DesignError(
+            f"Even {nmax} responses of {nmax} do not give P(p > {p0}) > theta_t = {theta_t}: lower theta_t.",
+            code="DESIGN-E063",
+            field="theta_t",
+        )
+    return success
+
+
 def _posterior_above(x: NDArray[np.int64], n: int, prior: BetaPrior, p0: float) -> NDArray[np.float64]:
     return np.asarray(beta_dist.sf(p0, prior.a + x, prior.b + n - x), dtype=np.float64)
 
@@ -148,13 +167,7 @@ def build_predictive_boundaries(
     """Lee & Liu's predictive-probability boundaries (futility if PP < theta_l, efficacy if PP > theta_u)."""
     chosen = _check_common(p0, nmax, looks, {"theta_t": theta_t, "theta_l": theta_l, "theta_u": theta_u})
     x_end = np.arange(nmax + 1)
-    success = _first_above(_posterior_above(x_end, nmax, prior, p0), theta_t)
-    if success is None:
-        raise DesignError(
-            f"Even {nmax} responses of {nmax} do not give P(p > {p0}) > theta_t = {theta_t}: lower theta_t.",
-            code="DESIGN-E063",
-            field="theta_t",
-        )
+    success = _success_threshold(_posterior_above(x_end, nmax, prior, p0), nmax, p0, theta_t)
     futility, efficacy = [], []
     for n in chosen:
         x = np.arange(n + 1)
@@ -196,7 +209,7 @@ def build_posterior_boundaries(
     if not 0.0 <= delta < 1.0:
         raise DesignError(f"delta = {delta} must lie in [0, 1).", code="DESIGN-E064", field="delta")
     x_end = np.arange(nmax + 1)
-    success = _first_above(_superiority(x_end, nmax, prior, p0, 0.0, standard_prior), theta_t)
+    success = _success_threshold(_superiority(x_end, nmax, prior, p0, 0.0, standard_prior), nmax, p0, theta_t)
     futility, efficacy = [], []
     for n in chosen:
         prob = _superiority(np.arange(n + 1), n, prior, p0, delta, standard_prior)

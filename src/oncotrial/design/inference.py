@@ -156,6 +156,13 @@ def _pvalue_function(
     if n1_run != plan.n1:
         notes.append(f"stage 1 enrolled {n1_run} instead of {plan.n1}: the rule r1 = {plan.r1} is applied to {n1_run}")
     stopped = x <= plan.r1 if stage1_responses is None else stage1_responses <= plan.r1
+    if stopped and stage1_responses is not None and stage1_responses != x:
+        raise DesignError(
+            f"{stage1_responses} stage-1 responses (at most r1 = {plan.r1}) stop the trial after stage 1, "
+            f"so the total must also be {stage1_responses}, not {x}. Check the counts.",
+            code="DESIGN-E035",
+            field="stage1_responses",
+        )
     if stopped or n2_run == n2_plan:
         return (
             _as_run_pvalue(x, plan.r1, n1_run, n2_run),

@@ -123,6 +123,14 @@ def evaluate_two_stage_interim(
         )
     if not (-1 <= r1 < n1 and r1 <= r < n):
         raise DesignError(f"r1/n1 = {r1}/{n1}, r/n = {r}/{n} is not a two-stage design.", code="DESIGN-E005")
+    if enrolled > n1 and responses <= r1:
+        raise DesignError(
+            f"{responses} responses in {enrolled} subjects means stage 1 ended with at most {r1} of {n1}: "
+            f"the trial should have stopped after stage 1, so stage 2 data do not fit this design. "
+            f"Check the counts or the design.",
+            code="DESIGN-E041",
+            field="enrolled",
+        )
     for p in rates:
         check_rate(p, "rate")
     if enrolled < n1:
@@ -130,4 +138,4 @@ def evaluate_two_stage_interim(
     else:
         status, reason = _stage2_verdict(responses, enrolled, r1, n1, r, n)
     power = {float(p): _conditional_power(responses, enrolled, r1, n1, r, n, p) for p in rates}
-    return InterimDecision(status, reason, responses, enrolled, 1 if enrolled < n1 else 2, power)
+    return InterimDecision(status, reason, responses, enrolled, 1 if enrolled <= n1 else 2, power)

@@ -124,9 +124,13 @@ def find_selection_sample_size(
 ) -> SelectionDesign:
     """Smallest ``n`` per arm such that the best arm (rate ``p + difference``) is selected with probability >= ``target``."""
     check_rate(p, "p")
-    check_rate(p + difference, "p + difference")
     if difference <= 0:
-        raise DesignError("difference must be positive.", code="DESIGN-E051", field="difference")
+        raise DesignError(
+            f"difference = {difference} must be positive: it is how much better the best arm's rate is.",
+            code="DESIGN-E051",
+            field="difference",
+        )
+    check_rate(p + difference, "p + difference")
     check_sample_size(arms, "arms", minimum=2, maximum=10)
     if not 1.0 / arms < target < 1.0:
         raise DesignError(

@@ -26,7 +26,7 @@ import pandas as pd
 from scipy.stats import binom
 
 from oncotrial.design._search import SearchRow, search_simon_rows, smallest_feasible_n
-from oncotrial.design.checks import check_error_rate, check_rates, check_sample_size
+from oncotrial.design.checks import check_error_rate, check_rate, check_rates, check_sample_size
 from oncotrial.errors import DesignError
 
 __all__ = [
@@ -70,6 +70,7 @@ def compute_two_stage_characteristics(r1: int, n1: int, r: int, n: int, p: float
     As clinfun's ``oc.twostage.bdry``: ``reject = sum over x1 > r1 of P(X1 = x1) P(X2 > r - x1)``.
     """
     _check_rule(r1, n1, r, n)
+    check_rate(p, "p")
     n2 = n - n1
     x1 = np.arange(r1 + 1, n1 + 1)
     reject = float(np.sum(binom.pmf(x1, n1, p) * binom.sf(r - x1, n2, p)))
@@ -242,13 +243,20 @@ def find_simon_designs(p0: float, p1: float, *, alpha: float, beta: float, nmax:
         AdmissibleDesign(_label(i, len(hull)), _complete(row, p0, p1), low, high)
         for i, (row, low, high) in enumerate(hull)
     )
-    notes: tuple[str, ...] = ()
+    notes: list[str] = []
     if admissible[-1].design.n > nmax - 10:
-        notes = (
+        notes.append(
             f"The optimal design's n = {admissible[-1].design.n} is within 10 of nmax = {nmax}: "
-            f"a larger nmax may give a smaller expected size.",
+            f"a larger nmax may give a smaller expected size."
         )
-    return SimonDesigns(p0, p1, alpha, beta, nmax, admissible[0].design, admissible[-1].design, admissible, notes)
+    if any(a.design.r1 < 0 for a in admissible):
+        notes.append(
+            "A design with r1 = -1 never stops after stage 1 (clinfun reports it too: its early-stopping "
+            "probability is zero only up to rounding)."
+        )
+    return SimonDesigns(
+        p0, p1, alpha, beta, nmax, admissible[0].design, admissible[-1].design, admissible, tuple(notes)
+    )
 
 
 _GRID_COLUMNS = ("p0", "p1", "alpha", "beta")
@@ -279,7 +287,8 @@ def find_simon_designs_grid(
 
     ``scenarios`` has columns ``p0, p1, alpha, beta`` and optionally ``nmax`` (default 100).
     Returns one row per scenario and design kind (minimax, optimal) with the design, its
-    operating characteristics and the number of admissible designs. A scenario without a
+    operating characteristics (``alpha_achieved``, ``power_achieved`` beside the requested
+    ``alpha`` and ``beta``) and the number of admissible designs. A scenario without a
     design gets a row with ``design = "none"`` and the reason. ``on_progress(i)`` is called
     after each scenario.
     """
@@ -292,7 +301,9 @@ def find_simon_designs_grid(
             records.append({**key, "design": "none", "note": exc.message})
         else:
             for kind, design in (("minimax", found.minimax), ("optimal", found.optimal)):
-                records.append({**key, "design": kind, **design.to_dict(), "n_admissible": len(found.admissible)})
+                achieved = design.to_dict()
+                achieved["alpha_achieved"], achieved["power_achieved"] = achieved.pop("alpha"), achieved.pop("power")
+                records.append({**key, "design": kind, **achieved, "n_admissible": len(found.admissible)})
         if on_progress is not None:
             on_progress(i + 1)
     return pd.DataFrame.from_records(records)
