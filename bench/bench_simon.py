@@ -13,6 +13,7 @@ import itertools
 import statistics
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 
@@ -48,8 +49,27 @@ def time_it(fn: object, runs: int = 5) -> float:
     return statistics.median(times)
 
 
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "simon" / "simon_designs.csv"
+
+
+def check_against_clinfun(result: pd.DataFrame) -> str:
+    """The grid's designs for the scenarios in clinfun's reference file must be clinfun's."""
+    if not REFERENCE.exists():
+        return f"(reference {REFERENCE} not found: designs not compared)"
+    ref = pd.read_csv(REFERENCE)
+    keys = ["p0", "p1", "alpha", "beta", "design"]
+    merged = ref.merge(result.round({"p0": 2, "p1": 2}), on=keys, suffixes=("_ref", ""))
+    same = (merged[["r1", "n1", "r", "n"]].to_numpy() == merged[["r1_ref", "n1_ref", "r_ref", "n_ref"]].to_numpy()).all(
+        axis=1
+    )
+    if not same.all():
+        raise SystemExit(f"designs differ from clinfun:\n{merged[~same]}")
+    return f"{len(merged)} designs of {len(merged) // 2} scenarios identical to clinfun's reference"
+
+
 def main() -> int:
     scenarios = grid()
+    print(check_against_clinfun(find_simon_designs_grid(scenarios)))
     t_grid = time_it(lambda: find_simon_designs_grid(scenarios))
     t_one = time_it(lambda: find_simon_designs(0.2, 0.4, alpha=0.05, beta=0.2, nmax=200))
     t_slow = time_it(lambda: find_simon_designs(0.5, 0.65, alpha=0.05, beta=0.1, nmax=200))
