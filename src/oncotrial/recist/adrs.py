@@ -1,0 +1,163 @@
+"""ADRS from SDTM RS overall responses and ADSL (what admiralonco derives: ``--from-overall``)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from oncotrial.errors import DataError, TrialWarning
+from oncotrial.recist.best_response import (
+    AVAL_CODES,
+    ResponseRules,
+    derive_overall_response_flags,
+    derive_response_parameters,
+)
+from oncotrial.recist.dates import compute_imputed_dates
+
+__all__ = ["PARAMETER_NAMES", "derive_adrs_from_overall"]
+
+PARAMETER_NAMES = {
+    "OVR": "Overall Response",
+    "BOR": "Best Overall Response (confirmation not required)",
+    "CBOR": "Best Confirmed Overall Response",
+    "RSP": "Response (confirmation not required)",
+    "CRSP": "Confirmed Response",
+    "CB": "Clinical Benefit (confirmation for response not required)",
+    "CCB": "Confirmed Clinical Benefit",
+    "PD": "Disease Progression",
+}
+_RS_COLUMNS = ("USUBJID", "RSTESTCD", "RSEVAL", "RSSTRESC", "RSDTC", "RSSEQ")
+
+
+def _examples(frame: pd.DataFrame, limit: int = 5) -> str:
+    shown = [
+        f"{subject} {visit} ({date or 'empty'})".replace("  ", " ")
+        for subject, visit, date in zip(
+            frame["USUBJID"].head(limit), frame["VISIT"].head(limit), frame["RSDTC"].head(limit), strict=True
+        )
+    ]
+    more = f" and {len(frame) - limit} more" if len(frame) > limit else ""
+    return "; ".join(shown) + more
+
+
+def _check(rs: pd.DataFrame, adsl: pd.DataFrame, reference_col: str) -> None:
+    missing = [c for c in _RS_COLUMNS if c not in rs.columns]
+    if missing:
+        raise DataError(f"The RS table lacks the column(s) {', '.join(missing)}.", code="RECIST-E020", field=missing[0])
+    if "USUBJID" not in adsl.columns or reference_col not in adsl.columns:
+        raise DataError(
+            f"The ADSL table needs USUBJID and the reference date {reference_col} (set another with "
+            f"--reference-date, e.g. TRTSDT).",
+            code="RECIST-E021",
+            field=reference_col,
+        )
+
+
+def _overall_records(rs: pd.DataFrame, evaluator: str) -> pd.DataFrame:
+    ovr = rs.loc[(rs["RSTESTCD"] == "OVRLRESP") & (rs["RSEVAL"] == evaluator)].copy()
+    if "VISIT" not in ovr.columns:
+        ovr["VISIT"] = ""
+    seq = pd.to_numeric(ovr["RSSEQ"], errors="coerce")
+    if seq.isna().any():
+        raise DataError(
+            f"RSSEQ is not a whole number for: {_examples(ovr[seq.isna()])}. Fix RSSEQ in the RS table.",
+            code="RECIST-E022",
+            field="RSSEQ",
+        )
+    dates = compute_imputed_dates(ovr["RSDTC"])
+    if dates.unparsed.any():
+        warnings.warn(
+            TrialWarning(
+                f"{int(dates.unparsed.sum())} overall response(s) have no usable date and are not analysed: "
+                f"{_examples(ovr[dates.unparsed.to_numpy()])}."
+            ),
+            stacklevel=3,
+        )
+    imputed = dates.flags == "D"
+    if imputed.any():
+        warnings.warn(
+            TrialWarning(
+                f"{int(imputed.sum())} partial date(s) YYYY-MM imputed to the last day of the month (ADTF = D): "
+                f"{_examples(ovr[imputed.to_numpy()])}."
+            ),
+            stacklevel=3,
+        )
+    values = ovr["RSSTRESC"].astype(str).str.strip().str.upper()
+    invalid = ~values.isin(list(AVAL_CODES))
+    if invalid.any():
+        warnings.warn(
+            TrialWarning(
+                f"{int(invalid.sum())} overall response(s) are not RECIST 1.1 categories (CR, PR, SD, "
+                f"NON-CR/NON-PD, PD, NE) and are not analysed: "
+                f"{_examples(ovr[invalid.to_numpy()])}, value(s) {', '.join(sorted(values[invalid].unique())[:5])}."
+            ),
+            stacklevel=3,
+        )
+    return ovr.assign(
+        ADT=dates.dates,
+        ADTF=dates.flags,
+        AVALC=values,
+        RSSEQ=seq.astype(np.int64),
+        AVISIT=ovr["VISIT"],
+    )
+
+
+def _subjects(adsl: pd.DataFrame, reference_col: str) -> pd.DataFrame:
+    subjects = adsl[["USUBJID", reference_col] + (["STUDYID"] if "STUDYID" in adsl.columns else [])].copy()
+    dates = compute_imputed_dates(subjects[reference_col].astype("string").fillna(""))
+    subjects[reference_col] = dates.dates
+    return subjects.drop_duplicates("USUBJID")
+
+
+def derive_adrs_from_overall(
+    rs: pd.DataFrame,
+    adsl: pd.DataFrame,
+    *,
+    evaluator: str = "INVESTIGATOR",
+    reference_col: str = "RANDDT",
+    end_col: str | None = None,
+    rules: ResponseRules | None = None,
+) -> pd.DataFrame:
+    """ADRS (OVR records with ANL01FL/ANL02FL, then BOR, CBOR, RSP, CRSP, CB, CCB, PD per subject).
+
+    ``rs`` is an SDTM RS table; the time-point overall responses are its OVRLRESP records by
+    ``evaluator``. ``adsl`` lists the subjects and their reference date (``reference_col``);
+    ``end_col`` names an ADSL date after which assessments are not analysed (e.g. the start of
+    new anti-cancer therapy). Partial dates are imputed as admiral does and flagged; the
+    warnings (:class:`~oncotrial.errors.TrialWarning`) name the subjects and visits concerned.
+    """
+    _check(rs, adsl, reference_col)
+    subjects = _subjects(adsl, reference_col)
+    ovr = _overall_records(rs, evaluator)
+    extra = [end_col] if end_col is not None and end_col in adsl.columns else []
+    ends = adsl[["USUBJID", *extra]].drop_duplicates("USUBJID")
+    for col in extra:
+        ends[col] = compute_imputed_dates(ends[col].astype("string").fillna("")).dates
+    ovr = ovr.merge(subjects[["USUBJID", reference_col]], on="USUBJID", how="left").merge(
+        ends, on="USUBJID", how="left"
+    )
+    unknown = ovr[ovr[reference_col].isna()]
+    if len(unknown):
+        warnings.warn(
+            TrialWarning(
+                f"{unknown['USUBJID'].nunique()} subject(s) in RS have no {reference_col} in ADSL; their "
+                f"responses are not analysed: {', '.join(unknown['USUBJID'].unique()[:5])}."
+            ),
+            stacklevel=2,
+        )
+    flagged = derive_overall_response_flags(ovr, reference_col=reference_col, end_col=end_col if extra else None)
+    params = derive_response_parameters(flagged, subjects, reference_col=reference_col, rules=rules)
+    overall_rows = flagged.assign(PARAMCD="OVR")
+    if "STUDYID" not in overall_rows.columns:
+        overall_rows["STUDYID"] = ""
+    columns = ["STUDYID", "USUBJID", "PARAMCD", "AVALC", "AVAL", "ADT", "ADTF", "AVISIT", "RSSEQ", "ANL01FL", "ANL02FL"]
+    adrs = pd.concat([overall_rows.reindex(columns=columns), params.reindex(columns=columns)], ignore_index=True)
+    adrs["AVAL"] = pd.to_numeric(adrs["AVAL"], errors="coerce").astype("Int64")
+    adrs["RSSEQ"] = pd.to_numeric(adrs["RSSEQ"], errors="coerce").astype("Int64")
+    adrs["ADTF"] = adrs["ADTF"].fillna("")
+    adrs["PARAM"] = adrs["PARAMCD"].map(PARAMETER_NAMES)
+    adrs = adrs.merge(subjects[["USUBJID", reference_col]], on="USUBJID", how="left")
+    adrs = adrs.sort_values(["USUBJID", "PARAMCD", "ADT", "RSSEQ"], kind="stable", na_position="first")
+    return adrs.reset_index(drop=True)[["STUDYID", "USUBJID", "PARAMCD", "PARAM", *columns[3:], reference_col]]

@@ -1,0 +1,285 @@
+"""Best overall response and the response parameters of an ADRS, from time-point overall responses.
+
+The derivation follows admiralonco's ADRS template (admiralonco 1.0.0), so that its results are
+reproduced record for record:
+
+1. **ANL01FL** marks the analysable records: a valid response (CR, PR, SD, NON-CR/NON-PD, PD,
+   NE) on or after the reference date (and before the end date, e.g. new anti-cancer therapy,
+   when given); of several on one date the worst is kept (NE < CR < PR < SD < NON-CR/NON-PD < PD,
+   then the larger RSSEQ).
+2. **ANL02FL** marks the records up to and including the first PD (all of them if there is none).
+3. The subject-level parameters use the records with both flags. Each is the first matching
+   *event* in a list, the earliest record of that event giving the date:
+
+   ======  ==========================================================================================
+   BOR     CR; PR; SD (a CR, PR or SD at least ``sd_min_days`` after the reference date);
+           NON-CR/NON-PD (at least ``sd_min_days`` after); PD; NE (any CR, PR, SD, NON-CR/NON-PD,
+           NE); else MISSING
+   CBOR    confirmed CR; confirmed PR; then as BOR from SD on
+   RSP     Y if any CR or PR, else N
+   CRSP    Y if a confirmed CR, else a confirmed PR, else N
+   CB      Y if any CR or PR (response), else a CR/PR/SD/NON-CR/NON-PD at least ``sd_min_days``
+           after the reference date, else N
+   CCB     as CB with confirmed responses
+   PD      Y at the first PD among the ANL01FL records, else N
+   ======  ==========================================================================================
+
+   A **confirmed CR** is a CR followed by the first CR at least ``confirmation_days`` later with
+   only CR/NE records between and at most ``max_ne`` NE; a **confirmed PR** a PR followed by the
+   first CR/PR at least ``confirmation_days`` later, with only CR/PR/NE between and at most
+   ``max_ne`` NE. Subjects without any analysable record get MISSING (BOR, CBOR) and N.
+
+Everything is computed with vectorised pandas/numpy operations over all subjects at once.
+
+References
+----------
+Eisenhauer EA et al. New response evaluation criteria in solid tumours: revised RECIST guideline
+(version 1.1). Eur J Cancer 2009;45:228-247 (sections 4.4-4.6: best overall response, confirmation).
+admiralonco 1.0.0, ADRS template (``derive_extreme_event`` with ``bor_*``, ``cbor_*``, ``crsp_y_*``,
+``cb_y``, ``rsp_y`` events).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+__all__ = [
+    "AVAL_CODES",
+    "RESPONSE_PARAMETERS",
+    "ResponseRules",
+    "derive_overall_response_flags",
+    "derive_response_parameters",
+]
+
+# admiralonco's aval_resp(): the analysis value of each response category.
+AVAL_CODES = {"CR": 1, "PR": 2, "SD": 3, "NON-CR/NON-PD": 4, "PD": 5, "NE": 6, "MISSING": 7}
+# Worst-of-the-day order: the last in this order is kept (PD is the worst).
+_WORST_ORDER = {"NE": 0, "CR": 1, "PR": 2, "SD": 3, "NON-CR/NON-PD": 4, "PD": 5}
+RESPONSE_PARAMETERS = ("BOR", "CBOR", "RSP", "CRSP", "CB", "CCB", "PD")
+
+
+@dataclass(frozen=True)
+class ResponseRules:
+    """Parameters of the derivation, with the RECIST 1.1 / admiralonco defaults."""
+
+    confirmation_days: int = 28  # a response is confirmed by one at least this many days later
+    sd_min_days: int = 42  # SD (and NON-CR/NON-PD) counts only this many days after the reference date
+    max_ne: int = 1  # NE assessments allowed between a response and its confirmation
+
+
+def derive_overall_response_flags(
+    overall: pd.DataFrame, *, reference_col: str = "RANDDT", end_col: str | None = None
+) -> pd.DataFrame:
+    """Add ``AVAL``, ``ANL01FL`` and ``ANL02FL`` to overall-response records.
+
+    ``overall`` has one row per time-point overall response with ``USUBJID``, ``ADT`` (date),
+    ``AVALC``, ``RSSEQ`` and the reference date column; ``end_col`` (e.g. the date of new
+    anti-cancer therapy) excludes records on or after it. Returns a new table sorted by
+    subject, date and RSSEQ.
+    """
+    data = overall.sort_values(["USUBJID", "ADT", "RSSEQ"], kind="stable").reset_index(drop=True)
+    data["AVAL"] = data["AVALC"].map(AVAL_CODES).where(data["AVALC"] != "MISSING")
+    eligible = data["AVAL"].notna() & data["ADT"].notna() & (data["ADT"] >= data[reference_col])
+    if end_col is not None:
+        eligible &= ~(data["ADT"] >= data[end_col])
+    worst = data["AVALC"].map(_WORST_ORDER)
+    candidates = data.loc[eligible].assign(_worst=worst[eligible])
+    candidates = candidates.sort_values(["USUBJID", "ADT", "_worst", "RSSEQ"], kind="stable")
+    kept = candidates.index[~candidates.duplicated(["USUBJID", "ADT"], keep="last")]
+    data["ANL01FL"] = ""
+    data.loc[kept, "ANL01FL"] = "Y"
+    is_pd = (data["AVALC"] == "PD").to_numpy()
+    subject = data["USUBJID"].to_numpy()
+    # records after the first PD of their subject: a PD strictly earlier within the subject
+    pd_before = pd.Series(is_pd.astype(np.int64)).groupby(subject, sort=False).cumsum().to_numpy() - is_pd
+    data["ANL02FL"] = np.where(pd_before == 0, "Y", "")
+    return data
+
+
+@dataclass(frozen=True)
+class _Records:
+    """The analysable records (both flags), sorted, as arrays."""
+
+    frame: pd.DataFrame
+    subject: NDArray[np.int64]  # subject code per record
+    day: NDArray[np.int64]  # days since the epoch
+    since_reference: NDArray[np.int64]  # days since the reference date
+    avalc: NDArray[np.object_]
+
+
+def _records(flagged: pd.DataFrame, reference_col: str) -> _Records:
+    frame = flagged.loc[(flagged["ANL01FL"] == "Y") & (flagged["ANL02FL"] == "Y")].reset_index(drop=True)
+    codes = pd.factorize(frame["USUBJID"], sort=False)[0].astype(np.int64)
+    day = frame["ADT"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    ref = frame[reference_col].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    return _Records(frame, codes, day, day - ref, frame["AVALC"].to_numpy(dtype=object))
+
+
+def _confirmed(
+    rec: _Records, first: str, confirm: tuple[str, ...], between: tuple[str, ...], rules: ResponseRules
+) -> NDArray[np.bool_]:
+    """Which records of category ``first`` are confirmed (admiralonco's ``event_joined`` rule).
+
+    For each record the confirming record is the subject's first ``confirm`` record at least
+    ``confirmation_days`` later (found for all records at once by a binary search on a
+    (subject, day) key); the records after it up to that one must all be in ``between``, with at
+    most ``max_ne`` NE.
+    """
+    n = rec.day.size
+    positions = np.nonzero(np.isin(rec.avalc, confirm))[0]
+    if n == 0 or positions.size == 0:
+        return np.zeros(n, dtype=bool)
+    base = int(rec.day.min())
+    span = int(rec.day.max()) - base + rules.confirmation_days + 1  # keeps subjects' key ranges apart
+    key = rec.subject * span + (rec.day - base)  # increasing: records sorted by subject, then day
+    idx = np.searchsorted(key[positions], key + rules.confirmation_days, side="left")
+    found = idx < positions.size
+    j = positions[np.minimum(idx, positions.size - 1)]
+    found &= rec.subject[j] == rec.subject
+    bad = np.concatenate([[0], np.cumsum(~np.isin(rec.avalc, between))])
+    ne = np.concatenate([[0], np.cumsum(rec.avalc == "NE")])
+    i = np.arange(n)
+    clean = (bad[j + 1] - bad[i + 1] == 0) & (ne[j + 1] - ne[i + 1] <= rules.max_ne)  # records i+1..j
+    confirmed: NDArray[np.bool_] = (rec.avalc == first) & found & clean
+    return confirmed
+
+
+def _first_per_subject(rec: _Records, mask: NDArray[np.bool_], n_subjects: int) -> NDArray[np.int64]:
+    """Position of each subject's first record where ``mask`` holds; -1 where none."""
+    first = np.full(n_subjects, -1, dtype=np.int64)
+    hits = np.nonzero(mask)[0]
+    # records are sorted by subject then date: the first hit of each subject is its earliest
+    subjects, start = np.unique(rec.subject[hits], return_index=True)
+    first[subjects] = hits[start]
+    return first
+
+
+def _pick(
+    events: list[tuple[str, NDArray[np.int64]]], n_subjects: int
+) -> tuple[NDArray[np.object_], NDArray[np.int64]]:
+    """The first event (in list order) each subject has, and its record position."""
+    value = np.full(n_subjects, None, dtype=object)
+    position = np.full(n_subjects, -1, dtype=np.int64)
+    for label, first in reversed(events):
+        hit = first >= 0
+        value[hit] = label
+        position[hit] = first[hit]
+    return value, position
+
+
+def _event_positions(
+    rec: _Records, subject_rows: NDArray[np.int64], n_subjects: int, rules: ResponseRules
+) -> dict[str, NDArray[np.int64]]:
+    """For every event, each subject's first record position (-1 if none).
+
+    ``subject_rows[k]`` is the row in the subject list of the record's subject code ``k``.
+    """
+    a, late = rec.avalc, rec.since_reference >= rules.sd_min_days
+    confirmed_cr = _confirmed(rec, "CR", ("CR",), ("CR", "NE"), rules)
+    confirmed_pr = _confirmed(rec, "PR", ("CR", "PR"), ("CR", "PR", "NE"), rules)
+    listed = _Records(rec.frame, subject_rows[rec.subject], rec.day, rec.since_reference, rec.avalc)
+    masks = {
+        "cr": a == "CR",
+        "pr": a == "PR",
+        "sd": np.isin(a, ("CR", "PR", "SD")) & late,
+        "noncr": (a == "NON-CR/NON-PD") & late,
+        "pd": a == "PD",
+        "ne": np.isin(a, ("CR", "PR", "SD", "NON-CR/NON-PD", "NE")),
+        "rsp": np.isin(a, ("CR", "PR")),
+        "cb": np.isin(a, ("CR", "PR", "SD", "NON-CR/NON-PD")) & late,
+        "ccr": confirmed_cr,
+        "cpr": confirmed_pr,
+    }
+    return {name: _first_per_subject(listed, mask, n_subjects) for name, mask in masks.items()}
+
+
+def _parameter_events(first: dict[str, NDArray[np.int64]]) -> dict[str, list[tuple[str, NDArray[np.int64]]]]:
+    tail = [("SD", first["sd"]), ("NON-CR/NON-PD", first["noncr"]), ("PD", first["pd"]), ("NE", first["ne"])]
+    return {
+        "BOR": [("CR", first["cr"]), ("PR", first["pr"]), *tail],
+        "CBOR": [("CR", first["ccr"]), ("PR", first["cpr"]), *tail],
+        "RSP": [("Y", first["rsp"])],
+        "CRSP": [("Y", first["ccr"]), ("Y", first["cpr"])],
+        "CB": [("Y", first["rsp"]), ("Y", first["cb"])],
+        "CCB": [("Y", first["ccr"]), ("Y", first["cpr"]), ("Y", first["cb"])],
+    }
+
+
+_COLUMNS = ["STUDYID", "USUBJID", "PARAMCD", "AVALC", "AVAL", "ADT", "AVISIT", "RSSEQ", "ANL01FL", "ANL02FL"]
+
+
+def _parameter_rows(
+    paramcd: str, value: NDArray[np.object_], position: NDArray[np.int64], rec: _Records, subjects: pd.DataFrame
+) -> pd.DataFrame:
+    found = position >= 0
+    source = rec.frame.iloc[np.where(found, position, 0)].reset_index(drop=True) if len(rec.frame) else None
+    missing = "MISSING" if paramcd in ("BOR", "CBOR") else "N"
+    avalc = np.where(found, value, missing)
+    rows = pd.DataFrame(
+        {
+            "STUDYID": subjects["STUDYID"].to_numpy() if "STUDYID" in subjects else "",
+            "USUBJID": subjects["USUBJID"].to_numpy(),
+            "PARAMCD": paramcd,
+            "AVALC": avalc,
+        }
+    )
+    rows["AVAL"] = rows["AVALC"].map({**AVAL_CODES, "Y": 1, "N": 0}).astype("Int64")
+    for col in ("ADT", "AVISIT", "RSSEQ"):
+        if source is not None and col in source:
+            rows[col] = source[col].where(pd.Series(found)).to_numpy()
+        else:
+            rows[col] = pd.NA
+    rows["ANL01FL"] = "Y"
+    rows["ANL02FL"] = np.where(found, "Y", "")
+    return rows
+
+
+def derive_response_parameters(
+    flagged: pd.DataFrame,
+    subjects: pd.DataFrame,
+    *,
+    reference_col: str = "RANDDT",
+    rules: ResponseRules | None = None,
+) -> pd.DataFrame:
+    """BOR, CBOR, RSP, CRSP, CB, CCB and PD per subject, one row per subject and parameter.
+
+    ``flagged`` is the output of :func:`derive_overall_response_flags`; ``subjects`` lists every
+    subject to report (``USUBJID``, optional ``STUDYID``), as ADSL does. Returns ADRS-shaped rows
+    (STUDYID, USUBJID, PARAMCD, AVALC, AVAL, ADT, AVISIT, RSSEQ, ANL01FL, ANL02FL); ``ADT`` is the
+    date of the record that decided the value (empty for MISSING and N).
+    """
+    rules = rules or ResponseRules()
+    subjects = subjects.drop_duplicates("USUBJID").reset_index(drop=True)
+    rec = _records(flagged[flagged["USUBJID"].isin(subjects["USUBJID"])], reference_col)
+    subject_rows = pd.Index(subjects["USUBJID"]).get_indexer(rec.frame["USUBJID"].drop_duplicates())
+    n = len(subjects)
+    first = _event_positions(rec, subject_rows.astype(np.int64), n, rules)
+    parts = []
+    for paramcd, events in _parameter_events(first).items():
+        value, position = _pick(events, n)
+        parts.append(_parameter_rows(paramcd, value, position, rec, subjects))
+    pd_first = _first_per_subject_pd(flagged, subjects)
+    parts.append(pd_first)
+    return pd.concat(parts, ignore_index=True)[_COLUMNS]
+
+
+def _first_per_subject_pd(flagged: pd.DataFrame, subjects: pd.DataFrame) -> pd.DataFrame:
+    """PD: the first PD among the ANL01FL records (admiralonco takes it before the ANL02FL cut)."""
+    pds = flagged.loc[(flagged["ANL01FL"] == "Y") & (flagged["AVALC"] == "PD")]
+    pds = pds.drop_duplicates("USUBJID", keep="first").set_index("USUBJID")
+    rows = pd.DataFrame(
+        {"STUDYID": subjects["STUDYID"].to_numpy() if "STUDYID" in subjects else "", "USUBJID": subjects["USUBJID"]}
+    )
+    hit = rows["USUBJID"].isin(pds.index).to_numpy()
+    rows["PARAMCD"] = "PD"
+    rows["AVALC"] = np.where(hit, "Y", "N")
+    rows["AVAL"] = pd.array(np.where(hit, 1, 0), dtype="Int64")
+    for col in ("ADT", "AVISIT", "RSSEQ", "ANL02FL"):
+        rows[col] = rows["USUBJID"].map(pds[col]) if col in pds else pd.NA
+    rows["ANL01FL"] = "Y"
+    rows["ANL02FL"] = rows["ANL02FL"].fillna("")
+    return rows
