@@ -1,9 +1,10 @@
-"""RECIST 1.1: best overall response and the ADRS response parameters (lesion-level engine to follow).
+"""RECIST 1.1: lesion validation, time-point response, best overall response and ADRS parameters.
 
 Pure functions over pandas DataFrames; rules and defaults follow RECIST 1.1 and admiralonco.
 """
 
-from oncotrial.recist.adrs import PARAMETER_NAMES, derive_adrs_from_overall
+from oncotrial.recist.adrs import PARAMETER_NAMES, derive_adrs, derive_adrs_from_overall
+from oncotrial.recist.baseline import BASELINE_RULES, evaluate_baseline_lesions
 from oncotrial.recist.best_response import (
     AVAL_CODES,
     RESPONSE_PARAMETERS,
@@ -12,15 +13,29 @@ from oncotrial.recist.best_response import (
     derive_response_parameters,
 )
 from oncotrial.recist.dates import ImputedDates, compute_imputed_dates
+from oncotrial.recist.lesions import derive_lesion_assessments
+from oncotrial.recist.rules import OverallResponseTable, load_overall_response_table
+from oncotrial.recist.summary import derive_adrs_from_timepoints, derive_subject_summary
+from oncotrial.recist.timepoint import TARGET_RULES, derive_timepoint_responses
 
 __all__ = [
     "AVAL_CODES",
+    "BASELINE_RULES",
     "PARAMETER_NAMES",
     "RESPONSE_PARAMETERS",
+    "TARGET_RULES",
     "ImputedDates",
+    "OverallResponseTable",
     "ResponseRules",
     "compute_imputed_dates",
+    "derive_adrs",
     "derive_adrs_from_overall",
+    "derive_adrs_from_timepoints",
+    "derive_lesion_assessments",
     "derive_overall_response_flags",
     "derive_response_parameters",
+    "derive_subject_summary",
+    "derive_timepoint_responses",
+    "evaluate_baseline_lesions",
+    "load_overall_response_table",
 ]

@@ -16,7 +16,7 @@ from oncotrial.recist.best_response import (
 )
 from oncotrial.recist.dates import compute_imputed_dates
 
-__all__ = ["PARAMETER_NAMES", "derive_adrs_from_overall"]
+__all__ = ["PARAMETER_NAMES", "derive_adrs", "derive_adrs_from_overall"]
 
 PARAMETER_NAMES = {
     "OVR": "Overall Response",
@@ -106,8 +106,8 @@ def _overall_records(rs: pd.DataFrame, evaluator: str) -> pd.DataFrame:
 
 def _subjects(adsl: pd.DataFrame, reference_col: str) -> pd.DataFrame:
     subjects = adsl[["USUBJID", reference_col] + (["STUDYID"] if "STUDYID" in adsl.columns else [])].copy()
-    dates = compute_imputed_dates(subjects[reference_col].astype("string").fillna(""))
-    subjects[reference_col] = dates.dates
+    if not pd.api.types.is_datetime64_any_dtype(subjects[reference_col]):
+        subjects[reference_col] = compute_imputed_dates(subjects[reference_col].astype("string").fillna("")).dates
     return subjects.drop_duplicates("USUBJID")
 
 
@@ -129,8 +129,24 @@ def derive_adrs_from_overall(
     warnings (:class:`~oncotrial.errors.TrialWarning`) name the subjects and visits concerned.
     """
     _check(rs, adsl, reference_col)
+    return derive_adrs(_overall_records(rs, evaluator), adsl, reference_col=reference_col, end_col=end_col, rules=rules)
+
+
+def derive_adrs(
+    overall: pd.DataFrame,
+    adsl: pd.DataFrame,
+    *,
+    reference_col: str = "RANDDT",
+    end_col: str | None = None,
+    rules: ResponseRules | None = None,
+) -> pd.DataFrame:
+    """ADRS from time-point overall responses (``USUBJID, ADT, ADTF, AVALC, RSSEQ, AVISIT``) and ADSL.
+
+    ``adsl`` needs ``USUBJID`` and the reference date column (text or dates); every subject in it
+    gets the subject-level parameters, with or without responses.
+    """
     subjects = _subjects(adsl, reference_col)
-    ovr = _overall_records(rs, evaluator)
+    ovr = overall.drop(columns=[c for c in (reference_col, end_col) if c and c in overall.columns])
     extra = [end_col] if end_col is not None and end_col in adsl.columns else []
     ends = adsl[["USUBJID", *extra]].drop_duplicates("USUBJID")
     for col in extra:
@@ -142,8 +158,8 @@ def derive_adrs_from_overall(
     if len(unknown):
         warnings.warn(
             TrialWarning(
-                f"{unknown['USUBJID'].nunique()} subject(s) in RS have no {reference_col} in ADSL; their "
-                f"responses are not analysed: {', '.join(unknown['USUBJID'].unique()[:5])}."
+                f"{unknown['USUBJID'].nunique()} subject(s) with responses have no {reference_col} in ADSL; their "
+                f"responses are not analysed: {', '.join(map(str, unknown['USUBJID'].unique()[:5]))}."
             ),
             stacklevel=2,
         )
@@ -151,7 +167,13 @@ def derive_adrs_from_overall(
     params = derive_response_parameters(flagged, subjects, reference_col=reference_col, rules=rules)
     overall_rows = flagged.assign(PARAMCD="OVR")
     if "STUDYID" not in overall_rows.columns:
-        overall_rows["STUDYID"] = ""
+        overall_rows["STUDYID"] = (
+            subjects.set_index("USUBJID")
+            .get("STUDYID", pd.Series(dtype=str))
+            .reindex(overall_rows["USUBJID"])
+            .fillna("")
+            .to_numpy()
+        )
     columns = ["STUDYID", "USUBJID", "PARAMCD", "AVALC", "AVAL", "ADT", "ADTF", "AVISIT", "RSSEQ", "ANL01FL", "ANL02FL"]
     adrs = pd.concat([overall_rows.reindex(columns=columns), params.reindex(columns=columns)], ignore_index=True)
     adrs["AVAL"] = pd.to_numeric(adrs["AVAL"], errors="coerce").astype("Int64")
