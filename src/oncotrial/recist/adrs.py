@@ -179,7 +179,8 @@ def derive_adrs(
     adrs["AVAL"] = pd.to_numeric(adrs["AVAL"], errors="coerce").astype("Int64")
     adrs["RSSEQ"] = pd.to_numeric(adrs["RSSEQ"], errors="coerce").astype("Int64")
     adrs["ADTF"] = adrs["ADTF"].fillna("")
+    adrs["PARAMCD"] = pd.Categorical(adrs["PARAMCD"], categories=sorted(PARAMETER_NAMES))
     adrs["PARAM"] = adrs["PARAMCD"].map(PARAMETER_NAMES)
-    adrs = adrs.merge(subjects[["USUBJID", reference_col]], on="USUBJID", how="left")
+    adrs[reference_col] = adrs["USUBJID"].map(subjects.set_index("USUBJID")[reference_col])
     adrs = adrs.sort_values(["USUBJID", "PARAMCD", "ADT", "RSSEQ"], kind="stable", na_position="first")
     return adrs.reset_index(drop=True)[["STUDYID", "USUBJID", "PARAMCD", "PARAM", *columns[3:], reference_col]]

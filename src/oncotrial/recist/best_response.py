@@ -57,9 +57,12 @@ __all__ = [
 
 # admiralonco's aval_resp(): the analysis value of each response category.
 AVAL_CODES = {"CR": 1, "PR": 2, "SD": 3, "NON-CR/NON-PD": 4, "PD": 5, "NE": 6, "MISSING": 7}
-# Worst-of-the-day order: the last in this order is kept (PD is the worst).
-_WORST_ORDER = {"NE": 0, "CR": 1, "PR": 2, "SD": 3, "NON-CR/NON-PD": 4, "PD": 5}
 RESPONSE_PARAMETERS = ("BOR", "CBOR", "RSP", "CRSP", "CB", "CCB", "PD")
+# Internal integer codes of the analysable categories (-1: anything else, MISSING included).
+_CATEGORIES = ("CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE")
+CR, PR, SD, NONCR, PD, NE = range(6)
+# Worst-of-the-day order by code: NE < CR < PR < SD < NON-CR/NON-PD < PD.
+_WORST = np.array([1, 2, 3, 4, 5, 0], dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,18 @@ class ResponseRules:
     confirmation_days: int = 28  # a response is confirmed by one at least this many days later
     sd_min_days: int = 42  # SD (and NON-CR/NON-PD) counts only this many days after the reference date
     max_ne: int = 1  # NE assessments allowed between a response and its confirmation
+
+
+def _response_codes(values: pd.Series) -> NDArray[np.int64]:
+    """Integer code of each response (-1 when it is not an analysable RECIST category)."""
+    codes, uniques = pd.factorize(values, sort=False)
+    lookup = {label: i for i, label in enumerate(_CATEGORIES)}
+    mapped = np.array([lookup.get(str(u), -1) for u in uniques] + [-1], dtype=np.int64)
+    return mapped[np.where(codes < 0, len(uniques), codes)]
+
+
+def _flag(mask: NDArray[np.bool_]) -> pd.Categorical[str]:
+    return pd.Categorical.from_codes(mask.astype(np.int8), categories=pd.Index(["", "Y"]))
 
 
 def derive_overall_response_flags(
@@ -82,21 +97,28 @@ def derive_overall_response_flags(
     subject, date and RSSEQ.
     """
     data = overall.sort_values(["USUBJID", "ADT", "RSSEQ"], kind="stable").reset_index(drop=True)
-    data["AVAL"] = data["AVALC"].map(AVAL_CODES).where(data["AVALC"] != "MISSING")
-    eligible = data["AVAL"].notna() & data["ADT"].notna() & (data["ADT"] >= data[reference_col])
+    code = _response_codes(data["AVALC"])
+    data["AVAL"] = np.where(code >= 0, code + 1.0, np.nan)  # aval_resp: CR 1 ... NE 6
+    adt = data["ADT"].to_numpy(dtype="datetime64[D]")
+    eligible = (code >= 0) & ~np.isnat(adt) & (adt >= data[reference_col].to_numpy(dtype="datetime64[D]"))
     if end_col is not None:
-        eligible &= ~(data["ADT"] >= data[end_col])
-    worst = data["AVALC"].map(_WORST_ORDER)
-    candidates = data.loc[eligible].assign(_worst=worst[eligible])
-    candidates = candidates.sort_values(["USUBJID", "ADT", "_worst", "RSSEQ"], kind="stable")
-    kept = candidates.index[~candidates.duplicated(["USUBJID", "ADT"], keep="last")]
-    data["ANL01FL"] = ""
-    data.loc[kept, "ANL01FL"] = "Y"
-    is_pd = (data["AVALC"] == "PD").to_numpy()
-    subject = data["USUBJID"].to_numpy()
+        eligible &= ~(adt >= data[end_col].to_numpy(dtype="datetime64[D]"))
+    subject = pd.factorize(data["USUBJID"], sort=False)[0].astype(np.int64)  # increasing: data are sorted
+    # Worst record per (subject, date): rows are in (subject, date, RSSEQ) order, so among the
+    # eligible rows of one date the last of the highest worst-rank wins.
+    rows = np.nonzero(eligible)[0]
+    run = np.concatenate([[True], (subject[rows][1:] != subject[rows][:-1]) | (adt[rows][1:] != adt[rows][:-1])])
+    run_id = np.cumsum(run) - 1
+    order = np.lexsort((rows, _WORST[code[rows]], run_id))
+    last = np.concatenate([run_id[order][1:] != run_id[order][:-1], [True]]) if rows.size else np.zeros(0, bool)
+    kept = np.zeros(len(data), dtype=bool)
+    kept[rows[order][last]] = True
+    data["ANL01FL"] = _flag(kept)
+    is_pd = code == PD
     # records after the first PD of their subject: a PD strictly earlier within the subject
     pd_before = pd.Series(is_pd.astype(np.int64)).groupby(subject, sort=False).cumsum().to_numpy() - is_pd
-    data["ANL02FL"] = np.where(pd_before == 0, "Y", "")
+    data["ANL02FL"] = _flag(pd_before == 0)
+    data["_CODE"] = code
     return data
 
 
@@ -108,19 +130,20 @@ class _Records:
     subject: NDArray[np.int64]  # subject code per record
     day: NDArray[np.int64]  # days since the epoch
     since_reference: NDArray[np.int64]  # days since the reference date
-    avalc: NDArray[np.object_]
+    code: NDArray[np.int64]  # response code (CR ... NE)
 
 
 def _records(flagged: pd.DataFrame, reference_col: str) -> _Records:
-    frame = flagged.loc[(flagged["ANL01FL"] == "Y") & (flagged["ANL02FL"] == "Y")].reset_index(drop=True)
+    both = (flagged["ANL01FL"] == "Y").to_numpy() & (flagged["ANL02FL"] == "Y").to_numpy()
+    frame = flagged.loc[both].reset_index(drop=True)
     codes = pd.factorize(frame["USUBJID"], sort=False)[0].astype(np.int64)
     day = frame["ADT"].to_numpy(dtype="datetime64[D]").astype(np.int64)
     ref = frame[reference_col].to_numpy(dtype="datetime64[D]").astype(np.int64)
-    return _Records(frame, codes, day, day - ref, frame["AVALC"].to_numpy(dtype=object))
+    return _Records(frame, codes, day, day - ref, frame["_CODE"].to_numpy(dtype=np.int64))
 
 
 def _confirmed(
-    rec: _Records, first: str, confirm: tuple[str, ...], between: tuple[str, ...], rules: ResponseRules
+    rec: _Records, first: int, confirm: tuple[int, ...], between: tuple[int, ...], rules: ResponseRules
 ) -> NDArray[np.bool_]:
     """Which records of category ``first`` are confirmed (admiralonco's ``event_joined`` rule).
 
@@ -130,7 +153,7 @@ def _confirmed(
     most ``max_ne`` NE.
     """
     n = rec.day.size
-    positions = np.nonzero(np.isin(rec.avalc, confirm))[0]
+    positions = np.nonzero(np.isin(rec.code, confirm))[0]
     if n == 0 or positions.size == 0:
         return np.zeros(n, dtype=bool)
     base = int(rec.day.min())
@@ -140,11 +163,11 @@ def _confirmed(
     found = idx < positions.size
     j = positions[np.minimum(idx, positions.size - 1)]
     found &= rec.subject[j] == rec.subject
-    bad = np.concatenate([[0], np.cumsum(~np.isin(rec.avalc, between))])
-    ne = np.concatenate([[0], np.cumsum(rec.avalc == "NE")])
+    bad = np.concatenate([[0], np.cumsum(~np.isin(rec.code, between))])
+    ne = np.concatenate([[0], np.cumsum(rec.code == NE)])
     i = np.arange(n)
     clean = (bad[j + 1] - bad[i + 1] == 0) & (ne[j + 1] - ne[i + 1] <= rules.max_ne)  # records i+1..j
-    confirmed: NDArray[np.bool_] = (rec.avalc == first) & found & clean
+    confirmed: NDArray[np.bool_] = (rec.code == first) & found & clean
     return confirmed
 
 
@@ -178,19 +201,19 @@ def _event_positions(
 
     ``subject_rows[k]`` is the row in the subject list of the record's subject code ``k``.
     """
-    a, late = rec.avalc, rec.since_reference >= rules.sd_min_days
-    confirmed_cr = _confirmed(rec, "CR", ("CR",), ("CR", "NE"), rules)
-    confirmed_pr = _confirmed(rec, "PR", ("CR", "PR"), ("CR", "PR", "NE"), rules)
-    listed = _Records(rec.frame, subject_rows[rec.subject], rec.day, rec.since_reference, rec.avalc)
+    a, late = rec.code, rec.since_reference >= rules.sd_min_days
+    confirmed_cr = _confirmed(rec, CR, (CR,), (CR, NE), rules)
+    confirmed_pr = _confirmed(rec, PR, (CR, PR), (CR, PR, NE), rules)
+    listed = _Records(rec.frame, subject_rows[rec.subject], rec.day, rec.since_reference, rec.code)
     masks = {
-        "cr": a == "CR",
-        "pr": a == "PR",
-        "sd": np.isin(a, ("CR", "PR", "SD")) & late,
-        "noncr": (a == "NON-CR/NON-PD") & late,
-        "pd": a == "PD",
-        "ne": np.isin(a, ("CR", "PR", "SD", "NON-CR/NON-PD", "NE")),
-        "rsp": np.isin(a, ("CR", "PR")),
-        "cb": np.isin(a, ("CR", "PR", "SD", "NON-CR/NON-PD")) & late,
+        "cr": a == CR,
+        "pr": a == PR,
+        "sd": np.isin(a, (CR, PR, SD)) & late,
+        "noncr": (a == NONCR) & late,
+        "pd": a == PD,
+        "ne": np.isin(a, (CR, PR, SD, NONCR, NE)),
+        "rsp": np.isin(a, (CR, PR)),
+        "cb": np.isin(a, (CR, PR, SD, NONCR)) & late,
         "ccr": confirmed_cr,
         "cpr": confirmed_pr,
     }
@@ -218,7 +241,7 @@ def _parameter_rows(
     found = position >= 0
     source = rec.frame.iloc[np.where(found, position, 0)].reset_index(drop=True) if len(rec.frame) else None
     missing = "MISSING" if paramcd in ("BOR", "CBOR") else "N"
-    avalc = np.where(found, value, missing)
+    avalc = pd.Categorical(np.where(found, value, missing))
     rows = pd.DataFrame(
         {
             "STUDYID": subjects["STUDYID"].to_numpy() if "STUDYID" in subjects else "",
@@ -269,7 +292,7 @@ def derive_response_parameters(
 
 def _first_per_subject_pd(flagged: pd.DataFrame, subjects: pd.DataFrame) -> pd.DataFrame:
     """PD: the first PD among the ANL01FL records (admiralonco takes it before the ANL02FL cut)."""
-    pds = flagged.loc[(flagged["ANL01FL"] == "Y") & (flagged["AVALC"] == "PD")]
+    pds = flagged.loc[(flagged["ANL01FL"] == "Y").to_numpy() & (flagged["_CODE"] == PD).to_numpy()]
     pds = pds.drop_duplicates("USUBJID", keep="first").set_index("USUBJID")
     rows = pd.DataFrame(
         {"STUDYID": subjects["STUDYID"].to_numpy() if "STUDYID" in subjects else "", "USUBJID": subjects["USUBJID"]}

@@ -18,7 +18,7 @@ def _overall_records(timepoints: pd.DataFrame) -> pd.DataFrame:
             "USUBJID": follow["USUBJID"].to_numpy(),
             "ADT": follow["ADT"].to_numpy(),
             "ADTF": "",
-            "AVALC": follow["OVERALL"].astype(str).to_numpy(),
+            "AVALC": follow["OVERALL"].to_numpy(),
             "RSSEQ": np.arange(1, len(follow) + 1),
             "AVISIT": follow["VISIT"].to_numpy(),
         }

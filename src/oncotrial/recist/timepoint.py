@@ -97,12 +97,15 @@ def _check(assessments: pd.DataFrame) -> None:
 
 
 def _time_points(a: pd.DataFrame) -> _TimePoints:
-    keys = a[["USUBJID", "VISIT"]]
-    tp_codes, uniques = pd.factorize(pd.MultiIndex.from_frame(keys), sort=False)
+    # One integer key per (subject, visit): factorizing integers is far faster than tuples.
+    subj_codes, subjects = pd.factorize(a["USUBJID"], sort=False)
+    visit_codes, visits = pd.factorize(a["VISIT"], sort=False)
+    key = subj_codes.astype(np.int64) * max(len(visits), 1) + visit_codes
+    tp_codes, uniques = pd.factorize(key, sort=False)
     frame = pd.DataFrame(
         {
-            "USUBJID": uniques.get_level_values(0),
-            "VISIT": uniques.get_level_values(1),
+            "USUBJID": subjects.take(uniques // max(len(visits), 1)),
+            "VISIT": visits.take(uniques % max(len(visits), 1)),
             "ADT": pd.Series(a["ADT"].to_numpy()).groupby(tp_codes).min().to_numpy(),
             "BASELINE": pd.Series(a["BASELINE"].to_numpy(dtype=bool)).groupby(tp_codes).max().to_numpy(),
         }
@@ -149,6 +152,13 @@ def _check_follow_up_lesions(a: pd.DataFrame, baseline_row: NDArray[np.bool_]) -
             visit=row["VISIT"],
             lesion=row["LESIONID"],
         )
+
+
+def _upper(values: pd.Series, missing: str) -> NDArray[np.object_]:
+    """Upper-case text per row, computed once per distinct value (fast on long columns)."""
+    codes, uniques = pd.factorize(values, sort=False)
+    labels = np.array([str(u).strip().upper() for u in uniques] + [missing], dtype=object)
+    return labels[np.where(codes < 0, len(uniques), codes)]
 
 
 def _count(
@@ -232,7 +242,7 @@ def _classify_target(
 def _non_target(a: pd.DataFrame, tps: _TimePoints) -> NDArray[np.int64]:
     n = len(tps.frame)
     is_nt = (a["CATEGORY"] == "NON-TARGET").to_numpy()
-    state = a["STATE"].astype("string").str.upper().fillna("NE").to_numpy()
+    state = _upper(a["STATE"], "NE")
     tp = tps.row_tp
     unequivocal = _count(tp, is_nt & (state == "UNEQUIVOCAL"), n)
     absent = _count(tp, is_nt & (state == "ABSENT"), n)
@@ -261,7 +271,7 @@ def _new_lesions(a: pd.DataFrame, tps: _TimePoints) -> NDArray[np.int64]:
             "subject": a["USUBJID"].to_numpy()[is_new],
             "lesion": a["LESIONID"].to_numpy()[is_new],
             "tp": tps.row_tp[is_new],
-            "state": a["STATE"].astype("string").str.upper().fillna("UNEQUIVOCAL").to_numpy()[is_new],
+            "state": _upper(a["STATE"], "UNEQUIVOCAL")[is_new],
         }
     )
     sure = new["state"] != "EQUIVOCAL"
