@@ -92,3 +92,9 @@ def test_input_is_not_modified() -> None:
 def test_empty_series() -> None:
     result = compute_imputed_dates(pd.Series([], dtype="string"))
     assert len(result.dates) == len(result.flags) == len(result.unparsed) == 0
+
+
+def test_trailing_text_after_a_date_is_not_a_date() -> None:
+    """'2024-01-15abc' is not ISO 8601: it must be reported, not read as 2024-01-15."""
+    result = compute_imputed_dates(pd.Series(["2024-01-15abc", "2024-01-15T10:30:00"]))
+    assert result.unparsed.tolist() == [True, False]

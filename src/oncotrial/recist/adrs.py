@@ -60,9 +60,10 @@ def _overall_records(rs: pd.DataFrame, evaluator: str) -> pd.DataFrame:
     if "VISIT" not in ovr.columns:
         ovr["VISIT"] = ""
     seq = pd.to_numeric(ovr["RSSEQ"], errors="coerce")
-    if seq.isna().any():
+    not_whole = seq.isna() | (seq != seq.round())
+    if not_whole.any():
         raise DataError(
-            f"RSSEQ is not a whole number for: {_examples(ovr[seq.isna()])}. Fix RSSEQ in the RS table.",
+            f"RSSEQ is not a whole number for: {_examples(ovr[not_whole.to_numpy()])}. Fix RSSEQ in the RS table.",
             code="RECIST-E022",
             field="RSSEQ",
         )
@@ -145,6 +146,13 @@ def derive_adrs(
     ``adsl`` needs ``USUBJID`` and the reference date column (text or dates); every subject in it
     gets the subject-level parameters, with or without responses.
     """
+    if end_col is not None and end_col not in adsl.columns:
+        raise DataError(
+            f"ADSL has no column {end_col} (the end date of the assessments analysed); check the name "
+            f"(e.g. NACTDT for new anti-cancer therapy) or leave it out.",
+            code="RECIST-E023",
+            field=end_col,
+        )
     subjects = _subjects(adsl, reference_col)
     ovr = overall.drop(columns=[c for c in (reference_col, end_col) if c and c in overall.columns])
     extra = [end_col] if end_col is not None and end_col in adsl.columns else []

@@ -26,8 +26,8 @@ reproduced record for record:
 
    A **confirmed CR** is a CR followed by the first CR at least ``confirmation_days`` later with
    only CR/NE records between and at most ``max_ne`` NE; a **confirmed PR** a PR followed by the
-   first CR/PR at least ``confirmation_days`` later, with only CR/PR/NE between and at most
-   ``max_ne`` NE. Subjects without any analysable record get MISSING (BOR, CBOR) and N.
+   first CR/PR at least ``confirmation_days`` later, with only CR/PR/NE between, at most
+   ``max_ne`` NE, and no PR after a CR among them (admiralonco's ``crsp_y_pr``). Subjects without any analysable record get MISSING (BOR, CBOR) and N.
 
 Everything is computed with vectorised pandas/numpy operations over all subjects at once.
 
@@ -167,8 +167,24 @@ def _confirmed(
     ne = np.concatenate([[0], np.cumsum(rec.code == NE)])
     i = np.arange(n)
     clean = (bad[j + 1] - bad[i + 1] == 0) & (ne[j + 1] - ne[i + 1] <= rules.max_ne)  # records i+1..j
+    if first == PR:
+        clean &= ~_pr_after_cr(rec.code, i, j)
     confirmed: NDArray[np.bool_] = (rec.code == first) & found & clean
     return confirmed
+
+
+def _pr_after_cr(code: NDArray[np.int64], i: NDArray[np.int64], j: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """Whether records i+1..j hold a PR after a CR (a PR cannot then be confirmed: admiralonco
+    requires every CR of the confirmation window to come after every PR)."""
+    cr_positions = np.nonzero(code == CR)[0]
+    pr = np.concatenate([[0], np.cumsum(code == PR)])
+    if cr_positions.size == 0:
+        return np.zeros(i.size, dtype=bool)
+    k = np.searchsorted(cr_positions, i + 1, side="left")  # first CR after record i
+    first_cr = cr_positions[np.minimum(k, cr_positions.size - 1)]
+    has_cr = (k < cr_positions.size) & (first_cr <= j)
+    after: NDArray[np.bool_] = has_cr & (pr[j + 1] - pr[np.minimum(first_cr, j) + 1] > 0)
+    return after
 
 
 def _first_per_subject(rec: _Records, mask: NDArray[np.bool_], n_subjects: int) -> NDArray[np.int64]:
@@ -301,8 +317,8 @@ def _first_per_subject_pd(flagged: pd.DataFrame, subjects: pd.DataFrame) -> pd.D
     rows["PARAMCD"] = "PD"
     rows["AVALC"] = np.where(hit, "Y", "N")
     rows["AVAL"] = pd.array(np.where(hit, 1, 0), dtype="Int64")
-    for col in ("ADT", "AVISIT", "RSSEQ", "ANL02FL"):
-        rows[col] = rows["USUBJID"].map(pds[col]) if col in pds else pd.NA
+    for col in ("ADT", "AVISIT", "RSSEQ"):
+        rows[col] = pds[col].reindex(rows["USUBJID"]).to_numpy() if col in pds else pd.NA
     rows["ANL01FL"] = "Y"
-    rows["ANL02FL"] = rows["ANL02FL"].fillna("")
+    rows["ANL02FL"] = np.where(hit, "Y", "")  # a first PD is never after the first PD
     return rows

@@ -28,7 +28,7 @@ class ImputedDates:
 def compute_imputed_dates(text: pd.Series) -> ImputedDates:
     """Turn ISO 8601 date text into dates, imputing a missing day to the month's last day."""
     values = text.astype("string").str.strip()
-    full = values.str.match(r"^\d{4}-\d{2}-\d{2}", na=False)
+    full = values.str.fullmatch(r"\d{4}-\d{2}-\d{2}(T[0-9:.]*([+-][0-9:]+|Z)?)?", na=False)
     month = values.str.fullmatch(r"\d{4}-\d{2}", na=False)
     dates = pd.Series(pd.NaT, index=text.index, dtype="datetime64[s]")
     dates[full] = pd.to_datetime(values[full].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")

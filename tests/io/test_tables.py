@@ -1,0 +1,239 @@
+"""Reading and writing CDISC-shaped tables (``oncotrial.io.tables``).
+
+Expected values are the literals written into the files by each test. The SAS transport (XPT v5)
+file is written byte by byte from SAS's published record layout ("The record layout of a data set
+in SAS transport (XPORT) format", SAS technical paper TS-140): 80-byte header records, one
+140-byte namestr per variable, then the observations, numbers as IBM hexadecimal floats.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import struct
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from oncotrial.errors import DataError
+from oncotrial.io.tables import check_columns, read_table, write_table
+
+RS_TEXT = "USUBJID,RSSTRESC,RSDTC,RSSEQ,REGION1\n01-701-1015,SD,2014-01-23,3,NA\n01-701-1015,NE,2014-02,6,\n"
+
+
+def _header(text: str) -> bytes:
+    return f"HEADER RECORD*******{text:<8}HEADER RECORD!!!!!!!".encode("ascii")
+
+
+def _ibm_float(value: int) -> bytes:
+    """A positive whole number as an 8-byte IBM hexadecimal float: 16**k * 0.(hex digits of value)."""
+    digits = len(f"{value:x}")
+    return bytes([64 + digits]) + (value << (56 - 4 * digits)).to_bytes(7, "big")
+
+
+def _write_xpt(path: Path, columns: list[tuple[str, int]], rows: list[list[str | int]]) -> None:
+    """An XPT v5 file with one member; ``columns`` are (name, length), length 8 for numbers (given as ints)."""
+    stamp = b"01JAN24:00:00:00"
+
+    def record(data: bytes) -> bytes:
+        return data.ljust(80 * max(1, -(-len(data) // 80)), b" ")
+
+    out = record(_header("LIBRARY") + b"0" * 30 + b"  ")
+    out += record(b"SAS     SAS     SASLIB  9.4     X64_10PR" + b" " * 24 + stamp)
+    out += record(stamp)
+    out += record(_header("MEMBER") + b"0" * 17 + b"16" + b"0" * 8 + b"140  ")
+    out += record(_header("DSCRPTR") + b"0" * 30 + b"  ")
+    out += record(b"SAS     RS      SASDATA 9.4     X64_10PR" + b" " * 24 + stamp)
+    out += record(stamp + b" " * 64)
+    out += record(_header("NAMESTR") + f"000000{len(columns):04d}".encode() + b"0" * 20 + b"  ")
+    namestrs, position = b"", 0
+    numeric = [isinstance(rows[0][i], int) for i in range(len(columns))]
+    for number, ((name, length), is_number) in enumerate(zip(columns, numeric, strict=True), start=1):
+        namestrs += struct.pack(
+            ">hhhh8s40s8shhh2s8shhl52s",
+            1 if is_number else 2, 0, length, number, name.encode().ljust(8), b" " * 40, b" " * 8, 0, 0, 0, b"  ",
+            b" " * 8, 0, 0, position, b"\0" * 52,
+        )  # fmt: skip
+        position += length
+    out += record(namestrs)
+    out += record(_header("OBS") + b"0" * 30 + b"  ")
+    data = b""
+    for row in rows:
+        for value, (_, length) in zip(row, columns, strict=True):
+            data += _ibm_float(value) if isinstance(value, int) else value.encode().ljust(length, b" ")
+    out += record(data)
+    path.write_bytes(out)
+
+
+# --- read_table -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", [pytest.param("rs.csv", id="csv"), pytest.param("RS.CSV", id="upper_case_suffix")])
+def test_read_csv_keeps_everything_as_text(tmp_path: Path, name: str) -> None:
+    """Every column is text; "NA" stays the text NA (a CDISC value), an empty cell is ""."""
+    path = tmp_path / name
+    path.write_text(RS_TEXT)
+    table = read_table(path, name="RS")
+    assert table.to_dict("list") == {
+        "USUBJID": ["01-701-1015", "01-701-1015"],
+        "RSSTRESC": ["SD", "NE"],
+        "RSDTC": ["2014-01-23", "2014-02"],
+        "RSSEQ": ["3", "6"],
+        "REGION1": ["NA", ""],
+    }
+
+
+def test_read_gzipped_csv(tmp_path: Path) -> None:
+    path = tmp_path / "rs.csv.gz"
+    path.write_bytes(gzip.compress(RS_TEXT.encode()))
+    table = read_table(path, name="RS")
+    assert table["RSDTC"].tolist() == ["2014-01-23", "2014-02"]
+    assert table["RSSEQ"].tolist() == ["3", "6"]
+
+
+def test_read_parquet_keeps_stored_types(tmp_path: Path) -> None:
+    path = tmp_path / "rs.parquet"
+    pd.DataFrame({"USUBJID": ["S1", "S2"], "RSSEQ": [3, 6]}).to_parquet(path, index=False)
+    table = read_table(path, name="RS")
+    assert table["USUBJID"].tolist() == ["S1", "S2"]
+    assert table["RSSEQ"].tolist() == [3, 6]
+
+
+def test_read_xpt(tmp_path: Path) -> None:
+    """Character variables decoded as UTF-8 text, numbers as floats (XPT stores only doubles)."""
+    path = tmp_path / "rs.xpt"
+    _write_xpt(
+        path,
+        [("USUBJID", 11), ("RSSTRESC", 8), ("RSDTC", 10), ("RSSEQ", 8)],
+        [["01-701-1015", "SD", "2014-01-23", 3], ["01-701-1015", "NE", "2014-02", 16]],
+    )
+    table = read_table(path, name="RS")
+    assert table.columns.tolist() == ["USUBJID", "RSSTRESC", "RSDTC", "RSSEQ"]
+    assert table["USUBJID"].tolist() == ["01-701-1015", "01-701-1015"]
+    assert table["RSSTRESC"].tolist() == ["SD", "NE"]
+    assert table["RSDTC"].tolist() == ["2014-01-23", "2014-02"]
+    assert table["RSSEQ"].tolist() == [3.0, 16.0]
+
+
+def test_missing_file_named(tmp_path: Path) -> None:
+    path = tmp_path / "absent.csv"
+    with pytest.raises(DataError, match=r"The RS file .*absent\.csv does not exist\.") as info:
+        read_table(path, name="RS")
+    assert info.value.code == "IO-E001"
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param("rs.txt", id="txt"), pytest.param("rs.xlsx", id="xlsx"), pytest.param("rs", id="none")]
+)
+def test_unsupported_format(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text(RS_TEXT)
+    with pytest.raises(DataError, match=r"The RS file .* is not CSV \(\.csv, \.csv\.gz\), Parquet") as info:
+        read_table(path, name="RS")
+    assert info.value.code == "IO-E003"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        pytest.param("rs.parquet", b"not a parquet file", id="corrupt_parquet"),
+        pytest.param("rs.xpt", b"not a transport file".ljust(80), id="corrupt_xpt"),
+        pytest.param("rs.csv.gz", b"not gzip", id="corrupt_gzip"),
+        pytest.param("rs.csv", b"", id="empty_csv"),
+    ],
+)
+def test_unreadable_file(tmp_path: Path, name: str, content: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=rf"The ADSL file .*{re.escape(name)} cannot be read") as info:
+        read_table(path, name="ADSL")
+    assert info.value.code == "IO-E002"
+
+
+def test_directory_is_unreadable(tmp_path: Path) -> None:
+    path = tmp_path / "folder.csv"
+    path.mkdir()
+    with pytest.raises(DataError, match=r"The RS file .*folder\.csv cannot be read"):
+        read_table(path, name="RS")
+
+
+# --- write_table ------------------------------------------------------------------------------
+
+
+def _adrs() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "USUBJID": ["S1", "S1"],
+            "PARAMCD": ["BOR", "CRSP"],
+            "AVALC": ["PR", "N"],
+            "AVAL": pd.array([2, 0], dtype="Int64"),
+            "ADT": pd.Series([pd.Timestamp("2024-02-29"), pd.NaT], dtype="datetime64[s]"),
+            "RSSEQ": pd.array([6, None], dtype="Int64"),
+        }
+    )
+
+
+def test_write_csv_dates_as_iso_and_empty_for_missing(tmp_path: Path) -> None:
+    path = tmp_path / "adrs.csv"
+    write_table(_adrs(), path)
+    assert path.read_text().splitlines() == [
+        "USUBJID,PARAMCD,AVALC,AVAL,ADT,RSSEQ",
+        "S1,BOR,PR,2,2024-02-29,6",
+        "S1,CRSP,N,0,,",
+    ]
+
+
+def test_write_then_read_csv(tmp_path: Path) -> None:
+    path = tmp_path / "adrs.csv"
+    write_table(_adrs(), path)
+    assert read_table(path, name="ADRS").to_dict("list") == {
+        "USUBJID": ["S1", "S1"],
+        "PARAMCD": ["BOR", "CRSP"],
+        "AVALC": ["PR", "N"],
+        "AVAL": ["2", "0"],
+        "ADT": ["2024-02-29", ""],
+        "RSSEQ": ["6", ""],
+    }
+
+
+def test_write_then_read_parquet(tmp_path: Path) -> None:
+    """Parquet keeps the numbers; dates are written as YYYY-MM-DD text, as in CSV."""
+    path = tmp_path / "adrs.parquet"
+    write_table(_adrs(), path)
+    table = read_table(path, name="ADRS")
+    assert table["AVALC"].tolist() == ["PR", "N"]
+    assert table["AVAL"].tolist() == [2, 0]
+    assert table["ADT"].tolist()[0] == "2024-02-29"
+    assert pd.isna(table["ADT"].tolist()[1])
+    assert table["RSSEQ"].tolist()[0] == 6
+    assert pd.isna(table["RSSEQ"].tolist()[1])
+
+
+def test_write_does_not_modify_the_table(tmp_path: Path) -> None:
+    table = _adrs()
+    write_table(table, tmp_path / "adrs.csv")
+    pd.testing.assert_frame_equal(table, _adrs())
+
+
+def test_write_to_missing_folder(tmp_path: Path) -> None:
+    path = tmp_path / "no" / "such" / "adrs.csv"
+    with pytest.raises(DataError, match=r"Cannot write .*adrs\.csv") as info:
+        write_table(_adrs(), path)
+    assert info.value.code == "IO-E005"
+
+
+# --- check_columns ----------------------------------------------------------------------------
+
+
+def test_check_columns_passes() -> None:
+    check_columns(pd.DataFrame(columns=["USUBJID", "RANDDT", "TRTSDT"]), ["USUBJID", "RANDDT"], name="ADSL")
+
+
+def test_check_columns_names_every_missing_column_and_the_table() -> None:
+    table = pd.DataFrame(columns=["USUBJID", "RSDTC"])
+    message = r"The RS table lacks the column\(s\) RSTESTCD, RSSEQ; it has USUBJID, RSDTC\."
+    with pytest.raises(DataError, match=message) as info:
+        check_columns(table, ["USUBJID", "RSTESTCD", "RSDTC", "RSSEQ"], name="RS")
+    assert info.value.code == "IO-E004"
+    assert info.value.fields == {"field": "RSTESTCD"}
