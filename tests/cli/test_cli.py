@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 import oncotrial.protocol
-from oncotrial.cli.main import main
+from tests.cli.helpers import assert_clean_error, run_cli
 
 BUILTIN_IDS = ["CALGB-500001", "HD-IL2-LTO", "NCT00514085", "NCT01416831"]
 LIBRARY = Path(oncotrial.protocol.__file__).parent / "library"
@@ -31,12 +31,6 @@ CALENDAR_COLUMNS = [
     "datetime", "agent", "agent_name", "treatment", "dose", "unit", "route",
     "cycle", "day", "number", "status", "planned_datetime", "reason",
 ]  # fmt: skip
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def _schedule_args(**options: str) -> list[str]:
@@ -48,24 +42,18 @@ def _schedule_args(**options: str) -> list[str]:
     return args
 
 
-def _assert_clean_error(code: int, err: str, expected_code: int = 1) -> None:
-    assert code == expected_code
-    assert "Traceback" not in err
-    assert err.strip(), "an error must say what is wrong"
-
-
 # --- protocol list / show / validate ----------------------------------------------------------
 
 
 def test_protocol_list_names_every_builtin(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "protocol", "list")
+    code, out, _ = run_cli(capsys, "protocol", "list")
     assert code == 0
     for protocol_id in BUILTIN_IDS:
         assert protocol_id in out
 
 
 def test_protocol_list_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "protocol", "list", "--json")
+    code, out, _ = run_cli(capsys, "protocol", "list", "--json")
     assert code == 0
     rows = json.loads(out)
     assert [row["id"] for row in rows] == BUILTIN_IDS
@@ -76,7 +64,7 @@ def test_protocol_list_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_protocol_show_json_has_arms_with_ids(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "protocol", "show", "NCT01416831", "--json")
+    code, out, _ = run_cli(capsys, "protocol", "show", "NCT01416831", "--json")
     assert code == 0
     document = json.loads(out)
     assert document["id"] == "NCT01416831"
@@ -86,7 +74,7 @@ def test_protocol_show_json_has_arms_with_ids(capsys: pytest.CaptureFixture[str]
 
 
 def test_protocol_show_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "protocol", "show", "nct01416831")
+    code, out, _ = run_cli(capsys, "protocol", "show", "nct01416831")
     assert code == 0
     assert "NCT01416831" in out
     assert "Arm A" in out
@@ -95,8 +83,8 @@ def test_protocol_show_table(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_protocol_show_unknown_id(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(capsys, "protocol", "show", "NCT99999999")
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, "protocol", "show", "NCT99999999")
+    assert_clean_error(code, err)
     assert "no built-in protocol 'NCT99999999'" in err
 
 
@@ -109,7 +97,7 @@ def test_protocol_show_unknown_id(capsys: pytest.CaptureFixture[str]) -> None:
 )
 def test_protocol_validate_builtin_yaml(capsys: pytest.CaptureFixture[str], protocol_id: str, arms: int) -> None:
     path = LIBRARY / f"{protocol_id}.yaml"
-    code, out, _ = _run(capsys, "protocol", "validate", str(path))
+    code, out, _ = run_cli(capsys, "protocol", "validate", str(path))
     assert code == 0
     assert f"valid protocol {protocol_id} ({arms} arm(s)" in out
 
@@ -129,8 +117,8 @@ def broken_protocol(tmp_path: Path) -> Path:
 def test_protocol_validate_broken_file_lists_problems(
     capsys: pytest.CaptureFixture[str], broken_protocol: Path
 ) -> None:
-    code, _, err = _run(capsys, "protocol", "validate", str(broken_protocol))
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, "protocol", "validate", str(broken_protocol))
+    assert_clean_error(code, err)
     assert "2 problems" in err
     assert "arms[A].treatments[il2].dosse" in err
     assert "PROTOCOL-E001" in err
@@ -152,8 +140,8 @@ def test_protocol_validate_broken_file_as_a_process(broken_protocol: Path) -> No
 
 
 def test_protocol_validate_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, _, err = _run(capsys, "protocol", "validate", str(tmp_path / "absent.yaml"))
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, "protocol", "validate", str(tmp_path / "absent.yaml"))
+    assert_clean_error(code, err)
     assert "absent.yaml" in err
 
 
@@ -161,7 +149,7 @@ def test_protocol_validate_missing_file(capsys: pytest.CaptureFixture[str], tmp_
 
 
 def test_schedule_json_arm_a(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, *_schedule_args(), "--json")
+    code, out, _ = run_cli(capsys, *_schedule_args(), "--json")
     assert code == 0
     rows: list[dict[str, Any]] = json.loads(out)
     assert len(rows) == 28
@@ -180,7 +168,7 @@ def test_schedule_json_arm_a(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_schedule_csv(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, *_schedule_args(), "--csv")
+    code, out, _ = run_cli(capsys, *_schedule_args(), "--csv")
     assert code == 0
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == CALENDAR_COLUMNS
@@ -189,7 +177,7 @@ def test_schedule_csv(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_schedule_ics(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, *_schedule_args(), "--ics")
+    code, out, _ = run_cli(capsys, *_schedule_args(), "--ics")
     assert code == 0
     assert out.startswith("BEGIN:VCALENDAR")
     assert out.count("BEGIN:VEVENT") == 28
@@ -198,7 +186,7 @@ def test_schedule_ics(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_schedule_out_writes_the_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "calendar.json"
-    code, out, err = _run(capsys, *_schedule_args(), "--json", "--out", str(target))
+    code, out, err = run_cli(capsys, *_schedule_args(), "--json", "--out", str(target))
     assert code == 0
     assert out == ""
     assert str(target) in err
@@ -208,7 +196,7 @@ def test_schedule_out_writes_the_file(capsys: pytest.CaptureFixture[str], tmp_pa
 
 
 def test_schedule_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, *_schedule_args())
+    code, out, _ = run_cli(capsys, *_schedule_args())
     assert code == 0
     assert "Mon 2026-11-23" in out
     assert "42,000,000 IU" in out
@@ -216,7 +204,7 @@ def test_schedule_table(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_schedule_arm_b_patient_21_gets_two_fractions(capsys: pytest.CaptureFixture[str]) -> None:
     """Seed: patients 21 on receive 20 Gy on the Wednesday and Friday before IL-2 starts."""
-    code, out, _ = _run(capsys, *_schedule_args(arm="B", patient_number="21"), "--json")
+    code, out, _ = run_cli(capsys, *_schedule_args(arm="B", patient_number="21"), "--json")
     assert code == 0
     sbrt = [row for row in json.loads(out) if row["agent"] == "sbrt"]
     assert [(row["datetime"][:10], row["dose"], row["unit"]) for row in sbrt] == [
@@ -242,8 +230,8 @@ BAD_SCHEDULE_INPUTS = [
 
 @pytest.mark.parametrize(("options", "message"), BAD_SCHEDULE_INPUTS)
 def test_schedule_bad_input(capsys: pytest.CaptureFixture[str], options: dict[str, str], message: str) -> None:
-    code, out, err = _run(capsys, *_schedule_args(**options), "--json")
-    _assert_clean_error(code, err)
+    code, out, err = run_cli(capsys, *_schedule_args(**options), "--json")
+    assert_clean_error(code, err)
     assert out == ""
     assert re.search(message, err), err
 
@@ -260,15 +248,15 @@ def il12_per_m2(tmp_path: Path) -> Path:
 
 def test_schedule_dose_per_m2_without_height(capsys: pytest.CaptureFixture[str], il12_per_m2: Path) -> None:
     args = _schedule_args(protocol=str(il12_per_m2), arm="IL12-IFN")
-    code, _, err = _run(capsys, *args, "--json")
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, *args, "--json")
+    assert_clean_error(code, err)
     assert "height" in err
     assert "--height" in err
 
 
 def test_schedule_dose_per_m2_with_height(capsys: pytest.CaptureFixture[str], il12_per_m2: Path) -> None:
     args = _schedule_args(protocol=str(il12_per_m2), arm="IL12-IFN", height="175")
-    code, out, _ = _run(capsys, *args, "--json")
+    code, out, _ = run_cli(capsys, *args, "--json")
     assert code == 0
     rows = json.loads(out)
     assert len(rows) == 6
@@ -293,7 +281,7 @@ def test_schedule_records_mark_dose_held(capsys: pytest.CaptureFixture[str], tmp
             ]
         },
     )
-    code, out, _ = _run(capsys, *_schedule_args(records=str(records)), "--json")
+    code, out, _ = run_cli(capsys, *_schedule_args(records=str(records)), "--json")
     assert code == 0
     rows = json.loads(out)
     assert len(rows) == 28
@@ -308,8 +296,8 @@ def test_schedule_invalid_records_name_the_problem(capsys: pytest.CaptureFixture
     records = _write_records(
         tmp_path, {"administrations": [{"treatment": "il2", "cycle": 1, "number": 2, "status": "held"}]}
     )
-    code, out, err = _run(capsys, *_schedule_args(records=str(records)), "--json")
-    _assert_clean_error(code, err)
+    code, out, err = run_cli(capsys, *_schedule_args(records=str(records)), "--json")
+    assert_clean_error(code, err)
     assert out == ""
     assert "records.json" in err
     assert "il2 cycle 1 dose 2: a held dose needs a reason" in err
@@ -318,8 +306,8 @@ def test_schedule_invalid_records_name_the_problem(capsys: pytest.CaptureFixture
 def test_schedule_unreadable_records_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "records.json"
     path.write_text('{"administrations": [', encoding="utf-8")
-    code, _, err = _run(capsys, *_schedule_args(records=str(path)), "--json")
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, *_schedule_args(records=str(path)), "--json")
+    assert_clean_error(code, err)
     assert "records.json" in err
 
 
@@ -327,7 +315,7 @@ def test_schedule_unreadable_records_file(capsys: pytest.CaptureFixture[str], tm
 
 
 def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "demo")
+    code, out, _ = run_cli(capsys, "demo")
     assert code == 0
     assert "NCT01416831" in out
     assert "42,000,000 IU" in out
@@ -335,19 +323,19 @@ def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_missing_weight_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["schedule", "--protocol", "NCT01416831", "--arm", "A", "--start", "2026-11-23"]
-    code, _, err = _run(capsys, *args)
+    code, _, err = run_cli(capsys, *args)
     assert code == 2
     assert "--weight" in err
     assert "Traceback" not in err
 
 
 def test_two_output_formats_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(capsys, *_schedule_args(), "--json", "--csv")
+    code, _, err = run_cli(capsys, *_schedule_args(), "--json", "--csv")
     assert code == 2
     assert "choose one of --json, --csv and --ics" in err
 
 
 def test_no_arguments_shows_help(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(capsys)
+    code, out, err = run_cli(capsys)
     assert code in (0, 2)  # click's no_args_is_help exits 0 (older) or 2 (click >= 8.2)
     assert "schedule" in out + err

@@ -22,21 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from oncotrial.cli.main import main
+from tests.cli.helpers import assert_clean_error, run_cli
 
 SIMON_KEYS = {"r1", "n1", "r", "n", "en0", "pet0", "en1", "pet1", "alpha", "power"}
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def _assert_clean_error(code: int, err: str, expected_code: int = 1) -> None:
-    assert code == expected_code
-    assert "Traceback" not in err
-    assert err.strip(), "an error must say what is wrong"
 
 
 def _design(row: dict[str, object]) -> tuple[object, ...]:
@@ -48,7 +36,7 @@ def _design(row: dict[str, object]) -> tuple[object, ...]:
 
 def test_simon_json_matches_simon_1989(capsys: pytest.CaptureFixture[str]) -> None:
     """Simon (1989) / clinfun ph2simon(0.2, 0.4, 0.05, 0.2): optimal 3/13, 12/43; minimax 4/18, 10/33."""
-    code, out, _ = _run(capsys, "design", "simon", "--p0", "0.2", "--p1", "0.4", "--json")
+    code, out, _ = run_cli(capsys, "design", "simon", "--p0", "0.2", "--p1", "0.4", "--json")
     assert code == 0
     document = json.loads(out)
     assert set(document["optimal"]) == SIMON_KEYS
@@ -63,7 +51,7 @@ def test_simon_json_matches_simon_1989(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_simon_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "design", "simon", "--p0", "0.2", "--p1", "0.4")
+    code, out, _ = run_cli(capsys, "design", "simon", "--p0", "0.2", "--p1", "0.4")
     assert code == 0
     assert "3/13" in out
     assert "12/43" in out
@@ -73,7 +61,7 @@ def test_simon_table(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_simon_json_to_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "simon.json"
-    code, out, err = _run(capsys, "design", "simon", "--p0", "0.2", "--p1", "0.4", "--json", "--out", str(path))
+    code, out, err = run_cli(capsys, "design", "simon", "--p0", "0.2", "--p1", "0.4", "--json", "--out", str(path))
     assert code == 0
     assert out == ""
     assert "Wrote" in err
@@ -83,7 +71,7 @@ def test_simon_json_to_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
 def test_simon_table_out_writes_the_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """--out is documented as 'Write the output to this file.'; without --json the table goes to stdout only."""
     path = tmp_path / "simon.txt"
-    code, _, _ = _run(capsys, "design", "simon", "--p0", "0.2", "--p1", "0.4", "--out", str(path))
+    code, _, _ = run_cli(capsys, "design", "simon", "--p0", "0.2", "--p1", "0.4", "--out", str(path))
     assert code == 0
     assert path.exists()
 
@@ -100,16 +88,16 @@ def test_simon_table_out_writes_the_file(capsys: pytest.CaptureFixture[str], tmp
 def test_simon_bad_input_is_a_clean_error(
     capsys: pytest.CaptureFixture[str], argv: list[str], messages: list[str]
 ) -> None:
-    code, _, err = _run(capsys, "design", "simon", *argv)
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, "design", "simon", *argv)
+    assert_clean_error(code, err)
     assert "Error:" in err
     for message in messages:
         assert message in err
 
 
 def test_simon_usage_error_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(capsys, "design", "simon", "--p0", "abc", "--p1", "0.4")
-    _assert_clean_error(code, err, expected_code=2)
+    code, _, err = run_cli(capsys, "design", "simon", "--p0", "abc", "--p1", "0.4")
+    assert_clean_error(code, err, expected_code=2)
 
 
 @pytest.fixture
@@ -122,7 +110,7 @@ def scenarios(tmp_path: Path) -> Path:
 
 def test_simon_grid_to_csv(capsys: pytest.CaptureFixture[str], scenarios: Path, tmp_path: Path) -> None:
     result = tmp_path / "result.csv"
-    code, _, err = _run(capsys, "design", "simon", "--grid", str(scenarios), "--out", str(result))
+    code, _, err = run_cli(capsys, "design", "simon", "--grid", str(scenarios), "--out", str(result))
     assert code == 0
     assert "Wrote" in err
     with result.open(encoding="utf-8", newline="") as handle:
@@ -138,7 +126,7 @@ def test_simon_grid_to_csv(capsys: pytest.CaptureFixture[str], scenarios: Path, 
 
 
 def test_simon_grid_json(capsys: pytest.CaptureFixture[str], scenarios: Path) -> None:
-    code, out, _ = _run(capsys, "design", "simon", "--grid", str(scenarios), "--json")
+    code, out, _ = run_cli(capsys, "design", "simon", "--grid", str(scenarios), "--json")
     assert code == 0
     records = json.loads(out)
     assert [(r["scenario"], r["design"]) for r in records] == [
@@ -155,7 +143,7 @@ def test_simon_grid_scenario_without_design_gets_a_note(capsys: pytest.CaptureFi
     """p0 = 0.2, p1 = 0.3 needs n >= 116 (see test above), so nmax = 30 yields a 'none' row."""
     path = tmp_path / "scenarios.csv"
     path.write_text("p0,p1,alpha,beta,nmax\n0.2,0.3,0.05,0.2,30\n", encoding="utf-8")
-    code, out, _ = _run(capsys, "design", "simon", "--grid", str(path), "--json")
+    code, out, _ = run_cli(capsys, "design", "simon", "--grid", str(path), "--json")
     assert code == 0
     (record,) = json.loads(out)
     assert record["design"] == "none"
@@ -174,14 +162,14 @@ def test_simon_grid_bad_file_is_a_clean_error(
 ) -> None:
     path = tmp_path / "scenarios.csv"
     path.write_text(content, encoding="utf-8")
-    code, _, err = _run(capsys, "design", "simon", "--grid", str(path))
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, "design", "simon", "--grid", str(path))
+    assert_clean_error(code, err)
     assert message in err
 
 
 def test_simon_grid_missing_file_is_a_clean_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, _, err = _run(capsys, "design", "simon", "--grid", str(tmp_path / "absent.csv"))
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, "design", "simon", "--grid", str(tmp_path / "absent.csv"))
+    assert_clean_error(code, err)
     assert "Cannot read the scenario file" in err
 
 
@@ -191,7 +179,7 @@ def test_simon_grid_missing_file_is_a_clean_error(capsys: pytest.CaptureFixture[
 def test_single_json_matches_clinfun_ph2single(capsys: pytest.CaptureFixture[str]) -> None:
     """clinfun ph2single(0.2, 0.4, 0.05, 0.2): first n = 35, r = 11, alpha 0.0343574006954932,
     beta 0.195174503430638; then 36/11, 38/12, 39/12, 40/12."""
-    code, out, _ = _run(capsys, "design", "single", "--p0", "0.2", "--p1", "0.4", "--json")
+    code, out, _ = run_cli(capsys, "design", "single", "--p0", "0.2", "--p1", "0.4", "--json")
     assert code == 0
     designs = json.loads(out)
     assert [(d["n"], d["r"]) for d in designs] == [(35, 11), (36, 11), (38, 12), (39, 12), (40, 12)]
@@ -201,15 +189,15 @@ def test_single_json_matches_clinfun_ph2single(capsys: pytest.CaptureFixture[str
 
 
 def test_single_table(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "design", "single", "--p0", "0.2", "--p1", "0.4", "--count", "1")
+    code, out, _ = run_cli(capsys, "design", "single", "--p0", "0.2", "--p1", "0.4", "--count", "1")
     assert code == 0
     assert "35" in out
     assert "0.0344" in out  # alpha 0.0343574 to 4 places
 
 
 def test_single_bad_rates(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(capsys, "design", "single", "--p0", "0.4", "--p1", "0.2")
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, "design", "single", "--p0", "0.4", "--p1", "0.2")
+    assert_clean_error(code, err)
     assert "must be larger" in err
 
 
@@ -218,7 +206,7 @@ def test_single_bad_rates(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_infer_json_matches_clinfun(capsys: pytest.CaptureFixture[str]) -> None:
     """clinfun twostage.inference(x = 13, r1 = 3, n1 = 13, n = 43, pu = 0.2, alpha = 0.05)."""
-    code, out, _ = _run(
+    code, out, _ = run_cli(
         capsys, "design", "infer", "--design", "3/13,12/43", "--responses", "13", "--p0", "0.2", "--json"
     )
     assert code == 0
@@ -232,7 +220,7 @@ def test_infer_json_matches_clinfun(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_infer_text(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "design", "infer", "--design", "3/13,12/43", "--responses", "13", "--p0", "0.2")
+    code, out, _ = run_cli(capsys, "design", "infer", "--design", "3/13,12/43", "--responses", "13", "--p0", "0.2")
     assert code == 0
     assert "13 responses in 43 subjects" in out
     assert "p-value 0.04958" in out
@@ -248,22 +236,22 @@ def test_infer_text(capsys: pytest.CaptureFixture[str]) -> None:
     ],
 )
 def test_infer_malformed_design_shows_the_form(capsys: pytest.CaptureFixture[str], design: str) -> None:
-    code, _, err = _run(capsys, "design", "infer", "--design", design, "--responses", "13", "--p0", "0.2")
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, "design", "infer", "--design", design, "--responses", "13", "--p0", "0.2")
+    assert_clean_error(code, err)
     assert f"--design '{design}' is not a two-stage design" in err
     assert "r1/n1,r/n" in err
 
 
 def test_infer_impossible_design_is_a_clean_error(capsys: pytest.CaptureFixture[str]) -> None:
     """r1 = 13 of n1 = 13 is not a two-stage design (r1 must be below n1)."""
-    code, _, err = _run(capsys, "design", "infer", "--design", "13/13,12/43", "--responses", "13", "--p0", "0.2")
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, "design", "infer", "--design", "13/13,12/43", "--responses", "13", "--p0", "0.2")
+    assert_clean_error(code, err)
     assert "r1 = 13 must lie between -1 and n1 - 1 = 12" in err
 
 
 def test_infer_missing_option_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(capsys, "design", "infer", "--design", "3/13,12/43", "--p0", "0.2")
-    _assert_clean_error(code, err, expected_code=2)
+    code, _, err = run_cli(capsys, "design", "infer", "--design", "3/13,12/43", "--p0", "0.2")
+    assert_clean_error(code, err, expected_code=2)
 
 
 # --- monitor ---------------------------------------------------------------------------------
@@ -271,7 +259,7 @@ def test_infer_missing_option_is_usage_error(capsys: pytest.CaptureFixture[str])
 
 def test_monitor_json_conditional_power(capsys: pytest.CaptureFixture[str]) -> None:
     """10 of 40 on 3/13, 12/43: more than 12 needs all 3 remaining: 0.5^3 = 0.125, 0.2^3 = 0.008."""
-    code, out, _ = _run(
+    code, out, _ = run_cli(
         capsys, "design", "monitor", "--design", "3/13,12/43", "--responses", "10", "--enrolled", "40",
         "--rate", "0.5", "--rate", "0.2", "--json",
     )  # fmt: skip
@@ -297,7 +285,7 @@ def test_monitor_json_conditional_power(capsys: pytest.CaptureFixture[str]) -> N
     ],
 )
 def test_monitor_status(capsys: pytest.CaptureFixture[str], responses: str, enrolled: str, status: str) -> None:
-    code, out, _ = _run(
+    code, out, _ = run_cli(
         capsys, "design", "monitor", "--design", "3/13,12/43", "--responses", responses, "--enrolled", enrolled,
         "--json",
     )  # fmt: skip
@@ -307,7 +295,7 @@ def test_monitor_status(capsys: pytest.CaptureFixture[str], responses: str, enro
 
 def test_monitor_text(capsys: pytest.CaptureFixture[str]) -> None:
     """12 of 41, rate 0.5: need >= 1 of 2, 1 - 0.25 = 0.75."""
-    code, out, _ = _run(
+    code, out, _ = run_cli(
         capsys, "design", "monitor", "--design", "3/13,12/43", "--responses", "12", "--enrolled", "41", "--rate", "0.5"
     )
     assert code == 0
@@ -324,8 +312,8 @@ def test_monitor_text(capsys: pytest.CaptureFixture[str]) -> None:
     ],
 )
 def test_monitor_bad_input_is_a_clean_error(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
-    code, _, err = _run(capsys, "design", "monitor", "--design", "3/13,12/43", *argv)
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, "design", "monitor", "--design", "3/13,12/43", *argv)
+    assert_clean_error(code, err)
     assert message in err
 
 
@@ -334,38 +322,38 @@ def test_monitor_bad_input_is_a_clean_error(capsys: pytest.CaptureFixture[str], 
 
 def test_select_sample_size_matches_simon_wittes_ellenberg_1985(capsys: pytest.CaptureFixture[str]) -> None:
     """Table 1: p = 0.20, difference 0.15, 2 arms, 0.90 -> 29 per arm; 3 arms -> 44."""
-    code, out, _ = _run(capsys, "design", "select", "--p", "0.2", "--difference", "0.15", "--json")
+    code, out, _ = run_cli(capsys, "design", "select", "--p", "0.2", "--difference", "0.15", "--json")
     assert code == 0
     document = json.loads(out)
     assert document["n_per_arm"] == 29
     assert document["arms"] == 2
-    code, out, _ = _run(capsys, "design", "select", "--p", "0.2", "--difference", "0.15", "--arms", "3", "--json")
+    code, out, _ = run_cli(capsys, "design", "select", "--p", "0.2", "--difference", "0.15", "--arms", "3", "--json")
     assert code == 0
     assert json.loads(out)["n_per_arm"] == 44
 
 
 def test_select_text(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "design", "select", "--p", "0.2", "--difference", "0.15")
+    code, out, _ = run_cli(capsys, "design", "select", "--p", "0.2", "--difference", "0.15")
     assert code == 0
     assert out.startswith("29 subjects per arm (2 arms, 58 in all)")
 
 
 def test_select_given_n_by_hand(capsys: pytest.CaptureFixture[str]) -> None:
     """n = 1, rates 0.4 / 0.2: correct 0.32 + 0.56 / 2 = 0.60, ties 0.48 + 0.08 = 0.56."""
-    code, out, _ = _run(capsys, "design", "select", "--p", "0.2", "--difference", "0.2", "--n", "1", "--json")
+    code, out, _ = run_cli(capsys, "design", "select", "--p", "0.2", "--difference", "0.2", "--n", "1", "--json")
     assert code == 0
     document = json.loads(out)
     assert document["rates"] == [0.4, 0.2]
     assert document["correct"] == pytest.approx(0.60, abs=1e-12)
     assert document["tie"] == pytest.approx(0.56, abs=1e-12)
-    code, out, _ = _run(capsys, "design", "select", "--p", "0.2", "--difference", "0.2", "--n", "1")
+    code, out, _ = run_cli(capsys, "design", "select", "--p", "0.2", "--difference", "0.2", "--n", "1")
     assert code == 0
     assert "1 per arm: correct selection 0.6000 (ties 0.5600, broken at random)" in out
 
 
 def test_select_bad_target_is_a_clean_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(capsys, "design", "select", "--p", "0.2", "--difference", "0.15", "--target", "0.4")
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, "design", "select", "--p", "0.2", "--difference", "0.15", "--target", "0.4")
+    assert_clean_error(code, err)
     assert "target = 0.4 must lie between" in err
 
 
@@ -379,7 +367,7 @@ def test_bayes_predictive_json_by_hand(capsys: pytest.CaptureFixture[str]) -> No
     At p = 0.5: stop 0.5, promising 0.5 * 0.75 = 0.375, E[N] = 2.0.
     At p1 = 0.8: stop 0.2, promising 0.8 * (1 - 0.04) = 0.768, E[N] = 0.2 + 2.4 = 2.6.
     """
-    code, out, _ = _run(
+    code, out, _ = run_cli(
         capsys, "design", "bayes", "--p0", "0.5", "--nmax", "3", "--p1", "0.8", "--first-look", "1", "--every", "2",
         "--theta-t", "0.6", "--theta-l", "0.2", "--json",
     )  # fmt: skip
@@ -403,7 +391,7 @@ def test_bayes_predictive_json_by_hand(capsys: pytest.CaptureFixture[str]) -> No
 
 def test_bayes_predictive_every_subject(capsys: pytest.CaptureFixture[str]) -> None:
     """Looks at 1 and 2 (--every 1 is the default): at n = 2, x = 0 cannot reach 2 of 3 (PP = 0)."""
-    code, out, _ = _run(
+    code, out, _ = run_cli(
         capsys, "design", "bayes", "--p0", "0.5", "--nmax", "3", "--first-look", "1", "--theta-t", "0.6",
         "--theta-l", "0.2", "--json",
     )  # fmt: skip
@@ -417,7 +405,7 @@ def test_bayes_predictive_every_subject(capsys: pytest.CaptureFixture[str]) -> N
 def test_bayes_posterior_json_by_hand(capsys: pytest.CaptureFixture[str]) -> None:
     """Thall-Simon, p0 = 0.2, nmax = 10, look at 5, theta_l = 0.3: futility 0 (0.8^6 = 0.262 < 0.3),
     success 5 (P(Bin(11, 0.2) <= 4) = 0.94959 < 0.95 < 0.98835); at p0 stop 0.8^5 = 0.32768."""
-    code, out, _ = _run(
+    code, out, _ = run_cli(
         capsys, "design", "bayes", "--kind", "posterior", "--p0", "0.2", "--nmax", "10", "--first-look", "5",
         "--every", "10", "--theta-l", "0.3", "--json",
     )  # fmt: skip
@@ -432,7 +420,7 @@ def test_bayes_posterior_json_by_hand(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_bayes_text(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(
+    code, out, _ = run_cli(
         capsys, "design", "bayes", "--p0", "0.5", "--nmax", "3", "--first-look", "1", "--every", "2",
         "--theta-t", "0.6", "--theta-l", "0.2",
     )  # fmt: skip
@@ -450,7 +438,7 @@ def test_bayes_text(capsys: pytest.CaptureFixture[str]) -> None:
     ],
 )
 def test_bayes_bad_input_is_a_clean_error(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
-    code, _, err = _run(capsys, "design", "bayes", "--p0", "0.5", "--nmax", "3", "--first-look", "1", *argv)
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, "design", "bayes", "--p0", "0.5", "--nmax", "3", "--first-look", "1", *argv)
+    assert_clean_error(code, err)
     assert "Error:" in err
     assert message in err

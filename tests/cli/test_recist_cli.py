@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from oncotrial.cli.main import main
+from tests.cli.helpers import assert_clean_error, run_cli
 from tests.conftest import shared_path
 
 SUBJECT_PARAMS = ("BOR", "CBOR", "RSP", "CRSP", "CB", "CCB", "PD")
@@ -22,18 +22,6 @@ RS_HEADER = "STUDYID,USUBJID,VISIT,RSTESTCD,RSEVAL,RSSTRESC,RSDTC,RSSEQ"
 # A second subject, with a PD, in every hand-built RS (data without any PD:
 # test_no_pd_in_any_subject_exits_cleanly).
 COMPANION = "ST,Z-PD,WEEK 3,OVRLRESP,INVESTIGATOR,PD,2024-01-22,1"
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def _assert_clean_error(code: int, err: str, expected_code: int = 1) -> None:
-    assert code == expected_code
-    assert "Traceback" not in err
-    assert err.strip(), "an error must say what is wrong"
 
 
 def _read_output(path: Path) -> dict[tuple[str, str, str], dict[str, str]]:
@@ -79,7 +67,7 @@ def test_from_overall_reproduces_admiralonco(
     parameter: AVALC, AVAL, ADT; the OVR records' ANL01FL and ANL02FL.
     """
     out = tmp_path / "adrs.csv"
-    code, _, err = _run(capsys, *reference_args, "--out", str(out))
+    code, _, err = run_cli(capsys, *reference_args, "--out", str(out))
     assert code == 0, err
     assert "Traceback" not in err
     found = _read_output(out)
@@ -116,7 +104,7 @@ def test_from_overall_writes_parquet(
     """Same run to Parquet: 306 subjects x 7 parameters + 22 OVR records (counted in the reference file);
     01-701-1118 (adrs_subject_summary_rs_onco_recist.csv): BOR PR and CRSP Y on 2014-04-23."""
     out = tmp_path / "adrs.parquet"
-    code, _, err = _run(capsys, *reference_args, "--out", str(out))
+    code, _, err = run_cli(capsys, *reference_args, "--out", str(out))
     assert code == 0, err
     table = pd.read_parquet(out)
     assert len(table) == 306 * 7 + 22
@@ -128,7 +116,7 @@ def test_from_overall_writes_parquet(
 # --- hand-built files -------------------------------------------------------------------------
 
 
-def test_hand_built_run(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_hand_builtrun_cli(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """SD day 21, PR day 42, PD day 63: BOR PR day 42, CBOR SD day 42 (PR unconfirmed), PD Y day 63."""
     args = _files(
         tmp_path,
@@ -137,7 +125,7 @@ def test_hand_built_run(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
         "ST,S1,WEEK 9,OVRLRESP,INVESTIGATOR,PD,2024-03-04,3",
     )
     out = tmp_path / "adrs.csv"
-    code, _, err = _run(capsys, *args, "--out", str(out))
+    code, _, err = run_cli(capsys, *args, "--out", str(out))
     assert code == 0, err
     assert "Warning" not in err
     assert "2 subjects; best overall response: PD 1, PR 1" in err
@@ -161,7 +149,7 @@ def test_warnings_printed(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
         "ST,S1,WEEK 6,OVRLRESP,INVESTIGATOR,SD,2024-02,2",
         "ST,S1,WEEK 9,OVRLRESP,INVESTIGATOR,SD,2024,3",
     )
-    code, _, err = _run(capsys, *args, "--out", str(tmp_path / "adrs.csv"))
+    code, _, err = run_cli(capsys, *args, "--out", str(tmp_path / "adrs.csv"))
     assert code == 0, err
     assert "Traceback" not in err
     lines = [line for line in err.splitlines() if line.startswith("Warning: ")]
@@ -191,7 +179,7 @@ def test_rule_options(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     )
     out = tmp_path / "adrs.csv"
     options = ["--confirmation-days", "27", "--sd-min-days", "43", "--max-ne", "2"]
-    code, _, err = _run(capsys, *args, *options, "--out", str(out))
+    code, _, err = run_cli(capsys, *args, *options, "--out", str(out))
     assert code == 0, err
     rows = _read_output(out)
     assert (rows["S1", "CRSP", ""]["AVALC"], rows["S1", "CRSP", ""]["ADT"]) == ("Y", "2024-01-22")
@@ -212,12 +200,12 @@ def test_end_date_and_evaluator_options(capsys: pytest.CaptureFixture[str], tmp_
         adsl=adsl,
     )
     out = tmp_path / "adrs.csv"
-    code, _, err = _run(capsys, *args, "--end-date", "NACTDT", "--out", str(out))
+    code, _, err = run_cli(capsys, *args, "--end-date", "NACTDT", "--out", str(out))
     assert code == 0, err
     rows = _read_output(out)
     assert (rows["S1", "BOR", ""]["AVALC"], rows["S1", "PD", ""]["AVALC"]) == ("SD", "N")
     assert rows["S1", "OVR", "2"]["ANL01FL"] == ""
-    code, _, err = _run(capsys, *args, "--evaluator", "INDEPENDENT ASSESSOR", "--out", str(out))
+    code, _, err = run_cli(capsys, *args, "--evaluator", "INDEPENDENT ASSESSOR", "--out", str(out))
     assert code == 0, err
     assert _read_output(out)["S1", "BOR", ""]["AVALC"] == "PR"
 
@@ -227,7 +215,7 @@ def test_reference_date_option(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     adsl = "STUDYID,USUBJID,RANDDT,TRTSDT\nST,S1,2024-01-01,2024-01-02\nST,Z-PD,2024-01-01,2024-01-01\n"
     args = _files(tmp_path, "ST,S1,WEEK 6,OVRLRESP,INVESTIGATOR,SD,2024-02-12,1", adsl=adsl)
     out = tmp_path / "adrs.csv"
-    code, _, err = _run(capsys, *args, "--reference-date", "TRTSDT", "--out", str(out))
+    code, _, err = run_cli(capsys, *args, "--reference-date", "TRTSDT", "--out", str(out))
     assert code == 0, err
     row = _read_output(out)["S1", "BOR", ""]
     assert (row["AVALC"], row["ADT"]) == ("NE", "2024-02-12")
@@ -251,7 +239,7 @@ def test_parquet_input_with_numeric_rsseq(capsys: pytest.CaptureFixture[str], tm
     )
     out = tmp_path / "adrs.csv"
     args = ["recist", "--rs", str(tmp_path / "rs.parquet"), "--adsl", str(tmp_path / "adsl.parquet")]
-    code, _, err = _run(capsys, *args, "--from-overall", "--out", str(out))
+    code, _, err = run_cli(capsys, *args, "--from-overall", "--out", str(out))
     assert code == 0, err
     rows = _read_output(out)
     assert (rows["S1", "BOR", ""]["AVALC"], rows["S1", "BOR", ""]["RSSEQ"]) == ("SD", "7")
@@ -262,16 +250,16 @@ def test_parquet_input_with_numeric_rsseq(capsys: pytest.CaptureFixture[str], tm
 
 def test_without_from_overall(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     args = [a for a in _files(tmp_path) if a != "--from-overall"]
-    code, _, err = _run(capsys, *args, "--out", str(tmp_path / "adrs.csv"))
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, *args, "--out", str(tmp_path / "adrs.csv"))
+    assert_clean_error(code, err)
     assert "--from-overall" in err
     assert not (tmp_path / "adrs.csv").exists()
 
 
 def test_missing_adsl_option(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     args = _files(tmp_path)
-    code, _, err = _run(capsys, "recist", "--rs", args[2], "--from-overall", "--out", str(tmp_path / "adrs.csv"))
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, "recist", "--rs", args[2], "--from-overall", "--out", str(tmp_path / "adrs.csv"))
+    assert_clean_error(code, err)
     assert "--adsl" in err
 
 
@@ -280,8 +268,8 @@ def test_nonexistent_file_named(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     args = _files(tmp_path)
     absent = tmp_path / "absent.csv"
     args[args.index(which) + 1] = str(absent)
-    code, _, err = _run(capsys, *args, "--out", str(tmp_path / "adrs.csv"))
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, *args, "--out", str(tmp_path / "adrs.csv"))
+    assert_clean_error(code, err)
     assert str(absent) in err
     assert "does not exist" in err
 
@@ -292,22 +280,22 @@ def test_missing_rs_column(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     adsl = tmp_path / "adsl.csv"
     adsl.write_text("USUBJID,RANDDT\nS1,2024-01-01\n")
     args = ["recist", "--rs", str(rs), "--adsl", str(adsl), "--from-overall", "--out", str(tmp_path / "o.csv")]
-    code, _, err = _run(capsys, *args)
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, *args)
+    assert_clean_error(code, err)
     assert "RSSEQ" in err
 
 
 def test_missing_reference_date_column(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     args = _files(tmp_path, "ST,S1,WEEK 6,OVRLRESP,INVESTIGATOR,SD,2024-02-12,1")
-    code, _, err = _run(capsys, *args, "--reference-date", "TRTSDT", "--out", str(tmp_path / "adrs.csv"))
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, *args, "--reference-date", "TRTSDT", "--out", str(tmp_path / "adrs.csv"))
+    assert_clean_error(code, err)
     assert "TRTSDT" in err
 
 
 def test_bad_rsseq(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     args = _files(tmp_path, "ST,S1,WEEK 6,OVRLRESP,INVESTIGATOR,SD,2024-02-12,x")
-    code, _, err = _run(capsys, *args, "--out", str(tmp_path / "adrs.csv"))
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, *args, "--out", str(tmp_path / "adrs.csv"))
+    assert_clean_error(code, err)
     assert "RSSEQ" in err
     assert "S1 WEEK 6" in err
 
@@ -315,14 +303,14 @@ def test_bad_rsseq(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
 def test_output_folder_missing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     args = _files(tmp_path, "ST,S1,WEEK 6,OVRLRESP,INVESTIGATOR,SD,2024-02-12,1")
     out = tmp_path / "no" / "such" / "adrs.csv"
-    code, _, err = _run(capsys, *args, "--out", str(out))
-    _assert_clean_error(code, err)
+    code, _, err = run_cli(capsys, *args, "--out", str(out))
+    assert_clean_error(code, err)
     assert str(out) in err
 
 
 def test_missing_out_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, _, err = _run(capsys, *_files(tmp_path))
-    _assert_clean_error(code, err, expected_code=2)
+    code, _, err = run_cli(capsys, *_files(tmp_path))
+    assert_clean_error(code, err, expected_code=2)
     assert "--out" in err
 
 
@@ -334,6 +322,6 @@ def test_no_pd_in_any_subject_exits_cleanly(capsys: pytest.CaptureFixture[str], 
     adsl.write_text("USUBJID,RANDDT\nS1,2024-01-01\n")
     out = tmp_path / "adrs.csv"
     args = ["recist", "--rs", str(rs), "--adsl", str(adsl), "--from-overall", "--out", str(out)]
-    code, _, err = _run(capsys, *args)
+    code, _, err = run_cli(capsys, *args)
     assert code == 0, err
     assert _read_output(out)["S1", "BOR", ""]["AVALC"] == "SD"
