@@ -1,10 +1,11 @@
 """Entry point of the ``oncotrial`` command.
 
-Exit codes: 0 success, 1 bad input (a clear message, never a traceback), 2 usage error.
+Exit codes: 0 success, 1 bad input (a clear message, never a traceback), 2 usage error, 3 a bug.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date, timedelta
 
@@ -64,5 +65,19 @@ if __name__ == "__main__":
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point: an unexpected failure is reported in one line, not a traceback.
+
+    Exit code 3 means a bug in oncotrial; ``ONCOTRIAL_DEBUG=1`` shows the traceback.
+    """
+    try:
+        code = main()
+    except Exception as exc:  # last resort at the user-facing edge: no traceback reaches a user
+        if os.environ.get("ONCOTRIAL_DEBUG"):
+            raise
+        err.print(
+            f"Internal error in oncotrial ({type(exc).__name__}: {exc}). This is a bug: please report it with the "
+            "command you ran (set ONCOTRIAL_DEBUG=1 to see the details).",
+            markup=False,
+        )
+        code = 3
+    sys.exit(code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -11,48 +12,97 @@ import typer
 
 from oncotrial.cli.common import err
 from oncotrial.errors import DataError, TrialWarning
-from oncotrial.io.tables import read_table, write_table
+from oncotrial.io.tables import check_columns, read_table, write_table
 from oncotrial.recist import (
     ResponseRules,
     derive_adrs_from_overall,
     derive_adrs_from_timepoints,
+    derive_irecist_best_response,
+    derive_irecist_responses,
     derive_lesion_assessments,
+    derive_pet_confirmed_response,
     derive_subject_summary,
     derive_timepoint_responses,
     evaluate_baseline_lesions,
+    select_lesions,
+    select_primary_timepoint,
 )
 
 
-def _from_lesions(
-    tu: Path,
-    tr: Path,
-    adsl: Path | None,
-    evaluator: str,
-    reference_date: str,
-    end_date: str | None,
-    rules: ResponseRules,
-    timepoints_path: Path | None,
-    summary_path: Path | None,
-) -> pd.DataFrame:
-    assessments = derive_lesion_assessments(read_table(tu, name="TU"), read_table(tr, name="TR"), evaluator=evaluator)
+@dataclass(frozen=True)
+class LesionOptions:
+    """What to read besides TU/TR and what to write besides ADRS (the lesion path)."""
+
+    adsl: Path | None = None
+    evaluator: str = "INVESTIGATOR"
+    reference_date: str = "RANDDT"
+    end_date: str | None = None
+    timepoints_path: Path | None = None
+    summary_path: Path | None = None
+    pet: Path | None = None
+    irradiated: Path | None = None
+    irradiated_out: Path | None = None
+    irecist_path: Path | None = None
+    primary_visit: str | None = None
+
+
+def _report_baseline(assessments: pd.DataFrame) -> None:
     breaches = evaluate_baseline_lesions(assessments)
     for row in breaches.head(20).itertuples():
         err.print(f"Baseline: subject {row.USUBJID}, lesion {row.LESIONID}: {row.MESSAGE} [{row.RULE}]", markup=False)
     if len(breaches) > 20:
         err.print(f"Baseline: {len(breaches) - 20} more breaches of the RECIST 1.1 selection rules.", markup=False)
+
+
+def _split_irradiated(assessments: pd.DataFrame, opts: LesionOptions) -> pd.DataFrame:
+    """Flag the irradiated lesions listed in ``--irradiated``; write their own time points; return the rest."""
+    if opts.irradiated is None:
+        return assessments
+    listed = read_table(opts.irradiated, name="irradiated lesions")
+    check_columns(listed, ["USUBJID", "LESIONID"], name="irradiated lesions")
+    keys = pd.MultiIndex.from_frame(listed[["USUBJID", "LESIONID"]].astype(str))
+    flagged = assessments.assign(
+        IRRADIATED=pd.MultiIndex.from_frame(assessments[["USUBJID", "LESIONID"]].astype(str)).isin(keys)
+    )
+    if opts.irradiated_out is not None:
+        write_table(derive_timepoint_responses(select_lesions(flagged, irradiated=True)), opts.irradiated_out)
+    return select_lesions(flagged, irradiated=False)
+
+
+def _write_extras(assessments: pd.DataFrame, timepoints: pd.DataFrame, adrs: pd.DataFrame, opts: LesionOptions) -> None:
+    if opts.timepoints_path is not None:
+        write_table(timepoints, opts.timepoints_path)
+    if opts.summary_path is not None:
+        summary = derive_subject_summary(timepoints, adrs)
+        if opts.primary_visit is not None:
+            primary = select_primary_timepoint(timepoints, visit=opts.primary_visit)
+            summary = summary.merge(primary[["USUBJID", "PRIMARY"]], on="USUBJID", how="left")
+        write_table(summary, opts.summary_path)
+    if opts.irecist_path is not None:
+        iresponses = derive_irecist_responses(assessments, timepoints)
+        best = derive_irecist_best_response(iresponses)
+        write_table(iresponses.merge(best, on="USUBJID", how="left"), opts.irecist_path)
+
+
+def from_lesions(tu: Path, tr: Path, rules: ResponseRules, opts: LesionOptions) -> pd.DataFrame:
+    """ADRS from TU/TR: RECIST 1.1 time points, then the response parameters (and the extras asked for)."""
+    assessments = derive_lesion_assessments(
+        read_table(tu, name="TU"), read_table(tr, name="TR"), evaluator=opts.evaluator
+    )
+    _report_baseline(assessments)
+    assessments = _split_irradiated(assessments, opts)
     timepoints = derive_timepoint_responses(assessments)
-    subjects = read_table(adsl, name="ADSL") if adsl is not None else None
+    if opts.pet is not None:
+        timepoints = derive_pet_confirmed_response(timepoints, read_table(opts.pet, name="PET"))
+    subjects = read_table(opts.adsl, name="ADSL") if opts.adsl is not None else None
     adrs = derive_adrs_from_timepoints(
         timepoints,
         subjects,
-        reference_col=reference_date if subjects is not None else "RANDDT",
-        end_col=end_date,
+        reference_col=opts.reference_date if subjects is not None else "RANDDT",
+        end_col=opts.end_date,
         rules=rules,
     )
-    if timepoints_path is not None:
-        write_table(timepoints, timepoints_path)
-    if summary_path is not None:
-        write_table(derive_subject_summary(timepoints, adrs), summary_path)
+    _write_extras(assessments, timepoints, adrs, opts)
     return adrs
 
 
@@ -78,6 +128,20 @@ def recist_command(
     ] = None,
     summary_path: Annotated[
         Path | None, typer.Option("--summary", help="Also write one row per subject (BOR, nadir, best % change).")
+    ] = None,
+    pet: Annotated[
+        Path | None, typer.Option("--pet", help="PET results (USUBJID, VISIT, PET): a CR needs a negative PET.")
+    ] = None,
+    irradiated: Annotated[
+        Path | None,
+        typer.Option("--irradiated", help="Irradiated lesions (USUBJID, LESIONID): not in the primary response."),
+    ] = None,
+    irradiated_out: Annotated[
+        Path | None, typer.Option("--irradiated-out", help="Write the irradiated lesions' own time-point responses.")
+    ] = None,
+    irecist_path: Annotated[Path | None, typer.Option("--irecist", help="Also write iRECIST responses.")] = None,
+    primary_visit: Annotated[
+        str | None, typer.Option("--primary-visit", help="Visit of the primary time point (e.g. 'WEEK 14').")
     ] = None,
 ) -> None:
     """Response analysis (ADRS): BOR, CBOR, RSP, CRSP, CB, CCB and PD per subject, with the OVR records.
@@ -106,9 +170,11 @@ def recist_command(
                     code="CLI-E020",
                     field="--tu",
                 )
-            adrs = _from_lesions(
-                tu, tr, adsl, evaluator, reference_date, end_date, rules, timepoints_path, summary_path
-            )
+            opts = LesionOptions(
+                adsl, evaluator, reference_date, end_date, timepoints_path, summary_path,
+                pet, irradiated, irradiated_out, irecist_path, primary_visit,
+            )  # fmt: skip
+            adrs = from_lesions(tu, tr, rules, opts)
     for w in caught:
         err.print(f"Warning: {w.message}", markup=False)
     write_table(adrs, out_path)

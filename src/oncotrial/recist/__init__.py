@@ -13,14 +13,17 @@ from oncotrial.recist.best_response import (
     derive_response_parameters,
 )
 from oncotrial.recist.dates import ImputedDates, compute_imputed_dates
+from oncotrial.recist.irecist import IRESPONSES, derive_irecist_best_response, derive_irecist_responses
 from oncotrial.recist.lesions import derive_lesion_assessments
 from oncotrial.recist.rules import OverallResponseTable, load_overall_response_table
 from oncotrial.recist.summary import derive_adrs_from_timepoints, derive_subject_summary
 from oncotrial.recist.timepoint import TARGET_RULES, derive_timepoint_responses
+from oncotrial.recist.trial_rules import derive_pet_confirmed_response, select_lesions, select_primary_timepoint
 
 __all__ = [
     "AVAL_CODES",
     "BASELINE_RULES",
+    "IRESPONSES",
     "PARAMETER_NAMES",
     "RESPONSE_PARAMETERS",
     "TARGET_RULES",
@@ -31,11 +34,16 @@ __all__ = [
     "derive_adrs",
     "derive_adrs_from_overall",
     "derive_adrs_from_timepoints",
+    "derive_irecist_best_response",
+    "derive_irecist_responses",
     "derive_lesion_assessments",
     "derive_overall_response_flags",
+    "derive_pet_confirmed_response",
     "derive_response_parameters",
     "derive_subject_summary",
     "derive_timepoint_responses",
     "evaluate_baseline_lesions",
     "load_overall_response_table",
+    "select_lesions",
+    "select_primary_timepoint",
 ]

@@ -1,0 +1,111 @@
+"""Trial-specific response rules the seed trials need, on top of RECIST 1.1.
+
+* **Irradiated lesions** (NCT01416831, SBRT + high-dose IL-2): lesions flagged ``IRRADIATED`` are
+  left out of the primary response and assessed on their own (:func:`select_lesions`).
+* **CR confirmed by PET** : an overall CR counts only with a negative PET at that assessment;
+  otherwise it is reported as PR (:func:`derive_pet_confirmed_response`).
+* **Primary time point** ("end of cycle 2, week 14"; week 21 after crossover): the response at a
+  named visit, or at the assessment nearest a target day within a window
+  (:func:`select_primary_timepoint`).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from oncotrial.errors import DataError
+
+__all__ = ["derive_pet_confirmed_response", "select_lesions", "select_primary_timepoint"]
+
+
+def select_lesions(assessments: pd.DataFrame, *, irradiated: bool) -> pd.DataFrame:
+    """The lesion assessments of irradiated lesions only (``irradiated=True``) or of all the others.
+
+    ``assessments`` needs a boolean ``IRRADIATED`` column (a lesion treated with radiation, e.g.
+    SBRT, is flagged at every assessment). The primary response uses ``irradiated=False``; the
+    irradiated lesions, assessed separately, use ``irradiated=True``. New lesions are never
+    irradiated, so they count in the primary response. Subjects left without any baseline lesion
+    are dropped from the selection (their ADRS parameters come out MISSING).
+    """
+    if "IRRADIATED" not in assessments.columns:
+        raise DataError(
+            "The lesion assessments have no IRRADIATED column: flag the lesions treated with radiation "
+            "(True/False) to separate them from the primary response.",
+            code="RECIST-E030",
+            field="IRRADIATED",
+        )
+    flag = assessments["IRRADIATED"].fillna(False).astype(bool).to_numpy()
+    lesion_flag = (
+        pd.Series(flag)
+        .groupby([assessments["USUBJID"].to_numpy(), assessments["LESIONID"].to_numpy()])
+        .transform("max")
+    )
+    chosen = assessments.loc[lesion_flag.to_numpy(dtype=bool) == irradiated]
+    # a subject with no baseline lesion in the selection has nothing to assess in it
+    with_baseline = chosen.loc[chosen["BASELINE"].to_numpy(dtype=bool), "USUBJID"].unique()
+    selected: pd.DataFrame = chosen.loc[chosen["USUBJID"].isin(with_baseline)].reset_index(drop=True)
+    return selected
+
+
+def derive_pet_confirmed_response(timepoints: pd.DataFrame, pet: pd.DataFrame) -> pd.DataFrame:
+    """Overall CR only with a negative PET at the same assessment; otherwise PR.
+
+    ``pet`` has ``USUBJID``, ``VISIT`` and ``PET`` (NEGATIVE or POSITIVE). Adds ``PET`` and
+    ``CR_RULE`` ("CR: PET negative", "PR: CR without a negative PET") and returns a new table.
+    """
+    missing = [c for c in ("USUBJID", "VISIT", "PET") if c not in pet.columns]
+    if missing:
+        raise DataError(
+            f"The PET table lacks the column(s) {', '.join(missing)}.", code="RECIST-E031", field=missing[0]
+        )
+    result = timepoints.merge(
+        pet[["USUBJID", "VISIT", "PET"]].drop_duplicates(["USUBJID", "VISIT"], keep="last"),
+        on=["USUBJID", "VISIT"],
+        how="left",
+    )
+    result["PET"] = result["PET"].astype("string").str.strip().str.upper()
+    is_cr = (result["OVERALL"] == "CR").to_numpy()
+    negative = (result["PET"] == "NEGATIVE").fillna(False).to_numpy(dtype=bool)
+    overall = result["OVERALL"].astype(object).to_numpy().copy()
+    overall[is_cr & ~negative] = "PR"
+    result["OVERALL"] = pd.Categorical(overall, categories=timepoints["OVERALL"].cat.categories)
+    result["CR_RULE"] = np.select(
+        [is_cr & negative, is_cr], ["CR: PET negative", "PR: CR without a negative PET"], default=""
+    )
+    return result
+
+
+def select_primary_timepoint(
+    timepoints: pd.DataFrame,
+    *,
+    visit: str | None = None,
+    day: int | None = None,
+    window_days: int = 14,
+    reference: Literal["baseline"] = "baseline",
+) -> pd.DataFrame:
+    """Each subject's response at the primary time point.
+
+    Either the assessment at ``visit`` (e.g. ``"WEEK 14"``), or the follow-up assessment nearest
+    ``day`` days after the baseline scan (e.g. 98 for week 14) within ``window_days``, the earlier
+    one on ties. Subjects without such an assessment get ``OVERALL`` empty and ``PRIMARY = NE``.
+    """
+    if (visit is None) == (day is None):
+        raise DataError(
+            "Give either the primary visit or the primary day (not both).", code="RECIST-E032", field="visit"
+        )
+    follow = timepoints.loc[~timepoints["BASELINE"].to_numpy(dtype=bool)]
+    if visit is not None:
+        chosen = follow.loc[follow["VISIT"].astype(str) == visit].drop_duplicates("USUBJID", keep="first")
+    elif day is not None:
+        base = timepoints.loc[timepoints["BASELINE"].to_numpy(dtype=bool)].set_index("USUBJID")["ADT"]
+        days = (follow["ADT"] - follow["USUBJID"].map(base)).dt.days
+        distance = (days - day).abs()
+        near = follow.assign(_distance=distance).loc[distance <= window_days]
+        chosen = near.sort_values(["USUBJID", "_distance", "ADT"], kind="stable").drop_duplicates("USUBJID")
+    subjects = pd.DataFrame({"USUBJID": timepoints["USUBJID"].drop_duplicates().to_numpy()})
+    result = subjects.merge(chosen[["USUBJID", "VISIT", "ADT", "OVERALL"]], on="USUBJID", how="left")
+    result["PRIMARY"] = result["OVERALL"].astype(object).where(result["OVERALL"].notna(), "NE")
+    return result
