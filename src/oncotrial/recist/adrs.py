@@ -173,7 +173,7 @@ def derive_adrs(
         )
     flagged = derive_overall_response_flags(ovr, reference_col=reference_col, end_col=end_col if extra else None)
     params = derive_response_parameters(flagged, subjects, reference_col=reference_col, rules=rules)
-    overall_rows = flagged.assign(PARAMCD="OVR")
+    overall_rows = flagged.assign(PARAMCD=pd.Categorical.from_codes(np.zeros(len(flagged), np.int8), ["OVR"]))
     if "STUDYID" not in overall_rows.columns:
         overall_rows["STUDYID"] = (
             subjects.set_index("USUBJID")
@@ -186,7 +186,7 @@ def derive_adrs(
     adrs = pd.concat([overall_rows.reindex(columns=columns), params.reindex(columns=columns)], ignore_index=True)
     adrs["AVAL"] = pd.to_numeric(adrs["AVAL"], errors="coerce").astype("Int64")
     adrs["RSSEQ"] = pd.to_numeric(adrs["RSSEQ"], errors="coerce").astype("Int64")
-    adrs["ADTF"] = adrs["ADTF"].fillna("")
+    adrs["ADTF"] = pd.Categorical(adrs["ADTF"].fillna(""))
     adrs["PARAMCD"] = pd.Categorical(adrs["PARAMCD"], categories=sorted(PARAMETER_NAMES))
     adrs["PARAM"] = adrs["PARAMCD"].map(PARAMETER_NAMES)
     adrs[reference_col] = adrs["USUBJID"].map(subjects.set_index("USUBJID")[reference_col])

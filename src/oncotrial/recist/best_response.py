@@ -262,7 +262,7 @@ def _parameter_rows(
         {
             "STUDYID": subjects["STUDYID"].to_numpy() if "STUDYID" in subjects else "",
             "USUBJID": subjects["USUBJID"].to_numpy(),
-            "PARAMCD": paramcd,
+            "PARAMCD": pd.Categorical.from_codes(np.zeros(len(subjects), np.int8), [paramcd]),
             "AVALC": avalc,
         }
     )
@@ -314,7 +314,7 @@ def _first_per_subject_pd(flagged: pd.DataFrame, subjects: pd.DataFrame) -> pd.D
         {"STUDYID": subjects["STUDYID"].to_numpy() if "STUDYID" in subjects else "", "USUBJID": subjects["USUBJID"]}
     )
     hit = rows["USUBJID"].isin(pds.index).to_numpy()
-    rows["PARAMCD"] = "PD"
+    rows["PARAMCD"] = pd.Categorical.from_codes(np.zeros(len(rows), np.int8), ["PD"])
     rows["AVALC"] = np.where(hit, "Y", "N")
     rows["AVAL"] = pd.array(np.where(hit, 1, 0), dtype="Int64")
     for col in ("ADT", "AVISIT", "RSSEQ"):
