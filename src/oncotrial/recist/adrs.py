@@ -173,7 +173,7 @@ def derive_adrs(
         )
     flagged = derive_overall_response_flags(ovr, reference_col=reference_col, end_col=end_col if extra else None)
     params = derive_response_parameters(flagged, subjects, reference_col=reference_col, rules=rules)
-    overall_rows = flagged.assign(PARAMCD=pd.Categorical.from_codes(np.zeros(len(flagged), np.int8), ["OVR"]))
+    overall_rows = flagged.assign(PARAMCD=pd.Categorical.from_codes(np.zeros(len(flagged), np.int8), pd.Index(["OVR"])))
     if "STUDYID" not in overall_rows.columns:
         overall_rows["STUDYID"] = (
             subjects.set_index("USUBJID")

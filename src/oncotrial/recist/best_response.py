@@ -107,12 +107,13 @@ def derive_overall_response_flags(
     # Worst record per (subject, date): rows are in (subject, date, RSSEQ) order, so among the
     # eligible rows of one date the last of the highest worst-rank wins.
     rows = np.nonzero(eligible)[0]
-    run = np.concatenate([[True], (subject[rows][1:] != subject[rows][:-1]) | (adt[rows][1:] != adt[rows][:-1])])
-    run_id = np.cumsum(run) - 1
-    order = np.lexsort((rows, _WORST[code[rows]], run_id))
-    last = np.concatenate([run_id[order][1:] != run_id[order][:-1], [True]]) if rows.size else np.zeros(0, bool)
     kept = np.zeros(len(data), dtype=bool)
-    kept[rows[order][last]] = True
+    if rows.size:
+        run = np.concatenate([[True], (subject[rows][1:] != subject[rows][:-1]) | (adt[rows][1:] != adt[rows][:-1])])
+        run_id = np.cumsum(run) - 1
+        order = np.lexsort((rows, _WORST[code[rows]], run_id))
+        last = np.concatenate([run_id[order][1:] != run_id[order][:-1], [True]])
+        kept[rows[order][last]] = True
     data["ANL01FL"] = _flag(kept)
     is_pd = code == PD
     # records after the first PD of their subject: a PD strictly earlier within the subject
@@ -262,7 +263,7 @@ def _parameter_rows(
         {
             "STUDYID": subjects["STUDYID"].to_numpy() if "STUDYID" in subjects else "",
             "USUBJID": subjects["USUBJID"].to_numpy(),
-            "PARAMCD": pd.Categorical.from_codes(np.zeros(len(subjects), np.int8), [paramcd]),
+            "PARAMCD": pd.Categorical.from_codes(np.zeros(len(subjects), np.int8), pd.Index([paramcd])),
             "AVALC": avalc,
         }
     )
@@ -314,7 +315,7 @@ def _first_per_subject_pd(flagged: pd.DataFrame, subjects: pd.DataFrame) -> pd.D
         {"STUDYID": subjects["STUDYID"].to_numpy() if "STUDYID" in subjects else "", "USUBJID": subjects["USUBJID"]}
     )
     hit = rows["USUBJID"].isin(pds.index).to_numpy()
-    rows["PARAMCD"] = pd.Categorical.from_codes(np.zeros(len(rows), np.int8), ["PD"])
+    rows["PARAMCD"] = pd.Categorical.from_codes(np.zeros(len(rows), np.int8), pd.Index(["PD"]))
     rows["AVALC"] = np.where(hit, "Y", "N")
     rows["AVAL"] = pd.array(np.where(hit, 1, 0), dtype="Int64")
     for col in ("ADT", "AVISIT", "RSSEQ"):

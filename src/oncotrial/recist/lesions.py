@@ -56,7 +56,7 @@ def _mm_factors(units: pd.Series, where: pd.DataFrame) -> pd.Series:
     bad = mapped.isna()
     if bad.any():
         row = where[bad.to_numpy()].iloc[0]
-        unit = row["TRSTRESU"] or "none"
+        unit = row["TRSTRESU"] if isinstance(row["TRSTRESU"], str) and row["TRSTRESU"].strip() else "none"
         raise DataError(
             f"Subject {row['USUBJID']}, visit {row['VISIT']}, lesion {row['TRLNKID']}: the {row['TRTESTCD']} "
             f"{row['TRSTRESC']} has unit '{unit}', which is not a length. Give the unit (mm or cm).",
@@ -85,7 +85,10 @@ def _sizes(tr: pd.DataFrame) -> pd.DataFrame:
     factor = pd.Series(np.nan, index=size.index)
     factor[measured] = _mm_factors(size.loc[measured, "TRSTRESU"], size.loc[measured])
     size["MM"] = value * factor
-    wide = size.pivot_table(index=["USUBJID", "TRLNKID", "VISIT"], columns="TRTESTCD", values="MM", aggfunc="sum")
+    # min_count=1: a test not done stays missing (NaN) instead of summing to 0 mm
+    wide = (
+        size.groupby(["USUBJID", "TRLNKID", "VISIT", "TRTESTCD"], sort=False)["MM"].sum(min_count=1).unstack("TRTESTCD")
+    )
     return wide.reindex(columns=list(_SIZE_TESTS))
 
 
@@ -152,7 +155,10 @@ def derive_lesion_assessments(
     rows["STATE"] = states.reindex(index).to_numpy()
     rows["BASELINE"] = rows["VISIT"].to_numpy() == rows["USUBJID"].map(baseline).to_numpy()
     rows["ADT"] = _dates(dates.to_numpy(), rows)
-    rows = pd.concat([rows, _new_without_results(lesions, rows)], ignore_index=True)
+    rows = pd.concat(
+        [rows, _new_without_results(lesions, rows), _baseline_without_results(lesions, rows, baseline)],
+        ignore_index=True,
+    )
     columns = ["USUBJID", "VISIT", "ADT", "BASELINE", "LESIONID", "CATEGORY", "NODAL", "DIAMETER", "STATE"]
     return rows[[*columns, "LOCATION", "METHOD"]]
 
@@ -178,6 +184,36 @@ def _dates(text: np.ndarray, rows: pd.DataFrame) -> pd.Series:
             visit=first["VISIT"],
         )
     return imputed.dates
+
+
+def _baseline_without_results(lesions: pd.DataFrame, rows: pd.DataFrame, baseline: pd.Series) -> pd.DataFrame:
+    """Baseline lesions identified in TU but not measured at the baseline visit: an empty baseline row.
+
+    The lesion then counts as identified at baseline (so a later measurement is not a stray), and the
+    baseline check reports the missing measurement (RECIST-B06).
+    """
+    listed = lesions.loc[lesions["CATEGORY"].isin(["TARGET", "NON-TARGET"])]
+    at_baseline = rows.loc[rows["BASELINE"].to_numpy(dtype=bool), ["USUBJID", "LESIONID"]]
+    have = pd.MultiIndex.from_frame(at_baseline)
+    missing = listed[~pd.MultiIndex.from_frame(listed[["USUBJID", "LESIONID"]]).isin(have)]
+    if missing.empty:
+        return pd.DataFrame(columns=rows.columns)
+    dates = rows.loc[rows["BASELINE"].to_numpy(dtype=bool)].groupby("USUBJID")["ADT"].min()
+    return pd.DataFrame(
+        {
+            "USUBJID": missing["USUBJID"].to_numpy(),
+            "VISIT": missing["USUBJID"].map(baseline).to_numpy(),
+            "ADT": missing["USUBJID"].map(dates).to_numpy(),
+            "BASELINE": True,
+            "LESIONID": missing["LESIONID"].to_numpy(),
+            "CATEGORY": missing["CATEGORY"].to_numpy(),
+            "NODAL": missing["NODAL"].to_numpy(),
+            "DIAMETER": np.nan,
+            "STATE": None,
+            "LOCATION": missing["LOCATION"].to_numpy(),
+            "METHOD": missing["METHOD"].to_numpy(),
+        }
+    )
 
 
 def _new_without_results(lesions: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:

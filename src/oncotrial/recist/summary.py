@@ -17,7 +17,7 @@ def _overall_records(timepoints: pd.DataFrame) -> pd.DataFrame:
         {
             "USUBJID": follow["USUBJID"].to_numpy(),
             "ADT": follow["ADT"].to_numpy(),
-            "ADTF": pd.Categorical.from_codes(np.zeros(len(follow), np.int8), [""]),
+            "ADTF": pd.Categorical.from_codes(np.zeros(len(follow), np.int8), pd.Index([""])),
             "AVALC": follow["OVERALL"].to_numpy(),
             "RSSEQ": np.arange(1, len(follow) + 1),
             "AVISIT": follow["VISIT"].to_numpy(),

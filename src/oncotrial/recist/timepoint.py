@@ -168,9 +168,27 @@ def _count(
     return np.bincount(tp, weights=w, minlength=n).astype(np.float64)
 
 
+def _measured_at_baseline(a: pd.DataFrame, tps: _TimePoints, rows: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Which of the ``rows`` belong to a lesion measured at its subject's baseline."""
+    lesion, labels = pd.factorize(a["LESIONID"], sort=False)
+    subject = tps.subject[tps.row_tp]
+    key = subject * max(len(labels), 1) + lesion
+    base = tps.frame["BASELINE"].to_numpy(dtype=bool)[tps.row_tp]
+    known = key[rows & base & ~np.isnan(a["DIAMETER"].to_numpy(dtype=float))]
+    size = (int(subject.max()) + 1) * max(len(labels), 1) if len(subject) else 0
+    if size <= 50_000_000:  # a lookup table is linear; np.isin sorts
+        table = np.zeros(size, dtype=bool)
+        table[known] = True
+        found: NDArray[np.bool_] = table[key]
+    else:
+        found = np.isin(key, known)
+    return rows & found
+
+
 def _target(a: pd.DataFrame, tps: _TimePoints) -> pd.DataFrame:
     n = len(tps.frame)
-    is_t = (a["CATEGORY"] == "TARGET").to_numpy()
+    # A target lesion not measured at baseline cannot enter the sums (the baseline check reports it).
+    is_t = _measured_at_baseline(a, tps, (a["CATEGORY"] == "TARGET").to_numpy())
     d = a["DIAMETER"].to_numpy(dtype=float)
     nodal = a["NODAL"].to_numpy(dtype=bool)
     tp = tps.row_tp
@@ -231,7 +249,7 @@ def _classify_target(
         {
             "SOD": np.where(n_base > 0, total, np.nan),
             "SOD_BASELINE": np.where(n_base > 0, base_sum, np.nan),
-            "NADIR": nadir,
+            "NADIR": np.where(n_base > 0, nadir, np.nan),
             "PCHG": pchg,
             "TARGET_CODE": response,
             "TARGET_RULE_CODE": rule,
