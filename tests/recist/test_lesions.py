@@ -98,6 +98,21 @@ def test_measurement_not_done_is_missing_not_zero() -> None:
     assert timepoints["TARGET"].tolist()[1:] == ["NE"]
 
 
+def test_too_small_to_measure_is_5_mm_and_not_done_is_missing() -> None:
+    """RECIST 1.1 (section 3.1.2, FAQ): a target present but too small to measure is recorded as 5 mm.
+    T1 30 -> "TOO SMALL TO MEASURE" (5 mm); T2 20 -> "NOT DONE" (not evaluated, NaN)."""
+    tu = _tu(("S1", "T1", "TARGET", "LIVER", "SCREENING"), ("S1", "T2", "TARGET", "LUNG", "SCREENING"))
+    tr = _tr(
+        ("S1", "T1", "LDIAM", "30", "mm", "SCREENING"),
+        ("S1", "T2", "LDIAM", "20", "mm", "SCREENING"),
+        ("S1", "T1", "LDIAM", "TOO SMALL TO MEASURE", "", "WEEK 6", "2024-02-12"),
+        ("S1", "T2", "LDIAM", "NOT DONE", "", "WEEK 6", "2024-02-12"),
+    )
+    lesions = _by_lesion(derive_lesion_assessments(tu, tr))
+    assert lesions.at[("T1", "WEEK 6"), "DIAMETER"] == 5.0
+    assert np.isnan(lesions.at[("T2", "WEEK 6"), "DIAMETER"])
+
+
 # --- lesions, visits and dates -------------------------------------------------------------------------
 
 

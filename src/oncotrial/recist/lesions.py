@@ -4,7 +4,8 @@
   ``TUMETHOD``); a lesion is nodal when ``TULOC`` names a lymph node.
 * The baseline of a subject is the visit at which TU identifies its target and non-target lesions.
 * The RECIST diameter of a target lesion is TR's ``DIAMETER``; without it, ``SAXIS`` (or ``LPERP``)
-  for a node and ``LDIAM`` otherwise. Values are converted to mm from their unit (``TRSTRESU``).
+  for a node and ``LDIAM`` otherwise. Values are converted to mm from their unit (``TRSTRESU``);
+  "TOO SMALL TO MEASURE" is 5 mm (RECIST 1.1), empty or "NOT DONE" is not evaluated.
 * Non-target and new lesions take their state from ``TUMSTATE`` (a new lesion without one is
   unequivocal). Dates come from ``TRDTC`` (``TUDTC`` for new lesions without results), with
   admiral's imputation of partial dates.
@@ -71,8 +72,12 @@ def _mm_factors(units: pd.Series, where: pd.DataFrame) -> pd.Series:
 def _sizes(tr: pd.DataFrame) -> pd.DataFrame:
     size = tr.loc[tr["TRTESTCD"].isin(_SIZE_TESTS)].copy()
     value = pd.to_numeric(size["TRSTRESC"], errors="coerce")
-    text = size["TRSTRESC"].astype("string").str.strip().fillna("")
-    unparsable = value.isna() & (text != "")
+    text = size["TRSTRESC"].astype("string").str.strip().str.upper().fillna("")
+    # RECIST 1.1: a lesion too small to measure is recorded as 5 mm (present but below the CT limit)
+    too_small = text.str.contains("TOO SMALL", regex=False).to_numpy(dtype=bool)
+    value[too_small] = 5.0
+    size.loc[too_small, "TRSTRESU"] = "mm"
+    unparsable = value.isna() & (text != "") & (text != "NOT DONE")
     if unparsable.any():
         row = size[unparsable.to_numpy()].iloc[0]
         raise DataError(
