@@ -14,6 +14,7 @@ import typer
 from oncotrial.cli import design as design_cli
 from oncotrial.cli import protocol as protocol_cli
 from oncotrial.cli.common import err, out
+from oncotrial.cli.endpoints import km_command, rates_command
 from oncotrial.cli.recist import recist_command
 from oncotrial.cli.schedule import print_calendar, schedule_command
 from oncotrial.dosing import Patient, build_dosing_calendar, compute_next_weekday
@@ -31,6 +32,8 @@ app.add_typer(protocol_cli.app, name="protocol")
 app.add_typer(design_cli.app, name="design")
 app.command("schedule")(schedule_command)
 app.command("recist")(recist_command)
+app.command("km")(km_command)
+app.command("rates")(rates_command)
 
 
 @app.command("demo")

@@ -1,0 +1,342 @@
+"""Comparing survival between groups: log-rank (stratified, Fleming-Harrington weights) and Cox regression.
+
+Written here because it must equal R's ``survdiff`` and ``coxph`` and run on a million subjects in
+about a second: statsmodels' ``PHReg`` matches R but took 62 s for a Cox fit on 1M rows (NOTES.md).
+Both work on sorted distinct times with cumulative sums over risk sets (no loop per subject).
+
+* Log-rank: at each event time, observed and expected events per group and the hypergeometric
+  variance; the weight is ``S(t-)^rho (1 - S(t-))^gamma`` with ``S`` the pooled Kaplan-Meier curve
+  just before ``t`` (``rho = 0, gamma = 0`` is the log-rank test, ``rho = 1`` R's Peto-Peto
+  ``survdiff(rho = 1)``). Strata: sums of (O - E) and variances over strata.
+* Cox: Newton-Raphson from 0 (centred covariates, R's convergence rule ``|1 - l_old / l_new| < 1e-9``,
+  at most 20 iterations) with Breslow or Efron handling of tied event times; Wald, likelihood-ratio
+  and score tests.
+
+References
+----------
+Mantel N. Cancer Chemother Rep 1966;50:163-170. Harrington DP, Fleming TR. Biometrika 1982;69:553-566.
+Cox DR. JRSS B 1972;34:187-220. Efron B. JASA 1977;72:557-565. Breslow N. Biometrics 1974;30:89-99.
+Therneau TM. survival 3.5 (``survdiff``, ``coxph``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy.stats import chi2, norm
+
+from oncotrial.endpoints.km import check_survival_data
+from oncotrial.errors import DataError
+
+__all__ = ["CoxResult", "LogRankResult", "compute_cox_regression", "compute_logrank_test"]
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class LogRankResult:
+    """Weighted log-rank test: chi-square with ``k - 1`` degrees of freedom, per-group O and E."""
+
+    chisq: float
+    df: int
+    p: float
+    groups: tuple[str, ...]
+    n: tuple[int, ...]
+    observed: tuple[float, ...]
+    expected: tuple[float, ...]
+    rho: float
+    gamma: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"chisq", "df", "p", "groups", "n", "observed", "expected", "rho", "gamma"}``."""
+        return {
+            "chisq": self.chisq,
+            "df": self.df,
+            "p": self.p,
+            "groups": list(self.groups),
+            "n": list(self.n),
+            "observed": list(self.observed),
+            "expected": list(self.expected),
+            "rho": self.rho,
+            "gamma": self.gamma,
+        }
+
+
+def _blank_as_missing(values: Any) -> pd.Series:
+    """Empty text (as CSV files hold a missing value) is missing."""
+    series = pd.Series(values)
+    return series.where(series.astype(str).str.strip() != "")
+
+
+def _group_codes(group: Any, name: str) -> tuple[NDArray[np.int64], tuple[str, ...]]:
+    codes, labels = pd.factorize(_blank_as_missing(group), sort=True)
+    if (codes < 0).any():
+        rows = np.nonzero(codes < 0)[0][:10] + 1
+        raise DataError(
+            f"Column '{name}' is empty at row(s) {', '.join(map(str, rows))}.", code="SURV-E010", field=name
+        )
+    if len(labels) < 2:
+        raise DataError(
+            f"Column '{name}' has a single level ({labels[0] if len(labels) else 'none'}): a comparison needs two or more groups.",
+            code="SURV-E011",
+            field=name,
+        )
+    return codes.astype(np.int64), tuple(str(v) for v in labels)
+
+
+def _stratum_terms(
+    t: FloatArray, e: NDArray[np.bool_], g: NDArray[np.int64], k: int, rho: float, gamma: float
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Weighted O, E and variance matrix of one stratum."""
+    times, inv = np.unique(t, return_inverse=True)
+    m = times.size
+    deaths = np.zeros((m, k))
+    total = np.zeros((m, k))
+    np.add.at(deaths, (inv, g), e.astype(float))
+    np.add.at(total, (inv, g), 1.0)
+    at_risk = total[::-1].cumsum(axis=0)[::-1]  # [time, group]: time >= t
+    n_t = at_risk.sum(axis=1)
+    d_t = deaths.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        km = np.cumprod(1.0 - d_t / n_t)
+    s_before = np.concatenate([[1.0], km[:-1]])
+    w = s_before**rho * (1.0 - s_before) ** gamma
+    event = d_t > 0
+    w, deaths, at_risk, n_t, d_t = w[event], deaths[event], at_risk[event], n_t[event], d_t[event]
+    frac = at_risk / n_t[:, None]
+    observed = (w[:, None] * deaths).sum(axis=0)
+    expected = (w[:, None] * d_t[:, None] * frac).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(n_t > 1, w**2 * d_t * (n_t - d_t) / (n_t - 1), 0.0)
+    var = np.einsum("t,ti,ij->ij", factor, frac, np.eye(k)) - np.einsum("t,ti,tj->ij", factor, frac, frac)
+    return observed, expected, var
+
+
+def compute_logrank_test(
+    time: Any,
+    event: Any,
+    group: Any,
+    *,
+    strata: Any = None,
+    rho: float = 0.0,
+    gamma: float = 0.0,
+    group_name: str = "group",
+) -> LogRankResult:
+    """Log-rank test of equal survival across groups (optionally stratified and weighted)."""
+    t, e = check_survival_data(time, event)
+    g, labels = _group_codes(group, group_name)
+    if len(g) != len(t):
+        raise DataError("time, event and group must have the same length.", code="SURV-E012", field=group_name)
+    k = len(labels)
+    s_codes = np.zeros(len(t), dtype=np.int64) if strata is None else pd.factorize(_blank_as_missing(strata))[0]
+    if (s_codes < 0).any():
+        rows = np.nonzero(s_codes < 0)[0][:10] + 1
+        raise DataError(
+            f"The strata column is empty at row(s) {', '.join(map(str, rows))}: give every subject a stratum "
+            f"(or leave those rows out).",
+            code="SURV-E013",
+            field="strata",
+        )
+    obs, exp_, var = np.zeros(k), np.zeros(k), np.zeros((k, k))
+    for s in np.unique(s_codes):  # one pass per stratum (a handful), vectorised inside
+        rows = s_codes == s
+        o, ex, v = _stratum_terms(t[rows], e[rows], g[rows], k, rho, gamma)
+        obs, exp_, var = obs + o, exp_ + ex, var + v
+    diff = (obs - exp_)[:-1]
+    chisq = float(diff @ np.linalg.pinv(var[:-1, :-1]) @ diff)
+    df = k - 1
+    n = tuple(int(c) for c in np.bincount(g, minlength=k))
+    return LogRankResult(chisq, df, float(chi2.sf(chisq, df)), labels, n, tuple(obs), tuple(exp_), rho, gamma)
+
+
+@dataclass(frozen=True)
+class CoxResult:
+    """Cox proportional-hazards fit: coefficients, hazard ratios with Wald intervals, and the three tests."""
+
+    covariates: tuple[str, ...]
+    coef: tuple[float, ...]
+    se: tuple[float, ...]
+    hr: tuple[float, ...]
+    lower: tuple[float, ...]
+    upper: tuple[float, ...]
+    z: tuple[float, ...]
+    p: tuple[float, ...]
+    loglik_null: float
+    loglik: float
+    lr_chisq: float
+    lr_p: float
+    score_chisq: float
+    score_p: float
+    wald_chisq: float
+    wald_p: float
+    n: int
+    events: int
+    ties: str
+    iterations: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready; for one covariate the documented ``{"coef", "hr", "lower", "upper", "p"}`` plus the rest."""
+        one = len(self.covariates) == 1
+        out: dict[str, Any] = {
+            name: (getattr(self, name)[0] if one else list(getattr(self, name)))
+            for name in ("coef", "se", "hr", "lower", "upper", "z", "p")
+        }
+        out |= {
+            "covariates": list(self.covariates),
+            "loglik_null": self.loglik_null,
+            "loglik": self.loglik,
+            "lr_chisq": self.lr_chisq,
+            "lr_p": self.lr_p,
+            "score_chisq": self.score_chisq,
+            "score_p": self.score_p,
+            "wald_chisq": self.wald_chisq,
+            "wald_p": self.wald_p,
+            "n": self.n,
+            "events": self.events,
+            "ties": self.ties,
+            "iterations": self.iterations,
+        }
+        return out
+
+
+@dataclass(frozen=True)
+class _Sorted:
+    x: FloatArray  # [n, p], centred, sorted by time
+    event: NDArray[np.bool_]
+    block: NDArray[np.int64]  # index of each row's distinct time
+    n_times: int
+    # Efron: one entry per event: its tied block and its rank l / d within the block
+    death_block: NDArray[np.int64]
+    death_frac: FloatArray
+
+
+def _prepare(t: FloatArray, e: NDArray[np.bool_], x: FloatArray) -> _Sorted:
+    order = np.argsort(t, kind="stable")
+    t, e, x = t[order], e[order], x[order]
+    _, block = np.unique(t, return_inverse=True)
+    n_times = int(block.max()) + 1
+    death_block = block[e]
+    counts = np.bincount(death_block, minlength=n_times)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    rank = np.arange(death_block.size) - starts[death_block]
+    frac = rank / counts[death_block]
+    return _Sorted(x, e, block.astype(np.int64), n_times, death_block.astype(np.int64), frac)
+
+
+def _loglik_derivatives(d: _Sorted, beta: FloatArray, ties: str) -> tuple[float, FloatArray, FloatArray]:
+    """Partial log-likelihood, score vector and information matrix at ``beta``."""
+    eta = d.x @ beta
+    r = np.exp(eta)
+    p = d.x.shape[1]
+    # sums over each distinct time block, then over the risk set (time >= t): reverse cumulative sums
+    b0 = np.bincount(d.block, weights=r, minlength=d.n_times)
+    b1 = np.stack([np.bincount(d.block, weights=r * d.x[:, j], minlength=d.n_times) for j in range(p)], axis=1)
+    b2 = np.einsum("n,ni,nj->nij", r, d.x, d.x)
+    b2 = np.stack(
+        [np.bincount(d.block, weights=b2[:, i, j], minlength=d.n_times) for i in range(p) for j in range(p)], axis=1
+    ).reshape(-1, p, p)
+    s0, s1, s2 = (a[::-1].cumsum(axis=0)[::-1] for a in (b0, b1, b2))
+    rd = r * d.event
+    # sums over the deaths of each block (Efron subtracts a fraction of them)
+    e0 = np.bincount(d.block, weights=rd, minlength=d.n_times)
+    e1 = np.stack([np.bincount(d.block, weights=rd * d.x[:, j], minlength=d.n_times) for j in range(p)], axis=1)
+    xd = np.einsum("n,ni,nj->nij", rd, d.x, d.x)
+    e2 = np.stack(
+        [np.bincount(d.block, weights=xd[:, i, j], minlength=d.n_times) for i in range(p) for j in range(p)], axis=1
+    ).reshape(-1, p, p)
+    frac = d.death_frac if ties == "efron" else np.zeros_like(d.death_frac)
+    k = d.death_block
+    a0 = s0[k] - frac * e0[k]
+    a1 = s1[k] - frac[:, None] * e1[k]
+    a2 = s2[k] - frac[:, None, None] * e2[k]
+    mean = a1 / a0[:, None]
+    loglik = float(eta[d.event].sum() - np.log(a0).sum())
+    score = d.x[d.event].sum(axis=0) - mean.sum(axis=0)
+    info = (a2 / a0[:, None, None] - np.einsum("ki,kj->kij", mean, mean)).sum(axis=0)
+    return loglik, score, info
+
+
+def _covariate_matrix(covariates: pd.DataFrame | Any, n: int) -> tuple[FloatArray, tuple[str, ...]]:
+    frame = covariates if isinstance(covariates, pd.DataFrame) else pd.DataFrame({"x": covariates})
+    x = frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    if x.shape[0] != n:
+        raise DataError("The covariates must have one row per subject.", code="SURV-E020", field="covariates")
+    bad = np.nonzero(~np.isfinite(x).all(axis=1))[0]
+    if bad.size:
+        raise DataError(
+            f"Covariate values are missing or not numbers at row(s) {', '.join(str(i + 1) for i in bad[:10])}.",
+            code="SURV-E021",
+            field=str(frame.columns[0]),
+        )
+    return x - x.mean(axis=0), tuple(str(c) for c in frame.columns)
+
+
+def compute_cox_regression(
+    time: Any,
+    event: Any,
+    covariates: pd.DataFrame | Any,
+    *,
+    ties: Literal["efron", "breslow"] = "efron",
+    conf_level: float = 0.95,
+) -> CoxResult:
+    """Fit ``coxph(Surv(time, event) ~ covariates, ties = ties)``; hazard ratios with Wald intervals."""
+    t, e = check_survival_data(time, event)
+    if ties not in ("efron", "breslow"):
+        raise DataError(f"ties = '{ties}' must be efron or breslow.", code="SURV-E022", field="ties")
+    if not e.any():
+        raise DataError(
+            "Every subject is censored: a Cox model needs at least one event.", code="SURV-E023", field="event"
+        )
+    x, names = _covariate_matrix(covariates, len(t))
+    data = _prepare(t, e, x)
+    beta = np.zeros(x.shape[1])
+    loglik0, score0, info0 = _loglik_derivatives(data, beta, ties)
+    score_chisq = float(score0 @ np.linalg.solve(info0, score0))
+    loglik, score, info = loglik0, score0, info0
+    iterations = 0
+    while iterations < 20:  # Newton-Raphson, at most 20 steps as coxph
+        iterations += 1
+        step = np.linalg.solve(info, score)
+        new_beta = beta + step
+        new_loglik, new_score, new_info = _loglik_derivatives(data, new_beta, ties)
+        while new_loglik < loglik - 1e-12:  # step halving if the likelihood falls (coxph does the same)
+            step /= 2
+            new_beta = beta + step
+            new_loglik, new_score, new_info = _loglik_derivatives(data, new_beta, ties)
+        converged = abs(1 - loglik / new_loglik) < 1e-9
+        beta, loglik, score, info = new_beta, new_loglik, new_score, new_info
+        if converged:
+            break
+    cov = np.linalg.inv(info)
+    se = np.sqrt(np.diag(cov))
+    z = beta / se
+    q = float(norm.ppf(1 - (1 - conf_level) / 2))
+    wald = float(beta @ info @ beta)
+    lr = 2 * (loglik - loglik0)
+    df = len(beta)
+    return CoxResult(
+        names,
+        tuple(beta),
+        tuple(se),
+        tuple(np.exp(beta)),
+        tuple(np.exp(beta - q * se)),
+        tuple(np.exp(beta + q * se)),
+        tuple(z),
+        tuple(2 * norm.sf(np.abs(z))),
+        loglik0,
+        loglik,
+        lr,
+        float(chi2.sf(lr, df)),
+        score_chisq,
+        float(chi2.sf(score_chisq, df)),
+        wald,
+        float(chi2.sf(wald, df)),
+        len(t),
+        int(e.sum()),
+        ties,
+        iterations,
+    )

@@ -1,0 +1,275 @@
+"""Kaplan-Meier estimation with R's intervals, quantiles, landmarks, restricted mean and follow-up.
+
+Written here rather than taken from lifelines or statsmodels because it must give R survival's
+numbers (``survfit`` and ``print.survfit``) exactly, with its three interval types, and stay
+vectorised for a million subjects (see NOTES.md: lifelines' median interval differs from R's and it
+has a single interval type; statsmodels offers log-log only).
+
+* The table has a row at every distinct time (events and censorings), as
+  ``summary(survfit(...), censored = TRUE)``: ``n_risk``, ``n_event``, ``n_censor``, ``surv``,
+  ``std_err`` (Greenwood standard error of S), ``std_err_cumhaz`` (``sqrt(sum d / (n (n - d)))``,
+  survfit's ``std.err``), ``lower``, ``upper``.
+* Intervals: ``log`` (R's default) ``S exp(+-z se)``; ``log-log`` (SAS's default)
+  ``S^exp(+-z se / log S)``; ``plain`` ``S +- z S se``, clipped to [0, 1]. None where S is 0
+  (and, for log-log, where S is 1).
+* Quantiles as ``quantile.survfit``: the first time the curve is at or below 1 - p; where it is
+  exactly 1 - p over an interval, the midpoint of that interval; the limits from the upper and
+  lower curves the same way.
+* Restricted mean as ``print.survfit``: the area under the curve up to the last observed time, with
+  ``sqrt(sum A_j^2 d_j / (n_j (n_j - d_j)))`` as standard error, ``A_j`` the area beyond event ``j``.
+
+References
+----------
+Kaplan EL, Meier P. JASA 1958;53:457-481. Greenwood M. Reports on Public Health 1926;33.
+Brookmeyer R, Crowley J. A confidence interval for the median survival time. Biometrics 1982;38:29-41.
+Therneau TM. survival: Survival Analysis, R package 3.5 (``survfit``, ``print.survfit``, ``quantile.survfit``).
+Schemper M, Smith TL. A note on quantifying follow-up in studies of failure time. Control Clin Trials
+1996;17:343-346 (reverse Kaplan-Meier).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy.stats import norm
+
+from oncotrial.errors import DataError
+
+__all__ = [
+    "ConfType",
+    "KaplanMeierResult",
+    "QuantileEstimate",
+    "check_survival_data",
+    "compute_kaplan_meier",
+    "compute_median_followup",
+]
+
+ConfType = Literal["log", "log-log", "plain"]
+FloatArray = NDArray[np.float64]
+_TOL = float(np.sqrt(np.finfo(float).eps))  # survival's tolerance for "exactly at p"
+
+
+@dataclass(frozen=True)
+class QuantileEstimate:
+    """A survival-time quantile and its confidence limits (None where the curve does not reach them)."""
+
+    estimate: float | None
+    lower: float | None
+    upper: float | None
+
+    def to_dict(self) -> dict[str, float | None]:
+        """``{"estimate", "lower", "upper"}``."""
+        return {"estimate": self.estimate, "lower": self.lower, "upper": self.upper}
+
+
+def check_survival_data(
+    time: Any,
+    event: Any,
+    *,
+    time_name: str = "time",
+    event_name: str = "event",
+) -> tuple[FloatArray, NDArray[np.bool_]]:
+    """Times as floats and events as booleans; a clear error naming the column and rows otherwise.
+
+    Events may be 0/1, True/False, or the labels ``event``/``censored`` (any case).
+    """
+    t = pd.to_numeric(pd.Series(time), errors="coerce").to_numpy(dtype=float)
+    bad = np.nonzero(~np.isfinite(t) | (t < 0))[0]
+    if bad.size:
+        raise DataError(
+            f"Column '{time_name}' has missing, non-numeric or negative times at row(s) "
+            f"{', '.join(str(i + 1) for i in bad[:10])}{' ...' if bad.size > 10 else ''}; times must be numbers >= 0.",
+            code="SURV-E001",
+            field=time_name,
+            rows=[int(i) + 1 for i in bad[:100]],
+        )
+    e = pd.Series(event)
+    labels = e.astype(str).str.strip().str.lower()
+    mapping = {
+        "1": True,
+        "0": False,
+        "1.0": True,
+        "0.0": False,
+        "true": True,
+        "false": False,
+        "event": True,
+        "censored": False,
+    }
+    mapped = labels.map(mapping)
+    bad = np.nonzero(mapped.isna().to_numpy())[0]
+    if bad.size:
+        raise DataError(
+            f"Column '{event_name}' must be 0/1 (or True/False, event/censored); row(s) "
+            f"{', '.join(str(i + 1) for i in bad[:10])} hold {', '.join(sorted(set(e.iloc[bad[:10]].astype(str))))}.",
+            code="SURV-E002",
+            field=event_name,
+            rows=[int(i) + 1 for i in bad[:100]],
+        )
+    if len(t) == 0:
+        raise DataError("There are no subjects to analyse.", code="SURV-E003", field=time_name)
+    return t, mapped.to_numpy(dtype=bool)
+
+
+def _interval(surv: FloatArray, se: FloatArray, conf_type: ConfType, z: float) -> tuple[FloatArray, FloatArray]:
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if conf_type == "log":
+            lower = surv * np.exp(-z * se)
+            upper = np.minimum(1.0, surv * np.exp(z * se))
+            undefined = surv == 0
+        elif conf_type == "log-log":
+            x = np.where((surv == 0) | (surv == 1), np.nan, surv)
+            a = np.exp(-np.exp(np.log(-np.log(x)) + z * se / np.log(x)))
+            b = np.exp(-np.exp(np.log(-np.log(x)) - z * se / np.log(x)))
+            lower, upper = np.minimum(a, b), np.maximum(a, b)
+            undefined = np.isnan(x)
+        elif conf_type == "plain":
+            half = z * surv * se
+            lower = np.maximum(0.0, surv - half)
+            upper = np.minimum(1.0, surv + half)
+            undefined = surv == 0
+        else:
+            raise DataError(
+                f"conf_type '{conf_type}' is not log, log-log or plain.", code="SURV-E004", field="conf_type"
+            )
+        undefined = undefined | ~np.isfinite(se)
+    return np.where(undefined, np.nan, lower), np.where(undefined, np.nan, upper)
+
+
+def _find_time(times: FloatArray, curve: FloatArray, level: float) -> float | None:
+    """quantile.survfit's rule: first time the curve is <= level; the midpoint where it sits at level."""
+    ok = ~np.isnan(curve)
+    t, y = times[ok], curve[ok]
+    at_or_below = np.nonzero(y <= level + _TOL)[0]
+    if at_or_below.size == 0:
+        return None
+    i = at_or_below[0]
+    if abs(y[i] - level) < _TOL:
+        below = np.nonzero(y < level - _TOL)[0]
+        # flat exactly at the level: the midpoint of the flat stretch; undefined if it never ends
+        return float((t[i] + t[below[0]]) / 2) if below.size else None
+    return float(t[i])
+
+
+@dataclass(frozen=True)
+class KaplanMeierResult:
+    """A Kaplan-Meier curve: the table at every distinct time and the summaries R prints."""
+
+    table: pd.DataFrame
+    n: int
+    events: int
+    conf_type: ConfType
+    conf_level: float
+
+    @property
+    def median(self) -> QuantileEstimate:
+        """Median survival time with its confidence limits (``print.survfit``)."""
+        return self.quantile(0.5)
+
+    def quantile(self, p: float) -> QuantileEstimate:
+        """The time by which a fraction ``p`` has had the event (survival ``1 - p``), with limits."""
+        t = self.table["time"].to_numpy(dtype=float)
+        level = 1.0 - p
+        # the lower curve reaches the level first: it gives the lower limit of the time
+        return QuantileEstimate(
+            _find_time(t, self.table["surv"].to_numpy(dtype=float), level),
+            _find_time(t, self.table["lower"].to_numpy(dtype=float), level),
+            _find_time(t, self.table["upper"].to_numpy(dtype=float), level),
+        )
+
+    def survival_at(self, times: Sequence[float]) -> pd.DataFrame:
+        """Survival (with standard error and interval) and number at risk at each landmark time."""
+        t = self.table["time"].to_numpy(dtype=float)
+        query = np.asarray(times, dtype=float)
+        idx = np.searchsorted(t, query, side="right") - 1
+        cols = ["surv", "std_err", "lower", "upper"]
+        values = {c: np.where(idx >= 0, self.table[c].to_numpy(dtype=float)[np.maximum(idx, 0)], np.nan) for c in cols}
+        values["surv"] = np.where(idx >= 0, values["surv"], 1.0)
+        values["std_err"] = np.where(idx >= 0, values["std_err"], 0.0)
+        return pd.DataFrame({"time": query, **values, "n_risk": self.number_at_risk(query)})
+
+    def number_at_risk(self, times: Sequence[float] | NDArray[np.float64]) -> NDArray[np.int64]:
+        """Subjects still under observation at each time (time >= t), as in a plot's risk table."""
+        t = self.table["time"].to_numpy(dtype=float)
+        n_risk = self.table["n_risk"].to_numpy(dtype=np.int64)
+        idx = np.searchsorted(t, np.asarray(times, dtype=float), side="left")
+        return np.where(idx < len(t), n_risk[np.minimum(idx, len(t) - 1)], 0).astype(np.int64)
+
+    def restricted_mean(self, tau: float | None = None) -> tuple[float, float]:
+        """Restricted mean survival time up to ``tau`` (default: the last time) and its standard error."""
+        t = self.table["time"].to_numpy(dtype=float)
+        s = self.table["surv"].to_numpy(dtype=float)
+        d = self.table["n_event"].to_numpy(dtype=float)
+        n = self.table["n_risk"].to_numpy(dtype=float)
+        end = float(t[-1]) if tau is None else float(tau)
+        keep = t <= end
+        t, s, d, n = t[keep], s[keep], d[keep], n[keep]
+        starts = np.concatenate([[0.0], t])
+        heights = np.concatenate([[1.0], s])
+        widths = np.diff(np.concatenate([starts, [end]]))
+        pieces = heights * widths
+        rmean = float(pieces.sum())
+        beyond = np.cumsum(pieces[::-1])[::-1][1:]  # area after each time t_j
+        with np.errstate(divide="ignore", invalid="ignore"):
+            h = np.where(n - d > 0, d / (n * (n - d)), 0.0)
+        return rmean, float(np.sqrt(np.sum(beyond**2 * h)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON shape: n, events, table rows, median with limits."""
+        records = self.table.replace({np.nan: None}).to_dict(orient="records")
+        return {"n": self.n, "events": self.events, "table": records, "median": self.median.to_dict()}
+
+
+def compute_kaplan_meier(
+    time: Sequence[float] | NDArray[Any],
+    event: Sequence[Any] | NDArray[Any],
+    *,
+    conf_type: ConfType = "log",
+    conf_level: float = 0.95,
+) -> KaplanMeierResult:
+    """Kaplan-Meier estimate with Greenwood standard errors and R's ``conf.type`` intervals."""
+    t, e = check_survival_data(time, event)
+    if not 0 < conf_level < 1:
+        raise DataError(f"conf_level = {conf_level} must lie between 0 and 1.", code="SURV-E005", field="conf_level")
+    times, inverse = np.unique(t, return_inverse=True)
+    n_event = np.bincount(inverse, weights=e.astype(float), minlength=times.size)
+    n_total = np.bincount(inverse, minlength=times.size).astype(float)
+    n_risk = len(t) - np.concatenate([[0.0], np.cumsum(n_total)[:-1]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        surv = np.cumprod(1.0 - n_event / n_risk)
+        increment = np.where(n_event > 0, n_event / (n_risk * (n_risk - n_event)), 0.0)
+    se_cumhaz = np.sqrt(np.cumsum(increment))
+    with np.errstate(invalid="ignore"):
+        se_surv = np.where(surv > 0, surv * se_cumhaz, np.nan)
+    z = float(norm.ppf(1 - (1 - conf_level) / 2))
+    lower, upper = _interval(surv, se_cumhaz, conf_type, z)
+    table = pd.DataFrame(
+        {
+            "time": times,
+            "n_risk": n_risk.astype(np.int64),
+            "n_event": n_event.astype(np.int64),
+            "n_censor": (n_total - n_event).astype(np.int64),
+            "surv": surv,
+            "std_err": se_surv,
+            "std_err_cumhaz": se_cumhaz,
+            "lower": lower,
+            "upper": upper,
+        }
+    )
+    return KaplanMeierResult(table, len(t), int(e.sum()), conf_type, conf_level)
+
+
+def compute_median_followup(
+    time: Sequence[float] | NDArray[Any],
+    event: Sequence[Any] | NDArray[Any],
+    *,
+    conf_type: ConfType = "log",
+    conf_level: float = 0.95,
+) -> QuantileEstimate:
+    """Median follow-up by reverse Kaplan-Meier: censorings are the events (``survfit(Surv(time, 1 - event) ~ 1)``)."""
+    t, e = check_survival_data(time, event)
+    return compute_kaplan_meier(t, ~e, conf_type=conf_type, conf_level=conf_level).median

@@ -1,0 +1,215 @@
+"""Response rates with exact and score intervals; one- and two-arm response tables.
+
+Intervals (as R computes them):
+
+* ``clopper-pearson`` — exact, ``binom.test``: Beta quantiles, 0 at x = 0 and 1 at x = n;
+* ``wilson`` — score interval, ``prop.test(x, n, correct = FALSE)``;
+* ``wilson-cc`` — with continuity correction, ``prop.test(x, n)``; as in R the correction is
+  ``min(0.5, |x - n/2|)``, i.e. taken against the default null p = 0.5;
+* ``jeffreys`` — Beta(x + 1/2, n - x + 1/2) quantiles, 0 at x = 0 and 1 at x = n;
+* ``agresti-coull`` — the adjusted Wald interval, clipped to [0, 1].
+
+References
+----------
+Clopper CJ, Pearson ES. Biometrika 1934;26:404-413. Wilson EB. JASA 1927;22:209-212.
+Brown LD, Cai TT, DasGupta A. Interval estimation for a binomial proportion. Stat Sci 2001;16:101-133.
+Newcombe RG. Interval estimation for the difference between independent proportions. Stat Med
+1998;17:873-890 (method 10, the difference of two Wilson intervals).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy.stats import beta, binom, binomtest, fisher_exact, norm
+
+from oncotrial.errors import DataError
+
+__all__ = [
+    "BinomialInterval",
+    "IntervalMethod",
+    "RateComparison",
+    "compare_response_rates",
+    "compute_binomial_interval",
+    "compute_exact_p_value",
+    "compute_two_sided_binomial_p",
+    "derive_response_rates",
+]
+
+IntervalMethod = Literal["clopper-pearson", "wilson", "wilson-cc", "jeffreys", "agresti-coull"]
+
+
+@dataclass(frozen=True)
+class BinomialInterval:
+    """A proportion ``x / n`` with its confidence interval."""
+
+    x: int
+    n: int
+    estimate: float
+    lower: float
+    upper: float
+    conf_level: float
+    method: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return asdict(self)
+
+    def __str__(self) -> str:
+        pct = 100 * self.conf_level
+        return (
+            f"{self.x}/{self.n} ({100 * self.estimate:.1f} %; {pct:g} % CI {100 * self.lower:.1f} to "
+            f"{100 * self.upper:.1f} %, {self.method})"
+        )
+
+
+def _check_counts(x: int, n: int, conf_level: float) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise DataError(f"n = {n!r} must be a whole number of subjects, at least 1.", code="RATE-E001", field="n")
+    if isinstance(x, bool) or not isinstance(x, int) or not 0 <= x <= n:
+        raise DataError(f"x = {x!r} must be a whole number from 0 to n = {n}.", code="RATE-E002", field="x")
+    if not 0.0 < conf_level < 1.0:
+        raise DataError(f"conf_level = {conf_level} must lie between 0 and 1.", code="RATE-E003", field="conf_level")
+
+
+def _clopper_pearson(x: int, n: int, a: float) -> tuple[float, float]:
+    lower = 0.0 if x == 0 else float(beta.ppf(a / 2, x, n - x + 1))
+    upper = 1.0 if x == n else float(beta.ppf(1 - a / 2, x + 1, n - x))
+    return lower, upper
+
+
+def _wilson(x: int, n: int, a: float, correct: bool) -> tuple[float, float]:
+    z = float(norm.ppf(1 - a / 2))
+    p = x / n
+    yates = min(0.5, abs(x - n * 0.5)) if correct else 0.0  # R's prop.test: against p = 0.5
+    z22n = z * z / (2 * n)
+    pc = p + yates / n
+    upper = 1.0 if pc >= 1 else (pc + z22n + z * math.sqrt(pc * (1 - pc) / n + z22n / (2 * n))) / (1 + 2 * z22n)
+    pc = p - yates / n
+    lower = 0.0 if pc <= 0 else (pc + z22n - z * math.sqrt(pc * (1 - pc) / n + z22n / (2 * n))) / (1 + 2 * z22n)
+    return lower, upper
+
+
+def _jeffreys(x: int, n: int, a: float) -> tuple[float, float]:
+    lower = 0.0 if x == 0 else float(beta.ppf(a / 2, x + 0.5, n - x + 0.5))
+    upper = 1.0 if x == n else float(beta.ppf(1 - a / 2, x + 0.5, n - x + 0.5))
+    return lower, upper
+
+
+def _agresti_coull(x: int, n: int, a: float) -> tuple[float, float]:
+    z = float(norm.ppf(1 - a / 2))
+    n_t = n + z * z
+    p_t = (x + z * z / 2) / n_t
+    half = z * math.sqrt(p_t * (1 - p_t) / n_t)
+    return max(0.0, p_t - half), min(1.0, p_t + half)
+
+
+def compute_binomial_interval(
+    x: int, n: int, *, method: IntervalMethod = "clopper-pearson", conf_level: float = 0.95
+) -> BinomialInterval:
+    """The proportion ``x / n`` and its two-sided ``conf_level`` interval by ``method``."""
+    _check_counts(x, n, conf_level)
+    a = 1.0 - conf_level
+    if method == "clopper-pearson":
+        lower, upper = _clopper_pearson(x, n, a)
+    elif method in ("wilson", "wilson-cc"):
+        lower, upper = _wilson(x, n, a, correct=method == "wilson-cc")
+    elif method == "jeffreys":
+        lower, upper = _jeffreys(x, n, a)
+    elif method == "agresti-coull":
+        lower, upper = _agresti_coull(x, n, a)
+    else:
+        raise DataError(
+            f"Interval method '{method}' is not one of clopper-pearson, wilson, wilson-cc, jeffreys, agresti-coull.",
+            code="RATE-E004",
+            field="method",
+        )
+    return BinomialInterval(x, n, x / n, lower, upper, conf_level, method)
+
+
+def compute_exact_p_value(x: int, n: int, p0: float) -> float:
+    """One-sided exact p-value ``P(X >= x | p0)`` (``binom.test(x, n, p0, alternative = "greater")``)."""
+    _check_counts(x, n, 0.95)
+    if not 0.0 < p0 < 1.0:
+        raise DataError(f"p0 = {p0} must lie strictly between 0 and 1.", code="RATE-E005", field="p0")
+    return float(binom.sf(x - 1, n, p0))
+
+
+_CATEGORIES = {
+    "ORR": ("CR", "PR"),
+    "CR rate": ("CR",),
+    "DCR": ("CR", "PR", "SD", "NON-CR/NON-PD"),
+    "SD rate": ("SD",),
+    "PD rate": ("PD",),
+}
+
+
+def derive_response_rates(
+    best_responses: pd.Series,
+    *,
+    method: IntervalMethod = "clopper-pearson",
+    conf_level: float = 0.95,
+    rates: Mapping[str, Sequence[str]] | None = None,
+) -> pd.DataFrame:
+    """ORR, CR rate, disease control (clinical benefit), SD and PD rates with intervals.
+
+    ``best_responses`` holds one best overall response per subject (CR, PR, SD, NON-CR/NON-PD, PD,
+    NE, MISSING); every subject is in the denominator (intention to treat). ``rates`` replaces the
+    default definitions (name -> responses counted), e.g. a DCR that needs SD for a protocol minimum
+    is computed from a BOR that already applied that minimum.
+    """
+    values = best_responses.astype(str).str.upper()
+    n = len(values)
+    rows = []
+    for name, counted in (rates or _CATEGORIES).items():
+        x = int(values.isin(list(counted)).sum())
+        ci = compute_binomial_interval(x, n, method=method, conf_level=conf_level)
+        rows.append({"rate": name, "x": x, "n": n, "estimate": ci.estimate, "lower": ci.lower, "upper": ci.upper})
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class RateComparison:
+    """Two arms' rates, their difference (arm 1 - arm 2) with Newcombe's interval, and Fisher's exact p."""
+
+    arm1: BinomialInterval
+    arm2: BinomialInterval
+    difference: float
+    lower: float
+    upper: float
+    fisher_p: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return {
+            "arm1": self.arm1.to_dict(),
+            "arm2": self.arm2.to_dict(),
+            "difference": self.difference,
+            "lower": self.lower,
+            "upper": self.upper,
+            "fisher_p": self.fisher_p,
+        }
+
+
+def compare_response_rates(x1: int, n1: int, x2: int, n2: int, *, conf_level: float = 0.95) -> RateComparison:
+    """Difference of two proportions with Newcombe's hybrid score interval; two-sided Fisher exact test."""
+    w1 = compute_binomial_interval(x1, n1, method="wilson", conf_level=conf_level)
+    w2 = compute_binomial_interval(x2, n2, method="wilson", conf_level=conf_level)
+    d = w1.estimate - w2.estimate
+    lower = d - math.sqrt((w1.estimate - w1.lower) ** 2 + (w2.upper - w2.estimate) ** 2)
+    upper = d + math.sqrt((w1.upper - w1.estimate) ** 2 + (w2.estimate - w2.lower) ** 2)
+    p = float(fisher_exact(np.array([[x1, n1 - x1], [x2, n2 - x2]])).pvalue)
+    c1 = compute_binomial_interval(x1, n1, conf_level=conf_level)
+    c2 = compute_binomial_interval(x2, n2, conf_level=conf_level)
+    return RateComparison(c1, c2, d, lower, upper, p)
+
+
+def compute_two_sided_binomial_p(x: int, n: int, p0: float = 0.5) -> float:
+    """Two-sided exact p-value as ``binom.test(x, n, p0)``."""
+    _check_counts(x, n, 0.95)
+    return float(binomtest(x, n, p0).pvalue)
