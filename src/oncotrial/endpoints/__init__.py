@@ -18,6 +18,7 @@ from oncotrial.endpoints.rates import (
     derive_response_rates,
 )
 from oncotrial.endpoints.survival import SurvivalSummary, derive_survival_summary
+from oncotrial.endpoints.tte import TimeToEventSource, derive_adtte, derive_param_tte
 
 __all__ = [
     "BinomialInterval",
@@ -27,6 +28,9 @@ __all__ = [
     "QuantileEstimate",
     "RateComparison",
     "SurvivalSummary",
+    "TimeToEventSource",
+    "derive_adtte",
+    "derive_param_tte",
     "check_survival_data",
     "compare_response_rates",
     "compute_binomial_interval",

@@ -1,0 +1,341 @@
+"""Time-to-event parameters (an ADTTE) from ADSL and ADRS, with event and censoring sources as data.
+
+As admiral's ``derive_param_tte``: for each subject the earliest date among the *event* sources
+is the event (``CNSR = 0``); without one, the latest date among the *censoring* sources is the
+censoring (``CNSR = 1``); ``AVAL`` is ``ADT - STARTDT + 1`` days (admiral's
+``derive_vars_duration``, start day counted as day 1). Each record says what it is
+(``EVNTDESC``, ``CNSDTDSC`` as admiral writes them) and, when censored, why (``CNSRREAS``, in the
+words of the FDA table below).
+
+The FDA's censoring rules for progression (Clinical Trial Endpoints for the Approval of Cancer
+Drugs and Biologics, 2018, Table 3) are options that remove events before the choice is made:
+
+* no adequate post-baseline assessment: censored at the start date (the "Randomization" source);
+* new anti-cancer therapy before progression (``nact_col``): events and assessments on or after it
+  are not used, so the record is censored at the last assessment before it;
+* progression or death after two or more missed assessments (``max_gap_days``): censored at the
+  last adequate assessment before;
+* data cut-off (``cutoff``): nothing after it is used; last-known-alive dates are capped at it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from oncotrial.errors import DataError, TrialWarning
+from oncotrial.recist.dates import compute_imputed_dates
+
+__all__ = ["TimeToEventSource", "derive_adtte", "derive_param_tte"]
+
+
+@dataclass(frozen=True)
+class TimeToEventSource:
+    """Dates that are events or censorings for some subjects (one row per subject and date)."""
+
+    dates: pd.DataFrame  # USUBJID, ADT (and optionally SRCSEQ)
+    description: str  # EVNTDESC, e.g. "Disease Progression"
+    censor_description: str = ""  # CNSDTDSC for censorings
+    domain: str = ""  # SRCDOM, e.g. "ADRS"
+    variable: str = ""  # SRCVAR, e.g. "ADT"
+
+
+def _stack(sources: Sequence[TimeToEventSource]) -> pd.DataFrame:
+    parts = []
+    for order, s in enumerate(sources):
+        part = (
+            s.dates[["USUBJID", "ADT"]]
+            .dropna(subset=["ADT"])
+            .assign(
+                _order=order, EVNTDESC=s.description, CNSDTDSC=s.censor_description, SRCDOM=s.domain, SRCVAR=s.variable
+            )
+        )
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=["USUBJID", "ADT", "_order", "EVNTDESC", "CNSDTDSC", "SRCDOM", "SRCVAR"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def derive_param_tte(
+    subjects: pd.DataFrame,
+    *,
+    paramcd: str,
+    param: str,
+    events: Sequence[TimeToEventSource],
+    censors: Sequence[TimeToEventSource],
+) -> pd.DataFrame:
+    """One time-to-event record per subject of ``subjects`` (``USUBJID``, ``STARTDT``) with an event or a censoring."""
+    event = _stack(events).sort_values(["USUBJID", "ADT", "_order"], kind="stable").drop_duplicates("USUBJID")
+    # admiral: the latest censoring date; on a tie, the source listed last
+    censor = _stack(censors).sort_values(["USUBJID", "ADT", "_order"], ascending=[True, False, False], kind="stable")
+    censor = censor.drop_duplicates("USUBJID")
+    censor = censor.loc[~censor["USUBJID"].isin(event["USUBJID"])]
+    chosen = pd.concat([event.assign(CNSR=0, CNSDTDSC=""), censor.assign(CNSR=1)], ignore_index=True)
+    base = subjects[["USUBJID", "STARTDT", *(["STUDYID"] if "STUDYID" in subjects.columns else [])]]
+    out = base.merge(chosen.drop(columns="_order"), on="USUBJID", how="inner")
+    out["PARAMCD"], out["PARAM"] = paramcd, param
+    out["AVAL"] = (out["ADT"] - out["STARTDT"]).dt.days + 1
+    columns = [
+        "USUBJID",
+        "PARAMCD",
+        "PARAM",
+        "STARTDT",
+        "ADT",
+        "AVAL",
+        "CNSR",
+        "EVNTDESC",
+        "CNSDTDSC",
+        "SRCDOM",
+        "SRCVAR",
+    ]
+    return out[(["STUDYID"] if "STUDYID" in out.columns else []) + columns]
+
+
+def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
+    values = frame[column]
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.astype("datetime64[s]")
+    return compute_imputed_dates(values.astype("string").fillna("")).dates
+
+
+def _subject_dates(adsl: pd.DataFrame, column: str | None) -> pd.DataFrame:
+    if column is None or column not in adsl.columns:
+        return pd.DataFrame({"USUBJID": pd.Series(dtype=str), "ADT": pd.Series(dtype="datetime64[s]")})
+    dates = pd.DataFrame({"USUBJID": adsl["USUBJID"].to_numpy(), "ADT": _dates(adsl, column).to_numpy()})
+    return dates.dropna(subset=["ADT"])
+
+
+@dataclass(frozen=True)
+class _Data:
+    subjects: pd.DataFrame
+    assessments: pd.DataFrame  # analysable tumour assessments: USUBJID, ADT
+    progression: pd.DataFrame
+    death: pd.DataFrame
+    alive: pd.DataFrame
+    start: pd.DataFrame
+    response: pd.DataFrame  # first CR/PR per responder
+    stable: pd.DataFrame  # subjects with BOR SD
+
+
+def _params(adrs: pd.DataFrame, paramcd: str, value: str) -> pd.DataFrame:
+    rows = adrs.loc[(adrs["PARAMCD"].astype(str) == paramcd) & (adrs["AVALC"].astype(str) == value)]
+    dates = pd.DataFrame({"USUBJID": rows["USUBJID"].to_numpy(), "ADT": _dates(rows, "ADT").to_numpy()})
+    return dates.dropna(subset=["ADT"])
+
+
+def _collect(adsl: pd.DataFrame, adrs: pd.DataFrame, start_col: str) -> _Data:
+    for name, table, cols in (
+        ("ADSL", adsl, ["USUBJID", start_col]),
+        ("ADRS", adrs, ["USUBJID", "PARAMCD", "AVALC", "ADT"]),
+    ):
+        missing = [c for c in cols if c not in table.columns]
+        if missing:
+            raise DataError(
+                f"The {name} table lacks the column(s) {', '.join(missing)}.", code="TTE-E001", field=missing[0]
+            )
+    subjects = pd.DataFrame({"USUBJID": adsl["USUBJID"].to_numpy(), "STARTDT": _dates(adsl, start_col).to_numpy()})
+    if "STUDYID" in adsl.columns:
+        subjects["STUDYID"] = adsl["STUDYID"].to_numpy()
+    no_start = subjects["STARTDT"].isna()
+    if no_start.any():  # as admiral: no start date, no time-to-event record (e.g. never randomised)
+        warnings.warn(
+            TrialWarning(
+                f"{int(no_start.sum())} subject(s) have no {start_col} and get no time-to-event records "
+                f"(e.g. {subjects.loc[no_start, 'USUBJID'].iloc[0]})."
+            ),
+            stacklevel=3,
+        )
+        subjects = subjects.loc[~no_start]
+    start = _subject_dates(adsl, start_col)
+    flag = adrs["ANL01FL"].astype(str) == "Y" if "ANL01FL" in adrs.columns else True
+    ovr = adrs.loc[(adrs["PARAMCD"].astype(str) == "OVR") & flag]
+    assessments = pd.DataFrame({"USUBJID": ovr["USUBJID"].to_numpy(), "ADT": _dates(ovr, "ADT").to_numpy()})
+    return _Data(
+        subjects,
+        assessments,
+        _params(adrs, "PD", "Y"),
+        _subject_dates(adsl, "DTHDT"),
+        _subject_dates(adsl, "LSTALVDT"),
+        start,
+        _params(adrs, "RSP", "Y"),
+        _params(adrs, "BOR", "SD"),
+    )
+
+
+def _before(dates: pd.DataFrame, limit: pd.DataFrame | None, *, inclusive: bool) -> pd.DataFrame:
+    """Rows whose date is before the subject's limit date (all rows where there is no limit)."""
+    if limit is None or limit.empty:
+        return dates
+    merged = dates.merge(limit.rename(columns={"ADT": "_limit"}), on="USUBJID", how="left")
+    keep = merged["_limit"].isna() | (
+        (merged["ADT"] <= merged["_limit"]) if inclusive else (merged["ADT"] < merged["_limit"])
+    )
+    return dates.loc[keep.to_numpy()]
+
+
+def _apply_rules(data: _Data, adsl: pd.DataFrame, cutoff: date | None, nact_col: str | None) -> _Data:
+    """Cut-off and new anti-cancer therapy: drop what happened after them."""
+    limit = None
+    if cutoff is not None:
+        c = pd.Timestamp(cutoff)
+        limit = pd.DataFrame({"USUBJID": adsl["USUBJID"].to_numpy(), "ADT": c})
+    tables = {}
+    for name in ("assessments", "progression", "death", "response"):
+        table = getattr(data, name)
+        table = _before(table, limit, inclusive=True)
+        if nact_col is not None:
+            table = _before(table, _subject_dates(adsl, nact_col), inclusive=False)
+        tables[name] = table
+    alive = data.alive
+    if cutoff is not None:
+        cap = pd.Timestamp(cutoff).to_datetime64().astype("datetime64[s]")
+        alive = alive.assign(ADT=np.minimum(alive["ADT"].to_numpy(dtype="datetime64[s]"), cap))
+    return _Data(
+        data.subjects,
+        tables["assessments"],
+        tables["progression"],
+        tables["death"],
+        alive,
+        data.start,
+        tables["response"],
+        data.stable,
+    )
+
+
+def _drop_after_gap(
+    events: pd.DataFrame, assessments: pd.DataFrame, start: pd.DataFrame, max_gap_days: int | None
+) -> pd.DataFrame:
+    """Events more than ``max_gap_days`` after the last assessment before them (or the start) are dropped."""
+    if max_gap_days is None or events.empty:
+        return events
+    prior = pd.concat([assessments, start], ignore_index=True).dropna().sort_values("ADT")
+    ev = events.sort_values("ADT").reset_index(drop=True)
+    last = pd.merge_asof(
+        ev,
+        prior.rename(columns={"ADT": "PRIOR"}),
+        left_on="ADT",
+        right_on="PRIOR",
+        by="USUBJID",
+        allow_exact_matches=False,
+    )
+    gap = (last["ADT"] - last["PRIOR"]).dt.days
+    return ev.loc[~(gap > max_gap_days).to_numpy()]
+
+
+def _last_assessment(assessments: pd.DataFrame) -> pd.DataFrame:
+    return assessments.sort_values("ADT").drop_duplicates("USUBJID", keep="last")
+
+
+def derive_adtte(
+    adsl: pd.DataFrame,
+    adrs: pd.DataFrame,
+    *,
+    start_col: str = "RANDDT",
+    cutoff: date | None = None,
+    nact_col: str | None = None,
+    max_gap_days: int | None = None,
+) -> pd.DataFrame:
+    """OS, PFS, TTP, duration of response (DOR) and duration of SD (DSD) for every subject of ADSL.
+
+    ``adrs`` is an ADRS as :mod:`oncotrial.recist` writes it (OVR records with ANL01FL; PD, RSP and
+    BOR parameters); ``adsl`` has ``USUBJID``, the start date ``start_col``, and optionally ``DTHDT``
+    (death), ``LSTALVDT`` (last known alive) and the new-therapy date ``nact_col``.
+    """
+    raw = _collect(adsl, adrs, start_col)
+    data = _apply_rules(raw, adsl, cutoff, nact_col)
+    progression = _drop_after_gap(data.progression, data.assessments, data.start, max_gap_days)
+    death = _drop_after_gap(data.death, data.assessments, data.start, max_gap_days)
+    last = TimeToEventSource(
+        _last_assessment(data.assessments), "Last Tumor Assessment", "Last Tumor Assessment", "ADRS", "ADT"
+    )
+    start = TimeToEventSource(data.start, "Randomization", "Randomization", "ADSL", start_col)
+    pd_source = TimeToEventSource(progression, "Disease Progression", "", "ADRS", "ADT")
+    death_source = TimeToEventSource(death, "Death", "", "ADSL", "DTHDT")
+    alive = TimeToEventSource(data.alive, "Alive", "Alive During Study", "ADSL", "LSTALVDT")
+    # OS counts every death up to the cut-off: new therapy and missed assessments do not censor it
+    os_death = _apply_rules(raw, adsl, cutoff, None).death
+    os_source = TimeToEventSource(os_death, "Death", "", "ADSL", "DTHDT")
+    parts = [
+        derive_param_tte(
+            data.subjects, paramcd="OS", param="Overall Survival", events=[os_source], censors=[alive, start]
+        ),
+        derive_param_tte(
+            data.subjects,
+            paramcd="PFS",
+            param="Progression Free Survival",
+            events=[pd_source, death_source],
+            censors=[last, start],
+        ),
+        derive_param_tte(
+            data.subjects, paramcd="TTP", param="Time to Progression", events=[pd_source], censors=[last, start]
+        ),
+    ]
+    responders = data.response.sort_values("ADT").drop_duplicates("USUBJID")
+    dor_subjects = data.subjects.drop(columns="STARTDT").merge(
+        responders.rename(columns={"ADT": "STARTDT"}), on="USUBJID"
+    )
+    parts.append(
+        derive_param_tte(
+            dor_subjects, paramcd="DOR", param="Duration of Response", events=[pd_source, death_source], censors=[last]
+        )
+    )
+    sd_subjects = data.subjects.loc[data.subjects["USUBJID"].isin(data.stable["USUBJID"])]
+    parts.append(
+        derive_param_tte(
+            sd_subjects,
+            paramcd="DSD",
+            param="Duration of Stable Disease",
+            events=[pd_source, death_source],
+            censors=[last, start],
+        )
+    )
+    adtte = pd.concat(parts, ignore_index=True)
+    adtte["CNSR"] = adtte["CNSR"].astype(np.int64)
+    adtte["CNSRREAS"] = _censor_reasons(adtte, raw, data, progression, death, os_death)
+    return adtte.sort_values(["USUBJID", "PARAMCD"], kind="stable").reset_index(drop=True)
+
+
+_DEFAULT_REASON = {
+    "Randomization": "No adequate post-baseline tumour assessment (censored at the start date)",
+    "Last Tumor Assessment": "No event by the last adequate tumour assessment",
+    "Alive": "Alive at last contact",
+}
+
+
+def _censor_reasons(
+    adtte: pd.DataFrame,
+    raw: _Data,
+    used: _Data,
+    progression: pd.DataFrame,
+    death: pd.DataFrame,
+    os_death: pd.DataFrame,
+) -> pd.Series:
+    """Why each censored record is censored (FDA 2018 Table 3 wording); empty for events."""
+
+    def subjects(table: pd.DataFrame) -> set[str]:
+        return set(table["USUBJID"])
+
+    events_raw = subjects(raw.progression) | subjects(raw.death)
+    events_cut = subjects(used.progression) | subjects(used.death)  # after cut-off and new therapy
+    events_used = subjects(progression) | subjects(death)  # after the missed-assessment rule too
+    reason = adtte["EVNTDESC"].map(_DEFAULT_REASON).fillna("")
+    subject = adtte["USUBJID"]
+    censored = (adtte["CNSR"] == 1) & (adtte["PARAMCD"] != "OS")
+    gap = censored & subject.isin(events_cut - events_used)
+    removed = censored & subject.isin(events_raw - events_cut)
+    after_cutoff = (
+        (adtte["CNSR"] == 1) & (adtte["PARAMCD"] == "OS") & subject.isin(subjects(raw.death) - subjects(os_death))
+    )
+    reason = reason.mask(after_cutoff, "Death after the data cut-off (censored at the cut-off)")
+    reason = reason.mask(
+        gap, "Progression or death after two or more missed assessments (censored at the last adequate one)"
+    )
+    reason = reason.mask(
+        removed, "Progression or death after new anti-cancer therapy or the data cut-off (censored before it)"
+    )
+    return reason.where(adtte["CNSR"] == 1, "")
