@@ -29,8 +29,6 @@ __all__ = [
     "RateComparison",
     "SurvivalSummary",
     "TimeToEventSource",
-    "derive_adtte",
-    "derive_param_tte",
     "check_survival_data",
     "compare_response_rates",
     "compute_binomial_interval",
@@ -40,6 +38,8 @@ __all__ = [
     "compute_logrank_test",
     "compute_median_followup",
     "compute_two_sided_binomial_p",
+    "derive_adtte",
+    "derive_param_tte",
     "derive_response_rates",
     "derive_survival_summary",
 ]
