@@ -250,8 +250,14 @@ def derive_adtte(
     data = _apply_rules(raw, adsl, cutoff, nact_col)
     progression = _drop_after_gap(data.progression, data.assessments, data.start, max_gap_days)
     death = _drop_after_gap(data.death, data.assessments, data.start, max_gap_days)
+    # an event dropped after missed assessments is censored at the last adequate assessment before it
+    dropped = pd.concat([data.progression, data.death]).merge(
+        pd.concat([progression, death]), how="left", indicator=True
+    )
+    first_dropped = dropped.loc[dropped["_merge"] == "left_only"].groupby("USUBJID")["ADT"].min().reset_index()
+    assessments = _before(data.assessments, first_dropped, inclusive=False)
     last = TimeToEventSource(
-        _last_assessment(data.assessments), "Last Tumor Assessment", "Last Tumor Assessment", "ADRS", "ADT"
+        _last_assessment(assessments), "Last Tumor Assessment", "Last Tumor Assessment", "ADRS", "ADT"
     )
     start = TimeToEventSource(data.start, "Randomization", "Randomization", "ADSL", start_col)
     pd_source = TimeToEventSource(progression, "Disease Progression", "", "ADRS", "ADT")
