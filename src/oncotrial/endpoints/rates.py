@@ -212,4 +212,6 @@ def compare_response_rates(x1: int, n1: int, x2: int, n2: int, *, conf_level: fl
 def compute_two_sided_binomial_p(x: int, n: int, p0: float = 0.5) -> float:
     """Two-sided exact p-value as ``binom.test(x, n, p0)``."""
     _check_counts(x, n, 0.95)
+    if not 0.0 < p0 < 1.0:
+        raise DataError(f"p0 = {p0} must lie strictly between 0 and 1.", code="RATE-E005", field="p0")
     return float(binomtest(x, n, p0).pvalue)
