@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,7 +22,18 @@ JSON = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
-    return "NA" if value is None else f"{value:.{digits}f}"
+    return "NA" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no infinity or NaN: such values (an undefined limit) become null."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _parse_times(text: str | None, option: str) -> list[float]:
@@ -63,7 +75,7 @@ def km_command(
         conf_level=conf_level, landmarks=_parse_times(at, "--at"), tau=tau, rho=rho, ties=ties,
     )  # fmt: skip
     if as_json or out_path is not None:
-        write_text(json.dumps(summary.to_dict(), indent=2, allow_nan=False, default=_json_default), out_path)
+        write_text(json.dumps(_finite(summary.to_dict()), indent=2, allow_nan=False, default=_json_default), out_path)
         return
     rows = [{str(k): v for k, v in row.items()} for row in summary.to_frame().to_dict(orient="records")]
     _print_summary(summary.to_dict(), rows)

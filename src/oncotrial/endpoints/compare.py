@@ -21,6 +21,7 @@ Therneau TM. survival 3.5 (``survdiff``, ``coxph``).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -30,7 +31,7 @@ from numpy.typing import NDArray
 from scipy.stats import chi2, norm
 
 from oncotrial.endpoints.km import check_survival_data
-from oncotrial.errors import DataError
+from oncotrial.errors import DataError, TrialWarning
 
 __all__ = ["CoxResult", "LogRankResult", "compute_cox_regression", "compute_logrank_test"]
 
@@ -230,7 +231,8 @@ def _prepare(t: FloatArray, e: NDArray[np.bool_], x: FloatArray) -> _Sorted:
 def _loglik_derivatives(d: _Sorted, beta: FloatArray, ties: str) -> tuple[float, FloatArray, FloatArray]:
     """Partial log-likelihood, score vector and information matrix at ``beta``."""
     eta = d.x @ beta
-    r = np.exp(eta)
+    with np.errstate(over="ignore"):  # a diverging fit (no events in one group) is reported by the caller
+        r = np.exp(eta)
     p = d.x.shape[1]
     # sums over each distinct time block, then over the risk set (time >= t): reverse cumulative sums
     b0 = np.bincount(d.block, weights=r, minlength=d.n_times)
@@ -311,6 +313,14 @@ def compute_cox_regression(
         beta, loglik, score, info = new_beta, new_loglik, new_score, new_info
         if converged:
             break
+    if not np.all(np.isfinite(beta)) or np.any(np.abs(beta) > 25):
+        warnings.warn(
+            TrialWarning(
+                "The Cox fit did not converge to a finite coefficient (monotone likelihood, e.g. a group without "
+                "events): the hazard ratio is not estimable."
+            ),
+            stacklevel=2,
+        )
     cov = np.linalg.inv(info)
     se = np.sqrt(np.diag(cov))
     z = beta / se

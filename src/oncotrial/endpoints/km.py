@@ -150,8 +150,8 @@ def _find_time(times: FloatArray, curve: FloatArray, level: float) -> float | No
     i = at_or_below[0]
     if abs(y[i] - level) < _TOL:
         below = np.nonzero(y < level - _TOL)[0]
-        # flat exactly at the level: the midpoint of the flat stretch; undefined if it never ends
-        return float((t[i] + t[below[0]]) / 2) if below.size else None
+        # flat exactly at the level: the midpoint of the flat stretch (to the last time if it never drops)
+        return float((t[i] + (t[below[0]] if below.size else t[-1])) / 2)
     return float(t[i])
 
 
@@ -188,8 +188,8 @@ class KaplanMeierResult:
         idx = np.searchsorted(t, query, side="right") - 1
         cols = ["surv", "std_err", "lower", "upper"]
         values = {c: np.where(idx >= 0, self.table[c].to_numpy(dtype=float)[np.maximum(idx, 0)], np.nan) for c in cols}
-        values["surv"] = np.where(idx >= 0, values["surv"], 1.0)
-        values["std_err"] = np.where(idx >= 0, values["std_err"], 0.0)
+        for column, before_first in (("surv", 1.0), ("std_err", 0.0), ("lower", 1.0), ("upper", 1.0)):
+            values[column] = np.where(idx >= 0, values[column], before_first)  # S = 1 before the first time
         return pd.DataFrame({"time": query, **values, "n_risk": self.number_at_risk(query)})
 
     def number_at_risk(self, times: Sequence[float] | NDArray[np.float64]) -> NDArray[np.int64]:
@@ -220,7 +220,8 @@ class KaplanMeierResult:
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON shape: n, events, table rows, median with limits."""
-        records = self.table.replace({np.nan: None}).to_dict(orient="records")
+        finite = self.table.replace([np.inf, -np.inf], np.nan)
+        records = finite.astype(object).where(finite.notna(), None).to_dict(orient="records")
         return {"n": self.n, "events": self.events, "table": records, "median": self.median.to_dict()}
 
 

@@ -20,6 +20,7 @@ Newcombe RG. Interval estimation for the difference between independent proporti
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -68,10 +69,14 @@ class BinomialInterval:
         )
 
 
+def _is_count(value: object) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def _check_counts(x: int, n: int, conf_level: float) -> None:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    if not _is_count(n) or n < 1:
         raise DataError(f"n = {n!r} must be a whole number of subjects, at least 1.", code="RATE-E001", field="n")
-    if isinstance(x, bool) or not isinstance(x, int) or not 0 <= x <= n:
+    if not _is_count(x) or not 0 <= x <= n:
         raise DataError(f"x = {x!r} must be a whole number from 0 to n = {n}.", code="RATE-E002", field="x")
     if not 0.0 < conf_level < 1.0:
         raise DataError(f"conf_level = {conf_level} must lie between 0 and 1.", code="RATE-E003", field="conf_level")
@@ -114,6 +119,7 @@ def compute_binomial_interval(
 ) -> BinomialInterval:
     """The proportion ``x / n`` and its two-sided ``conf_level`` interval by ``method``."""
     _check_counts(x, n, conf_level)
+    x, n = int(x), int(n)
     a = 1.0 - conf_level
     if method == "clopper-pearson":
         lower, upper = _clopper_pearson(x, n, a)

@@ -107,6 +107,8 @@ def derive_survival_summary(
     Restricted means use ``tau`` or, as ``print.survfit`` does for several curves, the last time
     observed in any group.
     """
+    if ties not in ("efron", "breslow"):
+        raise DataError(f"ties = '{ties}' must be efron or breslow.", code="SURV-E032", field="ties")
     time, event = _column(data, time_col), _column(data, event_col)
     t, e = check_survival_data(
         time if time is not None else [], event if event is not None else [], time_name=time_col, event_name=event_col
