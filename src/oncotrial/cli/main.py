@@ -17,6 +17,7 @@ from oncotrial.cli.common import err, out
 from oncotrial.cli.endpoints import km_command, rates_command
 from oncotrial.cli.recist import recist_command
 from oncotrial.cli.schedule import print_calendar, schedule_command
+from oncotrial.cli.screen import screen_command
 from oncotrial.dosing import Patient, build_dosing_calendar, compute_next_weekday
 from oncotrial.errors import TrialError
 from oncotrial.protocol import Weekday, list_builtin_protocols, load_builtin_protocol
@@ -34,6 +35,7 @@ app.command("schedule")(schedule_command)
 app.command("recist")(recist_command)
 app.command("km")(km_command)
 app.command("rates")(rates_command)
+app.command("screen")(screen_command)
 
 
 @app.command("demo")

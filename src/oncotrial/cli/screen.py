@@ -1,0 +1,70 @@
+"""``oncotrial screen``: screen patient records against a protocol's eligibility criteria."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.table import Table
+
+from oncotrial.cli.common import err, out, parse_start, write_text
+from oncotrial.eligibility import screen_patients
+from oncotrial.errors import DataError
+from oncotrial.protocol import load_protocol_reference
+
+
+def load_patients(path: Path) -> list[Any]:
+    """A YAML or JSON file holding a list of patient records (or ``{"patients": [...]}``)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataError(
+            f"Cannot read the patients file {path}: {exc.strerror}.", code="ELIG-E001", field="--patients"
+        ) from exc
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise DataError(
+            f"The patients file {path} is not valid JSON/YAML: {exc}", code="ELIG-E002", field="--patients"
+        ) from exc
+    if isinstance(data, dict) and "patients" in data:
+        data = data["patients"]
+    if not isinstance(data, list):
+        raise DataError(
+            f"The patients file {path} must hold a list of patient records (or 'patients: [...]').",
+            code="ELIG-E003",
+            field="--patients",
+        )
+    return data
+
+
+def screen_command(
+    protocol: Annotated[str, typer.Option("--protocol", help="A built-in protocol id or a protocol YAML file.")],
+    patients: Annotated[Path, typer.Option("--patients", help="Patient records (YAML or JSON list).")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Screening date (YYYY-MM-DD); default today.")] = None,
+    lab_window_days: Annotated[
+        float, typer.Option("--lab-window-days", help="Oldest lab/ECOG accepted when a criterion gives no limit.")
+    ] = 28.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Screen patients: each criterion met / not met / unknown, and eligible, ineligible or incomplete."""
+    proto = load_protocol_reference(protocol)
+    when: date | datetime = parse_start(as_of, option="--as-of") if as_of else date.today()
+    log = screen_patients(proto, load_patients(patients), as_of=when, max_data_age_days=lab_window_days)
+    if as_json:
+        write_text(json.dumps(log.to_dict(), indent=2, default=str), None)
+        return
+    table = Table(title=f"Screening for {proto.id} on {when}")
+    for column in ("patient", "status", "reasons"):
+        table.add_column(column)
+    for result in log.results:
+        table.add_row(result.subject_id, result.status, "\n".join(result.reasons))
+    out.print(table)
+    summary = log.summary()
+    out.print(", ".join(f"{k}: {v}" for k, v in summary.items()))
+    for error in log.errors:
+        err.print(f"Not screened (record {error.index}): {error.message}", markup=False)

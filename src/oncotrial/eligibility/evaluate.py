@@ -1,0 +1,446 @@
+"""Evaluate a patient record against a protocol's eligibility criteria.
+
+Each criterion gets a status from the patient's point of view:
+
+* ``met`` — the requirement is satisfied (an inclusion criterion holds, an exclusion criterion does not);
+* ``not met`` — it is not (the reason says which value, of which date, broke which rule);
+* ``unknown`` — the record lacks the data, or the data are stale (older than allowed), or a unit
+  cannot be converted; ``missing`` names exactly what is needed;
+* ``needs review`` — a judgement only the investigator can make and has not recorded.
+
+Overall: **ineligible** if any criterion is not met (every failing reason listed); otherwise
+**incomplete** if any is unknown or awaits review (listing exactly what is missing); otherwise
+**eligible**. Time windows count back from the planned start of treatment (or the screening date,
+``as_of``, when no start is planned). Laboratory results and ECOG older than the criterion's
+``max_age`` — or, when it gives none, than ``max_data_age_days`` (28 by default) — are stale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any, Literal
+
+import pint
+
+from oncotrial.eligibility.records import LabResult, PatientRecord, clean_lab_unit
+from oncotrial.errors import DataError
+from oncotrial.protocol.eligibility import (
+    AgeCriterion,
+    ConditionCriterion,
+    ConsentCriterion,
+    Criterion,
+    EcogCriterion,
+    LabCriterion,
+    LesionsCriterion,
+    LifeExpectancyCriterion,
+    MeasurableDiseaseCriterion,
+    PregnancyTestCriterion,
+    PriorTherapyCriterion,
+    ReviewCriterion,
+    SexCriterion,
+    TimeSinceCriterion,
+)
+from oncotrial.protocol.models import Protocol
+from oncotrial.units import UnitParseError, parse_lab_unit
+
+__all__ = ["CriterionResult", "EligibilityResult", "ScreeningContext", "evaluate_eligibility"]
+
+Status = Literal["met", "not met", "unknown", "needs review"]
+Overall = Literal["eligible", "ineligible", "incomplete"]
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """One criterion applied to one patient."""
+
+    criterion_id: str
+    type: str
+    kind: str
+    text: str
+    status: Status
+    reason: str
+    value: str | None = None
+    date: str | None = None
+    missing: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return {**self.__dict__, "missing": list(self.missing)}
+
+
+@dataclass(frozen=True)
+class EligibilityResult:
+    """The overall decision and every criterion's result."""
+
+    subject_id: str
+    status: Overall
+    criteria: tuple[CriterionResult, ...]
+    reasons: tuple[str, ...] = ()  # failing criteria (ineligible) or what is missing (incomplete)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: subject_id, status, reasons, criteria."""
+        return {
+            "subject_id": self.subject_id,
+            "status": self.status,
+            "reasons": list(self.reasons),
+            "criteria": [c.to_dict() for c in self.criteria],
+        }
+
+
+@dataclass(frozen=True)
+class ScreeningContext:
+    """When screening happens and how old data may be."""
+
+    as_of: datetime
+    start: datetime  # planned start of treatment: time windows count back from it
+    max_data_age_days: float = 28.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# A check returns whether the criterion's condition holds (None: unknown), what it used, and why.
+@dataclass(frozen=True)
+class _Check:
+    holds: bool | None
+    reason: str
+    value: str | None = None
+    date: str | None = None
+    missing: tuple[str, ...] = ()
+    review: bool = False
+
+
+def _as_datetime(value: date | datetime) -> datetime:
+    return value if isinstance(value, datetime) else datetime.combine(value, time())
+
+
+def _age(record: PatientRecord, ctx: ScreeningContext) -> float | None:
+    if record.birth_date is not None:
+        born = record.birth_date
+        start = ctx.start.date()
+        years = start.year - born.year - ((start.month, start.day) < (born.month, born.day))
+        return float(years)
+    return record.age_years
+
+
+def _check_age(c: AgeCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
+    age = _age(r, ctx)
+    if age is None:
+        return _Check(None, "age unknown", missing=("birth_date or age_years",))
+    ok = (c.min_years is None or age >= c.min_years) and (c.max_years is None or age <= c.max_years)
+    return _Check(ok, f"age {age:g} years", value=f"{age:g} years")
+
+
+def _check_sex(c: SexCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
+    if r.sex is None:
+        return _Check(None, "sex unknown", missing=("sex",))
+    return _Check(r.sex in c.allowed, f"sex {r.sex}", value=r.sex)
+
+
+def _stale(recorded: date | None, ctx: ScreeningContext, max_days: float) -> bool:
+    return recorded is not None and (ctx.start.date() - recorded).days > max_days
+
+
+def _check_ecog(c: EcogCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
+    if r.ecog is None:
+        return _Check(None, "ECOG unknown", missing=("ecog",))
+    when = r.ecog.date.isoformat() if r.ecog.date else None
+    if _stale(r.ecog.date, ctx, ctx.max_data_age_days):
+        return _Check(
+            None,
+            f"ECOG of {when} is older than {ctx.max_data_age_days:g} days",
+            str(r.ecog.value),
+            when,
+            ("a recent ecog",),
+        )
+    return _Check(c.min <= r.ecog.value <= c.max, f"ECOG {r.ecog.value}", str(r.ecog.value), when)
+
+
+def _check_life_expectancy(c: LifeExpectancyCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
+    if r.life_expectancy_weeks is None:
+        return _Check(None, "life expectancy unknown", missing=("life_expectancy_weeks",))
+    ok = r.life_expectancy_weeks * 7 >= c.at_least.days
+    return _Check(ok, f"life expectancy {r.life_expectancy_weeks:g} weeks", f"{r.life_expectancy_weeks:g} weeks")
+
+
+_MOLAR_MASS = {"creatinine": 113.12, "bilirubin_total": 584.66}  # g/mol, for µmol/L <-> mg/dL
+
+
+def _convert(result: LabResult, unit: str) -> float:
+    """The result in ``unit``; µmol/L and mg/dL are converted with the analyte's molar mass."""
+    source = parse_lab_unit(clean_lab_unit(result.unit))
+    target = parse_lab_unit(clean_lab_unit(unit))
+    quantity = result.value * source
+    if quantity.dimensionality != target.dimensionality and result.analyte in _MOLAR_MASS:
+        molar = parse_lab_unit("g/mol") * _MOLAR_MASS[result.analyte]
+        quantity = quantity * molar if "[substance]" in str(quantity.dimensionality) else quantity / molar
+    return float((quantity / target).to("dimensionless").magnitude)
+
+
+def _compare(value: float, comparator: str, threshold: float) -> bool:
+    eps = 1e-9 * max(1.0, abs(threshold))  # "exactly 3 x ULN" is exactly, not a rounding error away
+    return {
+        "<": value < threshold - eps,
+        "<=": value <= threshold + eps,
+        ">": value > threshold + eps,
+        ">=": value >= threshold - eps,
+    }[comparator]
+
+
+def _latest(r: PatientRecord, analyte: str) -> LabResult | None:
+    results = [lab for lab in r.labs if lab.analyte == analyte]
+    return max(results, key=lambda lab: lab.date or date.min) if results else None
+
+
+def _lab_holds(c: LabCriterion, lab: LabResult) -> tuple[bool | None, str, str | None]:
+    """Whether one result meets the criterion's condition (None: cannot tell), and what was compared."""
+    if c.within_normal_range:
+        if lab.lln is None and lab.uln is None:
+            return None, "no normal range", "lln/uln"
+        ok = (lab.lln is None or lab.value >= lab.lln) and (lab.uln is None or lab.value <= lab.uln)
+        return ok, f"{lab.value:g} {lab.unit} (normal {lab.lln}-{lab.uln})", None
+    if c.times_uln is not None or c.times_lln is not None:
+        limit = lab.uln if c.times_uln is not None else lab.lln
+        multiple = c.times_uln if c.times_uln is not None else c.times_lln
+        if limit is None or multiple is None or c.comparator is None:
+            return None, "no normal limit", "uln" if c.times_uln is not None else "lln"
+        return (
+            _compare(lab.value, c.comparator, multiple * limit),
+            f"{lab.value:g} {lab.unit} = {lab.value / limit:.3g} x limit {limit:g}",
+            None,
+        )
+    if c.value is None or c.unit is None or c.comparator is None:
+        return None, "the criterion has no threshold", "threshold"
+    try:
+        converted = _convert(lab, c.unit)
+    except (UnitParseError, pint.errors.PintError, TypeError, ValueError) as exc:  # e.g. DimensionalityError
+        return None, f"{lab.value:g} {lab.unit} cannot be converted to {c.unit} ({type(exc).__name__})", "unit"
+    return _compare(converted, c.comparator, c.value), f"{lab.value:g} {lab.unit} = {converted:.4g} {c.unit}", None
+
+
+def _check_lab(c: LabCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
+    max_days = c.max_age.days if c.max_age is not None else ctx.max_data_age_days
+    parts: list[str] = []
+    missing: list[str] = []
+    outcomes: list[bool | None] = []
+    dates: list[str] = []
+    for analyte in c.analytes:
+        lab = _latest(r, analyte)
+        if lab is None:
+            missing.append(analyte)
+            outcomes.append(None)
+            continue
+        when = lab.date.isoformat() if lab.date else "undated"
+        if lab.date is None or _stale(lab.date, ctx, max_days):
+            missing.append(f"{analyte} within {max_days:g} days")
+            parts.append(f"{analyte} {lab.value:g} {lab.unit} of {when} is too old")
+            outcomes.append(None)
+            continue
+        holds, text, need = _lab_holds(c, lab)
+        if need:
+            missing.append(f"{analyte} {need}")
+        parts.append(f"{analyte} {text}")
+        dates.append(when)
+        outcomes.append(holds)
+    known = [o for o in outcomes if o is not None]
+    if c.combine == "any":
+        holds_any = True if any(known) else (None if len(known) < len(outcomes) else False)
+        return _Check(
+            holds_any,
+            "; ".join(parts) or "no result",
+            "; ".join(parts) or None,
+            ", ".join(dates) or None,
+            tuple(missing),
+        )
+    holds_all = False if known and not all(known) else (None if len(known) < len(outcomes) else True)
+    return _Check(
+        holds_all, "; ".join(parts) or "no result", "; ".join(parts) or None, ", ".join(dates) or None, tuple(missing)
+    )
+
+
+def _check_time_since(c: TimeSinceCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
+    if c.event not in r.events:
+        return _Check(None, f"date of {c.event.replace('_', ' ')} unknown", missing=(f"events.{c.event}",))
+    when = r.events[c.event]
+    if when is None:
+        return _Check(True, f"no {c.event.replace('_', ' ')}", value="never")
+    elapsed = (ctx.start - _as_datetime(when)).total_seconds() / 86400
+    ok = True
+    if c.at_least is not None:
+        ok = elapsed > c.at_least.days if c.strict else elapsed >= c.at_least.days
+    if c.at_most is not None:
+        ok = ok and elapsed <= c.at_most.days
+    return _Check(
+        ok,
+        f"{elapsed:.0f} days since {c.event.replace('_', ' ')} ({when.isoformat()})",
+        f"{elapsed:.0f} days",
+        when.isoformat(),
+    )
+
+
+def _check_condition(c: ConditionCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
+    if c.condition not in r.conditions:
+        return _Check(None, f"{c.condition.replace('_', ' ')}: not recorded", missing=(f"conditions.{c.condition}",))
+    present = r.conditions[c.condition]
+    return _Check(
+        present == c.present,
+        f"{c.condition.replace('_', ' ')}: {'yes' if present else 'no'}",
+        "yes" if present else "no",
+    )
+
+
+_SYSTEMIC = {"chemotherapy", "immunotherapy", "targeted", "investigational", "other_systemic"}
+
+
+def _therapy_matches(c: PriorTherapyCriterion, therapy: str, setting: str, ongoing: bool) -> bool:
+    kind = therapy in _SYSTEMIC if c.therapy == "systemic" else therapy == c.therapy
+    where = {
+        "any": True,
+        "metastatic": setting == "metastatic",
+        "adjuvant": setting == "adjuvant",
+        "non_adjuvant": setting != "adjuvant",
+        "concurrent": ongoing,
+    }[c.setting]
+    return kind and where
+
+
+def _check_prior_therapy(c: PriorTherapyCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
+    if r.prior_therapies is None:
+        return _Check(None, "prior therapies not recorded", missing=("prior_therapies",))
+    for p in r.prior_therapies:
+        if p.end_date is not None and p.end_date > ctx.as_of.date():
+            raise DataError(
+                f"Patient {r.subject_id}: prior therapy ({p.therapy}) ends on {p.end_date}, after the screening "
+                f"date {ctx.as_of.date()}. Record an ongoing therapy without end_date.",
+                code="ELIG-E010",
+                subject_id=r.subject_id,
+                field="prior_therapies.end_date",
+            )
+    found = [p for p in r.prior_therapies if _therapy_matches(c, p.therapy, p.setting, p.end_date is None)]
+    label = f"{c.therapy} ({c.setting.replace('_', '-')})"
+    if not found:
+        return _Check(True, f"no prior {label}", "none")
+    listed = ", ".join(f"{p.therapy} {p.setting}" for p in found)
+    return _Check(c.allowed, f"prior {label}: {listed}", listed)
+
+
+def _check_measurable(c: MeasurableDiseaseCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
+    if r.lesions is None:
+        return _Check(None, "lesions not recorded", missing=("lesions",))
+    thresholds = {t.method: t.min_mm for t in c.thresholds}
+    measurable = []
+    for lesion in r.lesions:
+        method = (
+            lesion.method if lesion.method in thresholds else ("spiral_ct" if lesion.method == "ct" else lesion.method)
+        )
+        limit = thresholds.get(method)
+        if lesion.nodal:
+            limit = 15.0  # RECIST 1.1: a node is measurable with a short axis of at least 15 mm
+        if limit is not None and lesion.size_mm >= limit:
+            measurable.append(f"{lesion.site} {lesion.size_mm:g} mm ({lesion.method})")
+    text = f"{len(measurable)} measurable lesion(s)" + (f": {', '.join(measurable)}" if measurable else "")
+    return _Check(len(measurable) >= c.min_lesions, text, str(len(measurable)))
+
+
+def _check_lesions(c: LesionsCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
+    if r.lesions is None:
+        return _Check(None, "lesions not recorded", missing=("lesions",))
+    counted = [les for les in r.lesions if c.sites is None or les.site in c.sites]
+    largest = max((les.size_mm for les in counted), default=0.0)
+    ok = (c.min_count is None or len(counted) >= c.min_count) and (c.max_count is None or len(counted) <= c.max_count)
+    ok = ok and (c.max_size_mm is None or largest <= c.max_size_mm)
+    where = f" at {', '.join(c.sites)}" if c.sites else ""
+    return _Check(
+        ok, f"{len(counted)} lesion(s){where}, largest {largest:g} mm", f"{len(counted)}; largest {largest:g} mm"
+    )
+
+
+def _check_pregnancy(c: PregnancyTestCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
+    if r.sex == "male" or r.childbearing_potential is False:
+        return _Check(True, "not applicable (not a woman of childbearing potential)")
+    if r.childbearing_potential is None:
+        return _Check(None, "childbearing potential not recorded", missing=("childbearing_potential",))
+    test = r.pregnancy_test
+    if test is None:
+        return _Check(None, "no pregnancy test", missing=("pregnancy_test",))
+    hours = (ctx.start - test.datetime).total_seconds() / 3600
+    when = test.datetime.isoformat(timespec="minutes")
+    if test.result != "negative":
+        return _Check(False, f"pregnancy test {test.result}", test.result, when)
+    if c.within is not None and (hours > c.within.days * 24 or hours < 0):
+        return _Check(
+            None,
+            f"negative test {hours:.0f} hours before the start (needs within {c.within})",
+            test.result,
+            when,
+            (f"a pregnancy test within {c.within}",),
+        )
+    return _Check(True, f"negative, {hours:.0f} hours before the start", test.result, when)
+
+
+def _check_consent(c: ConsentCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
+    if r.consent_date is None:
+        return _Check(None, "consent not recorded", missing=("consent_date",))
+    return _Check(r.consent_date <= ctx.as_of.date(), f"signed {r.consent_date}", "signed", r.consent_date.isoformat())
+
+
+def _check_review(c: ReviewCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
+    if c.id not in r.reviews:
+        return _Check(None, f"needs {c.reviewer.replace('_', ' ')} review", missing=(f"reviews.{c.id}",), review=True)
+    decided = r.reviews[c.id]
+    # the reviewer records whether the patient satisfies the requirement, not whether the text holds
+    holds = decided if c.type == "inclusion" else not decided
+    return _Check(
+        holds, f"reviewed by the {c.reviewer.replace('_', ' ')}: {'acceptable' if decided else 'not acceptable'}"
+    )
+
+
+_CHECKS: dict[str, Callable[[Any, PatientRecord, ScreeningContext], _Check]] = {
+    "age": _check_age,
+    "sex": _check_sex,
+    "ecog": _check_ecog,
+    "life_expectancy": _check_life_expectancy,
+    "lab": _check_lab,
+    "time_since": _check_time_since,
+    "condition": _check_condition,
+    "prior_therapy": _check_prior_therapy,
+    "measurable_disease": _check_measurable,
+    "lesions": _check_lesions,
+    "pregnancy_test": _check_pregnancy,
+    "consent": _check_consent,
+    "review": _check_review,
+}
+
+
+def _result(c: Criterion, check: _Check) -> CriterionResult:
+    if check.review:
+        status: Status = "needs review"
+    elif check.holds is None:
+        status = "unknown"
+    else:
+        satisfied = check.holds if c.type == "inclusion" else not check.holds
+        status = "met" if satisfied else "not met"
+    return CriterionResult(c.id, c.type, c.kind, c.text, status, check.reason, check.value, check.date, check.missing)
+
+
+def evaluate_eligibility(
+    protocol: Protocol,
+    record: PatientRecord,
+    *,
+    as_of: date | datetime,
+    max_data_age_days: float = 28.0,
+) -> EligibilityResult:
+    """Apply every eligibility criterion of ``protocol`` to ``record`` on the screening date ``as_of``."""
+    when = _as_datetime(as_of)
+    start = _as_datetime(record.planned_start) if record.planned_start is not None else when
+    ctx = ScreeningContext(when, start, max_data_age_days)
+    results = tuple(_result(c, _CHECKS[c.kind](c, record, ctx)) for c in protocol.eligibility)
+    failing = tuple(f"{r.criterion_id}: {r.reason} ({r.type}: {r.text})" for r in results if r.status == "not met")
+    if failing:
+        return EligibilityResult(record.subject_id, "ineligible", results, failing)
+    open_items = tuple(
+        f"{r.criterion_id}: {', '.join(r.missing) or r.reason}"
+        for r in results
+        if r.status in ("unknown", "needs review")
+    )
+    return EligibilityResult(record.subject_id, "incomplete" if open_items else "eligible", results, open_items)

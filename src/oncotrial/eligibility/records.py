@@ -1,0 +1,174 @@
+"""The patient record screened against a protocol (the documented JSON/YAML shape).
+
+Example (YAML)::
+
+    subject_id: SCR-001
+    sex: female
+    birth_date: 1961-04-02
+    planned_start: 2026-11-23T08:00        # start of protocol treatment (time windows count from it)
+    ecog: {value: 1, date: 2026-11-16}
+    life_expectancy_weeks: 26
+    labs:
+      - {analyte: wbc, value: 4.2, unit: 10^9/L, date: 2026-11-16}
+      - {analyte: ast, value: 41, unit: U/L, lln: 10, uln: 40, date: 2026-11-16}
+      - {analyte: creatinine, value: 88, unit: umol/L, uln: 110, date: 2026-11-16}
+    lesions:
+      - {site: lung, method: spiral_ct, size_mm: 24, date: 2026-11-10}
+      - {site: lymph_node, method: ct, size_mm: 16, nodal: true, date: 2026-11-10}
+    conditions: {melanoma_histologically_confirmed: true, brain_metastases: false}
+    events: {prior_radiotherapy: 2026-09-01, major_surgery: null}   # null: never happened
+    prior_therapies:
+      - {therapy: immunotherapy, setting: adjuvant, end_date: 2025-12-01}
+    childbearing_potential: true
+    pregnancy_test: {result: negative, datetime: 2026-11-21T09:00}
+    consent_date: 2026-11-18
+    reviews: {contraception: true}       # the investigator's decisions on review items, by criterion id
+
+Every field is optional: what is missing makes the criteria that need it *unknown*, never met.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from oncotrial.protocol.eligibility import ANALYTES, CONDITIONS
+from oncotrial.units import UnitParseError, parse_lab_unit
+
+__all__ = ["Ecog", "LabResult", "Lesion", "PatientRecord", "PregnancyTest", "PriorTherapy", "clean_lab_unit"]
+
+
+def clean_lab_unit(unit: str) -> str:
+    """Site spellings pint does not read: ``x10^9/L`` and ``×10^9/L`` are ``10^9/L``; ``cells/uL`` is ``/uL``."""
+    text = unit.strip().replace("×", "x").replace("cells/", "/")
+    return text[1:] if text.lower().startswith("x10") else text
+
+
+EVENTS = (
+    "prior_radiotherapy",
+    "major_surgery",
+    "adjuvant_immunotherapy",
+    "investigational_agent",
+    "anticancer_therapy",
+    "other_malignancy",
+)
+
+
+_DIMENSIONS = {
+    "count per volume": {"1 / [length] ** 3"},
+    "concentration": {"[mass] / [length] ** 3", "[substance] / [length] ** 3"},
+    "enzyme activity": {"[substance] / [time] / [length] ** 3", "[biological_activity] / [length] ** 3"},
+    "percentage": {"dimensionless"},
+}
+_COUNT = ("count per volume", "10^9/L or /mm^3")
+_CONC = ("concentration", "mg/dL, g/dL or umol/L")
+_UNIT_KINDS = {
+    "wbc": _COUNT,
+    "anc": _COUNT,
+    "granulocytes": _COUNT,
+    "platelets": _COUNT,
+    "hemoglobin": _CONC,
+    "bilirubin_total": _CONC,
+    "creatinine": _CONC,
+    "ast": ("enzyme activity", "U/L"),
+    "alt": ("enzyme activity", "U/L"),
+    "dlco_pct_predicted": ("percentage", "%"),
+    "fev1_pct_predicted": ("percentage", "%"),
+    "fev1_fvc_pct_predicted": ("percentage", "%"),
+}
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Ecog(_Record):
+    value: int = Field(ge=0, le=5)
+    date: dt.date | None = None
+
+
+class LabResult(_Record):
+    """One laboratory result with its unit, the site's normal range and its date."""
+
+    analyte: str
+    value: float
+    unit: str = Field(min_length=1)
+    lln: float | None = None
+    uln: float | None = None
+    date: dt.date | None = None
+
+    @field_validator("analyte")
+    @classmethod
+    def _known(cls, analyte: str) -> str:
+        if analyte not in ANALYTES:
+            raise ValueError(f"unknown analyte '{analyte}'; use one of {', '.join(ANALYTES)}")
+        return analyte
+
+    @model_validator(mode="after")
+    def _unit_fits_analyte(self) -> LabResult:
+        try:
+            quantity = parse_lab_unit(clean_lab_unit(self.unit))
+        except UnitParseError as exc:
+            raise ValueError(f"unit: {exc.message}") from exc
+        kind, examples = _UNIT_KINDS[self.analyte]
+        if str(quantity.dimensionality) not in _DIMENSIONS[kind]:
+            raise ValueError(f"unit: '{self.unit}' is not a unit for {self.analyte} (a {kind}, e.g. {examples})")
+        return self
+
+
+class Lesion(_Record):
+    site: str
+    method: Literal["ct", "spiral_ct", "nonspiral_ct", "mri", "xray", "physical_exam"]
+    size_mm: float = Field(ge=0)
+    nodal: bool = False
+    date: dt.date | None = None
+
+
+class PriorTherapy(_Record):
+    therapy: Literal["chemotherapy", "immunotherapy", "targeted", "radiotherapy", "investigational", "other_systemic"]
+    setting: Literal["adjuvant", "metastatic", "other"] = "other"
+    end_date: dt.date | None = None  # None: ongoing
+
+
+class PregnancyTest(_Record):
+    result: Literal["negative", "positive"]
+    datetime: dt.datetime
+
+
+class PatientRecord(_Record):
+    """Everything screening may use about one patient; see the module docstring for the shape."""
+
+    subject_id: str = Field(min_length=1)
+    sex: Literal["female", "male"] | None = None
+    birth_date: dt.date | None = None
+    age_years: float | None = Field(default=None, ge=0)
+    planned_start: dt.datetime | dt.date | None = None
+    ecog: Ecog | None = None
+    life_expectancy_weeks: float | None = Field(default=None, ge=0)
+    labs: list[LabResult] = Field(default_factory=list)
+    lesions: list[Lesion] | None = None
+    conditions: dict[str, bool] = Field(default_factory=dict)
+    events: dict[str, dt.date | None] = Field(default_factory=dict)
+    prior_therapies: list[PriorTherapy] | None = None
+    childbearing_potential: bool | None = None
+    pregnancy_test: PregnancyTest | None = None
+    consent_date: dt.date | None = None
+    reviews: dict[str, bool] = Field(default_factory=dict)
+
+    @field_validator("conditions")
+    @classmethod
+    def _known_conditions(cls, conditions: dict[str, bool]) -> dict[str, bool]:
+        unknown = [c for c in conditions if c not in CONDITIONS]
+        if unknown:
+            raise ValueError(f"unknown condition(s) {unknown}; use one of {', '.join(CONDITIONS)}")
+        return conditions
+
+    @field_validator("events")
+    @classmethod
+    def _known_events(cls, events: dict[str, dt.date | None]) -> dict[str, dt.date | None]:
+        unknown = [e for e in events if e not in EVENTS]
+        if unknown:
+            raise ValueError(f"unknown event(s) {unknown}; use one of {', '.join(EVENTS)}")
+        return events

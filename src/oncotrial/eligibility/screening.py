@@ -1,0 +1,112 @@
+"""Batch screening: many patient records against one protocol, with a screening log.
+
+One bad record (a malformed field, an unknown unit, a future date) is reported with the patient
+and the field, and the others are still screened. The log counts patients by status and lists,
+criterion by criterion, how many failed it or lacked its data (for the CONSORT flow).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from oncotrial.eligibility.evaluate import EligibilityResult, evaluate_eligibility
+from oncotrial.eligibility.records import PatientRecord
+from oncotrial.errors import TrialError
+from oncotrial.protocol.models import Protocol
+
+__all__ = ["RecordError", "ScreeningLog", "screen_patients"]
+
+
+@dataclass(frozen=True)
+class RecordError:
+    """A record that could not be screened: which one, which field, what is wrong."""
+
+    index: int  # 1-based position in the batch
+    subject_id: str | None
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return {"index": self.index, "subject_id": self.subject_id, "message": self.message}
+
+
+@dataclass(frozen=True)
+class ScreeningLog:
+    """The results of a batch and the records that could not be screened."""
+
+    results: tuple[EligibilityResult, ...]
+    errors: tuple[RecordError, ...]
+
+    def summary(self) -> dict[str, int]:
+        """Patients by status: screened, eligible, ineligible, incomplete, not screened (errors)."""
+        counts = {"screened": len(self.results) + len(self.errors), "eligible": 0, "ineligible": 0, "incomplete": 0}
+        for r in self.results:
+            counts[r.status] += 1
+        counts["not screened"] = len(self.errors)
+        return counts
+
+    def reasons(self) -> pd.DataFrame:
+        """Per criterion: how many patients did not meet it, and how many lacked its data or review."""
+        rows = [
+            {"criterion": c.criterion_id, "type": c.type, "status": c.status}
+            for r in self.results
+            for c in r.criteria
+            if c.status != "met"
+        ]
+        if not rows:
+            return pd.DataFrame(columns=["criterion", "type", "not met", "unknown", "needs review"])
+        table = pd.DataFrame(rows).pivot_table(
+            index=["criterion", "type"], columns="status", aggfunc="size", fill_value=0
+        )
+        table = table.reindex(columns=["not met", "unknown", "needs review"], fill_value=0).reset_index()
+        table.columns.name = None
+        return table.sort_values(["not met", "unknown"], ascending=False, kind="stable").reset_index(drop=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: summary, reasons, patients, errors."""
+        return {
+            "summary": self.summary(),
+            "reasons": self.reasons().to_dict(orient="records"),
+            "patients": [r.to_dict() for r in self.results],
+            "errors": [e.to_dict() for e in self.errors],
+        }
+
+
+def _describe(exc: ValidationError, subject: str | None) -> str:
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"])
+        problems.append(f"{where}: {error['msg']}")
+    who = f"Patient {subject}" if subject else "A patient record"
+    return f"{who}: " + "; ".join(problems)
+
+
+def screen_patients(
+    protocol: Protocol,
+    records: Iterable[Mapping[str, Any] | PatientRecord],
+    *,
+    as_of: date | datetime,
+    max_data_age_days: float = 28.0,
+) -> ScreeningLog:
+    """Screen every record; errors are collected per record instead of stopping the batch."""
+    results, errors = [], []
+    for index, raw in enumerate(records, start=1):
+        subject = (
+            raw.subject_id
+            if isinstance(raw, PatientRecord)
+            else (str(raw.get("subject_id")) if isinstance(raw, Mapping) and raw.get("subject_id") else None)
+        )
+        try:
+            record = raw if isinstance(raw, PatientRecord) else PatientRecord.model_validate(raw)
+            results.append(evaluate_eligibility(protocol, record, as_of=as_of, max_data_age_days=max_data_age_days))
+        except ValidationError as exc:
+            errors.append(RecordError(index, subject, _describe(exc, subject)))
+        except TrialError as exc:
+            errors.append(RecordError(index, subject, exc.message))
+    return ScreeningLog(tuple(results), tuple(errors))
