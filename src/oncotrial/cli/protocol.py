@@ -7,14 +7,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import yaml
 from rich.table import Table
 
-from oncotrial.cli.common import out, write_text
+from oncotrial.cli.common import err, out, write_text
+from oncotrial.errors import DataError
+from oncotrial.io.ctgov import derive_protocol_from_ctgov
 from oncotrial.protocol import (
     list_builtin_protocols,
     load_builtin_protocol,
     load_protocol,
     load_protocol_reference,
+    parse_protocol,
     protocol_to_dict,
 )
 from oncotrial.protocol.models import Protocol
@@ -86,3 +90,25 @@ def validate_command(
     out.print(
         f"{file}: valid protocol {protocol.id} ({len(protocol.arms)} arm(s), {len(protocol.eligibility)} eligibility criteria)"
     )
+
+
+@app.command("import-ctgov")
+def import_ctgov_command(
+    file: Annotated[Path, typer.Argument(help="A ClinicalTrials.gov API v2 study record (JSON).")],
+    out_path: Annotated[Path, typer.Option("--out", help="The draft protocol YAML to write.")],
+) -> None:
+    """Draft a protocol from a ClinicalTrials.gov record; report which criterion lines became rules."""
+    try:
+        study = json.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise DataError(f"Cannot read {file}: {exc.strerror}.", code="CTGOV-E002", field="FILE") from exc
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{file} is not JSON: {exc}", code="CTGOV-E003", field="FILE") from exc
+    imported = derive_protocol_from_ctgov(study)
+    protocol = parse_protocol(imported.protocol, source=str(file))  # the draft must validate
+    write_text(yaml.safe_dump(protocol_to_dict(protocol), sort_keys=False, allow_unicode=True), out_path)
+    for warning in imported.warnings:
+        err.print(f"Warning: {warning}", markup=False)
+    out.print(f"{protocol.id}: {imported.coverage}")
+    for text in imported.not_encoded:
+        out.print(f"  kept for investigator review: {text}", markup=False)

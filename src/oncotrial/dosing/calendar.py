@@ -188,6 +188,13 @@ def build_dosing_calendar(
         The schedule depends on the enrolment number and none was given.
     """
     arm = _find_arm(protocol, arm_id)
+    if not arm.treatments:
+        raise ScheduleError(
+            f"Arm {arm.id} of {protocol.id} has no treatments yet (a draft, e.g. imported from ClinicalTrials.gov): "
+            f"add its agents' doses and schedules to the protocol before building a calendar.",
+            code="DOSE-E030",
+            arm=arm.id,
+        )
     plan_arm, rule = arm, None
     if crossover is not None:
         rule = _find_crossover(protocol, arm, crossover)

@@ -86,14 +86,17 @@ class Arm(ProtocolModel):
     next_cycle: NextCycleRule | None = None
     planned_cycles: PositiveInt = 1
     max_cycles: PositiveInt | None = None
-    treatments: list[Treatment] = Field(min_length=1)
+    treatments: list[Treatment] = Field(
+        default_factory=list,
+        description="Empty only in a draft (e.g. imported from a registry): no calendar until they are added.",
+    )
     dose_limits: list[DoseLimit] = Field(default_factory=list)
     continuation: list[ContinuationRule] = Field(default_factory=list)
     crossover: list[CrossoverRule] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _cycles_consistent(self) -> Arm:
-        if self.cycle_length_days is None and self.next_cycle is None:
+        if self.treatments and self.cycle_length_days is None and self.next_cycle is None:  # a draft has neither
             raise ValueError("give 'cycle_length_days' or 'next_cycle' so the next cycle can be planned")
         if self.max_cycles is not None and self.planned_cycles > self.max_cycles:
             raise ValueError(f"planned_cycles ({self.planned_cycles}) is more than max_cycles ({self.max_cycles})")

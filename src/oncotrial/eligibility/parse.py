@@ -1,0 +1,393 @@
+"""Free-text eligibility criteria into structured criteria (the forms the seed records use, and kin).
+
+Each registry line becomes either a **rule** (a computable criterion of the protocol schema) or a
+**review** item (kept word for word, for the investigator): nothing is dropped. Patterns are
+tried in order; the first that matches builds the criterion. Numbers keep their unit; a unit
+that makes the threshold implausible for the analyte (NCT01416831's "creatinine > 1.9 g/dL",
+1,900 mg/dL) is read as the plausible one (mg/dL) and flagged, never encoded as written.
+
+Negation follows the text: "No known brain metastases" is the condition *absent*; under an
+exclusion header, "Patients with active infection" is the condition *present* (excluding).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["ParsedLine", "parse_criteria_text", "split_criteria_lines"]
+
+_NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
+_LE = {"<": "<", "≤": "<=", "<=": "<=", ">": ">", "≥": ">=", ">=": ">=", "less than": "<", "greater than": ">"}
+_COMPARATOR = r"(≤|≥|<=|>=|<|>|less than|greater than)"
+
+
+@dataclass(frozen=True)
+class ParsedLine:
+    """One criterion line and what it became."""
+
+    text: str
+    type: str  # inclusion / exclusion
+    criterion: dict[str, Any]  # a protocol criterion (kind: review when not recognised)
+    rule: bool  # True: a computable rule; False: kept for review
+    warnings: tuple[str, ...] = ()
+
+
+_NEGATION = re.compile(r"(?:no|not|without)\b", flags=re.IGNORECASE)
+
+
+def split_criteria_lines(text: str) -> list[tuple[str, str, bool]]:
+    """``(type, line, under_negation)`` for every criterion line.
+
+    Headers set the type (inclusion by default). A sub-item indented under a line that starts
+    with "No" ("No uncontrolled intercurrent illness ... including: • Ongoing infection") carries
+    that negation (``under_negation``).
+    """
+    lines: list[tuple[str, str, bool]] = []
+    current = "inclusion"
+    parents: list[tuple[int, bool]] = []  # (indent, negated) of the open items
+    for raw in text.splitlines():
+        line = re.sub(r"^[\s\-•*·◦▪]+|^\s*\d+[.)]\s+", "", raw).strip()
+        if not line:
+            continue
+        header = re.fullmatch(r"(inclusion|exclusion)\s+criteria\s*:?", line, flags=re.IGNORECASE)
+        if header:
+            current, parents = header.group(1).lower(), []
+            continue
+        indent = len(raw) - len(raw.lstrip())
+        while parents and parents[-1][0] >= indent:
+            parents.pop()
+        under = any(negated for _, negated in parents)
+        lines.append((current, line, under))
+        parents.append((indent, bool(_NEGATION.match(line))))
+    return lines
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+# --- rules, each: (regex, builder(match, line_type) -> (criterion fields, warnings)) -----------------
+
+Builder = Callable[[re.Match[str], str], tuple[dict[str, Any], list[str]]]
+
+_ANALYTES = [
+    (r"\bAST\s*/\s*ALT\b", ["ast", "alt"], "any"),
+    (r"\bAST and ALT\b", ["ast", "alt"], "all"),
+    (r"\b(?:WBC|white blood cells?)\b", ["wbc"], "all"),
+    (r"\b(?:absolute )?granulocytes?\b", ["granulocytes"], "all"),
+    (r"\b(?:ANC|absolute neutrophil)", ["anc"], "all"),
+    (r"\bplatelets?\b", ["platelets"], "all"),
+    (r"\b(?:Hgb|hemoglobin|haemoglobin)\b", ["hemoglobin"], "all"),
+    (r"\bbilirubin\b", ["bilirubin_total"], "all"),
+    (r"\bcreatinine\b", ["creatinine"], "all"),
+]
+
+# Plausible thresholds (as written, in the unit written) per analyte; outside, the g/dL <-> mg/dL slip is assumed.
+_PLAUSIBLE_MG_DL = {"bilirubin_total": (0.1, 30.0), "creatinine": (0.1, 20.0)}
+
+
+def _analyte(line: str) -> tuple[list[str], str] | None:
+    for pattern, analytes, combine in _ANALYTES:
+        if re.search(pattern, line, flags=re.IGNORECASE):
+            return analytes, combine
+    return None
+
+
+def _unit(text: str, warnings: list[str]) -> str:
+    unit = text.strip().rstrip(".").replace(" ", "")
+    if re.fullmatch(r"x?10[9]/L", unit, flags=re.IGNORECASE) or unit.lower() in ("x109/l", "109/l"):
+        warnings.append(f"'{text.strip()}' read as 10^9/L (the superscript of 10⁹ was lost)")
+        return "10^9/L"
+    return unit.removeprefix("x").removeprefix("×")
+
+
+def _lab_uln(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    found = _analyte(m.string)
+    if found is None:
+        raise LookupError
+    analytes, combine = found
+    comparator = _LE[m.group("cmp")]
+    return {
+        "kind": "lab",
+        "analytes": analytes,
+        "combine": combine,
+        "comparator": comparator,
+        "times_uln": _num(m.group("k")),
+    }, []
+
+
+def _lab_absolute(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    found = _analyte(m.string)
+    if found is None:
+        raise LookupError
+    analytes, combine = found
+    warnings: list[str] = []
+    value = _num(m.group("v"))
+    unit = _unit(m.group("u"), warnings)
+    if unit.lower() == "g/dl" and analytes[0] in _PLAUSIBLE_MG_DL:
+        low, high = _PLAUSIBLE_MG_DL[analytes[0]]
+        if value * 1000 > high and low <= value <= high:  # absurd in g/dL, ordinary in mg/dL
+            warnings.append(
+                f"implausible threshold: {analytes[0].replace('_', ' ')} {m.group('cmp')} {value:g} g/dL would be "
+                f"{value * 1000:g} mg/dL; encoded as {value:g} mg/dL — check the protocol"
+            )
+            unit = "mg/dL"
+    criterion = {
+        "kind": "lab",
+        "analytes": analytes,
+        "combine": combine,
+        "comparator": _LE[m.group("cmp")],
+        "value": value,
+        "unit": unit,
+    }
+    return criterion, warnings
+
+
+def _lab_percent(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    names = {"DLCO": "dlco_pct_predicted", "FEV1/FVC": "fev1_fvc_pct_predicted", "FEV1": "fev1_pct_predicted"}
+    listed = re.findall(r"FEV1/FVC|FEV1|DLCO", m.string)
+    analytes = list(dict.fromkeys(names[n] for n in listed))
+    return {
+        "kind": "lab",
+        "analytes": analytes,
+        "combine": "any",
+        "comparator": _LE[m.group("cmp")],
+        "value": _num(m.group("v")),
+        "unit": "%",
+    }, []
+
+
+def _normal(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    found = _analyte(m.string)
+    if found is None:
+        raise LookupError
+    return {"kind": "lab", "analytes": found[0], "within_normal_range": True}, []
+
+
+def _age(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    return {"kind": "age", "min_years": _num(m.group("v"))}, []
+
+
+def _ecog(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    return {"kind": "ecog", "min": int(m.group("lo")), "max": int(m.group("hi"))}, []
+
+
+def _life(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    return {"kind": "life_expectancy", "at_least": {"value": _num(m.group("v")), "unit": _plural(m.group("u"))}}, []
+
+
+def _plural(unit: str) -> str:
+    unit = unit.lower()
+    return unit if unit.endswith("s") else unit + "s"
+
+
+_EVENTS = [
+    (r"adjuvant immunotherapy", "adjuvant_immunotherapy"),
+    (r"major surgery", "major_surgery"),
+    (r"radiotherapy|radiation", "prior_radiotherapy"),
+    (r"investigational agents?|anticancer therapy", "anticancer_therapy"),
+]
+
+
+def _time_since(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    event = next((e for pattern, e in _EVENTS if re.search(pattern, m.group("what"), flags=re.IGNORECASE)), None)
+    if event is None:
+        raise LookupError
+    criterion: dict[str, Any] = {
+        "kind": "time_since",
+        "event": event,
+        "at_least": {"value": _num(m.group("v")), "unit": _plural(m.group("u"))},
+    }
+    if m.group("how").lower().startswith("more"):
+        criterion["strict"] = True
+    exception = re.search(r"\bexcept(?:ing)?\b\s*(.+)$", m.string, flags=re.IGNORECASE)
+    if exception:
+        criterion["exceptions"] = exception.group(1).strip().rstrip(".")
+    return criterion, []
+
+
+def _other_malignancy(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    criterion: dict[str, Any] = {
+        "kind": "time_since",
+        "event": "other_malignancy",
+        "at_least": {"value": _num(m.group("v")), "unit": _plural(m.group("u"))},
+    }
+    exception = re.search(r"\bexcept\b\s*(.+)$", m.string, flags=re.IGNORECASE)
+    if exception:
+        criterion["exceptions"] = exception.group(1).strip().rstrip(".")
+    return criterion, []
+
+
+def _measurable(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    methods = {
+        "x-ray": "xray",
+        "physical exam": "physical_exam",
+        "nonspiral ct": "nonspiral_ct",
+        "spiral ct": "spiral_ct",
+        "ct": "ct",
+        "mri": "mri",
+    }
+    thresholds = []
+    # "... by x-ray, physical exam, or nonspiral CT scan OR >= 10 mm by spiral CT": the capital OR separates
+    for size, listed in re.findall(r"≥\s*(\d+)\s*mm by ([^≥]+?)(?=\s+(?-i:OR)\b|$)", m.string, flags=re.IGNORECASE):
+        for name in re.split(r",\s*(?:or\s+)?|\s+or\s+", listed.lower()):
+            key = name.replace(" scan", "").strip().rstrip(".")
+            if key in methods:
+                thresholds.append({"method": methods[key], "min_mm": float(size)})
+    if not thresholds:
+        raise LookupError
+    return {"kind": "measurable_disease", "min_lesions": 1, "thresholds": thresholds}, []
+
+
+def _largest(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    return {"kind": "lesions", "max_size_mm": _num(m.group("v"))}, []
+
+
+def _foci(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    size = _num(m.group("size")) * (10 if m.group("unit").lower() == "cm" else 1)
+    return {
+        "kind": "lesions",
+        "min_count": int(m.group("lo")),
+        "max_count": int(m.group("hi")),
+        "max_size_mm": size,
+    }, []
+
+
+def _pregnancy(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    within = re.search(r"within\s+(\d+)\s*(hours|days)", m.string, flags=re.IGNORECASE)
+    criterion: dict[str, Any] = {"kind": "pregnancy_test"}
+    if within:
+        criterion["within"] = {"value": float(within.group(1)), "unit": within.group(2).lower()}
+    return criterion, []
+
+
+def _consent(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    return {"kind": "consent"}, []
+
+
+_PRIOR = [
+    (r"systemic therapy for metastatic", "systemic", "metastatic"),
+    (r"immunotherapy for metastatic", "immunotherapy", "metastatic"),
+    (r"immunotherapy outside the adjuvant", "immunotherapy", "non_adjuvant"),
+    (r"chemotherapy", "chemotherapy", "any"),
+]
+
+
+def _prior(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    for pattern, therapy, setting in _PRIOR:
+        if re.search(pattern, m.string, flags=re.IGNORECASE):
+            return {"kind": "prior_therapy", "therapy": therapy, "setting": setting, "allowed": False}, []
+    raise LookupError
+
+
+_CONDITIONS = [
+    (r"cutaneous.*melanoma", "cutaneous_melanoma_histologically_confirmed"),
+    (r"histolog\w*.*melanoma", "melanoma_histologically_confirmed"),
+    (r"recurrent or metastatic disease.*not curable", "metastatic_or_recurrent_incurable"),
+    (r"brain metastases not candidates for radiosurgery", "brain_metastases_not_radiosurgery_candidate"),
+    (r"brain metastases", "brain_metastases"),
+    (r"site amenable to SBRT", "sbrt_amenable_site"),
+    (r"previous radiation to sites proposed", "prior_radiation_to_sbrt_site"),
+    (r"pregnant or (?:lactating|nursing)", "pregnant_or_lactating"),
+    (r"HIV.*hepatitis", "hiv_or_hepatitis_b_or_c"),
+    (r"\binfection\b", "active_infection"),
+    (r"ischemia", "cardiac_ischemia"),
+    (r"congestive heart failure", "symptomatic_congestive_heart_failure"),
+    (r"unstable angina", "unstable_angina"),
+    (r"arrhythmia", "cardiac_arrhythmia"),
+    (r"psychiatric illness|social situation", "psychiatric_or_social_limiting_compliance"),
+    (r"autoimmune hemolytic", "autoimmune_hemolytic_anemia"),
+    (r"sickle cell", "sickle_cell_anemia"),
+    (r"thalassemia", "thalassemia"),
+    (r"hemoly(?:sis|tic disorder)", "hemolytic_disorder"),
+    (r"chronic steroids", "chronic_steroids"),
+    (r"systemic corticosteroids", "concurrent_systemic_corticosteroids"),
+    (r"tissue.*available", "tumour_tissue_available"),
+    (r"reside within a 2-hour drive", "resides_within_2h_of_centre"),
+]
+
+
+def _condition(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    line = m.string
+    condition = next((c for pattern, c in _CONDITIONS if re.search(pattern, line, flags=re.IGNORECASE)), None)
+    if condition is None:
+        raise LookupError
+    negated = bool(_NEGATION.match(line)) != line_type.endswith(":negated")
+    return {"kind": "condition", "condition": condition, "present": not negated}, []
+
+
+_PATTERNS: list[tuple[str, Builder]] = [
+    (
+        r"(?P<cmp>≤|≥|<=|>=|<|>)\s*(?P<k>\d+(?:\.\d+)?)\s*(?:times|x|×)\s*(?:the\s+)?(?:upper limit of (?:the\s+)?normal|ULN)",
+        _lab_uln,
+    ),
+    (
+        r"(?P<cmp>≤|≥|<=|>=|<|>|less than|greater than)\s*(?P<v>\d[\d,]*(?:\.\d+)?)\s*times\s+(?:the\s+)?upper limit",
+        _lab_uln,
+    ),
+    (r"(?:DLCO|FEV1).*?(?P<cmp>less than|greater than|<|>)\s*(?P<v>\d+(?:\.\d+)?)\s*%", _lab_percent),
+    (
+        r"(?P<cmp>≤|≥|<=|>=|<|>)\s*(?P<v>\d[\d,]*(?:\.\d+)?)\s*(?P<u>(?:x|×)?\s*10\^?9\s*/\s*L|x\s*109\s*/\s*L|/mm\^?3|/mm3|g/dL|mg/dL|umol/L|µmol/L|g/L)",
+        _lab_absolute,
+    ),
+    (r"\b(?:bilirubin|creatinine)\s+normal\b", _normal),
+    (r"(?:≥|>=|at least)\s*(?P<v>\d+)\s*years of age", _age),
+    (r"ECOG performance status(?: of)?\s*(?P<lo>\d)\s*(?:-|–|to)\s*(?P<hi>\d)", _ecog),
+    (r"life expectancy\s*(?:≥|>=|of at least|at least)\s*(?P<v>\d+)\s*(?P<u>weeks?|months?)", _life),
+    (r"other malignanc\w* within the past (?P<v>\d+)\s*(?P<u>years?)", _other_malignancy),
+    (
+        r"(?P<how>at least|more than)\s*(?P<v>\d+)\s*(?P<u>weeks?|months?|years?|days?)\s*since\s*(?:prior\s+)?(?P<what>.+)",
+        _time_since,
+    ),
+    (r"measurable\s*≥\s*\d+\s*mm by", _measurable),
+    (r"largest measurable lesion\s*≤\s*(?P<v>\d+)\s*mm", _largest),
+    (r"(?P<lo>\d)\s*-\s*(?P<hi>\d)\s*foci.*?(?:greater than|>)\s*(?P<size>\d+(?:\.\d+)?)\s*(?P<unit>cm|mm)", _foci),
+    (r"pregnancy test", _pregnancy),
+    (r"sign (?:a|the)\s+.*consent|consent form", _consent),
+    (r"^no (?:previous|prior)\b", _prior),
+    (r".", _condition),
+]
+
+
+def _parse_line(text: str, line_type: str) -> tuple[dict[str, Any] | None, list[str]]:
+    for pattern, builder in _PATTERNS:
+        match = re.search(pattern, text, flags=re.IGNORECASE)
+        if match is None:
+            continue
+        try:
+            return builder(match, line_type)
+        except LookupError:
+            continue
+    return None, []
+
+
+@dataclass
+class _Ids:
+    used: set[str] = field(default_factory=set)
+
+    def make(self, text: str, kind: str) -> str:
+        words = re.findall(r"[a-z0-9]+", text.lower())[:5]
+        base = "-".join(words) or kind
+        candidate, n = base, 2
+        while candidate in self.used:
+            candidate, n = f"{base}-{n}", n + 1
+        self.used.add(candidate)
+        return candidate
+
+
+def parse_criteria_text(text: str) -> list[ParsedLine]:
+    """Every criterion line of a registry's free text, as a rule or a review item (never dropped)."""
+    ids = _Ids()
+    parsed = []
+    for line_type, line, under_negation in split_criteria_lines(text):
+        criterion, warnings = _parse_line(line, line_type + (":negated" if under_negation else ""))
+        rule = criterion is not None
+        fields = criterion if criterion is not None else {"kind": "review"}
+        full = {"id": ids.make(line, fields["kind"]), "type": line_type, **fields, "text": line}
+        if warnings:
+            full["note"] = "; ".join(warnings)
+        parsed.append(ParsedLine(line, line_type, full, rule, tuple(warnings)))
+    return parsed
