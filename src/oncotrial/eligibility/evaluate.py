@@ -144,7 +144,9 @@ def _stale(recorded: date | None, ctx: ScreeningContext, max_days: float) -> boo
 def _check_ecog(c: EcogCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
     if r.ecog is None:
         return _Check(None, "ECOG unknown", missing=("ecog",))
-    when = r.ecog.date.isoformat() if r.ecog.date else None
+    if r.ecog.date is None:
+        return _Check(None, f"ECOG {r.ecog.value} has no date", str(r.ecog.value), None, ("the date of the ecog",))
+    when = r.ecog.date.isoformat()
     if _stale(r.ecog.date, ctx, ctx.max_data_age_days):
         return _Check(
             None,
@@ -195,8 +197,8 @@ def _latest(r: PatientRecord, analyte: str) -> LabResult | None:
 def _lab_holds(c: LabCriterion, lab: LabResult) -> tuple[bool | None, str, str | None]:
     """Whether one result meets the criterion's condition (None: cannot tell), and what was compared."""
     if c.within_normal_range:
-        if lab.lln is None and lab.uln is None:
-            return None, "no normal range", "lln/uln"
+        if lab.uln is None:
+            return None, "no upper limit of normal", "uln"
         ok = (lab.lln is None or lab.value >= lab.lln) and (lab.uln is None or lab.value <= lab.uln)
         return ok, f"{lab.value:g} {lab.unit} (normal {lab.lln}-{lab.uln})", None
     if c.times_uln is not None or c.times_lln is not None:
@@ -215,7 +217,7 @@ def _lab_holds(c: LabCriterion, lab: LabResult) -> tuple[bool | None, str, str |
         converted = _convert(lab, c.unit)
     except (UnitParseError, pint.errors.PintError, TypeError, ValueError) as exc:  # e.g. DimensionalityError
         return None, f"{lab.value:g} {lab.unit} cannot be converted to {c.unit} ({type(exc).__name__})", "unit"
-    return _compare(converted, c.comparator, c.value), f"{lab.value:g} {lab.unit} = {converted:.4g} {c.unit}", None
+    return _compare(converted, c.comparator, c.value), f"{lab.value:g} {lab.unit} = {converted:.6g} {c.unit}", None
 
 
 def _check_lab(c: LabCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
@@ -264,7 +266,7 @@ def _check_time_since(c: TimeSinceCriterion, r: PatientRecord, ctx: ScreeningCon
     when = r.events[c.event]
     if when is None:
         return _Check(True, f"no {c.event.replace('_', ' ')}", value="never")
-    elapsed = (ctx.start - _as_datetime(when)).total_seconds() / 86400
+    elapsed = (ctx.start.date() - when).days  # whole calendar days, whatever the start's clock time
     ok = True
     if c.at_least is not None:
         ok = elapsed > c.at_least.days if c.strict else elapsed >= c.at_least.days
@@ -307,15 +309,6 @@ def _therapy_matches(c: PriorTherapyCriterion, therapy: str, setting: str, ongoi
 def _check_prior_therapy(c: PriorTherapyCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
     if r.prior_therapies is None:
         return _Check(None, "prior therapies not recorded", missing=("prior_therapies",))
-    for p in r.prior_therapies:
-        if p.end_date is not None and p.end_date > ctx.as_of.date():
-            raise DataError(
-                f"Patient {r.subject_id}: prior therapy ({p.therapy}) ends on {p.end_date}, after the screening "
-                f"date {ctx.as_of.date()}. Record an ongoing therapy without end_date.",
-                code="ELIG-E010",
-                subject_id=r.subject_id,
-                field="prior_therapies.end_date",
-            )
     found = [p for p in r.prior_therapies if _therapy_matches(c, p.therapy, p.setting, p.end_date is None)]
     label = f"{c.therapy} ({c.setting.replace('_', '-')})"
     if not found:
@@ -423,6 +416,37 @@ def _result(c: Criterion, check: _Check) -> CriterionResult:
     return CriterionResult(c.id, c.type, c.kind, c.text, status, check.reason, check.value, check.date, check.missing)
 
 
+def _dated_items(record: PatientRecord) -> list[tuple[str, date]]:
+    items: list[tuple[str, date]] = []
+    if record.ecog is not None and record.ecog.date is not None:
+        items.append(("ecog.date", record.ecog.date))
+    items += [(f"labs[{lab.analyte}].date", lab.date) for lab in record.labs if lab.date is not None]
+    items += [(f"lesions[{les.site}].date", les.date) for les in record.lesions or [] if les.date is not None]
+    items += [(f"events.{name}", when) for name, when in record.events.items() if when is not None]
+    items += [
+        (f"prior_therapies[{p.therapy}].end_date", p.end_date) for p in record.prior_therapies or [] if p.end_date
+    ]
+    if record.pregnancy_test is not None:
+        items.append(("pregnancy_test.datetime", record.pregnancy_test.datetime.date()))
+    if record.consent_date is not None:
+        items.append(("consent_date", record.consent_date))
+    return items
+
+
+def check_record_dates(record: PatientRecord, as_of: date) -> None:
+    """Raise if anything in the record is dated after the screening date (a data-entry error)."""
+    future = [(where, when) for where, when in _dated_items(record) if when > as_of]
+    if future:
+        where, when = future[0]
+        raise DataError(
+            f"Patient {record.subject_id}: {where} is {when}, after the screening date and the planned start ({as_of}). "
+            f"Correct the date (an ongoing therapy has no end_date).",
+            code="ELIG-E010",
+            subject_id=record.subject_id,
+            field=where,
+        )
+
+
 def evaluate_eligibility(
     protocol: Protocol,
     record: PatientRecord,
@@ -430,9 +454,16 @@ def evaluate_eligibility(
     as_of: date | datetime,
     max_data_age_days: float = 28.0,
 ) -> EligibilityResult:
-    """Apply every eligibility criterion of ``protocol`` to ``record`` on the screening date ``as_of``."""
+    """Apply every eligibility criterion of ``protocol`` to ``record`` on the screening date ``as_of``.
+
+    Raises
+    ------
+    DataError
+        When the record holds a date after ``as_of`` (``ELIG-E010``), naming the patient and field.
+    """
     when = _as_datetime(as_of)
     start = _as_datetime(record.planned_start) if record.planned_start is not None else when
+    check_record_dates(record, max(when, start).date())  # data may be dated up to the planned start
     ctx = ScreeningContext(when, start, max_data_age_days)
     results = tuple(_result(c, _CHECKS[c.kind](c, record, ctx)) for c in protocol.eligibility)
     failing = tuple(f"{r.criterion_id}: {r.reason} ({r.type}: {r.text})" for r in results if r.status == "not met")

@@ -114,7 +114,10 @@ class LabResult(_Record):
             raise ValueError(f"unit: {exc.message}") from exc
         kind, examples = _UNIT_KINDS[self.analyte]
         if str(quantity.dimensionality) not in _DIMENSIONS[kind]:
-            raise ValueError(f"unit: '{self.unit}' is not a unit for {self.analyte} (a {kind}, e.g. {examples})")
+            article = "an" if kind[0] in "aeiou" else "a"
+            raise ValueError(
+                f"unit: '{self.unit}' is not a unit for {self.analyte} ({article} {kind}, e.g. {examples})"
+            )
         return self
 
 
@@ -156,6 +159,11 @@ class PatientRecord(_Record):
     pregnancy_test: PregnancyTest | None = None
     consent_date: dt.date | None = None
     reviews: dict[str, bool] = Field(default_factory=dict)
+
+    @field_validator("subject_id", mode="before")
+    @classmethod
+    def _text_id(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     @field_validator("conditions")
     @classmethod

@@ -30,10 +30,11 @@ class RecordError:
     index: int  # 1-based position in the batch
     subject_id: str | None
     message: str
+    code: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
-        return {"index": self.index, "subject_id": self.subject_id, "message": self.message}
+        return {"index": self.index, "subject_id": self.subject_id, "message": self.message, "code": self.code}
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,14 @@ class ScreeningLog:
     errors: tuple[RecordError, ...]
 
     def summary(self) -> dict[str, int]:
-        """Patients by status: screened, eligible, ineligible, incomplete, not screened (errors)."""
-        counts = {"screened": len(self.results) + len(self.errors), "eligible": 0, "ineligible": 0, "incomplete": 0}
+        """Records by outcome: records (all), screened, eligible, ineligible, incomplete, not screened (errors)."""
+        counts = {
+            "records": len(self.results) + len(self.errors),
+            "screened": len(self.results),
+            "eligible": 0,
+            "ineligible": 0,
+            "incomplete": 0,
+        }
         for r in self.results:
             counts[r.status] += 1
         counts["not screened"] = len(self.errors)
@@ -82,9 +89,17 @@ def _describe(exc: ValidationError, subject: str | None) -> str:
     problems = []
     for error in exc.errors():
         where = ".".join(str(p) for p in error["loc"])
-        problems.append(f"{where}: {error['msg']}")
+        problems.append(f"{where}: {error['msg']}" if where else str(error["msg"]))
     who = f"Patient {subject}" if subject else "A patient record"
     return f"{who}: " + "; ".join(problems)
+
+
+def _subject_of(raw: object) -> str | None:
+    if isinstance(raw, PatientRecord):
+        return raw.subject_id
+    if isinstance(raw, Mapping) and raw.get("subject_id") is not None:
+        return str(raw.get("subject_id"))
+    return None
 
 
 def screen_patients(
@@ -106,7 +121,7 @@ def screen_patients(
             record = raw if isinstance(raw, PatientRecord) else PatientRecord.model_validate(raw)
             results.append(evaluate_eligibility(protocol, record, as_of=as_of, max_data_age_days=max_data_age_days))
         except ValidationError as exc:
-            errors.append(RecordError(index, subject, _describe(exc, subject)))
+            errors.append(RecordError(index, subject, _describe(exc, subject), "ELIG-E001"))
         except TrialError as exc:
-            errors.append(RecordError(index, subject, exc.message))
+            errors.append(RecordError(index, subject, exc.message, exc.code))
     return ScreeningLog(tuple(results), tuple(errors))

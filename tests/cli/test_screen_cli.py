@@ -1,0 +1,278 @@
+"""``oncotrial screen`` (``oncotrial.cli.screen``), run in-process through ``main(argv)``.
+
+Hand-built patients for NCT01416831 (SBRT + high-dose IL-2), screened on 2026-11-21 with treatment
+planned for Monday 2026-11-23 08:00; labs and ECOG of 2026-11-16 (7 days before: fresh).
+CLI-001 is eligible: a man (no pregnancy test needed), 68, ECOG 0, WBC 5.1 x 10^9/L (not < 3.0),
+Hgb 135 g/L = 13.5 g/dL (not < 9.0), AST 22 and ALT 30 U/L with ULN 40 (< 3 x ULN), bilirubin
+12 umol/L = 0.70 mg/dL and creatinine 95 umol/L = 1.07 mg/dL (not > 1.9), pulmonary tests >= 70 %,
+one 35 mm liver focus, consent signed 2026-11-19. CLI-002 is CLI-001 with ECOG 2 (> 1): ineligible.
+CLI-003 is CLI-001 without any laboratory result: incomplete.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli.helpers import assert_clean_error, run_cli
+
+PATIENTS_YAML = """\
+- &eligible
+  subject_id: CLI-001
+  sex: male
+  birth_date: 1958-03-14
+  planned_start: 2026-11-23T08:00
+  ecog: {value: 0, date: 2026-11-16}
+  labs:
+    - {analyte: wbc, value: 5.1, unit: x10^9/L, date: 2026-11-16}
+    - {analyte: hemoglobin, value: 135, unit: g/L, date: 2026-11-16}
+    - {analyte: ast, value: 22, unit: U/L, lln: 10, uln: 40, date: 2026-11-16}
+    - {analyte: alt, value: 30, unit: U/L, lln: 7, uln: 40, date: 2026-11-16}
+    - {analyte: bilirubin_total, value: 12, unit: umol/L, date: 2026-11-16}
+    - {analyte: creatinine, value: 95, unit: umol/L, date: 2026-11-16}
+    - {analyte: dlco_pct_predicted, value: 82, unit: "%", date: 2026-11-16}
+    - {analyte: fev1_pct_predicted, value: 88, unit: "%", date: 2026-11-16}
+    - {analyte: fev1_fvc_pct_predicted, value: 75, unit: "%", date: 2026-11-16}
+  lesions:
+    - {site: liver, method: ct, size_mm: 35}
+  conditions:
+    melanoma_histologically_confirmed: true
+    sbrt_amenable_site: true
+    brain_metastases_not_radiosurgery_candidate: false
+    prior_radiation_to_sbrt_site: false
+    active_infection: false
+    pregnant_or_lactating: false
+    cardiac_ischemia: false
+    chronic_steroids: false
+  consent_date: 2026-11-19
+- <<: *eligible
+  subject_id: CLI-002
+  ecog: {value: 2, date: 2026-11-16}
+- <<: *eligible
+  subject_id: CLI-003
+  labs: []
+"""
+
+SCREEN = ("screen", "--protocol", "NCT01416831", "--as-of", "2026-11-21")
+
+
+def _eligible_json_record(subject_id: str) -> dict[str, Any]:
+    """CLI-001 as JSON (hemoglobin in g/dL this time: 13.5 g/dL)."""
+    day = "2026-11-16"
+    labs = [
+        ("wbc", 5.1, "10^9/L", {}),
+        ("hemoglobin", 13.5, "g/dL", {}),
+        ("ast", 22, "U/L", {"uln": 40}),
+        ("alt", 30, "U/L", {"uln": 40}),
+        ("bilirubin_total", 0.7, "mg/dL", {}),
+        ("creatinine", 1.07, "mg/dL", {}),
+        ("dlco_pct_predicted", 82, "%", {}),
+        ("fev1_pct_predicted", 88, "%", {}),
+        ("fev1_fvc_pct_predicted", 75, "%", {}),
+    ]
+    return {
+        "subject_id": subject_id,
+        "sex": "male",
+        "birth_date": "1958-03-14",
+        "planned_start": "2026-11-23T08:00",
+        "ecog": {"value": 0, "date": day},
+        "labs": [{"analyte": a, "value": v, "unit": u, "date": day, **limits} for a, v, u, limits in labs],
+        "lesions": [{"site": "liver", "method": "ct", "size_mm": 35}],
+        "conditions": {
+            "melanoma_histologically_confirmed": True,
+            "sbrt_amenable_site": True,
+            "brain_metastases_not_radiosurgery_candidate": False,
+            "prior_radiation_to_sbrt_site": False,
+            "active_infection": False,
+            "pregnant_or_lactating": False,
+            "cardiac_ischemia": False,
+            "chronic_steroids": False,
+        },
+        "consent_date": "2026-11-19",
+    }
+
+
+@pytest.fixture
+def yaml_patients(tmp_path: Path) -> Path:
+    path = tmp_path / "patients.yaml"
+    path.write_text(PATIENTS_YAML, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def json_patients_with_a_bad_record(tmp_path: Path) -> Path:
+    """J-1 eligible; J-2 with a WBC result without a unit (not screened); J-3 eligible."""
+    bad = _eligible_json_record("J-2")
+    del bad["labs"][0]["unit"]
+    path = tmp_path / "patients.json"
+    document = {"patients": [_eligible_json_record("J-1"), bad, _eligible_json_record("J-3")]}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def _row(out: str, subject_id: str) -> str:
+    (line,) = [line for line in out.splitlines() if re.search(rf"\b{subject_id}\b", line)]
+    return line
+
+
+def _status_in(row: str) -> str:
+    """The status cell of a table row (the second column)."""
+    cells = [cell.strip() for cell in re.split(r"[│|┃]", row) if cell.strip()]
+    return cells[1]
+
+
+def test_screen_yaml_prints_each_patient_and_the_summary(
+    capsys: pytest.CaptureFixture[str], yaml_patients: Path
+) -> None:
+    code, out, err = run_cli(capsys, *SCREEN, "--patients", str(yaml_patients))
+    assert code == 0, err
+    assert "Screening for NCT01416831 on 2026-11-21" in out
+    assert _status_in(_row(out, "CLI-001")) == "eligible"
+    assert _status_in(_row(out, "CLI-002")) == "ineligible"
+    assert _status_in(_row(out, "CLI-003")) == "incomplete"
+    assert "ecog: ECOG 2" in _row(out, "CLI-002")
+    assert "records: 3, screened: 3, eligible: 1, ineligible: 1, incomplete: 1, not screened: 0" in out
+    assert "Not screened" not in err
+
+
+def test_screen_json_output_has_the_documented_keys(capsys: pytest.CaptureFixture[str], yaml_patients: Path) -> None:
+    code, out, err = run_cli(capsys, *SCREEN, "--patients", str(yaml_patients), "--json")
+    assert code == 0, err
+    document = json.loads(out)
+    assert set(document) == {"summary", "reasons", "patients", "errors"}
+    assert document["summary"] == {
+        "records": 3,
+        "screened": 3,
+        "eligible": 1,
+        "ineligible": 1,
+        "incomplete": 1,
+        "not screened": 0,
+    }
+    assert [(p["subject_id"], p["status"]) for p in document["patients"]] == [
+        ("CLI-001", "eligible"),
+        ("CLI-002", "ineligible"),
+        ("CLI-003", "incomplete"),
+    ]
+    # CLI-002 fails ECOG; CLI-003 lacks the six laboratory criteria' data.
+    reasons = {r["criterion"]: (r["not met"], r["unknown"], r["needs review"]) for r in document["reasons"]}
+    assert reasons == {
+        "ecog": (1, 0, 0),
+        "pulmonary-function": (0, 1, 0),
+        "wbc": (0, 1, 0),
+        "hemoglobin": (0, 1, 0),
+        "ast-alt": (0, 1, 0),
+        "bilirubin": (0, 1, 0),
+        "creatinine": (0, 1, 0),
+    }
+    assert document["patients"][2]["reasons"] == [
+        "pulmonary-function: dlco_pct_predicted, fev1_pct_predicted, fev1_fvc_pct_predicted",
+        "wbc: wbc",
+        "hemoglobin: hemoglobin",
+        "ast-alt: ast, alt",
+        "bilirubin: bilirubin_total",
+        "creatinine: creatinine",
+    ]
+    assert document["errors"] == []
+
+
+def test_bad_record_is_listed_as_not_screened_and_the_others_are_screened(
+    capsys: pytest.CaptureFixture[str], json_patients_with_a_bad_record: Path
+) -> None:
+    code, out, err = run_cli(capsys, *SCREEN, "--patients", str(json_patients_with_a_bad_record))
+    assert code == 0
+    assert "Not screened (record 2): Patient J-2: labs.0.unit: Field required" in err
+    assert _status_in(_row(out, "J-1")) == "eligible"
+    assert _status_in(_row(out, "J-3")) == "eligible"
+    assert "J-2" not in out
+    assert "records: 3, screened: 2, eligible: 2, ineligible: 0, incomplete: 0, not screened: 1" in out
+
+
+def test_bad_record_in_json_output(capsys: pytest.CaptureFixture[str], json_patients_with_a_bad_record: Path) -> None:
+    code, out, _ = run_cli(capsys, *SCREEN, "--patients", str(json_patients_with_a_bad_record), "--json")
+    assert code == 0
+    document = json.loads(out)
+    assert document["errors"] == [
+        {"index": 2, "subject_id": "J-2", "message": "Patient J-2: labs.0.unit: Field required", "code": "ELIG-E001"}
+    ]
+    assert [p["subject_id"] for p in document["patients"]] == ["J-1", "J-3"]
+    assert document["summary"]["not screened"] == 1
+
+
+def test_lab_window_option(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Every result of 2026-10-16: 38 days before the start. Stale at 28 days (incomplete), usable at 60.
+    record = _eligible_json_record("W-1")
+    for result in record["labs"]:
+        result["date"] = "2026-10-16"
+    path = tmp_path / "old-labs.json"
+    path.write_text(json.dumps([record]), encoding="utf-8")
+    _, out, _ = run_cli(capsys, *SCREEN, "--patients", str(path), "--json")
+    assert json.loads(out)["patients"][0]["status"] == "incomplete"
+    _, out, _ = run_cli(capsys, *SCREEN, "--patients", str(path), "--json", "--lab-window-days", "60")
+    assert json.loads(out)["patients"][0]["status"] == "eligible"
+
+
+# --- clean failures ---------------------------------------------------------------------------
+
+
+def test_missing_patients_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.yaml"
+    code, _, err = run_cli(capsys, *SCREEN, "--patients", str(missing))
+    assert_clean_error(code, err)
+    assert "Cannot read the patients file" in err
+    assert "nowhere.yaml" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        pytest.param("one.yaml", "subject_id: CLI-001\nsex: male\n", id="yaml-mapping"),
+        pytest.param("scalar.yaml", "just some text\n", id="yaml-scalar"),
+        pytest.param("empty.yaml", "", id="yaml-empty"),
+        pytest.param("one.json", '{"subject_id": "CLI-001"}', id="json-object"),
+    ],
+)
+def test_patients_file_that_is_not_a_list(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, content: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    code, _, err = run_cli(capsys, *SCREEN, "--patients", str(path))
+    assert_clean_error(code, err)
+    assert "must hold a list of patient records" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        pytest.param("broken.json", '[{"subject_id": "CLI-001",', id="json"),
+        pytest.param("broken.yaml", "- subject_id: [CLI-001\n", id="yaml"),
+    ],
+)
+def test_patients_file_that_does_not_parse(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, content: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    code, _, err = run_cli(capsys, *SCREEN, "--patients", str(path))
+    assert_clean_error(code, err)
+    assert "is not valid JSON/YAML" in err
+
+
+def test_unknown_protocol(capsys: pytest.CaptureFixture[str], yaml_patients: Path) -> None:
+    code, _, err = run_cli(
+        capsys, "screen", "--protocol", "NCT99999999", "--patients", str(yaml_patients), "--as-of", "2026-11-21"
+    )
+    assert_clean_error(code, err)
+    assert "There is no built-in protocol 'NCT99999999'" in err
+
+
+def test_bad_screening_date(capsys: pytest.CaptureFixture[str], yaml_patients: Path) -> None:
+    code, _, err = run_cli(
+        capsys, "screen", "--protocol", "NCT01416831", "--patients", str(yaml_patients), "--as-of", "21/11/2026"
+    )
+    assert_clean_error(code, err)
+    assert "--as-of '21/11/2026' is not a date" in err
