@@ -50,7 +50,13 @@ def _parse_times(text: str | None, option: str) -> list[float]:
 def km_command(
     data: DATA,
     time: Annotated[str, typer.Option("--time", help="Column of follow-up times.")],
-    event: Annotated[str, typer.Option("--event", help="Column of events: 1/0, true/false or event/censored.")],
+    event: Annotated[
+        str | None, typer.Option("--event", help="Column of events: 1/0, true/false or event/censored.")
+    ] = None,
+    censor: Annotated[
+        str | None, typer.Option("--censor", help="Instead of --event: an ADTTE-style CNSR column (1 = censored).")
+    ] = None,
+    param: Annotated[str | None, typer.Option("--param", help="Keep the rows with this PARAMCD (e.g. PFS).")] = None,
     group: Annotated[str | None, typer.Option("--group", help="Column of groups to compare.")] = None,
     strata: Annotated[str | None, typer.Option("--strata", help="Column of strata for the log-rank test.")] = None,
     conf_type: Annotated[str, typer.Option("--conf-type", help="log (R's default), log-log (SAS's) or plain.")] = "log",
@@ -67,7 +73,9 @@ def km_command(
         raise DataError(
             f"--conf-type '{conf_type}' must be log, log-log or plain.", code="CLI-E031", field="--conf-type"
         )
-    table = read_table(data, name="data")
+    table = _survival_table(read_table(data, name="data"), event, censor, param)
+    event = "_EVENT" if censor is not None else event
+    assert event is not None  # _survival_table refuses neither/both
     check_columns(table, [c for c in (time, event, group, strata) if c], name="data")
     ct: ConfType = conf_type  # type: ignore[assignment]
     summary = derive_survival_summary(
@@ -79,6 +87,28 @@ def km_command(
         return
     rows = [{str(k): v for k, v in row.items()} for row in summary.to_frame().to_dict(orient="records")]
     _print_summary(summary.to_dict(), rows)
+
+
+def _survival_table(table: Any, event: str | None, censor: str | None, param: str | None) -> Any:
+    """Rows of one parameter, with an event column made from CNSR when --censor is given."""
+    if (event is None) == (censor is None):
+        raise DataError("Give either --event (1 = event) or --censor (1 = censored).", code="CLI-E032", field="--event")
+    if param is not None:
+        check_columns(table, ["PARAMCD"], name="data")
+        table = table.loc[table["PARAMCD"].astype(str) == param]
+        if table.empty:
+            raise DataError(f"No rows with PARAMCD {param} in the data.", code="CLI-E033", field="--param")
+    if censor is not None:
+        check_columns(table, [censor], name="data")
+        cnsr = table[censor].astype(str).str.strip()
+        bad = ~cnsr.isin(["0", "1", "0.0", "1.0"])
+        if bad.any():
+            rows = ", ".join(str(i + 1) for i in bad.to_numpy().nonzero()[0][:10])
+            raise DataError(
+                f"Column '{censor}' must be 0/1 (1 = censored); row(s) {rows} are not.", code="CLI-E034", field=censor
+            )
+        table = table.assign(_EVENT=(cnsr.str.startswith("0")).astype(int))
+    return table
 
 
 def _json_default(value: Any) -> Any:

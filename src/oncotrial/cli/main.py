@@ -14,6 +14,7 @@ import typer
 
 from oncotrial.cli import design as design_cli
 from oncotrial.cli import protocol as protocol_cli
+from oncotrial.cli.adtte import adtte_command
 from oncotrial.cli.common import err, out
 from oncotrial.cli.endpoints import km_command, rates_command
 from oncotrial.cli.recist import recist_command
@@ -34,6 +35,7 @@ app.add_typer(protocol_cli.app, name="protocol")
 app.add_typer(design_cli.app, name="design")
 app.command("schedule")(schedule_command)
 app.command("recist")(recist_command)
+app.command("adtte")(adtte_command)
 app.command("km")(km_command)
 app.command("rates")(rates_command)
 app.command("screen")(screen_command)

@@ -1,0 +1,46 @@
+"""``oncotrial adtte``: time-to-event parameters (OS, PFS, TTP, DOR, DSD) from ADSL and ADRS."""
+
+from __future__ import annotations
+
+import warnings
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from oncotrial.cli.common import err, parse_start
+from oncotrial.endpoints import derive_adtte
+from oncotrial.errors import TrialWarning
+from oncotrial.io.tables import read_table, write_table
+
+
+def adtte_command(
+    adsl: Annotated[Path, typer.Option("--adsl", help="ADSL (USUBJID, the start date, DTHDT, LSTALVDT, ...).")],
+    adrs: Annotated[Path, typer.Option("--adrs", help="ADRS as oncotrial recist writes it.")],
+    out_path: Annotated[Path, typer.Option("--out", help="ADTTE file to write (.csv or .parquet).")],
+    start_date: Annotated[str, typer.Option("--start-date", help="ADSL column where time starts.")] = "RANDDT",
+    cutoff: Annotated[str | None, typer.Option("--cutoff", help="Data cut-off date (YYYY-MM-DD).")] = None,
+    nact: Annotated[str | None, typer.Option("--nact", help="ADSL column: start of new anti-cancer therapy.")] = None,
+    max_gap_days: Annotated[
+        int | None, typer.Option("--max-gap-days", help="Censor events after a longer gap since the last assessment.")
+    ] = None,
+) -> None:
+    """ADTTE with admiral's event/censoring choice and the FDA censoring rules; reasons per censoring."""
+    cut = parse_start(cutoff, option="--cutoff") if cutoff else None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TrialWarning)
+        adtte = derive_adtte(
+            read_table(adsl, name="ADSL"),
+            read_table(adrs, name="ADRS"),
+            start_col=start_date,
+            cutoff=cut.date() if isinstance(cut, datetime) else cut,
+            nact_col=nact,
+            max_gap_days=max_gap_days,
+        )
+    for w in caught:
+        err.print(f"Warning: {w.message}", markup=False)
+    write_table(adtte, out_path)
+    counts = adtte.groupby("PARAMCD")["CNSR"].agg(["size", "sum"])
+    summary = ", ".join(f"{p} {int(r['size'])} ({int(r['size'] - r['sum'])} events)" for p, r in counts.iterrows())
+    err.print(f"Wrote {out_path}: {summary}", markup=False)
