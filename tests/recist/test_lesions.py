@@ -145,7 +145,8 @@ def test_results_for_a_lesion_not_in_tu() -> None:
     tu = _tu(("S1", "T1", "TARGET", "LIVER", "SCREENING"))
     tr = _tr(("S1", "T1", "LDIAM", "30", "mm", "SCREENING"), ("S1", "T9", "LDIAM", "25", "mm", "WEEK 6", "2024-02-12"))
     with pytest.raises(
-        InconsistentDataError, match="Subject S1, visit WEEK 6: lesion T9 has results in TR but is not identified in TU"
+        InconsistentDataError,
+        match="Subject S1, visit WEEK 6, lesion T9: the lesion has results in TR but is not identified in TU",
     ):
         derive_lesion_assessments(tu, tr)
 

@@ -352,7 +352,8 @@ def test_no_baseline() -> None:
 def test_target_lesion_not_identified_at_baseline() -> None:
     rows = [*_course((0, (10,)), (42, (10,))), ("P", 42, "T9", "TARGET", False, 12.0, None)]
     with pytest.raises(
-        InconsistentDataError, match="Subject P, visit DAY 42: lesion T9 is assessed but was not identified at baseline"
+        InconsistentDataError,
+        match="Subject P, visit DAY 42, lesion T9: the lesion is assessed but was not identified at baseline",
     ):
         derive_timepoint_responses(_frame(rows))
 

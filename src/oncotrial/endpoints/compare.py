@@ -130,8 +130,12 @@ def compute_logrank_test(
     """Log-rank test of equal survival across groups (optionally stratified and weighted)."""
     t, e = check_survival_data(time, event)
     g, labels = _group_codes(group, group_name)
-    if len(g) != len(t):
-        raise DataError("time, event and group must have the same length.", code="SURV-E012", field=group_name)
+    if len(g) != len(t) or (strata is not None and len(strata) != len(t)):
+        raise DataError(
+            "time, event, group and strata must have one value per subject (the same length).",
+            code="SURV-E012",
+            field=group_name,
+        )
     k = len(labels)
     s_codes = np.zeros(len(t), dtype=np.int64) if strata is None else pd.factorize(_blank_as_missing(strata))[0]
     if (s_codes < 0).any():
@@ -147,11 +151,14 @@ def compute_logrank_test(
         rows = s_codes == s
         o, ex, v = _stratum_terms(t[rows], e[rows], g[rows], k, rho, gamma)
         obs, exp_, var = obs + o, exp_ + ex, var + v
-    diff = (obs - exp_)[:-1]
-    chisq = float(diff @ np.linalg.pinv(var[:-1, :-1]) @ diff)
-    df = k - 1
+    # as survdiff: groups with no expected events take no part (df = groups with E > 0, minus 1)
+    used = np.nonzero(exp_ > 0)[0]
+    diff = (obs - exp_)[used][:-1]
+    chisq = float(diff @ np.linalg.pinv(var[np.ix_(used, used)][:-1, :-1]) @ diff) if used.size > 1 else 0.0
+    df = max(int(used.size) - 1, 0)
     n = tuple(int(c) for c in np.bincount(g, minlength=k))
-    return LogRankResult(chisq, df, float(chi2.sf(chisq, df)), labels, n, tuple(obs), tuple(exp_), rho, gamma)
+    p = float(chi2.sf(chisq, df)) if df > 0 else 1.0
+    return LogRankResult(chisq, df, p, labels, n, tuple(obs), tuple(exp_), rho, gamma)
 
 
 @dataclass(frozen=True)
@@ -297,9 +304,17 @@ def compute_cox_regression(
     data = _prepare(t, e, x)
     beta = np.zeros(x.shape[1])
     loglik0, score0, info0 = _loglik_derivatives(data, beta, ties)
+    if np.linalg.matrix_rank(info0) < info0.shape[0]:
+        raise DataError(
+            f"The Cox model cannot be fitted: covariate(s) {', '.join(names)} do not vary among the subjects at risk "
+            f"at the event times (the information matrix is singular).",
+            code="SURV-E024",
+            field=names[0],
+        )
     score_chisq = float(score0 @ np.linalg.solve(info0, score0))
     loglik, score, info = loglik0, score0, info0
     iterations = 0
+    converged = False
     while iterations < 20:  # Newton-Raphson, at most 20 steps as coxph
         iterations += 1
         step = np.linalg.solve(info, score)
@@ -313,11 +328,11 @@ def compute_cox_regression(
         beta, loglik, score, info = new_beta, new_loglik, new_score, new_info
         if converged:
             break
-    if not np.all(np.isfinite(beta)) or np.any(np.abs(beta) > 25):
+    if not converged or not np.all(np.isfinite(beta)) or np.any(np.abs(beta) > 25):
         warnings.warn(
             TrialWarning(
-                "The Cox fit did not converge to a finite coefficient (monotone likelihood, e.g. a group without "
-                "events): the hazard ratio is not estimable."
+                f"The Cox fit did not converge in {iterations} iterations (monotone likelihood, e.g. a group without "
+                f"events?): the hazard ratio may be infinite and is not estimable."
             ),
             stacklevel=2,
         )
@@ -325,6 +340,8 @@ def compute_cox_regression(
     se = np.sqrt(np.diag(cov))
     z = beta / se
     q = float(norm.ppf(1 - (1 - conf_level) / 2))
+    with np.errstate(over="ignore"):  # a diverged fit (warned above) gives an infinite hazard ratio
+        hr, hr_lower, hr_upper = np.exp(beta), np.exp(beta - q * se), np.exp(beta + q * se)
     wald = float(beta @ info @ beta)
     lr = 2 * (loglik - loglik0)
     df = len(beta)
@@ -332,9 +349,9 @@ def compute_cox_regression(
         names,
         tuple(beta),
         tuple(se),
-        tuple(np.exp(beta)),
-        tuple(np.exp(beta - q * se)),
-        tuple(np.exp(beta + q * se)),
+        tuple(hr),
+        tuple(hr_lower),
+        tuple(hr_upper),
         tuple(z),
         tuple(2 * norm.sf(np.abs(z))),
         loglik0,

@@ -13,8 +13,9 @@ has a single interval type; statsmodels offers log-log only).
   ``S^exp(+-z se / log S)``; ``plain`` ``S +- z S se``, clipped to [0, 1]. None where S is 0
   (and, for log-log, where S is 1).
 * Quantiles as ``quantile.survfit``: the first time the curve is at or below 1 - p; where it is
-  exactly 1 - p over an interval, the midpoint of that interval; the limits from the upper and
-  lower curves the same way.
+  exactly 1 - p over an interval, the midpoint of that interval (to the last time when the curve
+  ends flat there — ``print.survfit`` shows the start of the interval in that one case); the limits
+  from the upper and lower curves the same way.
 * Restricted mean as ``print.survfit``: the area under the curve up to the last observed time, with
   ``sqrt(sum A_j^2 d_j / (n_j (n_j - d_j)))`` as standard error, ``A_j`` the area beyond event ``j``.
 
@@ -78,6 +79,12 @@ def check_survival_data(
 
     Events may be 0/1, True/False, or the labels ``event``/``censored`` (any case).
     """
+    if len(time) != len(event):
+        raise DataError(
+            f"'{time_name}' and '{event_name}' must have one value per subject; got {len(time)} and {len(event)}.",
+            code="SURV-E006",
+            field=event_name,
+        )
     t = pd.to_numeric(pd.Series(time), errors="coerce").to_numpy(dtype=float)
     bad = np.nonzero(~np.isfinite(t) | (t < 0))[0]
     if bad.size:

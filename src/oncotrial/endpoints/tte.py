@@ -99,7 +99,8 @@ def derive_param_tte(
 def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
     values = frame[column]
     if pd.api.types.is_datetime64_any_dtype(values):
-        return values.astype("datetime64[s]")
+        normalised: pd.Series = values.dt.normalize().astype("datetime64[s]")  # days, not clock times (admiral)
+        return normalised
     return compute_imputed_dates(values.astype("string").fillna("")).dates
 
 
@@ -249,7 +250,12 @@ def derive_adtte(
     raw = _collect(adsl, adrs, start_col)
     data = _apply_rules(raw, adsl, cutoff, nact_col)
     progression = _drop_after_gap(data.progression, data.assessments, data.start, max_gap_days)
-    death = _drop_after_gap(data.death, data.assessments, data.start, max_gap_days)
+    # a progression ruled out by missed assessments is not an adequate assessment for a later death either
+    ruled_out = data.progression.merge(progression, how="left", indicator=True)
+    first_ruled_out = ruled_out.loc[ruled_out["_merge"] == "left_only"].groupby("USUBJID")["ADT"].min().reset_index()
+    death = _drop_after_gap(
+        data.death, _before(data.assessments, first_ruled_out, inclusive=False), data.start, max_gap_days
+    )
     # an event dropped after missed assessments is censored at the last adequate assessment before it
     dropped = pd.concat([data.progression, data.death]).merge(
         pd.concat([progression, death]), how="left", indicator=True

@@ -57,6 +57,15 @@ def _check(rs: pd.DataFrame, adsl: pd.DataFrame, reference_col: str) -> None:
 
 def _overall_records(rs: pd.DataFrame, evaluator: str) -> pd.DataFrame:
     ovr = rs.loc[(rs["RSTESTCD"] == "OVRLRESP") & (rs["RSEVAL"] == evaluator)].copy()
+    if ovr.empty and (rs["RSTESTCD"] == "OVRLRESP").any():
+        present = sorted(set(rs.loc[rs["RSTESTCD"] == "OVRLRESP", "RSEVAL"].astype(str)))
+        warnings.warn(
+            TrialWarning(
+                f"No overall responses by evaluator '{evaluator}'; the RS table has {', '.join(present)}. "
+                f"Every subject gets BOR MISSING (choose the evaluator with --evaluator)."
+            ),
+            stacklevel=3,
+        )
     if "VISIT" not in ovr.columns:
         ovr["VISIT"] = ""
     seq = pd.to_numeric(ovr["RSSEQ"], errors="coerce")

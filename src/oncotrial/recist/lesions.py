@@ -20,6 +20,7 @@ import pandas as pd
 import pint
 
 from oncotrial.errors import DataError, InconsistentDataError, TrialWarning
+from oncotrial.recist._errors import lesion_error
 from oncotrial.recist.dates import compute_imputed_dates
 from oncotrial.units import UNITS, UnitParseError, parse_unit
 
@@ -56,15 +57,14 @@ def _mm_factors(units: pd.Series, where: pd.DataFrame) -> pd.Series:
     mapped = units.map(factors)
     bad = mapped.isna()
     if bad.any():
-        row = where[bad.to_numpy()].iloc[0]
-        unit = row["TRSTRESU"] if isinstance(row["TRSTRESU"], str) and row["TRSTRESU"].strip() else "none"
-        raise DataError(
-            f"Subject {row['USUBJID']}, visit {row['VISIT']}, lesion {row['TRLNKID']}: the {row['TRTESTCD']} "
-            f"{row['TRSTRESC']} has unit '{unit}', which is not a length. Give the unit (mm or cm).",
-            code="RECIST-E011",
-            subject_id=row["USUBJID"],
-            visit=row["VISIT"],
-            lesion=row["TRLNKID"],
+        rows = where[bad.to_numpy()]
+        unit = rows["TRSTRESU"].iloc[0]
+        unit = unit.replace("{", "{{").replace("}", "}}") if isinstance(unit, str) and unit.strip() else "none"
+        raise lesion_error(
+            rows,
+            f"the {{TRTESTCD}} {{TRSTRESC}} has unit '{unit}', which is not a length. Give the unit (mm or cm).",
+            "RECIST-E011",
+            lesion_col="TRLNKID",
         )
     return mapped
 
@@ -79,12 +79,18 @@ def _sizes(tr: pd.DataFrame) -> pd.DataFrame:
     size.loc[too_small, "TRSTRESU"] = "mm"
     unparsable = value.isna() & (text != "") & (text != "NOT DONE")
     if unparsable.any():
-        row = size[unparsable.to_numpy()].iloc[0]
-        raise DataError(
-            f"Subject {row['USUBJID']}, visit {row['VISIT']}, lesion {row['TRLNKID']}: {row['TRTESTCD']} "
-            f"'{row['TRSTRESC']}' is not a number.",
-            code="RECIST-E012",
-            subject_id=row["USUBJID"],
+        raise lesion_error(
+            size[unparsable.to_numpy()], "{TRTESTCD} '{TRSTRESC}' is not a number.", "RECIST-E012", lesion_col="TRLNKID"
+        )
+    repeated = size.duplicated(["USUBJID", "TRLNKID", "VISIT", "TRTESTCD"], keep=False).to_numpy()
+    if repeated.any():
+        raise lesion_error(
+            size.loc[repeated],
+            "{TRTESTCD} is recorded more than once. Keep one result (a split lesion's fragments have their own "
+            "TRLNKID).",
+            "RECIST-E016",
+            lesion_col="TRLNKID",
+            error=InconsistentDataError,
         )
     measured = value.notna()
     factor = pd.Series(np.nan, index=size.index)
@@ -142,21 +148,18 @@ def derive_lesion_assessments(
     rows = keys.merge(lesions, on=["USUBJID", "LESIONID"], how="left")
     stray = rows[rows["CATEGORY"].isna()]
     if len(stray):
-        row = stray.iloc[0]
-        raise InconsistentDataError(
-            f"Subject {row['USUBJID']}, visit {row['VISIT']}: lesion {row['LESIONID']} has results in TR but is not "
-            f"identified in TU.",
-            code="RECIST-E014",
-            subject_id=row["USUBJID"],
-            visit=row["VISIT"],
-            lesion=row["LESIONID"],
+        raise lesion_error(
+            stray,
+            "the lesion has results in TR but is not identified in TU.",
+            "RECIST-E014",
+            error=InconsistentDataError,
         )
     index = pd.MultiIndex.from_frame(rows[["USUBJID", "LESIONID", "VISIT"]])
     sized = sizes.reindex(index)
     nodal = rows["NODAL"].to_numpy(dtype=bool)
     fallback = np.where(nodal, sized["SAXIS"].fillna(sized["LPERP"]).to_numpy(), sized["LDIAM"].to_numpy())
     rows["DIAMETER"] = np.where(sized["DIAMETER"].notna().to_numpy(), sized["DIAMETER"].to_numpy(), fallback)
-    rows["DIAMETER"] = rows["DIAMETER"].where(rows["CATEGORY"] == "TARGET")
+    rows["DIAMETER"] = rows["DIAMETER"].where(rows["CATEGORY"].isin(["TARGET", "NEW"]))  # new: for iRECIST
     rows["STATE"] = states.reindex(index).to_numpy()
     rows["BASELINE"] = rows["VISIT"].to_numpy() == rows["USUBJID"].map(baseline).to_numpy()
     rows["ADT"] = _dates(dates.to_numpy(), rows)

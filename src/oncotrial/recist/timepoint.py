@@ -43,6 +43,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from oncotrial.errors import DataError, InconsistentDataError
+from oncotrial.recist._errors import lesion_error
 from oncotrial.recist.rules import (
     NEW_LESION_CODES,
     NON_TARGET_CODES,
@@ -86,14 +87,41 @@ def _check(assessments: pd.DataFrame) -> None:
         )
     bad = ~assessments["CATEGORY"].isin(["TARGET", "NON-TARGET", "NEW"])
     if bad.any():
-        row = assessments[bad].iloc[0]
+        raise lesion_error(assessments[bad], "category '{CATEGORY}' is not TARGET, NON-TARGET or NEW.", "RECIST-E002")
+
+
+_TRUE = {"true", "t", "y", "yes", "1", "1.0"}
+_FALSE = {"false", "f", "n", "no", "0", "0.0", ""}
+
+
+def as_flags(values: pd.Series, name: str) -> NDArray[np.bool_]:
+    """A yes/no column as booleans: True/False, 1/0 and Y/N (any case); missing is False."""
+    if values.dtype == bool:
+        return values.to_numpy()
+    codes, uniques = pd.factorize(values, sort=False)
+    labels = [str(u).strip().lower() for u in uniques]
+    unknown = [str(u) for u, label in zip(uniques, labels, strict=True) if label not in _TRUE | _FALSE]
+    if unknown:
         raise DataError(
-            f"Subject {row['USUBJID']}, visit {row['VISIT']}, lesion {row['LESIONID']}: category "
-            f"'{row['CATEGORY']}' is not TARGET, NON-TARGET or NEW.",
-            code="RECIST-E002",
-            subject_id=row["USUBJID"],
-            visit=row["VISIT"],
+            f"Column {name} must be yes/no (True/False, Y/N, 1/0); found {', '.join(unknown[:5])}.",
+            code="RECIST-E005",
+            field=name,
         )
+    lookup = np.array([label in _TRUE for label in labels] + [False], dtype=bool)
+    return lookup[np.where(codes < 0, len(uniques), codes)]
+
+
+def _prepare(assessments: pd.DataFrame) -> pd.DataFrame:
+    """Reset the index, read the flags as booleans, refuse empty tables and scans without a date."""
+    if assessments.empty:
+        raise DataError("There are no lesion assessments to evaluate.", code="RECIST-E006", field="assessments")
+    a = assessments.reset_index(drop=True)
+    a["BASELINE"] = as_flags(a["BASELINE"], "BASELINE")
+    a["NODAL"] = as_flags(a["NODAL"], "NODAL")
+    undated = a["ADT"].isna().to_numpy()
+    if undated.any():
+        raise lesion_error(a.loc[undated], "the scan has no date. Give the date of every assessment.", "RECIST-E007")
+    return a
 
 
 def _time_points(a: pd.DataFrame) -> _TimePoints:
@@ -143,14 +171,12 @@ def _check_follow_up_lesions(a: pd.DataFrame, baseline_row: NDArray[np.bool_]) -
     merged = later.merge(known.drop_duplicates(), on=["USUBJID", "LESIONID"], how="left", indicator=True)
     stray = merged[merged["_merge"] == "left_only"]
     if len(stray):
-        row = stray.iloc[0]
-        raise InconsistentDataError(
-            f"Subject {row['USUBJID']}, visit {row['VISIT']}: lesion {row['LESIONID']} is assessed but was not "
-            f"identified at baseline. Record it as a NEW lesion or add it to the baseline assessment.",
-            code="RECIST-E004",
-            subject_id=row["USUBJID"],
-            visit=row["VISIT"],
-            lesion=row["LESIONID"],
+        raise lesion_error(
+            stray,
+            "the lesion is assessed but was not identified at baseline. Record it as a NEW lesion or add it to the "
+            "baseline assessment.",
+            "RECIST-E004",
+            error=InconsistentDataError,
         )
 
 
@@ -261,12 +287,19 @@ def _non_target(a: pd.DataFrame, tps: _TimePoints) -> NDArray[np.int64]:
     n = len(tps.frame)
     is_nt = (a["CATEGORY"] == "NON-TARGET").to_numpy()
     state = _upper(a["STATE"], "NE")
-    tp = tps.row_tp
-    unequivocal = _count(tp, is_nt & (state == "UNEQUIVOCAL"), n)
-    absent = _count(tp, is_nt & (state == "ABSENT"), n)
-    known = _count(tp, is_nt & np.isin(state, ["ABSENT", "PRESENT", "UNEQUIVOCAL"]), n)
+    # one state per lesion and time point (rows may repeat): the worst, UNEQUIVOCAL > PRESENT > ABSENT > NE
+    rank = np.select([state == "UNEQUIVOCAL", state == "PRESENT", state == "ABSENT"], [3, 2, 1], default=0)
+    lesion, labels = pd.factorize(a["LESIONID"], sort=False)
+    key = tps.row_tp[is_nt] * max(len(labels), 1) + lesion[is_nt]
+    worst = pd.Series(rank[is_nt]).groupby(key, sort=False).max()
+    tp = (worst.index.to_numpy() // max(len(labels), 1)).astype(np.int64)
+    ranks = worst.to_numpy()
+    every = np.ones(len(ranks), dtype=bool)
+    unequivocal = _count(tp, ranks == 3, n)
+    absent = _count(tp, ranks == 1, n)
+    known = _count(tp, ranks >= 1, n)
     base = tps.frame["BASELINE"].to_numpy(dtype=bool)
-    in_base = _count(tp, is_nt, n)
+    in_base = _count(tp, every, n)
     n_base = np.bincount(tps.subject, weights=np.where(base, in_base, 0.0), minlength=tps.subject.max() + 1)[
         tps.subject
     ]
@@ -315,7 +348,7 @@ def derive_timepoint_responses(assessments: pd.DataFrame) -> pd.DataFrame:
         but not identified at baseline (each message names subject, visit and lesion).
     """
     _check(assessments)
-    a = assessments.reset_index(drop=True)
+    a = _prepare(assessments)
     tps = _time_points(a)
     _check_baselines(tps)
     _check_follow_up_lesions(a, tps.frame["BASELINE"].to_numpy(dtype=bool)[tps.row_tp])

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from oncotrial.errors import DataError
+from oncotrial.recist.timepoint import as_flags
 
 __all__ = ["derive_pet_confirmed_response", "select_lesions", "select_primary_timepoint"]
 
@@ -37,7 +38,7 @@ def select_lesions(assessments: pd.DataFrame, *, irradiated: bool) -> pd.DataFra
             code="RECIST-E030",
             field="IRRADIATED",
         )
-    flag = assessments["IRRADIATED"].fillna(False).astype(bool).to_numpy()
+    flag = as_flags(assessments["IRRADIATED"], "IRRADIATED")
     lesion_flag = (
         pd.Series(flag)
         .groupby([assessments["USUBJID"].to_numpy(), assessments["LESIONID"].to_numpy()])
@@ -67,11 +68,14 @@ def derive_pet_confirmed_response(timepoints: pd.DataFrame, pet: pd.DataFrame) -
         how="left",
     )
     result["PET"] = result["PET"].astype("string").str.strip().str.upper()
-    is_cr = (result["OVERALL"] == "CR").to_numpy()
+    is_cr = (result["OVERALL"].astype(object) == "CR").to_numpy()
     negative = (result["PET"] == "NEGATIVE").fillna(False).to_numpy(dtype=bool)
     overall = result["OVERALL"].astype(object).to_numpy().copy()
     overall[is_cr & ~negative] = "PR"
-    result["OVERALL"] = pd.Categorical(overall, categories=timepoints["OVERALL"].cat.categories)
+    categories = (
+        timepoints["OVERALL"].cat.categories if isinstance(timepoints["OVERALL"].dtype, pd.CategoricalDtype) else None
+    )
+    result["OVERALL"] = pd.Categorical(overall, categories=categories)
     result["CR_RULE"] = np.select(
         [is_cr & negative, is_cr], ["CR: PET negative", "PR: CR without a negative PET"], default=""
     )
