@@ -7,13 +7,14 @@ them as a dimension of their own so that IU never converts to a mass by accident
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pint
 
 from oncotrial.errors import TrialError
 
-__all__ = ["UNITS", "UnitParseError", "format_unit", "parse_lab_unit", "parse_unit"]
+__all__ = ["UNITS", "UnitParseError", "clean_lab_unit", "format_unit", "parse_lab_unit", "parse_unit"]
 
 UNITS: pint.UnitRegistry[float] = pint.UnitRegistry()
 UNITS.define("international_unit = [biological_activity] = IU")
@@ -45,6 +46,26 @@ def parse_unit(text: str) -> pint.Unit:
         ) from exc
 
 
+_LAB_SPELLINGS = (
+    (re.compile(r"^[x×]\s*(?=10)", re.IGNORECASE), ""),  # x10^9/L, ×10^9/L: the count's scale, no factor
+    (re.compile(r"\b10\s*(?:[eE]|\*|\*\*)\s*(\d+)"), r"10^\1"),  # 10E9/L (lab systems), 10*9/L (UCUM)
+    (re.compile(r"\b(mm|cm|um|m)([23])\b"), r"\1^\2"),  # /mm3 (registry text) is /mm^3
+    (re.compile(r"\bcells\s*/", re.IGNORECASE), "/"),  # cells/uL is /uL
+)
+
+
+def clean_lab_unit(text: str) -> str:
+    """A site's spelling of a lab unit in the form :func:`parse_lab_unit` reads.
+
+    ``x10^9/L``, ``×10^9/L``, ``10E9/L`` and ``10*9/L`` are all ``10^9/L``; ``/mm3`` is ``/mm^3``;
+    ``cells/uL`` is ``/uL``. Written by hand: pint reads none of these laboratory spellings.
+    """
+    cleaned = text.strip()
+    for pattern, replacement in _LAB_SPELLINGS:
+        cleaned = pattern.sub(replacement, cleaned)
+    return cleaned
+
+
 def parse_lab_unit(text: str) -> pint.Quantity[float]:
     """A laboratory unit as a scaled unit: ``10^9/L`` is 1e9 per litre, ``/mm^3`` is 1 per mm³.
 
@@ -56,7 +77,7 @@ def parse_lab_unit(text: str) -> pint.Quantity[float]:
     UnitParseError
         When ``text`` is empty or not a unit.
     """
-    cleaned = text.strip().replace("^", "**").replace("μ", "u").replace("µ", "u")
+    cleaned = clean_lab_unit(text).replace("^", "**").replace("μ", "u").replace("µ", "u")
     if cleaned.startswith("/"):
         cleaned = "1" + cleaned
     if not cleaned:

@@ -183,7 +183,7 @@ def test_bad_record_is_listed_as_not_screened_and_the_others_are_screened(
     capsys: pytest.CaptureFixture[str], json_patients_with_a_bad_record: Path
 ) -> None:
     code, out, err = run_cli(capsys, *SCREEN, "--patients", str(json_patients_with_a_bad_record))
-    assert code == 0
+    assert code == 1  # the others are screened and printed, but the batch is not whole
     assert "Not screened (record 2): Patient J-2: labs.0.unit: Field required" in err
     assert _status_in(_row(out, "J-1")) == "eligible"
     assert _status_in(_row(out, "J-3")) == "eligible"
@@ -193,7 +193,7 @@ def test_bad_record_is_listed_as_not_screened_and_the_others_are_screened(
 
 def test_bad_record_in_json_output(capsys: pytest.CaptureFixture[str], json_patients_with_a_bad_record: Path) -> None:
     code, out, _ = run_cli(capsys, *SCREEN, "--patients", str(json_patients_with_a_bad_record), "--json")
-    assert code == 0
+    assert code == 1
     document = json.loads(out)
     assert document["errors"] == [
         {"index": 2, "subject_id": "J-2", "message": "Patient J-2: labs.0.unit: Field required", "code": "ELIG-E001"}
@@ -230,12 +230,21 @@ def test_missing_patients_file(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     ("name", "content", "message"),
     [
         pytest.param(
-            "one.yaml", "subject_id: CLI-001\nsex: male\n", "must hold a list of patient records", id="yaml-mapping"
+            "one.yaml",
+            "subject_id: CLI-001\nsex: male\n",
+            "must hold a list of one or more patient records",
+            id="yaml-mapping",
         ),
-        pytest.param("scalar.yaml", "just some text\n", "must hold a list of patient records", id="yaml-scalar"),
-        pytest.param("empty.yaml", "", "must hold a list of patient records", id="yaml-empty"),
-        pytest.param("one.json", '{"subject_id": "CLI-001"}', "must hold a list of patient records", id="json-object"),
+        pytest.param(
+            "scalar.yaml", "just some text\n", "must hold a list of one or more patient records", id="yaml-scalar"
+        ),
+        pytest.param("empty.yaml", "", "must hold a list of one or more patient records", id="yaml-empty"),
+        pytest.param(
+            "one.json", '{"subject_id": "CLI-001"}', "must hold a list of one or more patient records", id="json-object"
+        ),
         pytest.param("broken.json", '[{"subject_id": "CLI-001",', "is not valid JSON/YAML", id="json-broken"),
+        pytest.param("none.json", "[]", "must hold a list of one or more patient records", id="json-empty-list"),
+        pytest.param("patients.csv", "subject_id,sex\nA,male\n", "must be YAML (.yaml, .yml) or JSON", id="csv"),
         pytest.param("broken.yaml", "- subject_id: [CLI-001\n", "is not valid JSON/YAML", id="yaml-broken"),
     ],
 )
@@ -263,3 +272,34 @@ def test_bad_screening_date(capsys: pytest.CaptureFixture[str], yaml_patients: P
     )
     assert_clean_error(code, err)
     assert "--as-of '21/11/2026' is not a date" in err
+
+
+def test_a_bom_before_json_is_read(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "patients.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps([_eligible_json_record("BOM-1")]).encode())
+    code, out, _ = run_cli(capsys, *SCREEN, "--patients", str(path), "--json")
+    assert code == 0
+    assert json.loads(out)["patients"][0]["status"] == "eligible"
+
+
+def test_a_file_that_is_not_utf8(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "patients.yaml"
+    path.write_bytes("- subject_id: L1\n  labs: [{analyte: creatinine, value: 88, unit: µmol/L}]\n".encode("latin-1"))
+    code, _, err = run_cli(capsys, *SCREEN, "--patients", str(path))
+    assert_clean_error(code, err)
+    assert "is not UTF-8 text" in err
+
+
+def test_every_record_rejected_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "patients.yaml"
+    path.write_text("- {subject_id: A, sex: F}\n- {subject_id: B, ecog: {value: 9}}\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, *SCREEN, "--patients", str(path))
+    assert code == 1
+    assert "screened: 0" in out
+    assert "not screened: 2" in out
+    assert "Not screened (record 1): Patient A: sex:" in err
+
+
+def test_a_negative_lab_window_is_a_usage_error(capsys: pytest.CaptureFixture[str], yaml_patients: Path) -> None:
+    code, _, err = run_cli(capsys, *SCREEN, "--patients", str(yaml_patients), "--lab-window-days", "-5")
+    assert_clean_error(code, err, expected_code=2)

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from oncotrial.eligibility import EligibilityResult, PatientRecord, evaluate_eligibility
-from oncotrial.protocol import load_builtin_protocol
 from oncotrial.protocol.models import Protocol
 
 AS_OF = date(2026, 11, 21)
@@ -173,21 +172,6 @@ def criterion(result: EligibilityResult, criterion_id: str) -> Any:
 
 def not_met(result: EligibilityResult) -> list[str]:
     return [c.criterion_id for c in result.criteria if c.status == "not met"]
-
-
-@pytest.fixture(scope="module")
-def protocols() -> dict[str, Protocol]:
-    return {trial: load_builtin_protocol(trial) for trial in ("NCT01416831", "NCT00514085")}
-
-
-@pytest.fixture(scope="module")
-def sbrt_il2(protocols: dict[str, Protocol]) -> Protocol:
-    return protocols["NCT01416831"]
-
-
-@pytest.fixture(scope="module")
-def il21(protocols: dict[str, Protocol]) -> Protocol:
-    return protocols["NCT00514085"]
 
 
 def eligible_patient(protocol_id: str) -> dict[str, Any]:
@@ -647,7 +631,7 @@ def test_sbrt_il2_metastases_elsewhere_are_not_counted(sbrt_il2: Protocol) -> No
     # One lung focus plus a 90 mm thigh mass and three nodes: only the listed SBRT sites count (1 focus, 24 mm).
     lesions = [
         {"site": "lung", "method": "spiral_ct", "size_mm": 24},
-        {"site": "thigh", "method": "mri", "size_mm": 90},
+        {"site": "soft_tissue", "method": "mri", "size_mm": 90},  # a thigh mass
         *({"site": "lymph_node", "method": "ct", "size_mm": 16, "nodal": True} for _ in range(3)),
     ]
     result = screen(sbrt_il2, changed(sbrt_il2_patient(), ("lesions",), lesions))
@@ -775,15 +759,18 @@ def test_lab_units_are_converted_to_the_criterion_unit(
     assert criterion(screen(protocols[protocol_id], record), criterion_id).status == expected
 
 
-def test_hemoglobin_in_mmol_per_litre_cannot_be_converted_so_is_unknown(sbrt_il2: Protocol) -> None:
-    """Hemoglobin has no molar mass in the evaluator: a mmol/L result stays unknown, never met."""
-    record = changed(sbrt_il2_patient(), ("labs", "hemoglobin"), lab("hemoglobin", 7.5, "mmol/L"))
-    result = screen(sbrt_il2, record)
-    hgb = criterion(result, "hemoglobin")
-    assert hgb.status == "unknown"
-    assert "cannot be converted to g/dL" in hgb.reason
-    assert hgb.missing == ("hemoglobin unit",)
-    assert result.status == "incomplete"
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # Hgb per haem monomer, 16,114.5 g/mol: 5.59 mmol/L = 90.08 g/L = 9.008 g/dL, not < 9.0.
+        pytest.param(5.59, "met", id="5.59-mmol/L"),
+        # 5.58 mmol/L = 89.92 g/L = 8.992 g/dL < 9.0: excluded.
+        pytest.param(5.58, "not met", id="5.58-mmol/L"),
+    ],
+)
+def test_hemoglobin_in_mmol_per_litre(sbrt_il2: Protocol, value: float, expected: str) -> None:
+    record = changed(sbrt_il2_patient(), ("labs", "hemoglobin"), lab("hemoglobin", value, "mmol/L"))
+    assert criterion(screen(sbrt_il2, record), "hemoglobin").status == expected
 
 
 # --- 5. stale laboratory results and ECOG -----------------------------------------------------

@@ -11,7 +11,8 @@ import yaml
 from pydantic import ValidationError
 
 from oncotrial.eligibility import PatientRecord, records
-from oncotrial.eligibility.records import LabResult, clean_lab_unit
+from oncotrial.eligibility.records import LabResult
+from oncotrial.units import clean_lab_unit
 
 
 def _documented_example() -> dict[str, Any]:
@@ -196,6 +197,12 @@ def test_site_unit_spellings_are_accepted(analyte: str, unit: str) -> None:
         pytest.param("cells/uL", "/uL", id="cells-per-uL"),
         pytest.param("10^9/L", "10^9/L", id="already-clean"),
         pytest.param("g/dL", "g/dL", id="concentration-untouched"),
+        pytest.param("10E9/L", "10^9/L", id="E-notation"),
+        pytest.param("x10e9/L", "10^9/L", id="x-and-e-notation"),
+        pytest.param("10*9/L", "10^9/L", id="ucum"),
+        pytest.param("/mm3", "/mm^3", id="mm3"),
+        pytest.param("cells/mm3", "/mm^3", id="cells-per-mm3"),
+        pytest.param("10^3/uL", "10^3/uL", id="per-microlitre"),
     ],
 )
 def test_clean_lab_unit(written: str, cleaned: str) -> None:

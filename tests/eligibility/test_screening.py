@@ -13,19 +13,8 @@ import pytest
 
 from oncotrial.eligibility import PatientRecord, RecordError, evaluate_eligibility, screen_patients
 from oncotrial.errors import DataError
-from oncotrial.protocol import load_builtin_protocol
 from oncotrial.protocol.models import Protocol
 from tests.eligibility.test_evaluate import AS_OF, changed, il21_patient, lab, sbrt_il2_patient, without
-
-
-@pytest.fixture(scope="module")
-def sbrt_il2() -> Protocol:
-    return load_builtin_protocol("NCT01416831")
-
-
-@pytest.fixture(scope="module")
-def il21() -> Protocol:
-    return load_builtin_protocol("NCT00514085")
 
 
 def named(record: dict[str, Any], subject_id: str) -> dict[str, Any]:

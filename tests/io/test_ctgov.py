@@ -8,12 +8,14 @@ compared with the built-in protocols encoded from the same text.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from oncotrial.eligibility import screen_patients
 from oncotrial.eligibility.parse import parse_criteria_text, split_criteria_lines
 from oncotrial.errors import DataError
 from oncotrial.io.ctgov import derive_protocol_from_ctgov
@@ -62,7 +64,8 @@ def test_implausible_g_dl_thresholds_are_flagged_not_encoded() -> None:
     for start in ("total bilirubin", "creatinine"):
         criterion = _by_text(list(imported.lines), start)
         assert (criterion["value"], criterion["unit"], criterion["comparator"]) == (1.9, "mg/dL", ">")
-    assert len(imported.protocol["interpretations"]) == 3  # the two g/dL slips and the "x 109/L" superscript
+    # the two g/dL slips, the "x 109/L" superscript, and the DLCO line's second sentence (the PI's review)
+    assert len(imported.protocol["interpretations"]) == 4
 
 
 @pytest.mark.parametrize(
@@ -182,9 +185,64 @@ def test_headers_and_bullets() -> None:
     ]
 
 
-def test_not_a_study_record() -> None:
-    with pytest.raises(DataError, match="API v2 study record"):
-        derive_protocol_from_ctgov({"studies": []})
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        pytest.param({"studies": []}, "a search response.*pass one study record", id="search-response"),
+        pytest.param([{"protocolSection": {}}], "a search response", id="list"),
+        pytest.param({"protocolSection": {}}, "API v2 study record", id="no-identification"),
+        pytest.param({"protocolSection": {"identificationModule": "x"}}, "API v2 study record", id="module-is-text"),
+        pytest.param("text", "API v2 study record", id="not-an-object"),
+    ],
+)
+def test_not_a_study_record(record: Any, message: str) -> None:
+    with pytest.raises(DataError, match=message):
+        derive_protocol_from_ctgov(record)
+
+
+def _seed_record(**eligibility: Any) -> dict[str, Any]:
+    return {
+        "protocolSection": {
+            "identificationModule": {"nctId": "NCT09999999", "briefTitle": "A test record"},
+            "eligibilityModule": eligibility,
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    ("module", "code"),
+    [
+        pytest.param({"eligibilityCriteria": ["Age >= 18"]}, "CTGOV-E005", id="criteria-list"),
+        pytest.param({"eligibilityCriteria": 18}, "CTGOV-E005", id="criteria-number"),
+    ],
+)
+def test_criteria_that_are_not_text(module: dict[str, Any], code: str) -> None:
+    with pytest.raises(DataError, match="eligibilityCriteria") as caught:
+        derive_protocol_from_ctgov(_seed_record(**module))
+    assert caught.value.code == code
+
+
+def test_a_module_that_is_not_an_object() -> None:
+    record = _seed_record()
+    record["protocolSection"]["eligibilityModule"] = "Inclusion Criteria: ..."
+    with pytest.raises(DataError, match=r"protocolSection\.eligibilityModule is a str") as caught:
+        derive_protocol_from_ctgov(record)
+    assert caught.value.code == "CTGOV-E004"
+
+
+@pytest.mark.parametrize(
+    "module",
+    [pytest.param({}, id="no-criteria-field"), pytest.param({"eligibilityCriteria": None}, id="criteria-null")],
+)
+def test_a_record_without_criteria_warns_and_its_draft_cannot_screen(module: dict[str, Any]) -> None:
+    imported = derive_protocol_from_ctgov(_seed_record(**module))
+    assert imported.coverage == "0 of 0 criterion lines (100 %) encoded"
+    assert any("no eligibility criteria text" in w for w in imported.warnings)
+    protocol = parse_protocol(imported.protocol)
+    assert protocol.eligibility == []
+    with pytest.raises(DataError, match="has no eligibility criteria") as caught:
+        screen_patients(protocol, [{"subject_id": "NOBODY"}], as_of=date(2026, 11, 20))
+    assert caught.value.code == "ELIG-E011"
 
 
 def test_cli_import_writes_a_valid_protocol(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -232,3 +290,143 @@ def test_draft_arm_has_no_calendar(capsys: pytest.CaptureFixture[str], tmp_path:
     )
     assert_clean_error(code, stderr)
     assert "has no treatments yet" in stderr
+
+
+# --- the parser keeps the meaning of a line or keeps the line for review (review findings) ---------
+
+
+def _parsed(text: str) -> list[tuple[str, bool, dict[str, Any]]]:
+    return [
+        (line.type, line.rule, {k: v for k, v in line.criterion.items() if k not in ("id", "text", "type", "note")})
+        for line in parse_criteria_text(text)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected_type"),
+    [
+        pytest.param("Exclusion Criteria:", "exclusion", id="plain"),
+        pytest.param("Key Exclusion Criteria:", "exclusion", id="key"),
+        pytest.param("Exclusion:", "exclusion", id="short"),
+        pytest.param("Exclusion Criteria -", "exclusion", id="dash"),
+        pytest.param("**Exclusion Criteria:**", "exclusion", id="markdown-bold"),
+        pytest.param("Exclusion criteria for all cohorts:", "exclusion", id="for-all-cohorts"),
+        pytest.param("Key Inclusion Criteria:", "inclusion", id="key-inclusion"),
+    ],
+)
+def test_header_forms_switch_the_section(header: str, expected_type: str) -> None:
+    text = f"Inclusion Criteria:\n* Age ≥ 18 years of age\n\n{header}\n* Known brain metastases\n"
+    lines = _parsed(text)
+    assert len(lines) == 2  # the header is not a criterion line
+    assert lines[1][0] == expected_type
+    assert lines[1][2] == {"kind": "condition", "condition": "brain_metastases", "present": True}
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # inclusion lines whose negation is not the first word
+        ("Patients without brain metastases", {"condition": "brain_metastases", "present": False}),
+        ("Absence of active infection", {"condition": "active_infection", "present": False}),
+        ("Must not have active infection", {"condition": "active_infection", "present": False}),
+        ("Women must not be pregnant or lactating", {"condition": "pregnant_or_lactating", "present": False}),
+        ("Patients with brain metastases are not eligible", {"condition": "brain_metastases", "present": False}),
+        # a history of HIV or hepatitis is not an active infection
+        ("No history of HIV infection", {"condition": "hiv", "present": False}),
+        ("No known hepatitis B infection", {"condition": "hepatitis_b", "present": False}),
+        ("No hepatitis C", {"condition": "hepatitis_c", "present": False}),
+    ],
+)
+def test_conditions_keep_their_sense(line: str, expected: dict[str, Any]) -> None:
+    ((line_type, rule, criterion),) = _parsed(f"Inclusion Criteria:\n- {line}\n")
+    assert (line_type, rule) == ("inclusion", True)
+    assert criterion == {"kind": "condition", **expected}
+
+
+@pytest.mark.parametrize(
+    ("section", "line"),
+    [
+        ("Inclusion", "Creatinine ≤ 1.5 x ULN or creatinine clearance ≥ 60 mL/min"),
+        ("Inclusion", "Creatinine ≤ 1.5 mg/dL or creatinine clearance ≥ 60 mL/min"),
+        ("Inclusion", "AST and ALT ≤ 2.5 x ULN (≤ 5 x ULN if liver metastases)"),
+        ("Inclusion", "Adequate organ function: ANC ≥ 1.5 x 10^9/L, bilirubin ≤ 1.5 x ULN"),
+        ("Inclusion", "Bilirubin ≤ 1.5 x ULN, creatinine ≤ 1.5 mg/dL"),
+        ("Exclusion", "Platelets < 100 x 10^9/L unless due to marrow involvement"),
+        ("Inclusion", "No prior chemotherapy within the last 4 weeks"),
+        ("Inclusion", "At least 4 weeks since prior radiotherapy or major surgery"),
+        ("Exclusion", "Positive pregnancy test"),
+        ("Exclusion", "Unable to sign informed consent form"),
+        ("Inclusion", "ECOG performance status 0-7"),  # not a valid ECOG range: reviewed, with a warning
+    ],
+)
+def test_lines_a_rule_would_misread_are_kept_for_review(section: str, line: str) -> None:
+    ((line_type, rule, criterion),) = _parsed(f"{section} Criteria:\n- {line}\n")
+    assert line_type == section.lower()
+    assert (rule, criterion) == (False, {"kind": "review"})
+
+
+def test_an_invalid_rule_is_reviewed_with_a_warning() -> None:
+    (line,) = parse_criteria_text("Inclusion Criteria:\n- ECOG performance status 0-7\n")
+    assert line.warnings == (
+        "read as ecog but not a valid rule (Input should be less than or equal to 5); kept for review",
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Negative pregnancy test within 2 weeks",
+            {"kind": "pregnancy_test", "within": {"value": 2.0, "unit": "weeks"}},
+        ),
+        (
+            "No prior chemotherapy for metastatic disease",
+            {"kind": "prior_therapy", "therapy": "chemotherapy", "setting": "metastatic", "allowed": False},
+        ),
+        (
+            "WBC > 3,000/mm3",
+            {"kind": "lab", "analytes": ["wbc"], "combine": "all", "comparator": ">", "value": 3000.0, "unit": "/mm^3"},
+        ),
+    ],
+)
+def test_further_forms(line: str, expected: dict[str, Any]) -> None:
+    ((_, rule, criterion),) = _parsed(f"Inclusion Criteria:\n- {line}\n")
+    assert (rule, criterion) == (True, expected)
+
+
+def test_the_sbrt_site_list_is_kept() -> None:
+    imported = derive_protocol_from_ctgov(_study("NCT01416831"))
+    criterion = _by_text(list(imported.lines), "Patients must have tumors amenable to SBRT")
+    # "in lungs, mediastinum, chest wall, bones (other than long bones), or liver"
+    assert sorted(criterion["sites"]) == ["bone_except_long_bones", "chest_wall", "liver", "lung", "mediastinum"]
+
+
+def test_a_registry_count_that_is_not_a_number_is_left_out() -> None:
+    record = _seed_record(eligibilityCriteria="Inclusion Criteria:\n- Age ≥ 18 years of age\n")
+    record["protocolSection"]["designModule"] = {"enrollmentInfo": {"count": "abc"}}
+    assert "enrolled" not in derive_protocol_from_ctgov(record).protocol["design"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        pytest.param(b'{"protocolSection": {"identificationModule": {"nctId": "NCT0\xb5"}}}', "not UTF-8", id="latin1"),
+        pytest.param(b"\xef\xbb\xbf[]", "a search response", id="bom-then-list"),
+    ],
+)
+def test_cli_import_file_encodings(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "record.json"
+    path.write_bytes(content)
+    code, _, stderr = run_cli(capsys, "protocol", "import-ctgov", str(path), "--out", str(tmp_path / "d.yaml"))
+    assert_clean_error(code, stderr)
+    assert message in stderr
+
+
+def test_cli_import_into_a_missing_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "draft.yaml"
+    record = str(shared_path("ctgov", "NCT01416831.json"))
+    code, _, stderr = run_cli(capsys, "protocol", "import-ctgov", record, "--out", str(target))
+    assert_clean_error(code, stderr)
+    assert "Check that the folder exists" in stderr

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from oncotrial.errors import DataError
 
-__all__ = ["err", "out", "parse_start", "write_text"]
+__all__ = ["err", "out", "parse_start", "read_text_file", "write_text"]
 
 # A pipe or a file gets wide lines rather than columns folded at 80 characters.
 out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
@@ -33,10 +33,33 @@ def parse_start(value: str, *, option: str = "--start") -> date | datetime:
         ) from None
 
 
+def read_text_file(path: Path, *, what: str, option: str, code: str) -> str:
+    """The text of an input file (UTF-8, with or without a byte-order mark); a clear error otherwise."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise DataError(
+            f"Cannot read the {what} {path}: {exc.strerror or exc}. Check the path.", code=code, field=option
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"The {what} {path} is not UTF-8 text (byte {exc.start}): save it as UTF-8 and try again.",
+            code=code,
+            field=option,
+        ) from exc
+
+
 def write_text(text: str, path: Path | None) -> None:
     """Write to ``path``, or to standard output when none is given."""
     if path is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise DataError(
+            f"Cannot write {path}: {exc.strerror or exc}. Check that the folder exists and can be written to.",
+            code="CLI-E002",
+            field="--out",
+        ) from exc
     err.print(f"Wrote {path}")

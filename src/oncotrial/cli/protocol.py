@@ -10,7 +10,7 @@ import typer
 import yaml
 from rich.table import Table
 
-from oncotrial.cli.common import err, out, write_text
+from oncotrial.cli.common import err, out, read_text_file, write_text
 from oncotrial.errors import DataError
 from oncotrial.io.ctgov import derive_protocol_from_ctgov
 from oncotrial.protocol import (
@@ -98,10 +98,9 @@ def import_ctgov_command(
     out_path: Annotated[Path, typer.Option("--out", help="The draft protocol YAML to write.")],
 ) -> None:
     """Draft a protocol from a ClinicalTrials.gov record; report which criterion lines became rules."""
+    text = read_text_file(file, what="registry record", option="FILE", code="CTGOV-E002")
     try:
-        study = json.loads(file.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DataError(f"Cannot read {file}: {exc.strerror}.", code="CTGOV-E002", field="FILE") from exc
+        study = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DataError(f"{file} is not JSON: {exc}", code="CTGOV-E003", field="FILE") from exc
     imported = derive_protocol_from_ctgov(study)

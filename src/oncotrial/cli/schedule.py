@@ -11,7 +11,7 @@ import yaml
 from pydantic import ValidationError
 from rich.table import Table
 
-from oncotrial.cli.common import out, parse_start, write_text
+from oncotrial.cli.common import out, parse_start, read_text_file, write_text
 from oncotrial.dosing import (
     DosingCalendar,
     DosingRecords,
@@ -97,9 +97,10 @@ def print_calendar(calendar: DosingCalendar, planned: DosingCalendar) -> None:
 
 def load_dosing_records(path: Path) -> DosingRecords:
     """Read records of what happened (JSON or YAML) and validate them whole."""
+    text = read_text_file(path, what="records file", option="--records", code="CLI-E010")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
         raise DataError(f"Cannot read the records file {path}: {exc}", code="CLI-E010", file=str(path)) from exc
     try:
         return DosingRecords.model_validate(data if data is not None else {})

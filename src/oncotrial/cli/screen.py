@@ -11,20 +11,22 @@ import typer
 import yaml
 from rich.table import Table
 
-from oncotrial.cli.common import err, out, parse_start, write_text
-from oncotrial.eligibility import screen_patients
+from oncotrial.cli.common import err, out, parse_start, read_text_file, write_text
+from oncotrial.eligibility import ScreeningLog, screen_patients
 from oncotrial.errors import DataError
 from oncotrial.protocol import load_protocol_reference
 
 
 def load_patients(path: Path) -> list[Any]:
     """A YAML or JSON file holding a list of patient records (or ``{"patients": [...]}``)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
+    if path.suffix.lower() not in {".yaml", ".yml", ".json"}:
         raise DataError(
-            f"Cannot read the patients file {path}: {exc.strerror}.", code="ELIG-E001", field="--patients"
-        ) from exc
+            f"The patients file {path} must be YAML (.yaml, .yml) or JSON (.json); see 'oncotrial screen --help' "
+            f"and the record shape in the README.",
+            code="ELIG-E003",
+            field="--patients",
+        )
+    text = read_text_file(path, what="patients file", option="--patients", code="ELIG-E001")
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
@@ -33,9 +35,9 @@ def load_patients(path: Path) -> list[Any]:
         ) from exc
     if isinstance(data, dict) and "patients" in data:
         data = data["patients"]
-    if not isinstance(data, list):
+    if not isinstance(data, list) or not data:
         raise DataError(
-            f"The patients file {path} must hold a list of patient records (or 'patients: [...]').",
+            f"The patients file {path} must hold a list of one or more patient records (or 'patients: [...]').",
             code="ELIG-E003",
             field="--patients",
         )
@@ -47,18 +49,28 @@ def screen_command(
     patients: Annotated[Path, typer.Option("--patients", help="Patient records (YAML or JSON list).")],
     as_of: Annotated[str | None, typer.Option("--as-of", help="Screening date (YYYY-MM-DD); default today.")] = None,
     lab_window_days: Annotated[
-        float, typer.Option("--lab-window-days", help="Oldest lab/ECOG accepted when a criterion gives no limit.")
+        float,
+        typer.Option("--lab-window-days", min=0, help="Oldest lab/ECOG accepted when a criterion gives no limit."),
     ] = 28.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
-    """Screen patients: each criterion met / not met / unknown, and eligible, ineligible or incomplete."""
+    """Screen patients: each criterion met / not met / unknown, and eligible, ineligible or incomplete.
+
+    Exits with 1 when any record could not be screened (it is listed; the others are screened).
+    """
     proto = load_protocol_reference(protocol)
     when: date | datetime = parse_start(as_of, option="--as-of") if as_of else date.today()
     log = screen_patients(proto, load_patients(patients), as_of=when, max_data_age_days=lab_window_days)
     if as_json:
         write_text(json.dumps(log.to_dict(), indent=2, default=str), None)
-        return
-    table = Table(title=f"Screening for {proto.id} on {when}")
+    else:
+        _print_log(log, proto.id, when)
+    if log.errors:
+        raise typer.Exit(1)
+
+
+def _print_log(log: ScreeningLog, protocol_id: str, when: date | datetime) -> None:
+    table = Table(title=f"Screening for {protocol_id} on {when}")
     for column in ("patient", "status", "reasons"):
         table.add_column(column)
     for result in log.results:

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import pint
 
-from oncotrial.eligibility.records import LabResult, PatientRecord, clean_lab_unit
+from oncotrial.eligibility.records import MOLAR_MASS, LabResult, PatientRecord
 from oncotrial.errors import DataError
 from oncotrial.protocol.eligibility import (
     AgeCriterion,
@@ -96,6 +96,7 @@ class ScreeningContext:
     as_of: datetime
     start: datetime  # planned start of treatment: time windows count back from it
     max_data_age_days: float = 28.0
+    start_is_date: bool = False  # the start was given as a day: anything dated that day is before it
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -161,20 +162,20 @@ def _check_ecog(c: EcogCriterion, r: PatientRecord, ctx: ScreeningContext) -> _C
 def _check_life_expectancy(c: LifeExpectancyCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
     if r.life_expectancy_weeks is None:
         return _Check(None, "life expectancy unknown", missing=("life_expectancy_weeks",))
-    ok = r.life_expectancy_weeks * 7 >= c.at_least.days
+    # Clinicians state life expectancy in whole weeks or months: a month is 52/12 weeks, so "at least
+    # 3 months" is 13 weeks (a calendar-day month would fail a 13-week estimate by a fraction of a day).
+    weeks = {"hours": 1 / 168, "days": 1 / 7, "weeks": 1, "months": 52 / 12, "years": 52}[c.at_least.unit]
+    ok = r.life_expectancy_weeks >= c.at_least.value * weeks - 1e-9
     return _Check(ok, f"life expectancy {r.life_expectancy_weeks:g} weeks", f"{r.life_expectancy_weeks:g} weeks")
-
-
-_MOLAR_MASS = {"creatinine": 113.12, "bilirubin_total": 584.66}  # g/mol, for µmol/L <-> mg/dL
 
 
 def _convert(result: LabResult, unit: str) -> float:
     """The result in ``unit``; µmol/L and mg/dL are converted with the analyte's molar mass."""
-    source = parse_lab_unit(clean_lab_unit(result.unit))
-    target = parse_lab_unit(clean_lab_unit(unit))
+    source = parse_lab_unit(result.unit)
+    target = parse_lab_unit(unit)
     quantity = result.value * source
-    if quantity.dimensionality != target.dimensionality and result.analyte in _MOLAR_MASS:
-        molar = parse_lab_unit("g/mol") * _MOLAR_MASS[result.analyte]
+    if quantity.dimensionality != target.dimensionality and result.analyte in MOLAR_MASS:
+        molar = parse_lab_unit("g/mol") * MOLAR_MASS[result.analyte]
         quantity = quantity * molar if "[substance]" in str(quantity.dimensionality) else quantity / molar
     return float((quantity / target).to("dimensionless").magnitude)
 
@@ -215,8 +216,8 @@ def _lab_holds(c: LabCriterion, lab: LabResult) -> tuple[bool | None, str, str |
         return None, "the criterion has no threshold", "threshold"
     try:
         converted = _convert(lab, c.unit)
-    except (UnitParseError, pint.errors.PintError, TypeError, ValueError) as exc:  # e.g. DimensionalityError
-        return None, f"{lab.value:g} {lab.unit} cannot be converted to {c.unit} ({type(exc).__name__})", "unit"
+    except (UnitParseError, pint.errors.PintError, TypeError, ValueError):  # e.g. DimensionalityError
+        return None, f"{lab.value:g} {lab.unit} cannot be converted to {c.unit}; give the result in {c.unit}", "unit"
     return _compare(converted, c.comparator, c.value), f"{lab.value:g} {lab.unit} = {converted:.6g} {c.unit}", None
 
 
@@ -266,15 +267,21 @@ def _check_time_since(c: TimeSinceCriterion, r: PatientRecord, ctx: ScreeningCon
     when = r.events[c.event]
     if when is None:
         return _Check(True, f"no {c.event.replace('_', ' ')}", value="never")
-    elapsed = (ctx.start.date() - when).days  # whole calendar days, whatever the start's clock time
+    start = ctx.start.date()
+    elapsed = (start - when).days  # whole calendar days, whatever the start's clock time
     ok = True
+    needs = []
     if c.at_least is not None:
-        ok = elapsed > c.at_least.days if c.strict else elapsed >= c.at_least.days
+        least = c.at_least.days_before(start)
+        ok = elapsed > least if c.strict else elapsed >= least
+        needs.append(f"{'more than' if c.strict else 'at least'} {c.at_least} ({least:g} days)")
     if c.at_most is not None:
-        ok = ok and elapsed <= c.at_most.days
+        most = c.at_most.days_before(start)
+        ok = ok and elapsed <= most
+        needs.append(f"at most {c.at_most} ({most:g} days)")
     return _Check(
         ok,
-        f"{elapsed:.0f} days since {c.event.replace('_', ' ')} ({when.isoformat()})",
+        f"{elapsed:.0f} days since {c.event.replace('_', ' ')} ({when.isoformat()}); needs {' and '.join(needs)}",
         f"{elapsed:.0f} days",
         when.isoformat(),
     )
@@ -357,16 +364,21 @@ def _check_pregnancy(c: PregnancyTestCriterion, r: PatientRecord, ctx: Screening
     if test is None:
         return _Check(None, "no pregnancy test", missing=("pregnancy_test",))
     hours = (ctx.start - test.datetime).total_seconds() / 3600
+    if ctx.start_is_date and test.datetime.date() == ctx.start.date():
+        hours = 0.0  # a test on the start day, when the start has no time, is not after it
     when = test.datetime.isoformat(timespec="minutes")
     if test.result != "negative":
         return _Check(False, f"pregnancy test {test.result}", test.result, when)
-    if c.within is not None and (hours > c.within.days * 24 or hours < 0):
+    # no window in the protocol: the test must be as recent as other screening data
+    window = f"{c.within}" if c.within is not None else f"{ctx.max_data_age_days:g} days (the data window)"
+    limit = c.within.days * 24 if c.within is not None else ctx.max_data_age_days * 24
+    if hours > limit or hours < 0:
         return _Check(
             None,
-            f"negative test {hours:.0f} hours before the start (needs within {c.within})",
+            f"negative test {hours:.0f} hours before the start (needs within {window})",
             test.result,
             when,
-            (f"a pregnancy test within {c.within}",),
+            (f"a pregnancy test within {window}",),
         )
     return _Check(True, f"negative, {hours:.0f} hours before the start", test.result, when)
 
@@ -374,7 +386,13 @@ def _check_pregnancy(c: PregnancyTestCriterion, r: PatientRecord, ctx: Screening
 def _check_consent(c: ConsentCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
     if r.consent_date is None:
         return _Check(None, "consent not recorded", missing=("consent_date",))
-    return _Check(r.consent_date <= ctx.as_of.date(), f"signed {r.consent_date}", "signed", r.consent_date.isoformat())
+    # ICH-GCP: consent precedes any study procedure, screening included, so a consent dated after the
+    # screening date (but before the start, else the record is refused) does not meet the criterion.
+    signed = r.consent_date.isoformat()
+    if r.consent_date > ctx.as_of.date():
+        reason = f"signed {signed}, after the screening date {ctx.as_of.date()}: consent must precede screening"
+        return _Check(False, reason, "signed late", signed)
+    return _Check(True, f"signed {signed}", "signed", signed)
 
 
 def _check_review(c: ReviewCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
@@ -418,6 +436,8 @@ def _result(c: Criterion, check: _Check) -> CriterionResult:
 
 def _dated_items(record: PatientRecord) -> list[tuple[str, date]]:
     items: list[tuple[str, date]] = []
+    if record.birth_date is not None:
+        items.append(("birth_date", record.birth_date))
     if record.ecog is not None and record.ecog.date is not None:
         items.append(("ecog.date", record.ecog.date))
     items += [(f"labs[{lab.analyte}].date", lab.date) for lab in record.labs if lab.date is not None]
@@ -447,6 +467,17 @@ def check_record_dates(record: PatientRecord, as_of: date) -> None:
         )
 
 
+def require_criteria(protocol: Protocol) -> None:
+    """Raise if ``protocol`` has no eligibility criteria (everyone would pass: an imported draft, say)."""
+    if not protocol.eligibility:
+        raise DataError(
+            f"Protocol {protocol.id} has no eligibility criteria, so no one can be screened against it. Add the "
+            f"criteria to the protocol's eligibility list.",
+            code="ELIG-E011",
+            field="eligibility",
+        )
+
+
 def evaluate_eligibility(
     protocol: Protocol,
     record: PatientRecord,
@@ -464,7 +495,9 @@ def evaluate_eligibility(
     when = _as_datetime(as_of)
     start = _as_datetime(record.planned_start) if record.planned_start is not None else when
     check_record_dates(record, max(when, start).date())  # data may be dated up to the planned start
-    ctx = ScreeningContext(when, start, max_data_age_days)
+    require_criteria(protocol)
+    start_is_date = not isinstance(record.planned_start if record.planned_start is not None else as_of, datetime)
+    ctx = ScreeningContext(when, start, max_data_age_days, start_is_date)
     results = tuple(_result(c, _CHECKS[c.kind](c, record, ctx)) for c in protocol.eligibility)
     failing = tuple(f"{r.criterion_id}: {r.reason} ({r.type}: {r.text})" for r in results if r.status == "not met")
     if failing:

@@ -6,8 +6,14 @@ tried in order; the first that matches builds the criterion. Numbers keep their 
 that makes the threshold implausible for the analyte (NCT01416831's "creatinine > 1.9 g/dL",
 1,900 mg/dL) is read as the plausible one (mg/dL) and flagged, never encoded as written.
 
-Negation follows the text: "No known brain metastases" is the condition *absent*; under an
-exclusion header, "Patients with active infection" is the condition *present* (excluding).
+Negation follows the text: "No known brain metastases" and "Patients without brain metastases"
+are the condition *absent*; under an exclusion header, "Patients with active infection" is the
+condition *present* (excluding).
+
+The parser is conservative: a line whose rule would lose part of its meaning stays a review item.
+A lab line with an alternative or a condition ("creatinine ≤ 1.5 × ULN or clearance ≥ 60 mL/min",
+"≤ 5 × ULN if liver metastases") and a prior-therapy line with a time limit ("no chemotherapy
+within 4 weeks") are kept for review, not encoded without their second half.
 """
 
 from __future__ import annotations
@@ -16,6 +22,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from oncotrial.protocol.eligibility import Criterion
+from oncotrial.units import clean_lab_unit
 
 __all__ = ["ParsedLine", "parse_criteria_text", "split_criteria_lines"]
 
@@ -36,6 +47,28 @@ class ParsedLine:
 
 
 _NEGATION = re.compile(r"(?:no|not|without)\b", flags=re.IGNORECASE)
+# "Inclusion Criteria:", "Key Exclusion Criteria:", "Exclusion:", "Exclusion criteria for all cohorts:", "**Exclusion
+# Criteria:**" all switch the section (a header the parser missed would turn every exclusion into an inclusion).
+_HEADER = re.compile(
+    r"(?:key\s+|main\s+|general\s+)?(inclusion|exclusion)(?:\s+criteria)?(?:\s+(?:for|in)\s+[^:]{0,50})?\s*[:\-–]?\s*",
+    flags=re.IGNORECASE,
+)
+_NEGATION_WORDS = re.compile(r"\b(?:no|not|without|absence of|absent|free of|negative for)\b", flags=re.IGNORECASE)
+_COMPARATORS = re.compile(r"≤|≥|<=|>=|<|>|\b(?:less|greater|more) than\b", flags=re.IGNORECASE)
+_QUALIFIED = re.compile(r"\b(?:if|unless|clearance|depending)\b", flags=re.IGNORECASE)
+
+
+def _single_threshold(line: str) -> list[str]:
+    """Raise LookupError (keep the line for review) when a lab line's rule has alternatives or conditions.
+
+    The rule is read from the first sentence; later sentences ("For any value below predicted, the PI
+    will review ...") are not encoded, and the warning returned says so.
+    """
+    parts = re.split(r"(?<=\.)\s+(?=[A-Z])", line, maxsplit=1)
+    first, rest = parts[0], (parts[1] if len(parts) > 1 else "")
+    if len(_COMPARATORS.findall(first)) > 1 or _QUALIFIED.search(first):
+        raise LookupError
+    return [f"only the first sentence is encoded; the rest is for review: '{rest}'"] if rest else []
 
 
 def split_criteria_lines(text: str) -> list[tuple[str, str, bool]]:
@@ -52,7 +85,7 @@ def split_criteria_lines(text: str) -> list[tuple[str, str, bool]]:
         line = re.sub(r"^[\s\-•*·◦▪]+|^\s*\d+[.)]\s+", "", raw).strip()
         if not line:
             continue
-        header = re.fullmatch(r"(inclusion|exclusion)\s+criteria\s*:?", line, flags=re.IGNORECASE)
+        header = _HEADER.fullmatch(line.strip("*_# ").rstrip("*_ "))
         if header:
             current, parents = header.group(1).lower(), []
             continue
@@ -101,10 +134,11 @@ def _unit(text: str, warnings: list[str]) -> str:
     if re.fullmatch(r"x?10[9]/L", unit, flags=re.IGNORECASE) or unit.lower() in ("x109/l", "109/l"):
         warnings.append(f"'{text.strip()}' read as 10^9/L (the superscript of 10⁹ was lost)")
         return "10^9/L"
-    return unit.removeprefix("x").removeprefix("×")
+    return clean_lab_unit(unit.removeprefix("x").removeprefix("×"))
 
 
 def _lab_uln(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    warnings = _single_threshold(m.string)
     found = _analyte(m.string)
     if found is None:
         raise LookupError
@@ -116,15 +150,15 @@ def _lab_uln(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str
         "combine": combine,
         "comparator": comparator,
         "times_uln": _num(m.group("k")),
-    }, []
+    }, warnings
 
 
 def _lab_absolute(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    warnings = _single_threshold(m.string)
     found = _analyte(m.string)
     if found is None:
         raise LookupError
     analytes, combine = found
-    warnings: list[str] = []
     value = _num(m.group("v"))
     unit = _unit(m.group("u"), warnings)
     if unit.lower() == "g/dl" and analytes[0] in _PLAUSIBLE_MG_DL:
@@ -147,6 +181,7 @@ def _lab_absolute(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], lis
 
 
 def _lab_percent(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    warnings = _single_threshold(m.string)
     names = {"DLCO": "dlco_pct_predicted", "FEV1/FVC": "fev1_fvc_pct_predicted", "FEV1": "fev1_pct_predicted"}
     listed = re.findall(r"FEV1/FVC|FEV1|DLCO", m.string)
     analytes = list(dict.fromkeys(names[n] for n in listed))
@@ -157,14 +192,15 @@ def _lab_percent(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list
         "comparator": _LE[m.group("cmp")],
         "value": _num(m.group("v")),
         "unit": "%",
-    }, []
+    }, warnings
 
 
 def _normal(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    warnings = _single_threshold(m.string)
     found = _analyte(m.string)
     if found is None:
         raise LookupError
-    return {"kind": "lab", "analytes": found[0], "within_normal_range": True}, []
+    return {"kind": "lab", "analytes": found[0], "within_normal_range": True}, warnings
 
 
 def _age(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
@@ -193,9 +229,10 @@ _EVENTS = [
 
 
 def _time_since(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
-    event = next((e for pattern, e in _EVENTS if re.search(pattern, m.group("what"), flags=re.IGNORECASE)), None)
-    if event is None:
-        raise LookupError
+    events = [e for pattern, e in _EVENTS if re.search(pattern, m.group("what"), flags=re.IGNORECASE)]
+    if len(events) != 1:
+        raise LookupError  # none, or several ("since radiotherapy or major surgery"): keep for review
+    event = events[0]
     criterion: dict[str, Any] = {
         "kind": "time_since",
         "event": event,
@@ -246,25 +283,66 @@ def _largest(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str
     return {"kind": "lesions", "max_size_mm": _num(m.group("v"))}, []
 
 
+# Site words of registry text and the lesion-site vocabulary (oncotrial.protocol.eligibility.LESION_SITES);
+# the bone exception is tried first so that its "long bones" is not read as a site of its own.
+_SITE_WORDS = [
+    (r"bones?\s*\(?(?:other than|except(?: for)?|excluding)\s+long bones\)?", "bone_except_long_bones"),
+    (r"\blungs?\b", "lung"),
+    (r"\bmediastin\w*", "mediastinum"),
+    (r"\bchest wall\b", "chest_wall"),
+    (r"\bliver\b", "liver"),
+    (r"\blong bones?\b", "long_bone"),
+    (r"\blymph nodes?\b", "lymph_node"),
+    (r"\bbrain\b", "brain"),
+    (r"\bskin\b", "skin"),
+    (r"\bsubcutaneous\b", "subcutaneous"),
+    (r"\bsoft tissues?\b", "soft_tissue"),
+    (r"\badrenals?\b", "adrenal"),
+]
+
+
+def _sites(line: str) -> list[str] | None:
+    """The sites a lesion rule is limited to ("amenable to SBRT in lungs, ..., or liver"), None if unlimited."""
+    listed = re.search(r"\bin\s+(.+?)(?:,\s*\d|\s+\d\s*-\s*\d\s*foci)", line, flags=re.IGNORECASE)
+    if listed is None:
+        return None
+    text, sites = listed.group(1), []
+    for pattern, site in _SITE_WORDS:
+        text, found = re.subn(pattern, " ", text, flags=re.IGNORECASE)
+        if found:
+            sites.append(site)
+    if not sites:
+        raise LookupError  # sites are named but not recognised: keep the line for review
+    return sites
+
+
 def _foci(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
     size = _num(m.group("size")) * (10 if m.group("unit").lower() == "cm" else 1)
-    return {
+    criterion: dict[str, Any] = {
         "kind": "lesions",
         "min_count": int(m.group("lo")),
         "max_count": int(m.group("hi")),
         "max_size_mm": size,
-    }, []
+    }
+    sites = _sites(m.string)
+    if sites is not None:
+        criterion["sites"] = sites
+    return criterion, []
 
 
 def _pregnancy(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
-    within = re.search(r"within\s+(\d+)\s*(hours|days)", m.string, flags=re.IGNORECASE)
+    if not line_type.startswith("inclusion") or re.search(r"\bpositive\b", m.string, flags=re.IGNORECASE):
+        raise LookupError  # "Positive pregnancy test" (an exclusion) is not the requirement of a negative one
+    within = re.search(r"within\s+(\d+)\s*(hours?|days?|weeks?)", m.string, flags=re.IGNORECASE)
     criterion: dict[str, Any] = {"kind": "pregnancy_test"}
     if within:
-        criterion["within"] = {"value": float(within.group(1)), "unit": within.group(2).lower()}
+        criterion["within"] = {"value": float(within.group(1)), "unit": _plural(within.group(2))}
     return criterion, []
 
 
 def _consent(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    if not line_type.startswith("inclusion") or re.search(r"\b(?:unable|no|not|cannot)\b", m.string, re.IGNORECASE):
+        raise LookupError  # "Unable to sign the consent form" (an exclusion): keep for review
     return {"kind": "consent"}, []
 
 
@@ -272,11 +350,14 @@ _PRIOR = [
     (r"systemic therapy for metastatic", "systemic", "metastatic"),
     (r"immunotherapy for metastatic", "immunotherapy", "metastatic"),
     (r"immunotherapy outside the adjuvant", "immunotherapy", "non_adjuvant"),
+    (r"chemotherapy for metastatic", "chemotherapy", "metastatic"),
     (r"chemotherapy", "chemotherapy", "any"),
 ]
 
 
 def _prior(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
+    if re.search(r"\b(?:within|since|last)\b|\d+\s*(?:days?|weeks?|months?|years?)\b", m.string, flags=re.IGNORECASE):
+        raise LookupError  # a time-limited ban ("no chemotherapy within 4 weeks") is not a ban on any ever
     for pattern, therapy, setting in _PRIOR:
         if re.search(pattern, m.string, flags=re.IGNORECASE):
             return {"kind": "prior_therapy", "therapy": therapy, "setting": setting, "allowed": False}, []
@@ -293,7 +374,10 @@ _CONDITIONS = [
     (r"previous radiation to sites proposed", "prior_radiation_to_sbrt_site"),
     (r"pregnant or (?:lactating|nursing)", "pregnant_or_lactating"),
     (r"HIV.*hepatitis", "hiv_or_hepatitis_b_or_c"),
-    (r"\binfection\b", "active_infection"),
+    (r"\bHIV\b", "hiv"),
+    (r"hepatitis B", "hepatitis_b"),
+    (r"hepatitis C", "hepatitis_c"),
+    (r"\b(?:active|ongoing|uncontrolled|current|serious)\b.*\binfections?\b", "active_infection"),
     (r"ischemia", "cardiac_ischemia"),
     (r"congestive heart failure", "symptomatic_congestive_heart_failure"),
     (r"unstable angina", "unstable_angina"),
@@ -312,10 +396,16 @@ _CONDITIONS = [
 
 def _condition(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
     line = m.string
-    condition = next((c for pattern, c in _CONDITIONS if re.search(pattern, line, flags=re.IGNORECASE)), None)
-    if condition is None:
+    found = next(
+        ((c, hit) for pattern, c in _CONDITIONS if (hit := re.search(pattern, line, flags=re.IGNORECASE))), None
+    )
+    if found is None:
         raise LookupError
-    negated = bool(_NEGATION.match(line)) != line_type.endswith(":negated")
+    condition, hit = found
+    negated = bool(_NEGATION_WORDS.search(line[: hit.start()])) != line_type.endswith(":negated")
+    # "Patients with brain metastases are not eligible": the verdict after the condition reverses it
+    if re.search(r"\b(?:not eligible|ineligible|excluded|not allowed|not permitted)\b", line[hit.end() :], re.I):
+        negated = not negated
     return {"kind": "condition", "condition": condition, "present": not negated}, []
 
 
@@ -378,12 +468,29 @@ class _Ids:
         return candidate
 
 
+_CRITERION: TypeAdapter[Criterion] = TypeAdapter(Criterion)
+
+
+def _valid(criterion: dict[str, Any] | None, line: str, line_type: str) -> tuple[dict[str, Any] | None, list[str]]:
+    """The criterion if the protocol schema accepts it; otherwise None and a warning (the line is reviewed)."""
+    if criterion is None:
+        return None, []
+    try:
+        _CRITERION.validate_python({"id": "check", "type": line_type, "text": line, **criterion})
+    except ValidationError as exc:
+        problem = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors(include_url=False))
+        return None, [f"read as {criterion['kind']} but not a valid rule ({problem}); kept for review"]
+    return criterion, []
+
+
 def parse_criteria_text(text: str) -> list[ParsedLine]:
     """Every criterion line of a registry's free text, as a rule or a review item (never dropped)."""
     ids = _Ids()
     parsed = []
     for line_type, line, under_negation in split_criteria_lines(text):
         criterion, warnings = _parse_line(line, line_type + (":negated" if under_negation else ""))
+        criterion, invalid = _valid(criterion, line, line_type)
+        warnings = warnings if criterion is not None else invalid
         rule = criterion is not None
         fields = criterion if criterion is not None else {"kind": "review"}
         full = {"id": ids.make(line, fields["kind"]), "type": line_type, **fields, "text": line}

@@ -25,6 +25,11 @@ Example (YAML)::
     reviews: {contraception: true}       # the investigator's decisions on review items, by criterion id
 
 Every field is optional: what is missing makes the criteria that need it *unknown*, never met.
+Lab values are finite and not negative, and a normal limit is above 0. Lesion sites come from
+``oncotrial.protocol.eligibility.LESION_SITES`` (any case; ``chest wall`` is ``chest_wall``).
+``ecog: 1`` is short for ``ecog: {value: 1}`` (undated, so criteria needing a recent ECOG stay unknown).
+Times with a UTC offset (``2026-11-23T08:00+01:00``) are converted to UTC and compared as such;
+times without an offset are taken as written, so give all times of a record in one zone.
 """
 
 from __future__ import annotations
@@ -34,16 +39,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from oncotrial.protocol.eligibility import ANALYTES, CONDITIONS
+from oncotrial.protocol.eligibility import ANALYTES, CONDITIONS, normalise_site
 from oncotrial.units import UnitParseError, parse_lab_unit
 
-__all__ = ["Ecog", "LabResult", "Lesion", "PatientRecord", "PregnancyTest", "PriorTherapy", "clean_lab_unit"]
-
-
-def clean_lab_unit(unit: str) -> str:
-    """Site spellings pint does not read: ``x10^9/L`` and ``×10^9/L`` are ``10^9/L``; ``cells/uL`` is ``/uL``."""
-    text = unit.strip().replace("×", "x").replace("cells/", "/")
-    return text[1:] if text.lower().startswith("x10") else text
+__all__ = ["Ecog", "LabResult", "Lesion", "PatientRecord", "PregnancyTest", "PriorTherapy"]
 
 
 EVENTS = (
@@ -89,14 +88,26 @@ class Ecog(_Record):
     date: dt.date | None = None
 
 
+def _naive(value: dt.datetime | dt.date | None) -> dt.datetime | dt.date | None:
+    """A time with a UTC offset as naive UTC, so it compares with the record's other times."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
+#: Molar masses (g/mol) for results reported in substance units (µmol/L, mmol/L). Haemoglobin is
+#: reported per haem monomer (16,114.5 g/mol) where labs use mmol/L (e.g. 8.7 mmol/L = 14.0 g/dL).
+MOLAR_MASS = {"creatinine": 113.12, "bilirubin_total": 584.66, "hemoglobin": 16114.5}
+
+
 class LabResult(_Record):
     """One laboratory result with its unit, the site's normal range and its date."""
 
     analyte: str
-    value: float
+    value: float = Field(ge=0, allow_inf_nan=False)
     unit: str = Field(min_length=1)
-    lln: float | None = None
-    uln: float | None = None
+    lln: float | None = Field(default=None, ge=0, allow_inf_nan=False)
+    uln: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     date: dt.date | None = None
 
     @field_validator("analyte")
@@ -109,11 +120,14 @@ class LabResult(_Record):
     @model_validator(mode="after")
     def _unit_fits_analyte(self) -> LabResult:
         try:
-            quantity = parse_lab_unit(clean_lab_unit(self.unit))
+            quantity = parse_lab_unit(self.unit)
         except UnitParseError as exc:
             raise ValueError(f"unit: {exc.message}") from exc
         kind, examples = _UNIT_KINDS[self.analyte]
-        if str(quantity.dimensionality) not in _DIMENSIONS[kind]:
+        dimension = str(quantity.dimensionality)
+        if dimension not in _DIMENSIONS[kind] or (
+            kind == "concentration" and "[substance]" in dimension and self.analyte not in MOLAR_MASS
+        ):
             article = "an" if kind[0] in "aeiou" else "a"
             raise ValueError(
                 f"unit: '{self.unit}' is not a unit for {self.analyte} ({article} {kind}, e.g. {examples})"
@@ -124,9 +138,14 @@ class LabResult(_Record):
 class Lesion(_Record):
     site: str
     method: Literal["ct", "spiral_ct", "nonspiral_ct", "mri", "xray", "physical_exam"]
-    size_mm: float = Field(ge=0)
+    size_mm: float = Field(ge=0, allow_inf_nan=False)
     nodal: bool = False
     date: dt.date | None = None
+
+    @field_validator("site")
+    @classmethod
+    def _known_site(cls, site: str) -> str:
+        return normalise_site(site)
 
 
 class PriorTherapy(_Record):
@@ -139,6 +158,13 @@ class PregnancyTest(_Record):
     result: Literal["negative", "positive"]
     datetime: dt.datetime
 
+    @field_validator("datetime")
+    @classmethod
+    def _utc(cls, value: dt.datetime) -> dt.datetime:
+        naive = _naive(value)
+        assert isinstance(naive, dt.datetime)
+        return naive
+
 
 class PatientRecord(_Record):
     """Everything screening may use about one patient; see the module docstring for the shape."""
@@ -146,10 +172,10 @@ class PatientRecord(_Record):
     subject_id: str = Field(min_length=1)
     sex: Literal["female", "male"] | None = None
     birth_date: dt.date | None = None
-    age_years: float | None = Field(default=None, ge=0)
+    age_years: float | None = Field(default=None, ge=0, le=120, allow_inf_nan=False)
     planned_start: dt.datetime | dt.date | None = None
     ecog: Ecog | None = None
-    life_expectancy_weeks: float | None = Field(default=None, ge=0)
+    life_expectancy_weeks: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     labs: list[LabResult] = Field(default_factory=list)
     lesions: list[Lesion] | None = None
     conditions: dict[str, bool] = Field(default_factory=dict)
@@ -164,6 +190,34 @@ class PatientRecord(_Record):
     @classmethod
     def _text_id(cls, value: object) -> object:
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("ecog", mode="before")
+    @classmethod
+    def _bare_ecog(cls, value: object) -> object:
+        return {"value": value} if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("planned_start", mode="before")
+    @classmethod
+    def _day_or_time(cls, value: object) -> object:
+        # "2026-11-23" is a day (pydantic would read it as midnight): windows then end with that day
+        if isinstance(value, str) and len(value.strip()) == 10:
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                return value
+        return value
+
+    @field_validator("planned_start")
+    @classmethod
+    def _utc_start(cls, value: dt.datetime | dt.date | None) -> dt.datetime | dt.date | None:
+        return _naive(value)
+
+    @field_validator("birth_date")
+    @classmethod
+    def _plausible_birth(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and value.year < dt.date.today().year - 120:
+            raise ValueError(f"{value} would make the patient over 120 years old; check the year (YYYY-MM-DD)")
+        return value
 
     @field_validator("conditions")
     @classmethod

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from oncotrial.eligibility.evaluate import EligibilityResult, evaluate_eligibility
+from oncotrial.eligibility.evaluate import EligibilityResult, evaluate_eligibility, require_criteria
 from oncotrial.eligibility.records import PatientRecord
 from oncotrial.errors import TrialError
 from oncotrial.protocol.models import Protocol
@@ -85,11 +85,20 @@ class ScreeningLog:
         }
 
 
+_HINTS = {
+    "date": " (write dates as YYYY-MM-DD)",
+    "datetime": " (write times as YYYY-MM-DDTHH:MM)",
+    "finite_number": " (give a measured number)",
+}
+
+
 def _describe(exc: ValidationError, subject: str | None) -> str:
     problems = []
     for error in exc.errors():
         where = ".".join(str(p) for p in error["loc"])
-        problems.append(f"{where}: {error['msg']}" if where else str(error["msg"]))
+        hint = next((h for prefix, h in _HINTS.items() if error["type"].startswith(prefix)), "")
+        message = str(error["msg"]).removeprefix("Value error, ") + hint
+        problems.append(f"{where}: {message}" if where else message)
     who = f"Patient {subject}" if subject else "A patient record"
     return f"{who}: " + "; ".join(problems)
 
@@ -109,14 +118,29 @@ def screen_patients(
     as_of: date | datetime,
     max_data_age_days: float = 28.0,
 ) -> ScreeningLog:
-    """Screen every record; errors are collected per record instead of stopping the batch."""
+    """Screen every record; errors are collected per record instead of stopping the batch.
+
+    A record whose ``subject_id`` repeats an earlier record's is not screened (``ELIG-E012``).
+
+    Raises
+    ------
+    DataError
+        When the protocol has no eligibility criteria (``ELIG-E011``).
+    """
+    require_criteria(protocol)
     results, errors = [], []
+    seen: dict[str, int] = {}
     for index, raw in enumerate(records, start=1):
-        subject = (
-            raw.subject_id
-            if isinstance(raw, PatientRecord)
-            else (str(raw.get("subject_id")) if isinstance(raw, Mapping) and raw.get("subject_id") else None)
-        )
+        subject = _subject_of(raw)
+        if subject is not None and subject in seen:
+            message = (
+                f"Patient {subject}: the subject_id is also that of record {seen[subject]}; give each patient one "
+                f"record (merge the two, or correct the id)."
+            )
+            errors.append(RecordError(index, subject, message, "ELIG-E012"))
+            continue
+        if subject is not None:
+            seen[subject] = index
         try:
             record = raw if isinstance(raw, PatientRecord) else PatientRecord.model_validate(raw)
             results.append(evaluate_eligibility(protocol, record, as_of=as_of, max_data_age_days=max_data_age_days))

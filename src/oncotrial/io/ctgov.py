@@ -106,7 +106,7 @@ def _design(design: dict[str, Any], arms: list[dict[str, Any]]) -> dict[str, Any
         }
     else:
         out = {"kind": "single_arm"}
-    if enrolled:
+    if isinstance(enrolled, int | float) and enrolled > 0:  # the registry's count; anything else is left out
         out["enrolled"] = int(enrolled)
     return out
 
@@ -162,24 +162,74 @@ def _record_criteria(module: dict[str, Any]) -> list[dict[str, Any]]:
     return criteria
 
 
-def derive_protocol_from_ctgov(study: dict[str, Any]) -> CtgovImport:
-    """A draft protocol document and the criteria coverage from one API v2 study record."""
+def _module(section: dict[str, Any], name: str) -> dict[str, Any]:
+    """One module of the record ({} when absent); anything but an object is an error naming it."""
+    module = section.get(name)
+    if module is None:
+        return {}
+    if not isinstance(module, dict):
+        raise DataError(
+            f"protocolSection.{name} is a {type(module).__name__}, not an object: the file is not shaped like a "
+            f"ClinicalTrials.gov API v2 study record. Download the record again (format=json).",
+            code="CTGOV-E004",
+            field=f"protocolSection.{name}",
+        )
+    return module
+
+
+def _criteria_text(eligibility: dict[str, Any]) -> str:
+    text = eligibility.get("eligibilityCriteria")
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        raise DataError(
+            f"protocolSection.eligibilityModule.eligibilityCriteria is a {type(text).__name__}; the registry writes "
+            f"it as one text. Give the criteria as text (inclusion and exclusion lines).",
+            code="CTGOV-E005",
+            field="protocolSection.eligibilityModule.eligibilityCriteria",
+        )
+    return text
+
+
+def _study_section(study: object) -> dict[str, Any]:
+    if isinstance(study, list) or (isinstance(study, dict) and "studies" in study):
+        raise DataError(
+            "This is a list of studies (a search response): pass one study record, e.g. from "
+            "https://clinicaltrials.gov/api/v2/studies/NCT01416831, or one element of 'studies'.",
+            code="CTGOV-E001",
+            field="studies",
+        )
     section = study.get("protocolSection") if isinstance(study, dict) else None
-    if not isinstance(section, dict) or "identificationModule" not in section:
+    if not isinstance(section, dict) or not isinstance(section.get("identificationModule"), dict):
         raise DataError(
             "This is not a ClinicalTrials.gov API v2 study record: it needs protocolSection.identificationModule.",
             code="CTGOV-E001",
             field="protocolSection",
         )
+    return section
+
+
+def derive_protocol_from_ctgov(study: dict[str, Any]) -> CtgovImport:
+    """A draft protocol document and the criteria coverage from one API v2 study record.
+
+    A record without eligibility criteria text gives a draft without criteria and a warning
+    (screening against a protocol without criteria is refused).
+    """
+    section = _study_section(study)
     ident = section["identificationModule"]
-    design = section.get("designModule") or {}
-    arms_module = section.get("armsInterventionsModule") or {}
-    eligibility = section.get("eligibilityModule") or {}
-    lines = tuple(parse_criteria_text(eligibility.get("eligibilityCriteria", "")))
+    design = _module(section, "designModule")
+    arms_module = _module(section, "armsInterventionsModule")
+    eligibility = _module(section, "eligibilityModule")
+    lines = tuple(parse_criteria_text(_criteria_text(eligibility)))
     phases = [_PHASES[p] for p in design.get("phases") or [] if p in _PHASES]
     single = (design.get("designInfo") or {}).get("allocation") != "RANDOMIZED"
     arms = _arms(arms_module, single)
     warnings = tuple(f"{line.criterion['id']}: {w}" for line in lines for w in line.warnings)
+    if not lines:
+        warnings += (
+            "The record has no eligibility criteria text: the draft has none to screen with. Add the criteria "
+            "from the protocol before screening.",
+        )
     nct = ident.get("nctId", "draft")
     protocol: dict[str, Any] = {
         "schema_version": 1,
@@ -187,14 +237,14 @@ def derive_protocol_from_ctgov(study: dict[str, Any]) -> CtgovImport:
         "title": ident.get("officialTitle") or ident.get("briefTitle") or nct,
         "short_title": ident.get("acronym") or ident.get("briefTitle"),
         "phase": "/".join(phases) if phases else "2",
-        "conditions": (section.get("conditionsModule") or {}).get("conditions") or ["not stated"],
+        "conditions": _module(section, "conditionsModule").get("conditions") or ["not stated"],
         "registry_ids": [{"registry": "ClinicalTrials.gov", "id": nct}],
-        "sponsor": ((section.get("sponsorCollaboratorsModule") or {}).get("leadSponsor") or {}).get("name"),
+        "sponsor": (_module(section, "sponsorCollaboratorsModule").get("leadSponsor") or {}).get("name"),
         "sources": [{"citation": f"ClinicalTrials.gov record {nct} (imported draft: check every field)"}],
         "agents": _agents(arms_module) or [{"id": "agent", "name": "not stated", "kind": "drug"}],
         "arms": arms,
         "eligibility": _record_criteria(eligibility) + [line.criterion for line in lines],
-        "endpoints": _endpoints(section.get("outcomesModule") or {}),
+        "endpoints": _endpoints(_module(section, "outcomesModule")),
         "design": _design(design, arms),
         "interpretations": [
             {

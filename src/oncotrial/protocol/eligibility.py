@@ -13,8 +13,10 @@ Kinds: ``age``, ``sex``, ``ecog``, ``life_expectancy``, ``lab``, ``time_since``,
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
+import pandas as pd
 from pydantic import Field, field_validator, model_validator
 
 from oncotrial.protocol.base import Identifier, ProtocolModel
@@ -23,8 +25,10 @@ from oncotrial.units import UnitParseError, parse_lab_unit
 __all__ = [
     "ANALYTES",
     "CONDITIONS",
+    "LESION_SITES",
     "Criterion",
     "Duration",
+    "normalise_site",
 ]
 
 #: Laboratory analytes a criterion may name (a small controlled vocabulary).
@@ -77,6 +81,40 @@ CONDITIONS = (
     "autoimmune_hemolytic_anemia",
 )
 
+# Where a lesion is: the vocabulary patient records and lesion criteria share (the seeds' SBRT sites
+# and the common metastatic sites of melanoma). Records may write any case and spaces or hyphens.
+LESION_SITES = (
+    "lung",
+    "mediastinum",
+    "chest_wall",
+    "pleura",
+    "liver",
+    "bone_except_long_bones",
+    "long_bone",
+    "lymph_node",
+    "brain",
+    "skin",
+    "subcutaneous",
+    "soft_tissue",
+    "muscle",
+    "adrenal",
+    "spleen",
+    "kidney",
+    "pancreas",
+    "peritoneum",
+    "bowel",
+    "other",
+)
+
+
+def normalise_site(site: str) -> str:
+    """``Chest wall`` and ``chest-wall`` are ``chest_wall``; a site outside ``LESION_SITES`` is an error."""
+    key = "_".join(site.strip().lower().replace("-", " ").split())
+    if key not in LESION_SITES:
+        raise ValueError(f"unknown lesion site '{site}'; use one of {', '.join(LESION_SITES)}")
+    return key
+
+
 Comparator = Literal["<", "<=", ">", ">="]
 
 
@@ -91,6 +129,19 @@ class Duration(ProtocolModel):
         """The duration in days (a month is 30.4375 days, a year 365.25, as in ADaM)."""
         factor = {"hours": 1 / 24, "days": 1, "weeks": 7, "months": 30.4375, "years": 365.25}
         return self.value * factor[self.unit]
+
+    def days_before(self, day: dt.date) -> float:
+        """The days this duration spans when it ends on ``day``.
+
+        Whole months and years are calendar months and years ("3 months before 2026-04-15" is
+        2026-01-15, 90 days; the day is clamped to the month's end as in ``DateOffset``); any other
+        duration is :attr:`days`.
+        """
+        if self.unit in ("months", "years") and float(self.value).is_integer():
+            months = int(self.value) * (12 if self.unit == "years" else 1)
+            earlier = (pd.Timestamp(day) - pd.DateOffset(months=months)).date()
+            return float((day - earlier).days)
+        return self.days
 
     def __str__(self) -> str:
         return f"{self.value:g} {self.unit}"
@@ -239,6 +290,11 @@ class LesionsCriterion(_Criterion):
     max_count: int | None = Field(default=None, ge=0)
     max_size_mm: float | None = Field(default=None, gt=0)
     sites: list[str] | None = None
+
+    @field_validator("sites")
+    @classmethod
+    def _known_sites(cls, sites: list[str] | None) -> list[str] | None:
+        return None if sites is None else [normalise_site(site) for site in sites]
 
 
 class PregnancyTestCriterion(_Criterion):

@@ -44,7 +44,7 @@ def load_protocol(path: str | Path) -> Protocol:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ProtocolError(
             f"Cannot read protocol file {path}: {exc.strerror if isinstance(exc, OSError) else exc}. "
