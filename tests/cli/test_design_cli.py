@@ -81,7 +81,6 @@ def test_simon_table_out_writes_the_file(capsys: pytest.CaptureFixture[str], tmp
     [
         pytest.param(["--p0", "0.4", "--p1", "0.3"], ["must be larger"], id="p1_below_p0"),
         pytest.param(["--p0", "0.2", "--p1", "0.3", "--nmax", "30"], ["set nmax to at least"], id="nmax_too_small"),
-        pytest.param(["--p0", "0.2"], ["Give --p0 and --p1"], id="p1_missing"),
         pytest.param(["--p0", "0.2", "--p1", "0.4", "--alpha", "0.6"], ["alpha = 0.6"], id="alpha_too_large"),
     ],
 )
@@ -154,7 +153,16 @@ def test_simon_grid_scenario_without_design_gets_a_note(capsys: pytest.CaptureFi
     ("content", "message"),
     [
         pytest.param("p0,p1,alpha\n0.2,0.4,0.05\n", "lacks the column(s) beta", id="missing_column"),
-        pytest.param("p0,p1,alpha,beta\n0.2,,0.05,0.2\n", "Scenario row 1 has an empty value", id="empty_value"),
+        pytest.param("p0,p1,alpha,beta\n0.2,,0.05,0.2\n", "Scenario row 1 has no value for p1", id="empty_value"),
+        pytest.param("p0,p1,alpha,beta\nabc,0.3,0.05,0.2\n", "Scenario row 1, p0: 'abc' is not a number", id="text"),
+        pytest.param("p0,p1,alpha,beta\n0.1,0.3,5%,0.2\n", "Scenario row 1, alpha: '5%' is not a number", id="percent"),
+        pytest.param("p0,p1,alpha,beta,nmax\n0.1,0.3,0.05,0.2,abc\n", "row 1, nmax: 'abc'", id="nmax-text"),
+        pytest.param(
+            "p0,p1,alpha,beta,nmax\n0.1,0.3,0.05,0.2,50.7\n", "nmax = 50.7 must be a whole", id="nmax-fraction"
+        ),
+        pytest.param("p0,p1,alpha,beta\n0.1,0.3,0.05,inf\n", "Scenario row 1: beta = inf must lie", id="beta-inf"),
+        pytest.param("p0,p1,alpha,beta,nmax\n0.1,0.3,0.05,0.2,5000\n", "Scenario row 1: nmax = 5000", id="nmax-big"),
+        pytest.param("p0,p1,alpha,beta\n", "The scenario table has no rows", id="header-only"),
     ],
 )
 def test_simon_grid_bad_file_is_a_clean_error(
@@ -246,7 +254,7 @@ def test_infer_impossible_design_is_a_clean_error(capsys: pytest.CaptureFixture[
     """r1 = 13 of n1 = 13 is not a two-stage design (r1 must be below n1)."""
     code, _, err = run_cli(capsys, "design", "infer", "--design", "13/13,12/43", "--responses", "13", "--p0", "0.2")
     assert_clean_error(code, err)
-    assert "r1 = 13 must lie between -1 and n1 - 1 = 12" in err
+    assert "The rule r1/n1 = 13/13, r/n = 12/43 is not a two-stage design" in err
 
 
 def test_infer_missing_option_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -149,7 +149,16 @@ def test_changed_stage_1_applies_the_planned_r1_to_the_actual_stage_1() -> None:
         ),
         pytest.param({"responses": -1}, "responses", r"responses = -1 must be a whole number", id="x_negative"),
         pytest.param({"responses": True}, "responses", r"responses = True must be a whole number", id="x_bool"),
-        pytest.param({"r1": 2}, "r1", r"r1 = 2 must lie between -1 and n1 - 1 = 1", id="r1_not_below_n1"),
+        pytest.param({"r1": 2}, "design", r"The rule r1/n1 = 2/2, r/n = 1/4 is not a two-stage", id="r1_not_below_n1"),
+        pytest.param({"r": 0, "r1": 1}, "design", r"r1/n1 = 1/2, r/n = 0/4 is not a two-stage", id="r_below_r1"),
+        pytest.param({"r": 5}, "design", r"r/n = 5/4 is not a two-stage design", id="r_above_n"),
+        pytest.param(
+            {"responses": 3, "n_actual": 2},
+            "n_actual",
+            r"n_actual = 2 = n1 says the trial stopped after stage 1, which needs at most r1 = 0",
+            id="stopped_with_too_many",
+        ),
+        pytest.param({"n1_actual": 4}, "n1_actual", r"n1_actual = 4 must be a whole number", id="n1_actual_too_big"),
         pytest.param({"n1": 4}, "n1", r"n1 = 4 must be a whole number of subjects from 1 to 3", id="n1_equals_n"),
         pytest.param(
             {"stage1_responses": 3}, "stage1_responses", r"stage1_responses = 3 must lie between 0 and", id="x1_gt_x"

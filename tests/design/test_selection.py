@@ -127,7 +127,7 @@ def test_selection_probability_rejects_bad_input(n: int, rates: list[float], mat
         pytest.param(0.9, 0.15, {}, r"p \+ difference = 1\.05", id="best_rate_above_one"),
         pytest.param(0.2, 0.0, {}, r"difference = 0\.0 must be positive", id="no_difference"),
         pytest.param(0.2, -0.1, {}, r"difference = -0\.1 must be positive", id="negative_difference"),
-        pytest.param(0.2, 0.15, {"arms": 1}, r"arms = 1 must be a whole number of subjects from 2 to 10", id="one_arm"),
+        pytest.param(0.2, 0.15, {"arms": 1}, r"arms = 1 must be a whole number of arms from 2 to 10", id="one_arm"),
         pytest.param(0.2, 0.15, {"arms": 11}, r"arms = 11", id="eleven_arms"),
         pytest.param(0.2, 0.15, {"target": 0.5}, r"target = 0\.5 must lie between 1/arms = 0\.500", id="coin_toss"),
         pytest.param(0.2, 0.15, {"arms": 4, "target": 0.25}, r"1/arms = 0\.250", id="random_pick_4_arms"),

@@ -375,7 +375,7 @@ def test_simon_grid_names_a_missing_column(column: str) -> None:
 def test_simon_grid_names_the_row_with_an_empty_value() -> None:
     scenarios = _grid_scenarios()
     scenarios.loc[1, "p1"] = math.nan
-    with pytest.raises(DesignError, match=r"Scenario row 2 has an empty value"):
+    with pytest.raises(DesignError, match=r"Scenario row 2 has no value for p1"):
         find_simon_designs_grid(scenarios)
 
 

@@ -93,7 +93,7 @@ def test_single_stage_design_to_dict_has_power() -> None:
         pytest.param({"p0": 0}, r"p0 = 0 is not a response rate", id="p0_zero"),
         pytest.param({"alpha": 0}, r"alpha = 0 must lie strictly between 0 and 0.5", id="alpha_zero"),
         pytest.param({"beta": 0.5}, r"beta = 0.5 must lie strictly between 0 and 0.5", id="beta_half"),
-        pytest.param({"count": 0}, r"count = 0 must be a whole number of subjects from 1 to 100", id="count_zero"),
+        pytest.param({"count": 0}, r"count = 0 must be a whole number of designs from 1 to 100", id="count_zero"),
         pytest.param({"count": 101}, r"count = 101 must be a whole number", id="count_101"),
         pytest.param({"nmax": 5001}, r"nmax = 5001 must be a whole number of subjects from 1 to 5000", id="nmax_5001"),
         # clinfun's first five designs for these rates have n = 27, 28, 33, 34, 35 (shared

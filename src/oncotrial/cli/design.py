@@ -19,7 +19,7 @@ from oncotrial.design import (
     build_posterior_boundaries,
     build_predictive_boundaries,
     compute_boundary_characteristics,
-    compute_selection_probability,
+    compute_correct_selection,
     compute_two_stage_inference,
     evaluate_two_stage_interim,
     find_selection_sample_size,
@@ -27,6 +27,7 @@ from oncotrial.design import (
     find_simon_designs_grid,
     find_single_stage_designs,
 )
+from oncotrial.design.checks import check_rate, check_sample_size
 from oncotrial.errors import DataError, DesignError
 
 app = typer.Typer(
@@ -98,12 +99,16 @@ def _run_grid(path: Path, nmax: int, as_json: bool, out_path: Path | None) -> No
         task = progress.add_task("Simon designs", total=len(scenarios))
         result = find_simon_designs_grid(scenarios, on_progress=lambda i: progress.update(task, completed=i))
     if as_json:
-        _print_json(json.loads(result.to_json(orient="records")), out_path)
+        _print_json([_json_row(row) for row in result.to_dict(orient="records")], out_path)
     elif out_path is not None:
-        result.to_csv(out_path, index=False)
-        err.print(f"Wrote {out_path}")
+        write_text(result.to_csv(index=False), out_path)
     else:
         out.print(result.to_string(index=False))
+
+
+def _json_row(row: dict[Any, Any]) -> dict[str, Any]:
+    """A grid row with full precision, whole numbers as ints and missing values as null."""
+    return {str(k): None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v for k, v in row.items()}
 
 
 @app.command("simon")
@@ -122,7 +127,7 @@ def simon_command(
         _run_grid(grid, nmax, as_json, out_path)
         return
     if p0 is None or p1 is None:
-        raise DesignError("Give --p0 and --p1 (or --grid FILE for many scenarios).", code="CLI-E012", field="--p0")
+        raise typer.BadParameter("give --p0 and --p1 (or --grid FILE for many scenarios).", param_hint="--p0/--p1")
     found = find_simon_designs(p0, p1, alpha=alpha, beta=beta, nmax=nmax)
     if as_json:
         _print_json(found.to_dict(), out_path)
@@ -142,10 +147,11 @@ def single_command(
     alpha: ALPHA = 0.05,
     beta: BETA = 0.20,
     count: Annotated[int, typer.Option("--count", help="How many designs to list.")] = 5,
+    nmax: Annotated[int, typer.Option("--nmax", help="Largest sample size searched (at most 5000).")] = 1000,
     as_json: JSON = False,
 ) -> None:
     """Exact single-stage designs: the smallest n (and r) meeting alpha and beta (as clinfun's ph2single)."""
-    designs = find_single_stage_designs(p0, p1, alpha=alpha, beta=beta, count=count)
+    designs = find_single_stage_designs(p0, p1, alpha=alpha, beta=beta, count=count, nmax=nmax)
     if as_json:
         _print_json([d.to_dict() for d in designs])
         return
@@ -218,7 +224,7 @@ def select_command(
 ) -> None:
     """Randomised phase II selection (Simon, Wittes & Ellenberg 1985): n per arm for a correct pick."""
     if n is not None:
-        prob = compute_selection_probability(n, [p + difference] + [p] * (arms - 1))
+        prob = compute_correct_selection(n, p, difference, arms=arms)
         if as_json:
             _print_json(prob.to_dict())
         else:
@@ -249,6 +255,9 @@ def bayes_command(
     as_json: JSON = False,
 ) -> None:
     """Bayesian monitoring boundaries with their exact operating characteristics."""
+    check_sample_size(nmax, "--nmax", minimum=2, maximum=2000)
+    if p1 is not None:
+        check_rate(p1, "--p1")
     prior = BetaPrior(prior_a, prior_b)
     if not 1 <= first_look < nmax or every < 1:
         raise DesignError(

@@ -17,6 +17,7 @@ from oncotrial.design.monitoring import InterimDecision, InterimStatus, evaluate
 from oncotrial.design.selection import (
     SelectionDesign,
     SelectionProbability,
+    compute_correct_selection,
     compute_selection_probability,
     find_selection_sample_size,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "build_posterior_boundaries",
     "build_predictive_boundaries",
     "compute_boundary_characteristics",
+    "compute_correct_selection",
     "compute_selection_probability",
     "compute_two_stage_characteristics",
     "compute_two_stage_inference",

@@ -45,6 +45,7 @@ def get_binomial_tables(p: float, nmax: int) -> BinomialTables:
     upper = np.zeros((nmax + 1, nmax + 2))
     # Upper tails summed from the smallest terms up, so small tail probabilities stay exact.
     upper[:, : nmax + 1] = np.cumsum(pmf[:, ::-1], axis=1)[:, ::-1]
+    upper[:, 0] = 1.0  # P(X >= 0) is exactly 1 (the sum can fall 2e-16 short), as clinfun's cp0 = 1
     pmf.setflags(write=False)
     upper.setflags(write=False)
     return BinomialTables(p=p, nmax=nmax, pmf=pmf, upper=upper)

@@ -27,6 +27,7 @@ Thall PF, Simon R. Practical Bayesian guidelines for phase IIB clinical trials. 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -61,9 +62,9 @@ class BetaPrior:
     b: float
 
     def __post_init__(self) -> None:
-        if not (self.a > 0 and self.b > 0):
+        if not (0 < self.a < math.inf and 0 < self.b < math.inf):
             raise DesignError(
-                f"Beta prior parameters must be positive; got a = {self.a}, b = {self.b} "
+                f"Beta prior parameters must be positive and finite; got a = {self.a}, b = {self.b} "
                 f"(Beta(1, 1) is uniform; Beta(0.2, 0.8) has mean 0.2 and the weight of one subject).",
                 code="DESIGN-E060",
                 field="prior",

@@ -3,15 +3,34 @@
 from __future__ import annotations
 
 import math
+import numbers
 
 from oncotrial.errors import DesignError
 
-__all__ = ["check_error_rate", "check_rate", "check_rates", "check_sample_size"]
+__all__ = [
+    "check_error_rate",
+    "check_rate",
+    "check_rates",
+    "check_sample_size",
+    "check_two_stage_rule",
+    "is_number",
+    "is_whole",
+]
+
+
+def is_whole(value: object) -> bool:
+    """An integer (Python or numpy, as read from a table), not a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def is_number(value: object) -> bool:
+    """A finite real number (Python or numpy), not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def check_rate(value: float, name: str) -> None:
     """Raise unless ``value`` is a response rate strictly between 0 and 1."""
-    if not isinstance(value, int | float) or not math.isfinite(value) or not 0.0 < value < 1.0:
+    if not is_number(value) or not 0.0 < value < 1.0:
         raise DesignError(
             f"{name} = {value!r} is not a response rate: give a probability strictly between 0 and 1 "
             f"(for example 0.16 for a 16 % historical response rate).",
@@ -35,7 +54,7 @@ def check_rates(p0: float, p1: float) -> None:
 
 def check_error_rate(value: float, name: str) -> None:
     """Raise unless an error rate (alpha or beta) lies strictly between 0 and 0.5."""
-    if not isinstance(value, int | float) or not math.isfinite(value) or not 0.0 < value < 0.5:
+    if not is_number(value) or not 0.0 < value < 0.5:
         raise DesignError(
             f"{name} = {value!r} must lie strictly between 0 and 0.5 "
             f"(alpha is usually 0.05 or 0.10, beta 0.10 or 0.20, i.e. power 90 % or 80 %).",
@@ -44,11 +63,25 @@ def check_error_rate(value: float, name: str) -> None:
         )
 
 
-def check_sample_size(value: int, name: str, *, minimum: int = 1, maximum: int = 1000) -> None:
-    """Raise unless ``value`` is a whole number of subjects in ``[minimum, maximum]``."""
-    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+def check_sample_size(value: int, name: str, *, minimum: int = 1, maximum: int = 1000, what: str = "subjects") -> None:
+    """Raise unless ``value`` is a whole number (of ``what``) in ``[minimum, maximum]``."""
+    if not is_whole(value) or not minimum <= value <= maximum:
+        of = f" of {what}" if what else ""
         raise DesignError(
-            f"{name} = {value!r} must be a whole number of subjects from {minimum} to {maximum}.",
+            f"{name} = {value} must be a whole number{of} from {minimum} to {maximum}.",
             code="DESIGN-E004",
             field=name,
+        )
+
+
+def check_two_stage_rule(r1: int, n1: int, r: int, n: int) -> None:
+    """Raise unless ``r1/n1, r/n`` is a two-stage rule: ``-1 <= r1 < n1 < n`` and ``r1 <= r < n``."""
+    check_sample_size(n, "n", minimum=2)
+    check_sample_size(n1, "n1", maximum=n - 1)
+    if not (is_whole(r1) and is_whole(r) and -1 <= r1 < n1 and r1 <= r < n):
+        raise DesignError(
+            f"The rule r1/n1 = {r1}/{n1}, r/n = {r}/{n} is not a two-stage design: "
+            f"it needs -1 <= r1 < n1 < n and r1 <= r < n.",
+            code="DESIGN-E005",
+            field="design",
         )

@@ -36,7 +36,7 @@ from scipy.special import comb
 from scipy.stats import beta as beta_dist
 from scipy.stats import binom
 
-from oncotrial.design.checks import check_error_rate, check_rate, check_sample_size
+from oncotrial.design.checks import check_error_rate, check_rate, check_sample_size, check_two_stage_rule, is_whole
 from oncotrial.errors import DesignError
 
 __all__ = ["TwoStageInference", "compute_two_stage_inference"]
@@ -121,18 +121,22 @@ def _umvue(x: int, r1: int, n1: int, n2: int) -> float:
     return float(top / bottom)
 
 
-def _check_counts(responses: int, stage1_responses: int | None, r1: int, n1: int, n: int) -> None:
-    check_sample_size(n, "n", minimum=2)
-    check_sample_size(n1, "n1", maximum=n - 1)
+def _check_counts(
+    responses: int, stage1_responses: int | None, r1: int, n1: int, n: int, names: tuple[str, str] = ("n1", "n")
+) -> None:
+    check_sample_size(n, names[1], minimum=2)
+    check_sample_size(n1, names[0], maximum=n - 1)
     if not -1 <= r1 < n1:
         raise DesignError(f"r1 = {r1} must lie between -1 and n1 - 1 = {n1 - 1}.", code="DESIGN-E030", field="r1")
-    if isinstance(responses, bool) or not isinstance(responses, int) or not 0 <= responses <= n:
+    if not is_whole(responses) or not 0 <= responses <= n:
         raise DesignError(
             f"responses = {responses!r} must be a whole number from 0 to the {n} subjects enrolled.",
             code="DESIGN-E031",
             field="responses",
         )
-    if stage1_responses is not None and not (0 <= stage1_responses <= min(n1, responses)):
+    if stage1_responses is not None and not (
+        is_whole(stage1_responses) and 0 <= stage1_responses <= min(n1, responses)
+    ):
         raise DesignError(
             f"stage1_responses = {stage1_responses} must lie between 0 and min(n1, responses) = {min(n1, responses)}.",
             code="DESIGN-E032",
@@ -221,10 +225,21 @@ def compute_two_stage_inference(
     """
     check_rate(p0, "p0")
     check_error_rate(alpha, "alpha")
+    check_two_stage_rule(r1, n1, r, n)
     plan = _Plan(r1, n1, r, n)
     n1_run = n1 if n1_actual is None else n1_actual
     n_run = n if n_actual is None else n_actual
-    _check_counts(responses, stage1_responses, r1, n1_run, n_run)
+    if n_actual is not None and n_actual == n1_run:  # the trial stopped after stage 1
+        if not (is_whole(responses) and responses <= r1):
+            raise DesignError(
+                f"n_actual = {n_actual} = n1 says the trial stopped after stage 1, which needs at most r1 = {r1} "
+                f"responses, not {responses}. Give the total enrolled over both stages.",
+                code="DESIGN-E033",
+                field="n_actual",
+            )
+        n_run = n  # stage 2 never ran: the planned total does not enter the stage-1 inference
+    names = ("n1_actual" if n1_actual is not None else "n1", "n_actual" if n_actual is not None else "n")
+    _check_counts(responses, stage1_responses, r1, n1_run, n_run, names)
     stopped = responses <= r1 if stage1_responses is None else stage1_responses <= r1
     pvalue, method, notes = _pvalue_function(responses, plan, n1_run, n_run, stage1_responses)
     median = _solve(pvalue, 0.5)
@@ -235,7 +250,7 @@ def compute_two_stage_inference(
         stopped_stage1=stopped,
         umvue=_umvue(responses, r1, n1_run, n_run - n1_run),
         median_unbiased=0.0 if median is None else median,
-        p_value=pvalue(p0),
+        p_value=min(1.0, max(0.0, pvalue(p0))),  # sums of binomial terms can pass 1 by 2e-16
         lower=_solve(pvalue, alpha) or 0.0,
         upper=None if pvalue(0.0) >= 1.0 - alpha else _solve(pvalue, 1.0 - alpha),
         confidence=1.0 - 2.0 * alpha,

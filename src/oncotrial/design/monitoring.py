@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import binom
 
-from oncotrial.design.checks import check_rate, check_sample_size
+from oncotrial.design.checks import check_rate, check_sample_size, check_two_stage_rule, is_whole
 from oncotrial.errors import DesignError
 
 __all__ = ["InterimDecision", "InterimStatus", "evaluate_two_stage_interim"]
@@ -61,6 +61,8 @@ class InterimDecision:
 
 
 def _conditional_power(responses: int, enrolled: int, r1: int, n1: int, r: int, n: int, p: float) -> float:
+    if responses > r:
+        return 1.0  # the final boundary is crossed: certain (the sum below can fall short by rounding)
     if enrolled >= n1:
         if responses <= r1 and enrolled == n1:
             return 0.0
@@ -71,8 +73,15 @@ def _conditional_power(responses: int, enrolled: int, r1: int, n1: int, r: int, 
     return float(np.sum(binom.pmf(y1, n1 - enrolled, p) * passes * final))
 
 
-def _stage1_verdict(responses: int, enrolled: int, r1: int, n1: int) -> tuple[InterimStatus, str]:
+def _stage1_verdict(responses: int, enrolled: int, r1: int, n1: int, r: int, n: int) -> tuple[InterimStatus, str]:
     left = n1 - enrolled
+    # an outcome of the whole trial that is already certain is reported first
+    if responses > r:
+        return InterimStatus.PROMISING, f"{responses} responses already exceed r = {r}: the treatment is promising"
+    if responses + n - enrolled <= r:
+        return InterimStatus.STOP_FUTILITY, (
+            f"even if all {n - enrolled} remaining subjects respond, {responses + n - enrolled} cannot exceed r = {r}"
+        )
     if responses > r1:
         return InterimStatus.STAGE1_PASSED, (
             f"{responses} responses already exceed r1 = {r1}: complete stage 1 ({left} more) and open stage 2"
@@ -112,17 +121,14 @@ def evaluate_two_stage_interim(
         If the counts do not fit the design (more responses than subjects, more subjects than ``n``,
         a stage-2 enrolment after a stage 1 that should have stopped).
     """
-    check_sample_size(n, "n", minimum=2)
-    check_sample_size(n1, "n1", maximum=n - 1)
+    check_two_stage_rule(r1, n1, r, n)
     check_sample_size(enrolled, "enrolled", minimum=0, maximum=n)
-    if isinstance(responses, bool) or not isinstance(responses, int) or not 0 <= responses <= enrolled:
+    if not is_whole(responses) or not 0 <= responses <= enrolled:
         raise DesignError(
             f"responses = {responses!r} must be a whole number from 0 to the {enrolled} subjects enrolled.",
             code="DESIGN-E040",
             field="responses",
         )
-    if not (-1 <= r1 < n1 and r1 <= r < n):
-        raise DesignError(f"r1/n1 = {r1}/{n1}, r/n = {r}/{n} is not a two-stage design.", code="DESIGN-E005")
     if enrolled > n1 and responses <= r1:
         raise DesignError(
             f"{responses} responses in {enrolled} subjects means stage 1 ended with at most {r1} of {n1}: "
@@ -134,7 +140,7 @@ def evaluate_two_stage_interim(
     for p in rates:
         check_rate(p, "rate")
     if enrolled < n1:
-        status, reason = _stage1_verdict(responses, enrolled, r1, n1)
+        status, reason = _stage1_verdict(responses, enrolled, r1, n1, r, n)
     else:
         status, reason = _stage2_verdict(responses, enrolled, r1, n1, r, n)
     power = {float(p): _conditional_power(responses, enrolled, r1, n1, r, n, p) for p in rates}

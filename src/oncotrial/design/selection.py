@@ -27,6 +27,7 @@ from oncotrial.errors import DesignError
 __all__ = [
     "SelectionDesign",
     "SelectionProbability",
+    "compute_correct_selection",
     "compute_selection_probability",
     "find_selection_sample_size",
 ]
@@ -119,19 +120,32 @@ class SelectionDesign:
         )
 
 
-def find_selection_sample_size(
-    p: float, difference: float, *, arms: int = 2, target: float = 0.90, nmax: int = 1000
-) -> SelectionDesign:
-    """Smallest ``n`` per arm such that the best arm (rate ``p + difference``) is selected with probability >= ``target``."""
+def _check_selection(p: float, difference: float, arms: int) -> None:
     check_rate(p, "p")
-    if difference <= 0:
+    if not difference > 0:
         raise DesignError(
             f"difference = {difference} must be positive: it is how much better the best arm's rate is.",
             code="DESIGN-E051",
             field="difference",
         )
     check_rate(p + difference, "p + difference")
-    check_sample_size(arms, "arms", minimum=2, maximum=10)
+    check_sample_size(arms, "arms", minimum=2, maximum=10, what="arms")
+
+
+def compute_correct_selection(n: int, p: float, difference: float, *, arms: int = 2) -> SelectionProbability:
+    """The selection probabilities with ``n`` per arm when one arm's rate is ``p + difference`` and the others ``p``.
+
+    ``correct`` is the probability that the better arm is picked (ties broken at random).
+    """
+    _check_selection(p, difference, arms)
+    return compute_selection_probability(n, [p + difference] + [p] * (arms - 1))
+
+
+def find_selection_sample_size(
+    p: float, difference: float, *, arms: int = 2, target: float = 0.90, nmax: int = 1000
+) -> SelectionDesign:
+    """Smallest ``n`` per arm such that the best arm (rate ``p + difference``) is selected with probability >= ``target``."""
+    _check_selection(p, difference, arms)
     if not 1.0 / arms < target < 1.0:
         raise DesignError(
             f"target = {target} must lie between 1/arms = {1 / arms:.3f} (a random pick) and 1.",

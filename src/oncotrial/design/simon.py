@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -26,7 +26,13 @@ import pandas as pd
 from scipy.stats import binom
 
 from oncotrial.design._search import SearchRow, search_simon_rows, smallest_feasible_n
-from oncotrial.design.checks import check_error_rate, check_rate, check_rates, check_sample_size
+from oncotrial.design.checks import (
+    check_error_rate,
+    check_rate,
+    check_rates,
+    check_sample_size,
+    check_two_stage_rule,
+)
 from oncotrial.errors import DesignError
 
 __all__ = [
@@ -52,24 +58,12 @@ class TwoStageCharacteristics:
     en: float  # expected number of subjects
 
 
-def _check_rule(r1: int, n1: int, r: int, n: int) -> None:
-    check_sample_size(n, "n", minimum=2)
-    check_sample_size(n1, "n1", maximum=n - 1)
-    if not (-1 <= r1 < n1 and r1 <= r < n):
-        raise DesignError(
-            f"The rule r1/n1 = {r1}/{n1}, r/n = {r}/{n} is not a two-stage design: "
-            f"it needs -1 <= r1 < n1 < n and r1 <= r < n.",
-            code="DESIGN-E005",
-            field="design",
-        )
-
-
 def compute_two_stage_characteristics(r1: int, n1: int, r: int, n: int, p: float) -> TwoStageCharacteristics:
     """Exact rejection probability, early-stopping probability and expected size at rate ``p``.
 
     As clinfun's ``oc.twostage.bdry``: ``reject = sum over x1 > r1 of P(X1 = x1) P(X2 > r - x1)``.
     """
-    _check_rule(r1, n1, r, n)
+    check_two_stage_rule(r1, n1, r, n)
     check_rate(p, "p")
     n2 = n - n1
     x1 = np.arange(r1 + 1, n1 + 1)
@@ -208,7 +202,7 @@ def _no_design_error(p0: float, p1: float, alpha: float, beta: float, nmax: int)
         hint = "no design up to 1000 subjects exists: widen the gap between p0 and p1 or relax alpha or beta"
     else:
         hint = f"the smallest design needs n = {needed}: set nmax to at least {needed}"
-        hint += f" ({needed + 20} or more to see the optimal design too)"
+        hint += f" ({min(needed + 20, 1000)} or more to see the optimal design too)" if needed < 1000 else ""
     return DesignError(
         f"No two-stage design with at most nmax = {nmax} subjects meets {scenario}; {hint}.",
         code="DESIGN-E010",
@@ -262,7 +256,25 @@ def find_simon_designs(p0: float, p1: float, *, alpha: float, beta: float, nmax:
 _GRID_COLUMNS = ("p0", "p1", "alpha", "beta")
 
 
-def _grid_scenarios(scenarios: pd.DataFrame) -> Iterable[tuple[int, float, float, float, float, int]]:
+def _cell(value: object, row: int, column: str) -> float:
+    """One scenario cell as a number; empty, text or a bool is an error naming the row and column."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        raise DesignError(f"Scenario row {row} has no value for {column}.", code="DESIGN-E012", row=row, field=column)
+    if isinstance(value, bool | np.bool_):
+        raise DesignError(f"Scenario row {row}, {column}: {value} is not a number.", code="DESIGN-E012", row=row)
+    try:
+        return float(str(value).strip()) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise DesignError(
+            f"Scenario row {row}, {column}: '{value}' is not a number (write 0.05, not 5%).",
+            code="DESIGN-E012",
+            row=row,
+            field=column,
+        ) from None
+
+
+def _grid_scenarios(scenarios: pd.DataFrame) -> list[tuple[int, float, float, float, float, int]]:
+    """Every scenario read and checked before any is run: a bad row stops the run and is named."""
     missing = [c for c in _GRID_COLUMNS if c not in scenarios.columns]
     if missing:
         raise DesignError(
@@ -271,13 +283,27 @@ def _grid_scenarios(scenarios: pd.DataFrame) -> Iterable[tuple[int, float, float
             code="DESIGN-E011",
             field=missing[0],
         )
-    nmax = scenarios["nmax"] if "nmax" in scenarios.columns else pd.Series(100, index=scenarios.index)
-    for i, (p0, p1, a, b, m) in enumerate(
-        zip(scenarios["p0"], scenarios["p1"], scenarios["alpha"], scenarios["beta"], nmax, strict=True)
-    ):
-        if any(isinstance(v, float) and math.isnan(v) for v in (p0, p1, a, b, m)):
-            raise DesignError(f"Scenario row {i + 1} has an empty value.", code="DESIGN-E012", row=i + 1)
-        yield i, float(p0), float(p1), float(a), float(b), int(m)
+    if scenarios.empty:
+        raise DesignError(
+            "The scenario table has no rows: give one row per scenario (p0, p1, alpha, beta and optionally nmax).",
+            code="DESIGN-E013",
+        )
+    table = scenarios if "nmax" in scenarios.columns else scenarios.assign(nmax=100)
+    columns = [*_GRID_COLUMNS, "nmax"]
+    checked = []
+    for i, row in enumerate(table[columns].itertuples(index=False), start=1):
+        p0, p1, alpha, beta, nmax = (_cell(value, i, column) for value, column in zip(row, columns, strict=True))
+        try:
+            check_rates(p0, p1)
+            check_error_rate(alpha, "alpha")
+            check_error_rate(beta, "beta")
+            if not nmax.is_integer():
+                raise DesignError(f"nmax = {nmax:g} must be a whole number of subjects.", code="DESIGN-E004")
+            check_sample_size(int(nmax), "nmax", minimum=2)
+        except DesignError as exc:
+            raise DesignError(f"Scenario row {i}: {exc.message}", code=exc.code, row=i) from exc
+        checked.append((i - 1, p0, p1, alpha, beta, int(nmax)))
+    return checked
 
 
 def find_simon_designs_grid(
@@ -291,6 +317,12 @@ def find_simon_designs_grid(
     ``alpha`` and ``beta``) and the number of admissible designs. A scenario without a
     design gets a row with ``design = "none"`` and the reason. ``on_progress(i)`` is called
     after each scenario.
+
+    Raises
+    ------
+    DesignError
+        Before any scenario is run, when a row has an empty or non-numeric cell or parameters out
+        of range (the message names the row and column).
     """
     records: list[dict[str, Any]] = []
     for i, p0, p1, alpha, beta, nmax in _grid_scenarios(scenarios):
@@ -306,4 +338,8 @@ def find_simon_designs_grid(
                 records.append({**key, "design": kind, **achieved, "n_admissible": len(found.admissible)})
         if on_progress is not None:
             on_progress(i + 1)
-    return pd.DataFrame.from_records(records)
+    table = pd.DataFrame.from_records(records)
+    for column in ("r1", "n1", "r", "n", "n_admissible"):  # whole numbers stay whole when a scenario has none
+        if column in table.columns:
+            table[column] = table[column].astype("Int64")
+    return table

@@ -58,7 +58,7 @@ def find_single_stage_designs(
     check_rates(p0, p1)
     check_error_rate(alpha, "alpha")
     check_error_rate(beta, "beta")
-    check_sample_size(count, "count", maximum=100)
+    check_sample_size(count, "count", maximum=100, what="designs")
     check_sample_size(nmax, "nmax", maximum=5000)
     t0, t1 = get_binomial_tables(p0, nmax), get_binomial_tables(p1, nmax)
     size = t0.upper[:, 1 : nmax + 1]  # [n, r] = P0(X > r), r = 0..nmax-1
