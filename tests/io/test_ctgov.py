@@ -236,7 +236,7 @@ def test_a_module_that_is_not_an_object() -> None:
 )
 def test_a_record_without_criteria_warns_and_its_draft_cannot_screen(module: dict[str, Any]) -> None:
     imported = derive_protocol_from_ctgov(_seed_record(**module))
-    assert imported.coverage == "0 of 0 criterion lines (100 %) encoded"
+    assert imported.coverage == "no criterion lines to encode (the record has no eligibility criteria text)"
     assert any("no eligibility criteria text" in w for w in imported.warnings)
     protocol = parse_protocol(imported.protocol)
     assert protocol.eligibility == []

@@ -41,8 +41,9 @@ class CtgovImport:
         """``"34 of 37 criterion lines (92 %) encoded"``."""
         encoded = sum(line.rule for line in self.lines)
         total = len(self.lines)
-        pct = round(100 * encoded / total) if total else 100
-        return f"{encoded} of {total} criterion lines ({pct} %) encoded"
+        if not total:
+            return "no criterion lines to encode (the record has no eligibility criteria text)"
+        return f"{encoded} of {total} criterion lines ({round(100 * encoded / total)} %) encoded"
 
     @property
     def not_encoded(self) -> tuple[str, ...]:
