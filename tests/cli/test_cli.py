@@ -225,6 +225,9 @@ BAD_SCHEDULE_INPUTS = [
     pytest.param({"protocol": "NOPE"}, r"no built-in protocol 'NOPE'", id="unknown_protocol"),
     pytest.param({"cycles": "7"}, r"7 cycles asked for.*6 or fewer", id="seven_cycles_arm_a_max_six"),
     pytest.param({"cycles": "0"}, r"1 or more", id="zero_cycles"),
+    pytest.param({"start": "0001-01-01"}, r"outside the years 1900-2200", id="start_year_1"),
+    pytest.param({"start": "9999-12-31"}, r"outside the years 1900-2200", id="start_year_9999"),
+    pytest.param({"start": "2026-11-23T08:00+05:00"}, r"has a time zone", id="start_with_offset"),
 ]
 
 
@@ -339,3 +342,52 @@ def test_no_arguments_shows_help(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_cli(capsys)
     assert code in (0, 2)  # click's no_args_is_help exits 0 (older) or 2 (click >= 8.2)
     assert "schedule" in out + err
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        # HD IL-2 every 8 h from Mon 2026-11-23 08:00: dose 10 is due Thu 2026-11-26 08:00 (9 x 8 h later)
+        pytest.param(
+            "2020-01-01T00:00", "delayed to 2020-01-01 00:00, before it was due (2026-11-26 08:00)", id="years"
+        ),
+        pytest.param(
+            "2026-11-23T08:00", "delayed to 2026-11-23 08:00, before it was due (2026-11-26 08:00)", id="dose-1"
+        ),
+    ],
+)
+def test_a_delay_cannot_move_a_dose_earlier(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, when: str, message: str
+) -> None:
+    record = {"treatment": "il2", "cycle": 1, "number": 10, "status": "delayed", "datetime": when, "reason": "tox"}
+    path = _write_records(tmp_path, {"administrations": [record]})
+    code, _, err = run_cli(capsys, *_schedule_args(), "--records", str(path), "--csv")
+    assert_clean_error(code, err)
+    assert message in err
+
+
+def test_a_dose_given_before_the_one_before_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # dose 2 is due Mon 16:00; recorded as given Mon 07:00, before dose 1 (Mon 08:00)
+    record = {"treatment": "il2", "cycle": 1, "number": 2, "status": "given", "datetime": "2026-11-23T07:00"}
+    path = _write_records(tmp_path, {"administrations": [record]})
+    code, _, err = run_cli(capsys, *_schedule_args(), "--records", str(path), "--csv")
+    assert_clean_error(code, err)
+    assert "dose 2 at 2026-11-23 07:00 is not after dose 1 (2026-11-23 08:00)" in err
+
+
+def test_a_records_file_that_is_not_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "records.json"
+    path.write_text("not json {", encoding="utf-8")
+    code, _, err = run_cli(capsys, *_schedule_args(), "--records", str(path))
+    assert_clean_error(code, err)
+    assert "Expecting value: line 1 column 1" in err
+
+
+def test_warnings_are_one_line_without_python_source(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # arm B: one subject and no event, so the Cox fit cannot converge and warns
+    path = tmp_path / "survival.csv"
+    path.write_text("time,dead,arm\n10,1,A\n20,0,A\n30,1,A\n40,0,B\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "km", "--data", str(path), "--time", "time", "--event", "dead", "--group", "arm")
+    assert code == 0
+    assert "Warning: The Cox fit did not converge" in err
+    assert ".py:" not in err

@@ -98,3 +98,14 @@ def test_evaluator_without_records_is_warned() -> None:
     adsl = pd.DataFrame({"USUBJID": ["S"], "RANDDT": ["2024-01-01"]})
     with pytest.warns(TrialWarning, match="No overall responses by evaluator 'INVESTIGATOR'"):
         derive_adrs_from_overall(rs, adsl)
+
+
+def test_an_adsl_without_subjects_is_an_error() -> None:
+    rs = pd.DataFrame(
+        {"USUBJID": ["A"], "RSTESTCD": ["OVRLRESP"], "RSEVAL": ["INVESTIGATOR"], "RSSTRESC": ["PR"],
+         "RSDTC": ["2024-02-12"], "RSSEQ": [1], "VISIT": ["WEEK 6"]}
+    )  # fmt: skip
+    adsl = pd.DataFrame({"USUBJID": pd.Series([], dtype=str), "RANDDT": pd.Series([], dtype=str)})
+    with pytest.raises(DataError, match="The ADSL table has no subjects") as caught:
+        derive_adrs_from_overall(rs, adsl)
+    assert caught.value.code == "RECIST-E024"

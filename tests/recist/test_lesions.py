@@ -265,3 +265,22 @@ def test_time_points_match_investigator_overall_responses() -> None:
     }
     assert len(expected) == 22
     assert found == expected
+
+
+@pytest.mark.parametrize("value", [pytest.param("-10", id="negative"), pytest.param("inf", id="infinite")])
+def test_impossible_size(value: str) -> None:
+    tu = _tu(("S1", "T1", "TARGET", "LIVER", "SCREENING"))
+    tr = _tr(("S1", "T1", "LDIAM", value, "mm", "SCREENING"))
+    with pytest.raises(DataError, match=f"Subject S1, visit SCREENING, lesion T1: LDIAM '{value}' is not a possible"):
+        derive_lesion_assessments(tu, tr)
+
+
+@pytest.mark.parametrize(("table", "name"), [pytest.param("tu", "TU", id="tu"), pytest.param("tr", "TR", id="tr")])
+def test_header_only_tables(table: str, name: str) -> None:
+    tu = _tu(("S1", "T1", "TARGET", "LIVER", "SCREENING"))
+    tr = _tr(("S1", "T1", "LDIAM", "30", "mm", "SCREENING"))
+    tables = {"tu": tu, "tr": tr}
+    tables[table] = tables[table].iloc[0:0]
+    with pytest.raises(DataError, match=f"The {name} table has no lesion rows for evaluator INVESTIGATOR") as caught:
+        derive_lesion_assessments(tables["tu"], tables["tr"])
+    assert caught.value.code == "RECIST-E017"

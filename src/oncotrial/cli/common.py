@@ -21,9 +21,7 @@ def parse_start(value: str, *, option: str = "--start") -> date | datetime:
     """``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM``; anything else is a clear error."""
     text = value.strip()
     try:
-        if "T" in text or " " in text:
-            return datetime.fromisoformat(text)
-        return date.fromisoformat(text)
+        parsed = datetime.fromisoformat(text) if "T" in text or " " in text else date.fromisoformat(text)
     except ValueError:
         raise DataError(
             f"{option} '{value}' is not a date: write it as YYYY-MM-DD (e.g. 2026-11-23), or "
@@ -31,6 +29,17 @@ def parse_start(value: str, *, option: str = "--start") -> date | datetime:
             code="CLI-E001",
             field=option,
         ) from None
+    if isinstance(parsed, datetime) and parsed.tzinfo is not None:
+        raise DataError(
+            f"{option} '{value}' has a time zone; give the local time without one (e.g. 2026-11-23T08:00).",
+            code="CLI-E001",
+            field=option,
+        )
+    if not 1900 <= parsed.year <= 2200:
+        raise DataError(
+            f"{option} '{value}' is outside the years 1900-2200; check the year.", code="CLI-E001", field=option
+        )
+    return parsed
 
 
 def read_text_file(path: Path, *, what: str, option: str, code: str) -> str:

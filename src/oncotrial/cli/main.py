@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from datetime import date, timedelta
 from importlib.resources import as_file, files
 
@@ -60,10 +61,17 @@ def demo_command() -> None:
     out.print(f"\nBuilt-in protocols: {', '.join(list_builtin_protocols())}")
 
 
+def _show_warning(message: Warning | str, category: type[Warning], *args: object, **kwargs: object) -> None:
+    """A warning as one line for the user ("Warning: ..."), without Python's file and line."""
+    err.print(f"Warning: {message}", markup=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 1 bad input, 2 usage)."""
     try:
-        app(args=argv, prog_name="oncotrial")
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            app(args=argv, prog_name="oncotrial")
     except SystemExit as exc:  # typer (click) ends every run with SystemExit in standalone mode
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except TrialError as exc:

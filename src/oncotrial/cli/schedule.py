@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -99,8 +100,8 @@ def load_dosing_records(path: Path) -> DosingRecords:
     """Read records of what happened (JSON or YAML) and validate them whole."""
     text = read_text_file(path, what="records file", option="--records", code="CLI-E010")
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise DataError(f"Cannot read the records file {path}: {exc}", code="CLI-E010", file=str(path)) from exc
     try:
         return DosingRecords.model_validate(data if data is not None else {})

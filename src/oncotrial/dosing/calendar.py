@@ -471,8 +471,11 @@ def _cycle_administrations(
     end = datetime.combine(cycle.start + timedelta(days=arm.cycle_offset_days), time())
     shift = timedelta()
     rows = []
+    previous: Administration | None = None
     for number, (slot, day) in enumerate(slots, start=1):
         row = _apply_record(template, recorded.get(number), slot + shift, day, number, cycle.start, planned)
+        _check_order(row, slot + shift, previous, f"{protocol.id} arm {arm.id}, cycle {cycle.cycle}: {treatment.id}")
+        previous = row if row.status != "held" else previous
         shift = row.datetime - slot if row.status != "held" else shift
         if row.status != "held" and slot >= datetime.combine(cycle.start, time()) and row.datetime >= end:
             raise ScheduleError(
@@ -485,6 +488,26 @@ def _cycle_administrations(
             )
         rows.append(row)
     return rows
+
+
+def _check_order(row: Administration, due: datetime, previous: Administration | None, where: str) -> None:
+    """A delayed dose is later than it was due, and every dose comes after the one before it."""
+    if row.status == "delayed" and row.datetime < due:
+        raise ScheduleError(
+            f"{where} dose {row.number} is recorded as delayed to {row.datetime:%Y-%m-%d %H:%M}, before it was due "
+            f"({due:%Y-%m-%d %H:%M}). A delay moves a dose later; record an earlier dose as given at its time.",
+            code="DOSE-E044",
+            field="datetime",
+            cycle=row.cycle,
+        )
+    if row.status != "held" and previous is not None and row.datetime <= previous.datetime:
+        raise ScheduleError(
+            f"{where} dose {row.number} at {row.datetime:%Y-%m-%d %H:%M} is not after dose {previous.number} "
+            f"({previous.datetime:%Y-%m-%d %H:%M}). Correct the recorded date and time.",
+            code="DOSE-E045",
+            field="datetime",
+            cycle=row.cycle,
+        )
 
 
 def _apply_record(

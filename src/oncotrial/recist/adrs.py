@@ -115,6 +115,12 @@ def _overall_records(rs: pd.DataFrame, evaluator: str) -> pd.DataFrame:
 
 
 def _subjects(adsl: pd.DataFrame, reference_col: str) -> pd.DataFrame:
+    if adsl.empty:
+        raise DataError(
+            "The ADSL table has no subjects: give one row per subject with USUBJID and the reference date.",
+            code="RECIST-E024",
+            field="ADSL",
+        )
     subjects = adsl[["USUBJID", reference_col] + (["STUDYID"] if "STUDYID" in adsl.columns else [])].copy()
     if not pd.api.types.is_datetime64_any_dtype(subjects[reference_col]):
         subjects[reference_col] = compute_imputed_dates(subjects[reference_col].astype("string").fillna("")).dates

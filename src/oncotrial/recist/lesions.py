@@ -92,6 +92,14 @@ def _sizes(tr: pd.DataFrame) -> pd.DataFrame:
             lesion_col="TRLNKID",
             error=InconsistentDataError,
         )
+    impossible = (value < 0) | np.isinf(value)
+    if impossible.any():
+        raise lesion_error(
+            size[impossible.to_numpy()],
+            "{TRTESTCD} '{TRSTRESC}' is not a possible size (it must be a finite number of 0 or more). Correct it.",
+            "RECIST-E018",
+            lesion_col="TRLNKID",
+        )
     measured = value.notna()
     factor = pd.Series(np.nan, index=size.index)
     factor[measured] = _mm_factors(size.loc[measured, "TRSTRESU"], size.loc[measured])
@@ -127,6 +135,15 @@ def derive_lesion_assessments(
     tu = _evaluator(tu, "TUEVAL", evaluator)
     tr = _evaluator(tr, "TREVAL", evaluator)
     tr = tr.loc[tr["TRTESTCD"].isin([*_SIZE_TESTS, "TUMSTATE"])]  # SUMDIAM and other derived rows are ignored
+    for table, name in ((tu, "TU"), (tr, "TR")):
+        if table.empty:
+            who = f" for evaluator {evaluator}" if evaluator else ""
+            raise DataError(
+                f"The {name} table has no lesion rows{who} (TR needs DIAMETER, LDIAM, SAXIS, LPERP or TUMSTATE "
+                f"results): check the file and the evaluator.",
+                code="RECIST-E017",
+                field=name,
+            )
     lesions = pd.DataFrame(
         {
             "USUBJID": tu["USUBJID"],
