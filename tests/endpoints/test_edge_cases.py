@@ -58,7 +58,7 @@ def test_clock_times_do_not_shorten_times_to_event() -> None:
 def test_death_after_a_progression_ruled_out_by_missed_assessments_is_censored_too() -> None:
     """Last adequate scan SD 2020-04-10; PD 2020-10-27 comes 200 days later (> 120): ruled out; the death on
     2020-11-16 follows the same missed assessments, so PFS is censored at 2020-04-10: AVAL 100 + 1 = 101."""
-    adsl = _adsl(DTHDT=pd.Timestamp("2020-11-16"))
+    adsl = _adsl(DTHDT=pd.Timestamp("2020-11-16"), LSTALVDT=pd.Timestamp("2020-11-16"))
     adrs = _adrs([("OVR", "SD", "2020-04-10"), ("OVR", "PD", "2020-10-27"), ("PD", "Y", "2020-10-27")])
     pfs = derive_adtte(adsl, adrs, max_gap_days=120).set_index("PARAMCD").loc["PFS"]
     assert (pfs["ADT"], pfs["AVAL"], pfs["CNSR"]) == (pd.Timestamp("2020-04-10"), 101, 1)

@@ -11,6 +11,7 @@ import typer
 
 from oncotrial.cli.common import err, parse_start
 from oncotrial.endpoints import derive_adtte
+from oncotrial.endpoints.tte import check_adtte_columns
 from oncotrial.errors import TrialWarning
 from oncotrial.io.tables import read_table, write_table
 
@@ -23,23 +24,32 @@ def adtte_command(
     cutoff: Annotated[str | None, typer.Option("--cutoff", help="Data cut-off date (YYYY-MM-DD).")] = None,
     nact: Annotated[str | None, typer.Option("--nact", help="ADSL column: start of new anti-cancer therapy.")] = None,
     max_gap_days: Annotated[
-        int | None, typer.Option("--max-gap-days", help="Censor events after a longer gap since the last assessment.")
+        int | None,
+        typer.Option(
+            "--max-gap-days", min=1, help="Censor events after a longer gap (days) since the last assessment."
+        ),
     ] = None,
 ) -> None:
     """ADTTE with admiral's event/censoring choice and the FDA censoring rules; reasons per censoring."""
     cut = parse_start(cutoff, option="--cutoff") if cutoff else None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", TrialWarning)
-        adtte = derive_adtte(
-            read_table(adsl, name="ADSL"),
-            read_table(adrs, name="ADRS"),
-            start_col=start_date,
-            cutoff=cut.date() if isinstance(cut, datetime) else cut,
-            nact_col=nact,
-            max_gap_days=max_gap_days,
-        )
-    for w in caught:
-        err.print(f"Warning: {w.message}", markup=False)
+    adsl_table, adrs_table = read_table(adsl, name="ADSL"), read_table(adrs, name="ADRS")
+    # a file ADSL must say who died and who was last known alive: without them OS would be silently wrong
+    check_adtte_columns(adsl_table, adrs_table, start_col=start_date, nact_col=nact)
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", TrialWarning)
+            adtte = derive_adtte(
+                adsl_table,
+                adrs_table,
+                start_col=start_date,
+                cutoff=cut.date() if isinstance(cut, datetime) else cut,
+                nact_col=nact,
+                max_gap_days=max_gap_days,
+            )
+    finally:  # the warnings explain an error too (e.g. an imputed date), so print them either way
+        for w in caught:
+            err.print(f"Warning: {w.message}", markup=False)
     write_table(adtte, out_path)
     counts = adtte.groupby("PARAMCD")["CNSR"].agg(["size", "sum"])
     summary = ", ".join(f"{p} {int(r['size'])} ({int(r['size'] - r['sum'])} events)" for p, r in counts.iterrows())

@@ -13,7 +13,7 @@ from rich.table import Table
 from oncotrial.cli.common import out, write_text
 from oncotrial.endpoints import compare_response_rates, derive_response_rates, derive_survival_summary
 from oncotrial.endpoints.km import ConfType
-from oncotrial.endpoints.rates import IntervalMethod
+from oncotrial.endpoints.rates import IntervalMethod, check_best_responses
 from oncotrial.errors import DataError
 from oncotrial.io.tables import check_columns, read_table
 
@@ -73,14 +73,20 @@ def km_command(
         raise DataError(
             f"--conf-type '{conf_type}' must be log, log-log or plain.", code="CLI-E031", field="--conf-type"
         )
-    table = _survival_table(read_table(data, name="data"), event, censor, param)
+    if (event is None) == (censor is None):
+        raise DataError("Give either --event (1 = event) or --censor (1 = censored).", code="CLI-E032", field="--event")
+    landmarks = _parse_times(at, "--at")
+    raw = read_table(data, name="data")
+    check_columns(raw, [c for c in (time, event, censor, group, strata) if c], name="data")  # the file's own
+    table = _survival_table(_select_param(raw, param, many_code="SURV-E038", none_code="CLI-E033"), censor)
+    for column in (group, strata):
+        _check_no_blanks(table, column, code="SURV-E037")
     event = "_EVENT" if censor is not None else event
-    assert event is not None  # _survival_table refuses neither/both
-    check_columns(table, [c for c in (time, event, group, strata) if c], name="data")
+    assert event is not None  # refused above: neither or both
     ct: ConfType = conf_type  # type: ignore[assignment]
     summary = derive_survival_summary(
         table, time_col=time, event_col=event, group_col=group, strata_col=strata, conf_type=ct,
-        conf_level=conf_level, landmarks=_parse_times(at, "--at"), tau=tau, rho=rho, ties=ties,
+        conf_level=conf_level, landmarks=landmarks, tau=tau, rho=rho, ties=ties,
     )  # fmt: skip
     if as_json or out_path is not None:
         write_text(json.dumps(_finite(summary.to_dict()), indent=2, allow_nan=False, default=_json_default), out_path)
@@ -89,21 +95,52 @@ def km_command(
     _print_summary(summary.to_dict(), rows)
 
 
-def _survival_table(table: Any, event: str | None, censor: str | None, param: str | None) -> Any:
-    """Rows of one parameter, with an event column made from CNSR when --censor is given."""
-    if (event is None) == (censor is None):
-        raise DataError("Give either --event (1 = event) or --censor (1 = censored).", code="CLI-E032", field="--event")
-    if param is not None:
-        check_columns(table, ["PARAMCD"], name="data")
-        table = table.loc[table["PARAMCD"].astype(str) == param]
-        if table.empty:
-            raise DataError(f"No rows with PARAMCD {param} in the data.", code="CLI-E033", field="--param")
+def _select_param(table: Any, param: str | None, *, many_code: str, none_code: str) -> Any:
+    """The rows of PARAMCD ``param``; without --param, a file holding several parameters is refused."""
+    if param is None:
+        if "PARAMCD" in table.columns:
+            values = sorted(table["PARAMCD"].dropna().astype(str).unique())
+            if len(values) > 1:
+                raise DataError(
+                    f"The data hold {len(values)} parameters (PARAMCD {', '.join(values)}): choose one with "
+                    f"--param (e.g. --param {values[0]}).",
+                    code=many_code,
+                    field="--param",
+                )
+        return table
+    check_columns(table, ["PARAMCD"], name="data")
+    kept = table.loc[table["PARAMCD"].astype(str) == param]
+    if kept.empty:
+        values = sorted(table["PARAMCD"].dropna().astype(str).unique())
+        raise DataError(
+            f"No rows with PARAMCD {param} in the data; it has {', '.join(values) or 'none'}.",
+            code=none_code,
+            field="--param",
+        )
+    return kept
+
+
+def _check_no_blanks(table: Any, column: str | None, *, code: str) -> None:
+    """A blank group (or stratum) would be a group of its own: name its rows (counted from 1 after the header)."""
+    if column is None:
+        return
+    blank = table[column].isna() | (table[column].astype(str).str.strip() == "")
+    if blank.any():
+        rows = ", ".join(str(i + 1) for i in table.index[blank][:10])
+        raise DataError(
+            f"Column '{column}' is blank in row(s) {rows}: give every subject a value, or drop those rows.",
+            code=code,
+            field=column,
+        )
+
+
+def _survival_table(table: Any, censor: str | None) -> Any:
+    """The rows, with an event column made from CNSR when --censor is given."""
     if censor is not None:
-        check_columns(table, [censor], name="data")
         cnsr = table[censor].astype(str).str.strip()
         bad = ~cnsr.isin(["0", "1", "0.0", "1.0"])
         if bad.any():
-            rows = ", ".join(str(i + 1) for i in bad.to_numpy().nonzero()[0][:10])
+            rows = ", ".join(str(i + 1) for i in table.index[bad][:10])
             raise DataError(
                 f"Column '{censor}' must be 0/1 (1 = censored); row(s) {rows} are not.", code="CLI-E034", field=censor
             )
@@ -127,6 +164,7 @@ def _print_summary(payload: dict[str, Any], rows: list[dict[str, Any]]) -> None:
             _fmt(row["upper"]), _fmt(row["rmean"], 2),
         )  # fmt: skip
     out.print(table)
+    _print_landmarks(payload)
     follow = payload["follow_up"]
     out.print(
         f"Median follow-up (reverse Kaplan-Meier): {_fmt(follow['median'])} ({_fmt(follow['lower'])}, {_fmt(follow['upper'])})"
@@ -136,9 +174,58 @@ def _print_summary(payload: dict[str, Any], rows: list[dict[str, Any]]) -> None:
         out.print(f"Log-rank (rho = {lr['rho']:g}): chi-square {lr['chisq']:.4f} on {lr['df']} df, p = {lr['p']:.4g}")
     if payload["cox"]:
         cox = payload["cox"]
-        out.print(
-            f"Cox ({cox['ties']}): HR {cox['hr']:.4f} ({cox['lower']:.4f}, {cox['upper']:.4f}), p = {cox['p']:.4g}"
+        limits = (cox["hr"], cox["lower"], cox["upper"])
+        if all(v is not None and math.isfinite(v) and v > 0 for v in limits):
+            out.print(
+                f"Cox ({cox['ties']}): HR {cox['hr']:.4f} ({cox['lower']:.4f}, {cox['upper']:.4f}), p = {cox['p']:.4g}"
+            )
+        else:
+            out.print(f"Cox ({cox['ties']}): HR not estimable (the fit did not converge)")
+
+
+def _print_landmarks(payload: dict[str, Any]) -> None:
+    """Survival at each --at time, per curve (the JSON's ``landmarks``)."""
+    curves = [payload["all"], *payload["groups"]]
+    if not curves[0].get("landmarks"):
+        return
+    level = f"{100 * payload['conf_level']:g} %"
+    table = Table(title=f"Survival at landmark times ({payload['conf_type']} intervals, {level})")
+    for column in ("group", "time", "n at risk", "survival", "lower", "upper"):
+        table.add_column(column, justify="left" if column == "group" else "right")
+    for curve in curves:
+        for row in curve["landmarks"]:
+            table.add_row(
+                str(curve["group"]), f"{row['time']:g}", str(row["n_risk"]), _fmt(row["surv"], 4),
+                _fmt(row["lower"], 4), _fmt(row["upper"], 4),
+            )  # fmt: skip
+    out.print(table)
+
+
+def _response_table(table: Any, response: str, group: str | None, param: str | None) -> Any:
+    """One row per subject with a known best response and, with --group, a non-blank arm."""
+    check_columns(table, [c for c in (response, group) if c], name="data")
+    table = _select_param(table, param, many_code="RATE-E008", none_code="RATE-E009")
+    if table.empty:
+        raise DataError(
+            "The data have no subjects (a header without rows): there is nothing to count.",
+            code="RATE-E011",
+            field="--data",
         )
+    if "USUBJID" in table.columns:
+        ids = table["USUBJID"].astype(str)
+        dup = ids[ids.duplicated(keep=False)]
+        if not dup.empty:
+            first = dup.iloc[0]
+            rows = ", ".join(str(i + 1) for i in dup.index[dup == first])
+            raise DataError(
+                f"USUBJID {first} has {len(rows.split(', '))} rows ({rows}); a response table needs one best "
+                "response per subject (for a long ADRS, choose the parameter with --param).",
+                code="RATE-E007",
+                field="USUBJID",
+            )
+    check_best_responses(table[response], rows=[int(i) + 1 for i in table.index])
+    _check_no_blanks(table, group, code="RATE-E010")
+    return table
 
 
 def rates_command(
@@ -149,11 +236,13 @@ def rates_command(
         str, typer.Option("--method", help="clopper-pearson, wilson, wilson-cc, jeffreys, agresti-coull.")
     ] = "clopper-pearson",
     conf_level: Annotated[float, typer.Option("--conf-level", help="Confidence level.")] = 0.95,
+    param: Annotated[
+        str | None, typer.Option("--param", help="Keep the rows with this PARAMCD (e.g. BOR in a long ADRS).")
+    ] = None,
     as_json: JSON = False,
 ) -> None:
     """ORR, CR, disease control, SD and PD rates with intervals; two arms compared (difference, Fisher)."""
-    table = read_table(data, name="data")
-    check_columns(table, [c for c in (response, group) if c], name="data")
+    table = _response_table(read_table(data, name="data"), response, group, param)
     m: IntervalMethod = method  # type: ignore[assignment]
     arms = {"all": table} if group is None else {str(k): v for k, v in table.groupby(group, sort=True)}
     results = {

@@ -32,9 +32,11 @@ from scipy.stats import beta, binom, binomtest, fisher_exact, norm
 from oncotrial.errors import DataError
 
 __all__ = [
+    "RESPONSES",
     "BinomialInterval",
     "IntervalMethod",
     "RateComparison",
+    "check_best_responses",
     "compare_response_rates",
     "compute_binomial_interval",
     "compute_exact_p_value",
@@ -155,6 +157,38 @@ _CATEGORIES = {
 }
 
 
+RESPONSES = ("CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE", "MISSING")
+"""Best overall responses a response table accepts (any case); every other value is an error."""
+
+
+def check_best_responses(
+    best_responses: pd.Series, *, accepted: Sequence[str] = RESPONSES, rows: Sequence[int] | None = None
+) -> None:
+    """Raise a DataError naming every value (and its first row) that is not one of ``accepted``.
+
+    Rows are counted from 1 in the order of ``best_responses`` unless ``rows`` gives each value's row
+    number (e.g. its row in the file it was read from). A blank value is refused too: a subject
+    without a best response is written ``MISSING`` (still in the denominator, never a responder).
+    """
+    values = best_responses.astype(object).where(best_responses.notna(), "").astype(str).str.strip().str.upper()
+    allowed = {a.upper() for a in accepted}
+    bad = ~values.isin(allowed)
+    if not bad.any():
+        return
+    first_row: dict[str, int] = {}
+    for position in bad.to_numpy().nonzero()[0]:
+        raw = str(best_responses.iloc[position]) if values.iloc[position] else ""
+        first_row.setdefault(raw, int(rows[int(position)]) if rows is not None else int(position) + 1)
+    listed = "; ".join(f"{v!r} (row {r})" if v else f"blank (row {r})" for v, r in list(first_row.items())[:10])
+    column = f"Column '{best_responses.name}'" if best_responses.name is not None else "The best responses"
+    raise DataError(
+        f"{column} has {len(first_row)} value(s) that are not a best overall response: {listed}. Accepted (any "
+        f"case): {', '.join(accepted)}. Recode them (e.g. 'Partial Response' -> PR, a blank -> MISSING).",
+        code="RATE-E006",
+        field=str(best_responses.name) if best_responses.name is not None else "best_responses",
+    )
+
+
 def derive_response_rates(
     best_responses: pd.Series,
     *,
@@ -165,11 +199,14 @@ def derive_response_rates(
     """ORR, CR rate, disease control (clinical benefit), SD and PD rates with intervals.
 
     ``best_responses`` holds one best overall response per subject (CR, PR, SD, NON-CR/NON-PD, PD,
-    NE, MISSING); every subject is in the denominator (intention to treat). ``rates`` replaces the
-    default definitions (name -> responses counted), e.g. a DCR that needs SD for a protocol minimum
-    is computed from a BOR that already applied that minimum.
+    NE, MISSING, in any case); any other value, a blank included, is an error (:func:`check_best_responses`).
+    Every subject is in the denominator (intention to treat). ``rates`` replaces the default definitions
+    (name -> responses counted), e.g. a DCR that needs SD for a protocol minimum is computed from a BOR
+    that already applied that minimum; the responses it counts are accepted as well.
     """
-    values = best_responses.astype(str).str.upper()
+    extra = [r for counted in (rates or {}).values() for r in counted if r.upper() not in RESPONSES]
+    check_best_responses(best_responses, accepted=(*RESPONSES, *dict.fromkeys(extra)))
+    values = best_responses.astype(str).str.strip().str.upper()
     n = len(values)
     rows = []
     for name, counted in (rates or _CATEGORIES).items():

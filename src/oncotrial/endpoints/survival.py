@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -87,6 +88,37 @@ def _column(data: pd.DataFrame, name: str | None) -> pd.Series | None:
     return data[name]
 
 
+def _check_options(
+    tau: float | None, rho: float, landmarks: Sequence[float], group_col: str | None, strata_col: str | None
+) -> None:
+    """Refuse a horizon, weight or landmark the estimates cannot use, and strata without groups."""
+    if tau is not None and not (math.isfinite(tau) and tau > 0):
+        raise DataError(
+            f"tau (--tau) = {tau:g} must be a positive time: the restricted mean is the area under the curve from 0 to tau.",
+            code="SURV-E033",
+            field="tau",
+        )
+    if not (math.isfinite(rho) and rho >= 0):
+        raise DataError(
+            f"rho (--rho) = {rho:g} must be a finite number >= 0 (0 the log-rank test, 1 Peto-Peto).",
+            code="SURV-E034",
+            field="rho",
+        )
+    bad = [t for t in landmarks if not (math.isfinite(t) and t >= 0)]
+    if bad:
+        raise DataError(
+            f"Landmark time(s) (--at) {', '.join(f'{t:g}' for t in bad)} must be finite times >= 0 (e.g. 365,730).",
+            code="SURV-E035",
+            field="landmarks",
+        )
+    if strata_col is not None and group_col is None:
+        raise DataError(
+            f"Strata ('{strata_col}') stratify the comparison of groups: give the group column (--group) as well.",
+            code="SURV-E036",
+            field=strata_col,
+        )
+
+
 def derive_survival_summary(
     data: pd.DataFrame,
     *,
@@ -104,11 +136,13 @@ def derive_survival_summary(
     """Kaplan-Meier overall and by ``group_col``, log-rank (stratified by ``strata_col``), Cox on the
     group (treatment coded by the sorted group levels, the first as reference), reverse-KM follow-up.
 
-    Restricted means use ``tau`` or, as ``print.survfit`` does for several curves, the last time
+    ``tau`` must be a positive time, ``rho`` finite and >= 0, the ``landmarks`` times >= 0, and
+    ``strata_col`` needs ``group_col``. Restricted means use ``tau`` or, as ``print.survfit`` does for several curves, the last time
     observed in any group.
     """
     if ties not in ("efron", "breslow"):
         raise DataError(f"ties = '{ties}' must be efron or breslow.", code="SURV-E032", field="ties")
+    _check_options(tau, rho, landmarks, group_col, strata_col)
     time, event = _column(data, time_col), _column(data, event_col)
     t, e = check_survival_data(
         time if time is not None else [], event if event is not None else [], time_name=time_col, event_name=event_col

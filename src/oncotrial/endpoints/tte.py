@@ -28,10 +28,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from oncotrial.errors import DataError, TrialWarning
+from oncotrial.errors import DataError, InconsistentDataError, MissingDataError, TrialWarning
 from oncotrial.recist.dates import compute_imputed_dates
 
-__all__ = ["TimeToEventSource", "derive_adtte", "derive_param_tte"]
+__all__ = ["SURVIVAL_COLUMNS", "TimeToEventSource", "check_adtte_columns", "derive_adtte", "derive_param_tte"]
+
+#: ADSL columns of death and last-known-alive dates; without them OS cannot be derived.
+SURVIVAL_COLUMNS = ("DTHDT", "LSTALVDT")
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ def derive_param_tte(
     out = base.merge(chosen.drop(columns="_order"), on="USUBJID", how="inner")
     out["PARAMCD"], out["PARAM"] = paramcd, param
     out["AVAL"] = (out["ADT"] - out["STARTDT"]).dt.days + 1
+    _check_not_before(out.rename(columns={"STARTDT": "_start"}), column=None, start_name=f"STARTDT ({paramcd})")
     columns = [
         "USUBJID",
         "PARAMCD",
@@ -96,19 +100,149 @@ def derive_param_tte(
     return out[(["STUDYID"] if "STUDYID" in out.columns else []) + columns]
 
 
-def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
+def _first(mask: pd.Series | np.ndarray) -> tuple[int, str]:
+    """Position of the first True of ``mask`` and, when there are more, a note saying how many."""
+    flags = np.asarray(mask, dtype=bool)
+    extra = int(flags.sum()) - 1
+    return int(flags.argmax()), (f" ({extra} more such value(s) in the table)" if extra > 0 else "")
+
+
+def _refuse_first(frame: pd.DataFrame, bad: pd.Series, column: str, text: pd.Series, problem: str, code: str) -> None:
+    """Raise on the first flagged value of ``column``: "Subject S: <table column 'value'> <problem>"."""
+    if not bad.any():
+        return
+    row, more = _first(bad)
+    subject = str(frame["USUBJID"].iloc[row])
+    raise DataError(
+        f"Subject {subject}: {column} '{text.iloc[row]}' {problem.format(more=more)}",
+        code=code,
+        subject_id=subject,
+        field=column.split()[-1],
+    )
+
+
+def _check_parsed(frame: pd.DataFrame, column: str, text: pd.Series, bad: pd.Series, *, table: str) -> None:
+    """Raise on the first non-empty value of ``column`` that is not a date."""
+    problem = (
+        "is not a date{more}. Write dates as YYYY-MM-DD (e.g. 2014-01-02; YYYY-MM-DDThh:mm is accepted too), "
+        "or leave the value empty when there is none."
+    )
+    _refuse_first(frame, bad, f"{table} {column}", text, problem, "SURV-E042")
+
+
+def _warn_imputed(frame: pd.DataFrame, column: str, text: pd.Series, flags: pd.Series, dates: pd.Series) -> None:
+    """Warn, naming the first subject, that partial dates (``YYYY-MM``) were imputed to the month's last day."""
+    partial = flags == "D"
+    if not partial.any():
+        return
+    row, more = _first(partial)
+    warnings.warn(
+        TrialWarning(
+            f"Subject {frame['USUBJID'].iloc[row]}: {column} '{text.iloc[row]}' is a partial date and is "
+            f"imputed to {dates.iloc[row]:%Y-%m-%d}, the last day of the month (as admiral){more}. "
+            "Enter the full date if it is known."
+        ),
+        stacklevel=5,
+    )
+
+
+def _check_full(frame: pd.DataFrame, column: str, text: pd.Series, flags: pd.Series, *, table: str) -> None:
+    """Raise on the first partial date (``YYYY-MM``) of a column that must hold full dates."""
+    problem = (
+        f"is a partial date{{more}}. Times to event are counted from {column}, so it must be a full date: "
+        "enter it as YYYY-MM-DD (e.g. 2014-01-02)."
+    )
+    _refuse_first(frame, flags == "D", f"{table} {column}", text, problem, "SURV-E047")
+
+
+def _dates(frame: pd.DataFrame, column: str, *, table: str, require_full_date: bool = False) -> pd.Series:
+    """Dates of ``column``: text must be ISO 8601 (``YYYY-MM-DD``); a partial ``YYYY-MM`` is refused when
+    ``require_full_date``, else imputed to the month's last day with a warning (admiral's imputation)."""
     values = frame[column]
     if pd.api.types.is_datetime64_any_dtype(values):
         normalised: pd.Series = values.dt.normalize().astype("datetime64[s]")  # days, not clock times (admiral)
         return normalised
-    return compute_imputed_dates(values.astype("string").fillna("")).dates
+    text = values.astype("string").fillna("").str.strip()
+    imputed = compute_imputed_dates(text)
+    _check_parsed(frame, column, text, imputed.unparsed & (text != ""), table=table)
+    if require_full_date:
+        _check_full(frame, column, text, imputed.flags, table=table)
+    _warn_imputed(frame, column, text, imputed.flags, imputed.dates)
+    return imputed.dates
 
 
 def _subject_dates(adsl: pd.DataFrame, column: str | None) -> pd.DataFrame:
     if column is None or column not in adsl.columns:
         return pd.DataFrame({"USUBJID": pd.Series(dtype=str), "ADT": pd.Series(dtype="datetime64[s]")})
-    dates = pd.DataFrame({"USUBJID": adsl["USUBJID"].to_numpy(), "ADT": _dates(adsl, column).to_numpy()})
+    dates = pd.DataFrame({"USUBJID": adsl["USUBJID"].to_numpy(), "ADT": _dates(adsl, column, table="ADSL").to_numpy()})
     return dates.dropna(subset=["ADT"])
+
+
+def _check_not_before(dates: pd.DataFrame, *, column: str | None, start_name: str, field: str | None = None) -> None:
+    """Raise when a date (``ADT``) is before the subject's start (``_start``); ``column=None`` reads ``SRCVAR``."""
+    bad = (dates["ADT"] < dates["_start"]).to_numpy()
+    if not bad.any():
+        return
+    row_at, more = _first(bad)
+    row = dates.iloc[row_at]
+    name = column or str(row["SRCVAR"])
+    raise InconsistentDataError(
+        f"Subject {row['USUBJID']}: {name} {row['ADT']:%Y-%m-%d} is before the start date {start_name} "
+        f"{row['_start']:%Y-%m-%d}, which would give a negative time to event{more}. Correct {name} or "
+        f"{start_name} of this subject in the source data.",
+        code="SURV-E041",
+        subject_id=str(row["USUBJID"]),
+        field=field or name,
+    )
+
+
+def check_adtte_columns(
+    adsl: pd.DataFrame,
+    adrs: pd.DataFrame,
+    *,
+    start_col: str = "RANDDT",
+    nact_col: str | None = None,
+    survival_cols: Sequence[str] = SURVIVAL_COLUMNS,
+) -> None:
+    """Raise a :class:`DataError` listing every column that ADSL and ADRS lack for an ADTTE.
+
+    ``survival_cols`` are the death and last-known-alive dates. :func:`derive_adtte` accepts an ADSL
+    without them (no deaths, or no follow-up, are then recorded) and warns; the command line requires them.
+    """
+    needed = {
+        "ADSL": (adsl, ["USUBJID", start_col, *survival_cols, *([nact_col] if nact_col else [])]),
+        "ADRS": (adrs, ["USUBJID", "PARAMCD", "AVALC", "ADT"]),
+    }
+    missing = {
+        name: [c for c in dict.fromkeys(cols) if c not in table.columns] for name, (table, cols) in needed.items()
+    }
+    problems = [f"{name} table lacks the column(s) {', '.join(cols)}" for name, cols in missing.items() if cols]
+    if problems:
+        raise DataError(
+            "The " + "; the ".join(problems) + ". Add them to the table, or name the columns that hold these dates.",
+            code="TTE-E001",
+            field=next(c for cols in missing.values() for c in cols),
+        )
+
+
+def _check_subjects(adsl: pd.DataFrame) -> None:
+    """ADSL has at least one subject and one row per subject."""
+    if adsl.empty:
+        raise DataError(
+            "ADSL has no subjects: the table has column names but no rows. Check that the right ADSL was given.",
+            code="SURV-E043",
+            field="USUBJID",
+        )
+    ids = adsl["USUBJID"].astype("string")
+    repeated = ids[ids.duplicated()].unique()
+    if len(repeated):
+        raise InconsistentDataError(
+            f"ADSL has more than one row for subject(s) {', '.join(map(str, repeated[:5]))}: ADSL must have "
+            "one row per subject (USUBJID). Remove the duplicate rows.",
+            code="SURV-E044",
+            subject_id=str(repeated[0]),
+            field="USUBJID",
+        )
 
 
 @dataclass(frozen=True)
@@ -125,38 +259,74 @@ class _Data:
 
 def _params(adrs: pd.DataFrame, paramcd: str, value: str) -> pd.DataFrame:
     rows = adrs.loc[(adrs["PARAMCD"].astype(str) == paramcd) & (adrs["AVALC"].astype(str) == value)]
-    dates = pd.DataFrame({"USUBJID": rows["USUBJID"].to_numpy(), "ADT": _dates(rows, "ADT").to_numpy()})
+    dates = pd.DataFrame({"USUBJID": rows["USUBJID"].to_numpy(), "ADT": _dates(rows, "ADT", table="ADRS").to_numpy()})
     return dates.dropna(subset=["ADT"])
 
 
-def _collect(adsl: pd.DataFrame, adrs: pd.DataFrame, start_col: str) -> _Data:
-    for name, table, cols in (
-        ("ADSL", adsl, ["USUBJID", start_col]),
-        ("ADRS", adrs, ["USUBJID", "PARAMCD", "AVALC", "ADT"]),
-    ):
-        missing = [c for c in cols if c not in table.columns]
-        if missing:
-            raise DataError(
-                f"The {name} table lacks the column(s) {', '.join(missing)}.", code="TTE-E001", field=missing[0]
-            )
-    subjects = pd.DataFrame({"USUBJID": adsl["USUBJID"].to_numpy(), "STARTDT": _dates(adsl, start_col).to_numpy()})
+def _subjects(adsl: pd.DataFrame, start_col: str) -> pd.DataFrame:
+    """USUBJID, STARTDT (and STUDYID) of the subjects with a start date; a warning names those without."""
+    subjects = pd.DataFrame(
+        {
+            "USUBJID": adsl["USUBJID"].to_numpy(),
+            "STARTDT": _dates(adsl, start_col, table="ADSL", require_full_date=True).to_numpy(),
+        }
+    )
     if "STUDYID" in adsl.columns:
         subjects["STUDYID"] = adsl["STUDYID"].to_numpy()
     no_start = subjects["STARTDT"].isna()
+    if no_start.all():
+        raise MissingDataError(
+            f"None of the {len(subjects)} ADSL subject(s) has a {start_col} (e.g. {subjects['USUBJID'].iloc[0]}), "
+            f"so no time to event can be derived. Fill in {start_col} or name the column that holds the start date.",
+            code="SURV-E046",
+            subject_id=str(subjects["USUBJID"].iloc[0]),
+            field=start_col,
+        )
     if no_start.any():  # as admiral: no start date, no time-to-event record (e.g. never randomised)
         warnings.warn(
             TrialWarning(
                 f"{int(no_start.sum())} subject(s) have no {start_col} and get no time-to-event records "
                 f"(e.g. {subjects.loc[no_start, 'USUBJID'].iloc[0]})."
             ),
-            stacklevel=3,
+            stacklevel=4,
         )
-        subjects = subjects.loc[~no_start]
-    start = _subject_dates(adsl, start_col)
+    return subjects.loc[~no_start]
+
+
+def _check_dates_after_start(data: _Data, start_col: str) -> None:
+    """Deaths and tumour assessments are not before the subject's start date (an error); a last-known-alive
+    date before it is censored at the start date, as admiral does, with a warning."""
+    start = data.start.rename(columns={"ADT": "_start"})
+    for dates, column, field in (
+        (data.death, "DTHDT", "DTHDT"),
+        (data.assessments, "the ADRS overall response date ADT", "ADT"),
+        (data.progression, "the ADRS progression date ADT", "ADT"),
+        (data.response, "the ADRS response date ADT", "ADT"),
+    ):
+        _check_not_before(dates.merge(start, on="USUBJID"), column=column, start_name=start_col, field=field)
+    alive = data.alive.merge(start, on="USUBJID")
+    early = (alive["ADT"] < alive["_start"]).to_numpy()
+    if early.any():
+        row, more = _first(early)
+        warnings.warn(
+            TrialWarning(
+                f"Subject {alive['USUBJID'].iloc[row]}: LSTALVDT {alive['ADT'].iloc[row]:%Y-%m-%d} is before "
+                f"{start_col} {alive['_start'].iloc[row]:%Y-%m-%d}{more}; OS is censored at {start_col} "
+                "(as admiral). Check LSTALVDT."
+            ),
+            stacklevel=5,
+        )
+
+
+def _collect(adsl: pd.DataFrame, adrs: pd.DataFrame, start_col: str) -> _Data:
+    subjects = _subjects(adsl, start_col)
+    start = subjects[["USUBJID", "STARTDT"]].rename(columns={"STARTDT": "ADT"})
     flag = adrs["ANL01FL"].astype(str) == "Y" if "ANL01FL" in adrs.columns else True
     ovr = adrs.loc[(adrs["PARAMCD"].astype(str) == "OVR") & flag]
-    assessments = pd.DataFrame({"USUBJID": ovr["USUBJID"].to_numpy(), "ADT": _dates(ovr, "ADT").to_numpy()})
-    return _Data(
+    assessments = pd.DataFrame(
+        {"USUBJID": ovr["USUBJID"].to_numpy(), "ADT": _dates(ovr, "ADT", table="ADRS").to_numpy()}
+    )
+    data = _Data(
         subjects,
         assessments,
         _params(adrs, "PD", "Y"),
@@ -166,6 +336,8 @@ def _collect(adsl: pd.DataFrame, adrs: pd.DataFrame, start_col: str) -> _Data:
         _params(adrs, "RSP", "Y"),
         _params(adrs, "BOR", "SD"),
     )
+    _check_dates_after_start(data, start_col)
+    return data
 
 
 def _before(dates: pd.DataFrame, limit: pd.DataFrame | None, *, inclusive: bool) -> pd.DataFrame:
@@ -179,8 +351,8 @@ def _before(dates: pd.DataFrame, limit: pd.DataFrame | None, *, inclusive: bool)
     return dates.loc[keep.to_numpy()]
 
 
-def _apply_rules(data: _Data, adsl: pd.DataFrame, cutoff: date | None, nact_col: str | None) -> _Data:
-    """Cut-off and new anti-cancer therapy: drop what happened after them."""
+def _apply_rules(data: _Data, adsl: pd.DataFrame, cutoff: date | None, nact: pd.DataFrame | None) -> _Data:
+    """Cut-off and new anti-cancer therapy (``nact``: USUBJID, ADT): drop what happened after them."""
     limit = None
     if cutoff is not None:
         c = pd.Timestamp(cutoff)
@@ -189,8 +361,8 @@ def _apply_rules(data: _Data, adsl: pd.DataFrame, cutoff: date | None, nact_col:
     for name in ("assessments", "progression", "death", "response"):
         table = getattr(data, name)
         table = _before(table, limit, inclusive=True)
-        if nact_col is not None:
-            table = _before(table, _subject_dates(adsl, nact_col), inclusive=False)
+        if nact is not None:
+            table = _before(table, nact, inclusive=False)
         tables[name] = table
     alive = data.alive
     if cutoff is not None:
@@ -232,6 +404,31 @@ def _last_assessment(assessments: pd.DataFrame) -> pd.DataFrame:
     return assessments.sort_values("ADT").drop_duplicates("USUBJID", keep="last")
 
 
+def _check_inputs(
+    adsl: pd.DataFrame, adrs: pd.DataFrame, *, start_col: str, nact_col: str | None, max_gap_days: int | None
+) -> None:
+    """Columns, subjects and options that :func:`derive_adtte` needs; a warning for absent survival columns."""
+    check_adtte_columns(adsl, adrs, start_col=start_col, nact_col=nact_col, survival_cols=())
+    if max_gap_days is not None and max_gap_days <= 0:
+        raise DataError(
+            f"max_gap_days = {max_gap_days} must be a positive number of days (e.g. two assessment "
+            "intervals plus the visit window).",
+            code="SURV-E045",
+            field="max_gap_days",
+        )
+    _check_subjects(adsl)
+    absent = [c for c in SURVIVAL_COLUMNS if c not in adsl.columns]
+    if absent:
+        consequence = {"DTHDT": "no subject is counted as dead", "LSTALVDT": "OS is censored at the start date"}
+        warnings.warn(
+            TrialWarning(
+                f"ADSL has no {' or '.join(absent)} column: {' and '.join(consequence[c] for c in absent)}. "
+                "Add the column(s) for overall survival."
+            ),
+            stacklevel=3,
+        )
+
+
 def derive_adtte(
     adsl: pd.DataFrame,
     adrs: pd.DataFrame,
@@ -244,11 +441,23 @@ def derive_adtte(
     """OS, PFS, TTP, duration of response (DOR) and duration of SD (DSD) for every subject of ADSL.
 
     ``adrs`` is an ADRS as :mod:`oncotrial.recist` writes it (OVR records with ANL01FL; PD, RSP and
-    BOR parameters); ``adsl`` has ``USUBJID``, the start date ``start_col``, and optionally ``DTHDT``
-    (death), ``LSTALVDT`` (last known alive) and the new-therapy date ``nact_col``.
+    BOR parameters); ``adsl`` has one row per subject with ``USUBJID``, the start date ``start_col``,
+    ``DTHDT`` (death) and ``LSTALVDT`` (last known alive; either may be left out, with a warning) and
+    the new-therapy date ``nact_col`` when one is named. Dates are ISO 8601 text (``YYYY-MM-DD``; a
+    partial ``YYYY-MM`` is imputed to the month's last day, with a warning) or datetimes.
+
+    Raises
+    ------
+    DataError
+        A column is missing, a date cannot be read, ADSL has no subjects or none with a start date,
+        or ``max_gap_days`` is not positive.
+    InconsistentDataError
+        ADSL has a subject twice, or a death, last-known-alive or tumour assessment date is before
+        the subject's start date.
     """
+    _check_inputs(adsl, adrs, start_col=start_col, nact_col=nact_col, max_gap_days=max_gap_days)
     raw = _collect(adsl, adrs, start_col)
-    data = _apply_rules(raw, adsl, cutoff, nact_col)
+    data = _apply_rules(raw, adsl, cutoff, _subject_dates(adsl, nact_col))
     progression = _drop_after_gap(data.progression, data.assessments, data.start, max_gap_days)
     # a progression ruled out by missed assessments is not an adequate assessment for a later death either
     ruled_out = data.progression.merge(progression, how="left", indicator=True)
