@@ -122,11 +122,13 @@ _ANALYTES = [
 _PLAUSIBLE_MG_DL = {"bilirubin_total": (0.1, 30.0), "creatinine": (0.1, 20.0)}
 
 
-def _analyte(line: str) -> tuple[list[str], str] | None:
+def _lab_line(line: str) -> tuple[list[str], str, list[str]]:
+    """The analytes of a one-threshold lab line, how they combine, and the warnings; LookupError otherwise."""
+    warnings = _single_threshold(line)
     for pattern, analytes, combine in _ANALYTES:
         if re.search(pattern, line, flags=re.IGNORECASE):
-            return analytes, combine
-    return None
+            return analytes, combine, warnings
+    raise LookupError
 
 
 def _unit(text: str, warnings: list[str]) -> str:
@@ -138,11 +140,7 @@ def _unit(text: str, warnings: list[str]) -> str:
 
 
 def _lab_uln(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
-    warnings = _single_threshold(m.string)
-    found = _analyte(m.string)
-    if found is None:
-        raise LookupError
-    analytes, combine = found
+    analytes, combine, warnings = _lab_line(m.string)
     comparator = _LE[m.group("cmp")]
     return {
         "kind": "lab",
@@ -154,11 +152,7 @@ def _lab_uln(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str
 
 
 def _lab_absolute(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
-    warnings = _single_threshold(m.string)
-    found = _analyte(m.string)
-    if found is None:
-        raise LookupError
-    analytes, combine = found
+    analytes, combine, warnings = _lab_line(m.string)
     value = _num(m.group("v"))
     unit = _unit(m.group("u"), warnings)
     if unit.lower() == "g/dl" and analytes[0] in _PLAUSIBLE_MG_DL:
@@ -196,11 +190,8 @@ def _lab_percent(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list
 
 
 def _normal(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
-    warnings = _single_threshold(m.string)
-    found = _analyte(m.string)
-    if found is None:
-        raise LookupError
-    return {"kind": "lab", "analytes": found[0], "within_normal_range": True}, warnings
+    analytes, _, warnings = _lab_line(m.string)
+    return {"kind": "lab", "analytes": analytes, "within_normal_range": True}, warnings
 
 
 def _age(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:

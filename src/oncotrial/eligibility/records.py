@@ -39,20 +39,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from oncotrial.protocol.eligibility import ANALYTES, CONDITIONS, normalise_site
+from oncotrial.protocol.eligibility import ANALYTES, CONDITIONS, EVENTS, normalise_site
 from oncotrial.units import UnitParseError, parse_lab_unit
 
 __all__ = ["Ecog", "LabResult", "Lesion", "PatientRecord", "PregnancyTest", "PriorTherapy"]
-
-
-EVENTS = (
-    "prior_radiotherapy",
-    "major_surgery",
-    "adjuvant_immunotherapy",
-    "investigational_agent",
-    "anticancer_therapy",
-    "other_malignancy",
-)
 
 
 _DIMENSIONS = {

@@ -14,7 +14,7 @@ Kinds: ``age``, ``sex``, ``ecog``, ``life_expectancy``, ``lab``, ``time_since``,
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import pandas as pd
 from pydantic import Field, field_validator, model_validator
@@ -25,6 +25,7 @@ from oncotrial.units import UnitParseError, parse_lab_unit
 __all__ = [
     "ANALYTES",
     "CONDITIONS",
+    "EVENTS",
     "LESION_SITES",
     "Criterion",
     "Duration",
@@ -116,6 +117,17 @@ def normalise_site(site: str) -> str:
 
 
 Comparator = Literal["<", "<=", ">", ">="]
+
+#: Dated events a time-since criterion counts from (a patient record gives their dates).
+Event = Literal[
+    "prior_radiotherapy",
+    "major_surgery",
+    "adjuvant_immunotherapy",
+    "investigational_agent",
+    "anticancer_therapy",
+    "other_malignancy",
+]
+EVENTS: tuple[str, ...] = get_args(Event)
 
 
 class Duration(ProtocolModel):
@@ -231,14 +243,7 @@ class TimeSinceCriterion(_Criterion):
     prior radiotherapy"): ``at_least`` and/or ``at_most``, ``strict`` for "more than"."""
 
     kind: Literal["time_since"]
-    event: Literal[
-        "prior_radiotherapy",
-        "major_surgery",
-        "adjuvant_immunotherapy",
-        "investigational_agent",
-        "anticancer_therapy",
-        "other_malignancy",
-    ]
+    event: Event
     at_least: Duration | None = None
     at_most: Duration | None = None
     strict: bool = False
