@@ -39,6 +39,7 @@ __all__ = [
     "StoreError",
     "TrialError",
     "TrialWarning",
+    "validation_messages",
 ]
 
 
@@ -125,3 +126,25 @@ class StoreError(TrialError):
 
 class TrialWarning(UserWarning):
     """A statistical or clinical caveat that does not stop the calculation."""
+
+
+# Hints added to pydantic's messages by error type (prefix), so a user knows the form to write.
+_HINTS = {
+    "date": " (write dates as YYYY-MM-DD)",
+    "datetime": " (write times as YYYY-MM-DDTHH:MM)",
+    "finite_number": " (give a measured number)",
+}
+
+
+def validation_messages(errors: Sequence[Any]) -> list[tuple[str, str]]:
+    """``(place, message)`` for each of pydantic's ``ValidationError.errors()``.
+
+    The place is the dotted path (``labs.0.unit``; empty for the whole document); the message loses
+    pydantic's "Value error, " prefix and gains a hint on how to write dates and numbers.
+    """
+    described = []
+    for error in errors:
+        hint = next((h for prefix, h in _HINTS.items() if str(error["type"]).startswith(prefix)), "")
+        message = str(error["msg"]).removeprefix("Value error, ") + hint
+        described.append((".".join(str(part) for part in error["loc"]), message))
+    return described

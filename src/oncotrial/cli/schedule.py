@@ -20,7 +20,7 @@ from oncotrial.dosing import (
     build_dosing_calendar,
     compute_dose_summary,
 )
-from oncotrial.errors import DataError
+from oncotrial.errors import DataError, validation_messages
 from oncotrial.io import calendar_to_csv, calendar_to_ics, calendar_to_json
 from oncotrial.protocol import load_protocol_reference
 
@@ -107,8 +107,7 @@ def load_dosing_records(path: Path) -> DosingRecords:
         return DosingRecords.model_validate(data if data is not None else {})
     except ValidationError as exc:
         problems = "\n".join(
-            f"  - {'.'.join(str(p) for p in e['loc']) or '(file)'}: {str(e['msg']).removeprefix('Value error, ')}"
-            for e in exc.errors(include_url=False)
+            f"  - {where or '(file)'}: {message}" for where, message in validation_messages(exc.errors())
         )
         raise DataError(
             f"{path}: the records are not valid; nothing was applied. Fix each and try again:\n{problems}",

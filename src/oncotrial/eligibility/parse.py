@@ -25,6 +25,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from oncotrial.errors import validation_messages
 from oncotrial.protocol.eligibility import Criterion
 from oncotrial.units import clean_lab_unit
 
@@ -469,7 +470,7 @@ def _valid(criterion: dict[str, Any] | None, line: str, line_type: str) -> tuple
     try:
         _CRITERION.validate_python({"id": "check", "type": line_type, "text": line, **criterion})
     except ValidationError as exc:
-        problem = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors(include_url=False))
+        problem = "; ".join(message for _, message in validation_messages(exc.errors()))
         return None, [f"read as {criterion['kind']} but not a valid rule ({problem}); kept for review"]
     return criterion, []
 

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from oncotrial.eligibility.evaluate import EligibilityResult, evaluate_eligibility, require_criteria
 from oncotrial.eligibility.records import PatientRecord
-from oncotrial.errors import TrialError
+from oncotrial.errors import TrialError, validation_messages
 from oncotrial.protocol.models import Protocol
 
 __all__ = ["RecordError", "ScreeningLog", "screen_patients"]
@@ -85,20 +85,8 @@ class ScreeningLog:
         }
 
 
-_HINTS = {
-    "date": " (write dates as YYYY-MM-DD)",
-    "datetime": " (write times as YYYY-MM-DDTHH:MM)",
-    "finite_number": " (give a measured number)",
-}
-
-
 def _describe(exc: ValidationError, subject: str | None) -> str:
-    problems = []
-    for error in exc.errors():
-        where = ".".join(str(p) for p in error["loc"])
-        hint = next((h for prefix, h in _HINTS.items() if error["type"].startswith(prefix)), "")
-        message = str(error["msg"]).removeprefix("Value error, ") + hint
-        problems.append(f"{where}: {message}" if where else message)
+    problems = [f"{where}: {message}" if where else message for where, message in validation_messages(exc.errors())]
     who = f"Patient {subject}" if subject else "A patient record"
     return f"{who}: " + "; ".join(problems)
 

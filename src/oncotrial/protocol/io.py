@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from oncotrial.errors import Problem, ProtocolError
+from oncotrial.errors import Problem, ProtocolError, validation_messages
 from oncotrial.protocol.base import expand_day_list
 from oncotrial.protocol.models import Protocol
 
@@ -120,7 +120,7 @@ def _problems_from_pydantic(exc: ValidationError, data: Mapping[str, Any]) -> It
         elif kind == "missing":
             yield Problem(location, "this field is required", "PROTOCOL-E002")
         else:
-            message = str(error["msg"]).removeprefix("Value error, ")
+            ((_, message),) = validation_messages([error])
             found = error.get("input")
             if not isinstance(found, Mapping | list) and kind != "value_error":
                 message = f"{message} (found {found!r})"
