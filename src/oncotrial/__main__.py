@@ -1,5 +1,3 @@
-import sys
+from oncotrial.cli.main import run
 
-from oncotrial.cli.main import main
-
-sys.exit(main())
+run()

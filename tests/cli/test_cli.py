@@ -391,3 +391,22 @@ def test_warnings_are_one_line_without_python_source(capsys: pytest.CaptureFixtu
     assert code == 0
     assert "Warning: The Cox fit did not converge" in err
     assert ".py:" not in err
+
+
+def test_brackets_in_a_record_reason_are_printed_as_written(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    record = {"treatment": "il2", "cycle": 1, "number": 9, "status": "held", "reason": "grade 3 [/b] hypotension [G3]"}
+    path = _write_records(tmp_path, {"administrations": [record]})
+    code, out, _ = run_cli(capsys, *_schedule_args(), "--records", str(path))
+    assert code == 0
+    assert "held (grade 3 [/b] hypotension [G3])" in out
+
+
+def test_python_m_oncotrial_reports_errors_without_a_traceback() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "oncotrial", "schedule", "--protocol", "NOPE", "--arm", "A", "--start", "2026-11-23",
+         "--weight", "70"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "no built-in protocol 'NOPE'" in result.stderr
+    assert "Traceback" not in result.stderr

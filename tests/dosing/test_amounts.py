@@ -63,3 +63,17 @@ def test_height_and_patient_number_are_checked():
         Patient(weight_kg=70, height_cm=17)
     with pytest.raises(DataError, match="enrolment number must be 1 or more"):
         Patient(weight_kg=70, patient_number=0)
+
+
+def test_a_numpy_weight_from_a_table_is_a_number():
+    import numpy as np
+
+    # 600,000 IU/kg x 70 kg = 42,000,000 IU, as for a Python int
+    dose = Dose(amount=600000, unit="IU", per="kg")
+    assert compute_dose(dose, Patient(weight_kg=np.int64(70))).value == 42_000_000
+
+
+def test_a_weight_that_is_not_a_number_names_the_subject():
+    with pytest.raises(DataError, match="Subject S-1: the weight must be a number of kg") as caught:
+        Patient(weight_kg="70", subject_id="S-1")
+    assert caught.value.fields["subject_id"] == "S-1"

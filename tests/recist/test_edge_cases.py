@@ -109,3 +109,17 @@ def test_an_adsl_without_subjects_is_an_error() -> None:
     with pytest.raises(DataError, match="The ADSL table has no subjects") as caught:
         derive_adrs_from_overall(rs, adsl)
     assert caught.value.code == "RECIST-E024"
+
+
+def test_derive_adrs_names_a_missing_reference_date() -> None:
+    """The lesion path calls derive_adrs directly: an ADSL without RANDDT is an error, not a KeyError."""
+    from oncotrial.recist import derive_adrs
+
+    overall = pd.DataFrame(
+        {"USUBJID": ["A"], "ADT": [pd.Timestamp("2024-02-12")], "ADTF": [""], "AVALC": ["PR"], "RSSEQ": [1],
+         "AVISIT": ["WEEK 6"]}
+    )  # fmt: skip
+    adsl = pd.DataFrame({"USUBJID": ["A"], "TRTSDT": ["2024-01-01"]})
+    with pytest.raises(DataError, match="The ADSL table needs USUBJID and the reference date RANDDT") as caught:
+        derive_adrs(overall, adsl)
+    assert caught.value.code == "RECIST-E021"

@@ -12,9 +12,10 @@ from oncotrial.errors import DataError
 
 __all__ = ["err", "out", "parse_start", "read_text_file", "write_text"]
 
-# A pipe or a file gets wide lines rather than columns folded at 80 characters.
-out = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# A pipe or a file gets wide lines rather than columns folded at 80 characters. No markup: the text printed
+# holds the user's data (reasons, protocol titles), whose brackets rich would read as tags.
+out = Console(highlight=False, markup=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 
 
 def parse_start(value: str, *, option: str = "--start") -> date | datetime:

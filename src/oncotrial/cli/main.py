@@ -80,10 +80,6 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def run() -> None:
     """Console-script entry point: an unexpected failure is reported in one line, not a traceback.
 
@@ -101,3 +97,7 @@ def run() -> None:
         )
         code = 3
     sys.exit(code)
+
+
+if __name__ == "__main__":
+    run()

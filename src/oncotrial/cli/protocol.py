@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 import yaml
 from rich.table import Table
+from rich.text import Text
 
 from oncotrial.cli.common import err, out, read_text_file, write_text
 from oncotrial.errors import DataError
@@ -65,10 +66,10 @@ def show_command(
     if as_json:
         write_text(json.dumps(protocol_to_dict(protocol), indent=2, ensure_ascii=False), None)
         return
-    out.print(f"[bold]{protocol.id}[/bold]: {protocol.title}")
+    out.print(Text.assemble((protocol.id, "bold"), f": {protocol.title}"))
     out.print(f"Phase {protocol.phase}; design {protocol.design.kind}; conditions: {', '.join(protocol.conditions)}")
     for arm in protocol.arms:
-        out.print(f"\n[bold]Arm {arm.id}[/bold]: {arm.label}")
+        out.print(Text.assemble("\n", (f"Arm {arm.id}", "bold"), f": {arm.label}"))
         for t in arm.treatments:
             out.print(f"  {protocol.agent(t.agent).name}: {t.dose} {t.route.value}")
         for rule in arm.continuation:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import math
-import numbers
-
+from oncotrial._numbers import is_number, is_whole
 from oncotrial.errors import DesignError
 
 __all__ = [
@@ -16,16 +14,6 @@ __all__ = [
     "is_number",
     "is_whole",
 ]
-
-
-def is_whole(value: object) -> bool:
-    """An integer (Python or numpy, as read from a table), not a bool."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def is_number(value: object) -> bool:
-    """A finite real number (Python or numpy), not a bool."""
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def check_rate(value: float, name: str) -> None:

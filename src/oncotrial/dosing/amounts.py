@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+from oncotrial._numbers import is_number
 from oncotrial.errors import DataError, MissingDataError
 from oncotrial.protocol.regimen import Dose
 from oncotrial.units import UNITS, format_unit, parse_unit
@@ -48,8 +49,13 @@ class Patient:
     def __post_init__(self) -> None:
         who = f"Subject {self.subject_id}: " if self.subject_id else ""
         low, high = WEIGHT_RANGE_KG
-        if not (isinstance(self.weight_kg, int | float) and math.isfinite(self.weight_kg)):
-            raise DataError(f"{who}the weight must be a number of kg.", code="DOSE-E001", field="weight_kg")
+        if not is_number(self.weight_kg):
+            raise DataError(
+                f"{who}the weight must be a number of kg.",
+                code="DOSE-E001",
+                field="weight_kg",
+                subject_id=self.subject_id,
+            )
         if not low <= self.weight_kg <= high:
             raise DataError(
                 f"{who}a weight of {self.weight_kg:g} kg is outside the accepted {low:g}–{high:g} kg. "

@@ -334,7 +334,7 @@ def _plan_cycles(
                 f"A start is recorded for cycle {record.cycle}, but this calendar's cycles after the first "
                 f"are {', '.join(map(str, numbers[1:])) or 'none'}. The first cycle starts on the calendar's "
                 "start date: change the start date instead.",
-                code="DOSE-E030",
+                code="DOSE-E037",
                 field="cycle_starts",
             )
     plans = [CyclePlan(first_number, first_day, first_day, first_day)]

@@ -10,13 +10,15 @@ import datetime as dt
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from oncotrial.protocol.base import ProtocolModel
 
 __all__ = ["AdministrationRecord", "CycleStartRecord", "DosingRecords"]
 
 
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+class _Record(ProtocolModel):
+    """Records are checked as protocols are: frozen, unknown fields refused, text stripped."""
 
 
 class AdministrationRecord(_Record):

@@ -42,10 +42,13 @@ def _examples(frame: pd.DataFrame, limit: int = 5) -> str:
     return "; ".join(shown) + more
 
 
-def _check(rs: pd.DataFrame, adsl: pd.DataFrame, reference_col: str) -> None:
+def _check(rs: pd.DataFrame) -> None:
     missing = [c for c in _RS_COLUMNS if c not in rs.columns]
     if missing:
         raise DataError(f"The RS table lacks the column(s) {', '.join(missing)}.", code="RECIST-E020", field=missing[0])
+
+
+def _check_adsl(adsl: pd.DataFrame, reference_col: str) -> None:
     if "USUBJID" not in adsl.columns or reference_col not in adsl.columns:
         raise DataError(
             f"The ADSL table needs USUBJID and the reference date {reference_col} (set another with "
@@ -144,7 +147,7 @@ def derive_adrs_from_overall(
     new anti-cancer therapy). Partial dates are imputed as admiral does and flagged; the
     warnings (:class:`~oncotrial.errors.TrialWarning`) name the subjects and visits concerned.
     """
-    _check(rs, adsl, reference_col)
+    _check(rs)
     return derive_adrs(_overall_records(rs, evaluator), adsl, reference_col=reference_col, end_col=end_col, rules=rules)
 
 
@@ -168,6 +171,7 @@ def derive_adrs(
             code="RECIST-E023",
             field=end_col,
         )
+    _check_adsl(adsl, reference_col)
     subjects = _subjects(adsl, reference_col)
     ovr = overall.drop(columns=[c for c in (reference_col, end_col) if c and c in overall.columns])
     extra = [end_col] if end_col is not None and end_col in adsl.columns else []
