@@ -75,10 +75,12 @@ def test_the_p_value_never_exceeds_1() -> None:
 
 
 def test_a_trial_that_stopped_after_stage_1_may_give_n_actual_equal_to_n1() -> None:
-    # 3/13, 12/43 stopped with 2 of 13: the same inference as without n_actual
-    stopped = compute_two_stage_inference(2, r1=3, n1=13, r=12, n=43, p0=0.2, n_actual=13)
-    plain = compute_two_stage_inference(2, r1=3, n1=13, r=12, n=43, p0=0.2)
-    assert stopped == plain
+    # 3/13, 12/43 stopped with 3 of 13; clinfun (two_stage_inference.csv): UMVUE 0.230769230769231,
+    # p-value 0.4983478198272 (= P(X1 >= 3 | 13, 0.2))
+    stopped = compute_two_stage_inference(3, r1=3, n1=13, r=12, n=43, p0=0.2, n_actual=13)
+    assert stopped.stopped_stage1
+    assert stopped.umvue == pytest.approx(0.230769230769231, abs=1e-12)
+    assert stopped.p_value == pytest.approx(0.4983478198272, abs=1e-12)
 
 
 @pytest.mark.parametrize("value", [math.inf, math.nan, 0.0, -1.0])

@@ -185,7 +185,7 @@ def test_without_a_window_a_pregnancy_test_must_be_within_the_data_window(il21: 
     # 2026-11-23 09:00 start (met); 2026-10-25 09:00 is 29 days (too old: unknown).
     record = changed(il21_patient(), ("pregnancy_test",), {"result": "negative", "datetime": "2026-10-26T09:00"})
     assert criterion(screen(il21, record), "pregnancy-test").status == "met"
-    old = changed(record, ("pregnancy_test", "datetime"), "2025-11-20T09:00")
+    old = changed(record, ("pregnancy_test", "datetime"), "2026-10-25T09:00")
     test = criterion(screen(il21, old), "pregnancy-test")
     assert test.status == "unknown"
     assert test.missing == ("a pregnancy test within 28 days (the data window)",)

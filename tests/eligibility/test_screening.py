@@ -141,7 +141,9 @@ def test_prior_therapy_ending_after_the_screening_date_is_a_record_error(il21: P
 def test_event_after_the_screening_date_is_a_record_error(il21: Protocol) -> None:
     future = changed(il21_patient(), ("events", "prior_radiotherapy"), "2027-01-01")
     log = screen_patients(il21, [future], as_of=AS_OF)
-    assert len(log.errors) == 1
+    (error,) = log.errors
+    assert error.code == "ELIG-E010"
+    assert error.message.startswith("Patient IL21-001: events.prior_radiotherapy is 2027-01-01, after the screening")
 
 
 def test_records_may_be_patient_record_objects(il21: Protocol) -> None:
