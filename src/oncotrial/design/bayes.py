@@ -233,7 +233,7 @@ def build_posterior_boundaries(
         chosen,
         tuple(futility),
         tuple(efficacy),
-        nmax + 1 if success is None else success,
+        success,
         params,
     )
 

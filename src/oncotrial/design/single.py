@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-import pandas as pd
 
 from oncotrial.design._binomial import get_binomial_tables
 from oncotrial.design.checks import check_error_rate, check_rates, check_sample_size
@@ -74,8 +73,3 @@ def find_single_stage_designs(
             code="DESIGN-E020",
         )
     return tuple(SingleStageDesign(int(i), int(j), float(size[i, j]), float(miss[i, j])) for i, j in found)
-
-
-def single_stage_frame(designs: tuple[SingleStageDesign, ...]) -> pd.DataFrame:
-    """The designs as a table (n, r, alpha, beta, power)."""
-    return pd.DataFrame([d.to_dict() for d in designs])

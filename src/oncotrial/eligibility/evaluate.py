@@ -18,7 +18,7 @@ Overall: **ineligible** if any criterion is not met (every failing reason listed
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Literal
 
@@ -97,7 +97,6 @@ class ScreeningContext:
     start: datetime  # planned start of treatment: time windows count back from it
     max_data_age_days: float = 28.0
     start_is_date: bool = False  # the start was given as a day: anything dated that day is before it
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 # A check returns whether the criterion's condition holds (None: unknown), what it used, and why.

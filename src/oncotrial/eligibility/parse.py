@@ -31,9 +31,7 @@ from oncotrial.units import clean_lab_unit
 
 __all__ = ["ParsedLine", "parse_criteria_text", "split_criteria_lines"]
 
-_NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
 _LE = {"<": "<", "≤": "<=", "<=": "<=", ">": ">", "≥": ">=", ">=": ">=", "less than": "<", "greater than": ">"}
-_COMPARATOR = r"(≤|≥|<=|>=|<|>|less than|greater than)"
 
 
 @dataclass(frozen=True)

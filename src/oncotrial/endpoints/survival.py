@@ -143,10 +143,9 @@ def derive_survival_summary(
     if ties not in ("efron", "breslow"):
         raise DataError(f"ties = '{ties}' must be efron or breslow.", code="SURV-E032", field="ties")
     _check_options(tau, rho, landmarks, group_col, strata_col)
-    time, event = _column(data, time_col), _column(data, event_col)
-    t, e = check_survival_data(
-        time if time is not None else [], event if event is not None else [], time_name=time_col, event_name=event_col
-    )
+    for column in (time_col, event_col):
+        _column(data, column)  # present, or an error naming the column
+    t, e = check_survival_data(data[time_col], data[event_col], time_name=time_col, event_name=event_col)
     if not e.any():
         raise DataError(
             f"Every subject is censored in '{event_col}': there is no event to estimate from.",
