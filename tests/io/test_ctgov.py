@@ -436,3 +436,29 @@ def test_cli_import_into_a_missing_folder(capsys: pytest.CaptureFixture[str], tm
     code, _, stderr = run_cli(capsys, "protocol", "import-ctgov", record, "--out", str(target))
     assert_clean_error(code, stderr)
     assert "Check that the folder exists" in stderr
+
+
+@pytest.mark.parametrize(
+    ("module", "field", "value", "message"),
+    [
+        pytest.param("armsInterventionsModule", "armGroups", ["A"], "armGroups must be a list of objects", id="arms"),
+        pytest.param("outcomesModule", "primaryOutcomes", ["ORR"], "primaryOutcomes must be a list", id="outcomes"),
+        pytest.param(
+            "eligibilityModule", "minimumAge", 18, "minimumAge is 18; the registry writes it as text", id="age"
+        ),
+        pytest.param("eligibilityModule", "sex", ["ALL"], "sex is ['ALL']", id="sex"),
+    ],
+)
+def test_badly_shaped_fields_are_named(module: str, field: str, value: Any, message: str) -> None:
+    record = _seed_record(eligibilityCriteria="Inclusion Criteria:\n- Age ≥ 18 years of age\n")
+    record["protocolSection"].setdefault(module, {})[field] = value
+    with pytest.raises(DataError, match=re.escape(message)) as caught:
+        derive_protocol_from_ctgov(record)
+    assert caught.value.fields["field"] == f"protocolSection.{module}.{field}"
+
+
+def test_an_intervention_without_a_name_gets_an_id() -> None:
+    record = _seed_record(eligibilityCriteria="Inclusion Criteria:\n- Age ≥ 18 years of age\n")
+    record["protocolSection"]["armsInterventionsModule"] = {"interventions": [{"name": None, "type": "DRUG"}]}
+    (agent,) = derive_protocol_from_ctgov(record).protocol["agents"]
+    assert agent == {"id": "agent-1", "name": "agent-1", "kind": "drug"}

@@ -65,11 +65,38 @@ def _unique(ids: list[str]) -> list[str]:
     return out
 
 
+def _objects(module: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
+    """A list of objects of the record (empty when absent); anything else is an error naming the field."""
+    items = module.get(key) or []
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise DataError(
+            f"protocolSection.{where}.{key} must be a list of objects, as in a ClinicalTrials.gov API v2 study "
+            f"record. Download the record again (format=json).",
+            code="CTGOV-E006",
+            field=f"protocolSection.{where}.{key}",
+        )
+    return items
+
+
+def _text(module: dict[str, Any], key: str, where: str) -> str:
+    """A text field of the record ('' when absent); anything else is an error naming the field."""
+    value = module.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise DataError(
+            f"protocolSection.{where}.{key} is {value!r}; the registry writes it as text (e.g. '18 Years', 'ALL').",
+            code="CTGOV-E007",
+            field=f"protocolSection.{where}.{key}",
+        )
+    return value
+
+
 def _agents(module: dict[str, Any]) -> list[dict[str, Any]]:
-    interventions = module.get("interventions") or []
-    ids = _unique([_slug(i.get("name", ""), f"agent-{n + 1}") for n, i in enumerate(interventions)])
+    interventions = _objects(module, "interventions", "armsInterventionsModule")
+    ids = _unique([_slug(str(i.get("name") or ""), f"agent-{n + 1}") for n, i in enumerate(interventions)])
     return [
-        {"id": ident, "name": i.get("name", ident), "kind": _AGENT_KINDS.get(i.get("type", ""), "procedure")}
+        {"id": ident, "name": str(i.get("name") or ident), "kind": _AGENT_KINDS.get(i.get("type", ""), "procedure")}
         for ident, i in zip(ids, interventions, strict=True)
     ]
 
@@ -80,14 +107,14 @@ def _arm_id(label: str, n: int) -> str:
 
 
 def _arms(module: dict[str, Any], single: bool) -> list[dict[str, Any]]:
-    groups = module.get("armGroups") or []
+    groups = _objects(module, "armGroups", "armsInterventionsModule")
     if not groups:
         return [{"id": "main", "label": "All patients", "type": "single_arm"}]
-    ids = _unique([_arm_id(g.get("label", ""), n) for n, g in enumerate(groups)])
+    ids = _unique([_arm_id(str(g.get("label") or ""), n) for n, g in enumerate(groups)])
     arms = []
     for ident, g in zip(ids, groups, strict=True):
         kind = "single_arm" if single else _ARM_TYPES.get(g.get("type", ""), "experimental")
-        arm = {"id": ident, "label": g.get("label", ident), "type": kind}
+        arm = {"id": ident, "label": str(g.get("label") or ident), "type": kind}
         if g.get("description"):
             arm["description"] = g["description"]
         arms.append(arm)
@@ -115,7 +142,7 @@ def _design(design: dict[str, Any], arms: list[dict[str, Any]]) -> dict[str, Any
 def _endpoints(module: dict[str, Any]) -> list[dict[str, Any]]:
     endpoints = []
     for level, key in (("primary", "primaryOutcomes"), ("secondary", "secondaryOutcomes")):
-        for outcome in module.get(key) or []:
+        for outcome in _objects(module, key, "outcomesModule"):
             measure = outcome.get("measure", "")
             text = f"{measure} {outcome.get('description', '')}".lower()
             kind = (
@@ -137,7 +164,7 @@ def _endpoints(module: dict[str, Any]) -> list[dict[str, Any]]:
 def _record_criteria(module: dict[str, Any]) -> list[dict[str, Any]]:
     """The structured fields of the eligibility module (sex, age) as criteria."""
     criteria = []
-    sex = module.get("sex")
+    sex = _text(module, "sex", "eligibilityModule")
     if sex:
         allowed = {"ALL": ["female", "male"], "FEMALE": ["female"], "MALE": ["male"]}.get(sex, ["female", "male"])
         criteria.append(
@@ -149,7 +176,7 @@ def _record_criteria(module: dict[str, Any]) -> list[dict[str, Any]]:
                 "text": f"Sexes Eligible for Study: {sex.title()}",
             }
         )
-    ages = {k: re.match(r"(\d+)\s*Years?", module.get(k, "") or "") for k in ("minimumAge", "maximumAge")}
+    ages = {k: re.match(r"(\d+)\s*Years?", _text(module, k, "eligibilityModule")) for k in ("minimumAge", "maximumAge")}
     if ages["minimumAge"] or ages["maximumAge"]:
         age: dict[str, Any] = {"id": "record-age", "type": "inclusion", "kind": "age"}
         if ages["minimumAge"]:
