@@ -123,3 +123,20 @@ def test_derive_adrs_names_a_missing_reference_date() -> None:
     with pytest.raises(DataError, match="The ADSL table needs USUBJID and the reference date RANDDT") as caught:
         derive_adrs(overall, adsl)
     assert caught.value.code == "RECIST-E021"
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [pytest.param("RANDDT", "2020/01/01", id="reference-date"), pytest.param("NACTDT", "01MAR2020", id="end-date")],
+)
+def test_adsl_dates_that_are_not_dates_are_named(column: str, value: str) -> None:
+    """Before, NACTDT '01MAR2020' was silently ignored (a PD after new therapy counted)."""
+    rs = pd.DataFrame(
+        {"USUBJID": ["A"], "RSTESTCD": ["OVRLRESP"], "RSEVAL": ["INVESTIGATOR"], "RSSTRESC": ["PR"],
+         "RSDTC": ["2020-02-12"], "RSSEQ": [1], "VISIT": ["WEEK 6"]}
+    )  # fmt: skip
+    adsl = pd.DataFrame({"USUBJID": ["A"], "RANDDT": ["2020-01-01"], "NACTDT": [""]})
+    adsl.loc[0, column] = value
+    with pytest.raises(DataError, match=f"Subject A: ADSL {column} '{value}' is not a date") as caught:
+        derive_adrs_from_overall(rs, adsl, end_col="NACTDT")
+    assert caught.value.code == "DATE-E001"

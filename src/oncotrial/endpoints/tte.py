@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from oncotrial.errors import DataError, InconsistentDataError, MissingDataError, TrialWarning
-from oncotrial.recist.dates import compute_imputed_dates
+from oncotrial.recist.dates import first_flagged as _first
+from oncotrial.recist.dates import read_dates as _dates
 
 __all__ = ["SURVIVAL_COLUMNS", "TimeToEventSource", "check_adtte_columns", "derive_adtte", "derive_param_tte"]
 
@@ -98,77 +99,6 @@ def derive_param_tte(
         "SRCVAR",
     ]
     return out[(["STUDYID"] if "STUDYID" in out.columns else []) + columns]
-
-
-def _first(mask: pd.Series | np.ndarray) -> tuple[int, str]:
-    """Position of the first True of ``mask`` and, when there are more, a note saying how many."""
-    flags = np.asarray(mask, dtype=bool)
-    extra = int(flags.sum()) - 1
-    return int(flags.argmax()), (f" ({extra} more such value(s) in the table)" if extra > 0 else "")
-
-
-def _refuse_first(frame: pd.DataFrame, bad: pd.Series, column: str, text: pd.Series, problem: str, code: str) -> None:
-    """Raise on the first flagged value of ``column``: "Subject S: <table column 'value'> <problem>"."""
-    if not bad.any():
-        return
-    row, more = _first(bad)
-    subject = str(frame["USUBJID"].iloc[row])
-    raise DataError(
-        f"Subject {subject}: {column} '{text.iloc[row]}' {problem.format(more=more)}",
-        code=code,
-        subject_id=subject,
-        field=column.split()[-1],
-    )
-
-
-def _check_parsed(frame: pd.DataFrame, column: str, text: pd.Series, bad: pd.Series, *, table: str) -> None:
-    """Raise on the first non-empty value of ``column`` that is not a date."""
-    problem = (
-        "is not a date{more}. Write dates as YYYY-MM-DD (e.g. 2014-01-02; YYYY-MM-DDThh:mm is accepted too), "
-        "or leave the value empty when there is none."
-    )
-    _refuse_first(frame, bad, f"{table} {column}", text, problem, "SURV-E042")
-
-
-def _warn_imputed(frame: pd.DataFrame, column: str, text: pd.Series, flags: pd.Series, dates: pd.Series) -> None:
-    """Warn, naming the first subject, that partial dates (``YYYY-MM``) were imputed to the month's last day."""
-    partial = flags == "D"
-    if not partial.any():
-        return
-    row, more = _first(partial)
-    warnings.warn(
-        TrialWarning(
-            f"Subject {frame['USUBJID'].iloc[row]}: {column} '{text.iloc[row]}' is a partial date and is "
-            f"imputed to {dates.iloc[row]:%Y-%m-%d}, the last day of the month (as admiral){more}. "
-            "Enter the full date if it is known."
-        ),
-        stacklevel=5,
-    )
-
-
-def _check_full(frame: pd.DataFrame, column: str, text: pd.Series, flags: pd.Series, *, table: str) -> None:
-    """Raise on the first partial date (``YYYY-MM``) of a column that must hold full dates."""
-    problem = (
-        f"is a partial date{{more}}. Times to event are counted from {column}, so it must be a full date: "
-        "enter it as YYYY-MM-DD (e.g. 2014-01-02)."
-    )
-    _refuse_first(frame, flags == "D", f"{table} {column}", text, problem, "SURV-E047")
-
-
-def _dates(frame: pd.DataFrame, column: str, *, table: str, require_full_date: bool = False) -> pd.Series:
-    """Dates of ``column``: text must be ISO 8601 (``YYYY-MM-DD``); a partial ``YYYY-MM`` is refused when
-    ``require_full_date``, else imputed to the month's last day with a warning (admiral's imputation)."""
-    values = frame[column]
-    if pd.api.types.is_datetime64_any_dtype(values):
-        normalised: pd.Series = values.dt.normalize().astype("datetime64[s]")  # days, not clock times (admiral)
-        return normalised
-    text = values.astype("string").fillna("").str.strip()
-    imputed = compute_imputed_dates(text)
-    _check_parsed(frame, column, text, imputed.unparsed & (text != ""), table=table)
-    if require_full_date:
-        _check_full(frame, column, text, imputed.flags, table=table)
-    _warn_imputed(frame, column, text, imputed.flags, imputed.dates)
-    return imputed.dates
 
 
 def _subject_dates(adsl: pd.DataFrame, column: str | None) -> pd.DataFrame:

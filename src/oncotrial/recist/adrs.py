@@ -14,7 +14,7 @@ from oncotrial.recist.best_response import (
     derive_overall_response_flags,
     derive_response_parameters,
 )
-from oncotrial.recist.dates import compute_imputed_dates
+from oncotrial.recist.dates import compute_imputed_dates, read_dates
 
 __all__ = ["PARAMETER_NAMES", "derive_adrs", "derive_adrs_from_overall"]
 
@@ -125,8 +125,7 @@ def _subjects(adsl: pd.DataFrame, reference_col: str) -> pd.DataFrame:
             field="ADSL",
         )
     subjects = adsl[["USUBJID", reference_col] + (["STUDYID"] if "STUDYID" in adsl.columns else [])].copy()
-    if not pd.api.types.is_datetime64_any_dtype(subjects[reference_col]):
-        subjects[reference_col] = compute_imputed_dates(subjects[reference_col].astype("string").fillna("")).dates
+    subjects[reference_col] = read_dates(subjects, reference_col, table="ADSL").to_numpy()
     return subjects.drop_duplicates("USUBJID")
 
 
@@ -177,7 +176,7 @@ def derive_adrs(
     extra = [end_col] if end_col is not None and end_col in adsl.columns else []
     ends = adsl[["USUBJID", *extra]].drop_duplicates("USUBJID")
     for col in extra:
-        ends[col] = compute_imputed_dates(ends[col].astype("string").fillna("")).dates
+        ends[col] = read_dates(ends, col, table="ADSL").to_numpy()
     ovr = ovr.merge(subjects[["USUBJID", reference_col]], on="USUBJID", how="left").merge(
         ends, on="USUBJID", how="left"
     )
