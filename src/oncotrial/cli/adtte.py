@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -12,7 +11,6 @@ import typer
 from oncotrial.cli.common import err, parse_start
 from oncotrial.endpoints import derive_adtte
 from oncotrial.endpoints.tte import check_adtte_columns
-from oncotrial.errors import TrialWarning
 from oncotrial.io.tables import read_table, write_table
 
 
@@ -35,21 +33,14 @@ def adtte_command(
     adsl_table, adrs_table = read_table(adsl, name="ADSL"), read_table(adrs, name="ADRS")
     # a file ADSL must say who died and who was last known alive: without them OS would be silently wrong
     check_adtte_columns(adsl_table, adrs_table, start_col=start_date, nact_col=nact)
-    caught: list[warnings.WarningMessage] = []
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", TrialWarning)
-            adtte = derive_adtte(
-                adsl_table,
-                adrs_table,
-                start_col=start_date,
-                cutoff=cut.date() if isinstance(cut, datetime) else cut,
-                nact_col=nact,
-                max_gap_days=max_gap_days,
-            )
-    finally:  # the warnings explain an error too (e.g. an imputed date), so print them either way
-        for w in caught:
-            err.print(f"Warning: {w.message}", markup=False)
+    adtte = derive_adtte(
+        adsl_table,
+        adrs_table,
+        start_col=start_date,
+        cutoff=cut.date() if isinstance(cut, datetime) else cut,
+        nact_col=nact,
+        max_gap_days=max_gap_days,
+    )
     write_table(adtte, out_path)
     counts = adtte.groupby("PARAMCD")["CNSR"].agg(["size", "sum"])
     summary = ", ".join(f"{p} {int(r['size'])} ({int(r['size'] - r['sum'])} events)" for p, r in counts.iterrows())

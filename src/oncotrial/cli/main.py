@@ -22,7 +22,7 @@ from oncotrial.cli.recist import recist_command
 from oncotrial.cli.schedule import print_calendar, schedule_command
 from oncotrial.cli.screen import screen_command
 from oncotrial.dosing import Patient, build_dosing_calendar, compute_next_weekday
-from oncotrial.errors import TrialError
+from oncotrial.errors import TrialError, TrialWarning
 from oncotrial.protocol import Weekday, list_builtin_protocols, load_builtin_protocol
 
 app = typer.Typer(
@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (0 ok, 1 bad input, 2 usage)."""
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("always", TrialWarning)  # every caveat is shown, each time it applies
             warnings.showwarning = _show_warning
             app(args=argv, prog_name="oncotrial")
     except SystemExit as exc:  # typer (click) ends every run with SystemExit in standalone mode

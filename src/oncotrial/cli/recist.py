@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,7 @@ import pandas as pd
 import typer
 
 from oncotrial.cli.common import err
-from oncotrial.errors import DataError, TrialWarning
+from oncotrial.errors import DataError
 from oncotrial.io.tables import check_columns, read_table, write_table
 from oncotrial.recist import (
     ResponseRules,
@@ -150,33 +149,29 @@ def recist_command(
     --from-overall, from the RS overall responses alone (as admiralonco does).
     """
     rules = ResponseRules(confirmation_days=confirmation_days, sd_min_days=sd_min_days, max_ne=max_ne)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", TrialWarning)
-        if from_overall:
-            if rs is None or adsl is None:
-                raise DataError("--from-overall needs --rs RS and --adsl ADSL.", code="CLI-E021", field="--rs")
-            adrs = derive_adrs_from_overall(
-                read_table(rs, name="RS"),
-                read_table(adsl, name="ADSL"),
-                evaluator=evaluator,
-                reference_col=reference_date,
-                end_col=end_date,
-                rules=rules,
+    if from_overall:
+        if rs is None or adsl is None:
+            raise DataError("--from-overall needs --rs RS and --adsl ADSL.", code="CLI-E021", field="--rs")
+        adrs = derive_adrs_from_overall(
+            read_table(rs, name="RS"),
+            read_table(adsl, name="ADSL"),
+            evaluator=evaluator,
+            reference_col=reference_date,
+            end_col=end_date,
+            rules=rules,
+        )
+    else:
+        if tu is None or tr is None:
+            raise DataError(
+                "Give --tu TU and --tr TR (lesions), or --from-overall with --rs RS and --adsl ADSL.",
+                code="CLI-E020",
+                field="--tu",
             )
-        else:
-            if tu is None or tr is None:
-                raise DataError(
-                    "Give --tu TU and --tr TR (lesions), or --from-overall with --rs RS and --adsl ADSL.",
-                    code="CLI-E020",
-                    field="--tu",
-                )
-            opts = LesionOptions(
-                adsl, evaluator, reference_date, end_date, timepoints_path, summary_path,
-                pet, irradiated, irradiated_out, irecist_path, primary_visit,
-            )  # fmt: skip
-            adrs = from_lesions(tu, tr, rules, opts)
-    for w in caught:
-        err.print(f"Warning: {w.message}", markup=False)
+        opts = LesionOptions(
+            adsl, evaluator, reference_date, end_date, timepoints_path, summary_path,
+            pet, irradiated, irradiated_out, irecist_path, primary_visit,
+        )  # fmt: skip
+        adrs = from_lesions(tu, tr, rules, opts)
     write_table(adrs, out_path)
     subjects = adrs.loc[adrs["PARAMCD"] == "BOR"]
     counts = subjects["AVALC"].value_counts().to_dict()
