@@ -57,12 +57,12 @@ def _mm_factors(units: pd.Series, where: pd.DataFrame) -> pd.Series:
     mapped = units.map(factors)
     bad = mapped.isna()
     if bad.any():
-        rows = where[bad.to_numpy()]
-        unit = rows["TRSTRESU"].iloc[0]
-        unit = unit.replace("{", "{{").replace("}", "}}") if isinstance(unit, str) and unit.strip() else "none"
+        rows = where[bad.to_numpy()].assign(
+            TRSTRESU=lambda r: r["TRSTRESU"].where(r["TRSTRESU"].astype("string").str.strip().fillna("") != "", "none")
+        )
         raise lesion_error(
             rows,
-            f"the {{TRTESTCD}} {{TRSTRESC}} has unit '{unit}', which is not a length. Give the unit (mm or cm).",
+            "the {TRTESTCD} {TRSTRESC} has unit '{TRSTRESU}', which is not a length. Give the unit (mm or cm).",
             "RECIST-E011",
             lesion_col="TRLNKID",
         )
