@@ -67,7 +67,11 @@ def schedule_command(
     elif as_ics:
         write_text(calendar_to_ics(calendar, stamp=datetime.now(UTC).replace(tzinfo=None)), output)
     else:
-        planned = build_dosing_calendar(proto, arm, patient, first_day, cycles=cycles, crossover=crossover)
+        planned = (
+            build_dosing_calendar(proto, arm, patient, first_day, cycles=cycles, crossover=crossover)
+            if records
+            else calendar  # without records the plan is the calendar
+        )
         print_calendar(calendar, planned)
 
 
