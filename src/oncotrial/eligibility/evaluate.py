@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any, Literal
 
 import pint
@@ -111,7 +111,10 @@ class _Check:
 
 
 def _as_datetime(value: date | datetime) -> datetime:
-    return value if isinstance(value, datetime) else datetime.combine(value, time())
+    """A day as its midnight; a time with a UTC offset as naive UTC, as the records' times are."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo is not None else value
+    return datetime.combine(value, time())
 
 
 def _age(record: PatientRecord, ctx: ScreeningContext) -> float | None:
