@@ -1,28 +1,26 @@
-"""Shared test helpers: where the project's shared reference data live.
+"""Shared test helpers: where the reference data live.
 
-The reference files (``../shared/`` beside the checkout, or the folder named by the
-``ONCOTRIAL_SHARED`` environment variable) are read, never copied. A test that needs them skips
-with the reason on a developer's machine without them, and fails in CI (``CI`` set), where they
-must be present.
+The reference files that the tests compare against are copies kept in the repository, under
+``tests/reference/`` (their provenance, file by file, is in ``tests/reference/README.md``), so that every
+comparison with R runs in a fresh clone. ``shared_path("reference", "simon", "simon_designs.csv")`` reads
+``tests/reference/simon/simon_designs.csv``; ``shared_path("ctgov", ...)`` reads ``tests/reference/ctgov/``.
+A file that is missing there is a defect of the checkout: the test fails, it never skips.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "tests" / "reference"
 
 
 def shared_path(*parts: str) -> Path:
-    """The path of a shared reference file or folder; skip (or fail in CI) when it is missing."""
-    base = Path(os.environ.get("ONCOTRIAL_SHARED", ROOT.parent / "shared"))
-    path = base.joinpath(*parts)
+    """The path of a reference file or folder kept under ``tests/reference/``; fail when it is missing."""
+    rest = parts[1:] if parts and parts[0] == "reference" else parts
+    path = REFERENCE.joinpath(*rest)
     if not path.exists():
-        message = f"the shared reference {path} is missing (set ONCOTRIAL_SHARED to the shared/ folder)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        pytest.fail(f"the reference file {path} is missing from the checkout (see tests/reference/README.md)")
     return path

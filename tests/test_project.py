@@ -40,3 +40,15 @@ def test_mypy_strict_finds_nothing():
     pytest.importorskip("mypy")
     result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readme_links_no_file_outside_the_repository():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "../" not in text
+
+
+def test_every_reference_file_has_its_provenance_in_the_reference_readme():
+    readme = (ROOT / "tests" / "reference" / "README.md").read_text(encoding="utf-8")
+    for path in (ROOT / "tests" / "reference").iterdir():
+        if path.is_dir():
+            assert f"`{path.name}/" in readme, f"tests/reference/{path.name} has no provenance row"
