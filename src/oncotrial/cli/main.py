@@ -1,64 +1,97 @@
 """Entry point of the ``oncotrial`` command.
 
 Exit codes: 0 success, 1 bad input (a clear message, never a traceback), 2 usage error, 3 a bug.
+
+Start-up: a command imports only what it uses. The commands are listed here by name, module and one line of
+help, and a command's module (with pandas, scipy and the domain packages it needs) is imported only when that
+command runs, so ``oncotrial --help`` imports none of them. Click has no lazy command of its own, hence
+``_LazyCommand`` (the pattern of click's documentation on lazily loaded subcommands).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import warnings
-from datetime import date, timedelta
-from importlib.resources import as_file, files
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
-from oncotrial.cli import design as design_cli
-from oncotrial.cli import protocol as protocol_cli
-from oncotrial.cli.adtte import adtte_command
-from oncotrial.cli.common import err, out
-from oncotrial.cli.endpoints import km_command, rates_command
-from oncotrial.cli.recist import recist_command
-from oncotrial.cli.schedule import print_calendar, schedule_command
-from oncotrial.cli.screen import screen_command
-from oncotrial.dosing import Patient, build_dosing_calendar, compute_next_weekday
+from oncotrial import __version__
+from oncotrial.cli.common import err
 from oncotrial.errors import TrialError, TrialWarning
-from oncotrial.protocol import Weekday, list_builtin_protocols, load_builtin_protocol
+
+# name: (module, attribute, one line of help). The attribute is a typer.Typer (a group of subcommands) or a
+# command function.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "protocol": ("oncotrial.cli.protocol", "app", "Protocols as data: list the built-in ones, show one, validate a file."),
+    "design": ("oncotrial.cli.design", "app", "Trial design: Simon two-stage, single-stage, inference, monitoring, selection, Bayesian."),
+    "schedule": ("oncotrial.cli.schedule", "schedule_command", "The dosing calendar of a patient on an arm of a protocol."),
+    "screen": ("oncotrial.cli.screen", "screen_command", "Screen patient records against a protocol's eligibility criteria."),
+    "recist": ("oncotrial.cli.recist", "recist_command", "RECIST 1.1 time-point responses and ADRS, from TU/TR or RS tables."),
+    "adtte": ("oncotrial.cli.adtte", "adtte_command", "ADTTE (OS, PFS, TTP, DOR, DSD) from ADSL and ADRS."),
+    "km": ("oncotrial.cli.endpoints", "km_command", "Kaplan-Meier estimates, log-rank test and Cox hazard ratio."),
+    "rates": ("oncotrial.cli.endpoints", "rates_command", "Response rates with exact or score intervals, by group."),
+    "demo": ("oncotrial.cli.demo", "demo_command", "The end-to-end demo."),
+}
+
+
+def _load_command(name: str) -> Any:
+    """The click command of ``name``, built from its module (imported now, not at start-up)."""
+    module_name, attribute, _ = COMMANDS[name]
+    target = getattr(importlib.import_module(module_name), attribute)
+    if isinstance(target, typer.Typer):
+        return typer.main.get_command(target)
+    single = typer.Typer(add_completion=False)
+    single.command(name)(target)
+    return typer.main.get_command(single)
+
+
+class _LazyCommand(TyperCommand):
+    """A command whose real definition is imported only when it is run (or its own help is asked for)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name, help=COMMANDS[name][2], short_help=COMMANDS[name][2])
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        return _load_command(self.name or "").make_context(info_name, args, parent=parent, **extra)
+
+
+class _LazyGroup(TyperGroup):
+    """The top-level group: the commands of ``COMMANDS``, each imported when it is run."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return _LazyCommand(cmd_name) if cmd_name in COMMANDS else None
+
 
 app = typer.Typer(
     name="oncotrial",
-    help="Phase II cancer immunotherapy trials: protocols, dosing calendars and more.",
+    cls=_LazyGroup,
+    help="Phase II cancer immunotherapy trials: protocols, designs, screening, dosing calendars, RECIST and survival.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-app.add_typer(protocol_cli.app, name="protocol")
-app.add_typer(design_cli.app, name="design")
-app.command("schedule")(schedule_command)
-app.command("recist")(recist_command)
-app.command("adtte")(adtte_command)
-app.command("km")(km_command)
-app.command("rates")(rates_command)
-app.command("screen")(screen_command)
 
 
-@app.command("demo")
-def demo_command() -> None:
-    """The end-to-end demo: the built-in protocols, a Simon design, screening, a dosing calendar for NCT01416831 arm A."""
-    protocol_cli.list_command(as_json=False)
-    out.print("\nDesign: Simon two-stage designs against high-dose IL-2's historical response rate of 16 %")
-    design_cli.simon_command(p0=0.16, p1=0.36, alpha=0.05, beta=0.20)
-    protocol = load_builtin_protocol("NCT01416831")
-    start = compute_next_weekday(date.today() + timedelta(days=1), Weekday.MONDAY)
-    patient = Patient(weight_kg=70, patient_number=1, subject_id="DEMO-001")
-    out.print(f"\nDosing calendar: {protocol.id} arm A (high-dose IL-2), 70 kg, starting Monday {start}")
-    calendar = build_dosing_calendar(protocol, "A", patient, start)
-    print_calendar(calendar, calendar)
-    out.print("\nScreening three example patients for NCT01416831 (screened 2026-11-20, start 2026-11-23)")
-    examples = files("oncotrial.eligibility").joinpath("examples/NCT01416831-patients.yaml")
-    with as_file(examples) as path:
-        screen_command(protocol="NCT01416831", patients=path, as_of="2026-11-20")
-    out.print(f"\nBuilt-in protocols: {', '.join(list_builtin_protocols())}")
+def _print_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"oncotrial {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Phase II cancer immunotherapy trials: protocols, designs, screening, dosing calendars, RECIST and survival."""
 
 
 def _show_warning(message: Warning | str, category: type[Warning], *args: object, **kwargs: object) -> None:
@@ -73,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             warnings.simplefilter("always", TrialWarning)  # every caveat is shown, each time it applies
             warnings.showwarning = _show_warning
             app(args=argv, prog_name="oncotrial")
-    except SystemExit as exc:  # typer (click) ends every run with SystemExit in standalone mode
+    except SystemExit as exc:  # click ends every run with SystemExit in standalone mode
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except TrialError as exc:
         err.print(f"Error: {exc.message}", markup=False)

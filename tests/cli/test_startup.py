@@ -1,0 +1,58 @@
+"""Start-up: a command imports only what it uses (issue 10, item 7).
+
+The time itself is measured by ``bench/bench_startup.py``; these tests check the cause of a slow start, the
+heavy modules imported, in a fresh interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from oncotrial import __version__
+from tests.cli.helpers import run_cli
+
+HEAVY = ["pandas", "scipy", "numpy", "pint", "pydantic", "oncotrial.design", "oncotrial.endpoints", "oncotrial.recist"]
+
+
+def _modules_after(argv: list[str]) -> set[str]:
+    code = (
+        "import json, sys\n"
+        "from oncotrial.cli.main import main\n"
+        f"main({argv!r})\n"
+        "sys.__stdout__.write('\\n' + json.dumps(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"]])
+def test_help_and_version_import_no_heavy_module(argv):
+    loaded = _modules_after(argv)
+    assert not [name for name in HEAVY if name in loaded]
+
+
+def test_a_command_imports_its_module_when_run():
+    assert "oncotrial.design" in _modules_after(["design", "single", "--p0", "0.2", "--p1", "0.4"])
+
+
+def test_version_prints_the_package_version(capsys):
+    code, out, _ = run_cli(capsys, "--version")
+    assert code == 0
+    assert out.strip() == f"oncotrial {__version__}"
+
+
+def test_help_lists_every_command(capsys):
+    code, out, _ = run_cli(capsys, "--help")
+    assert code == 0
+    for name in ("protocol", "design", "schedule", "screen", "recist", "adtte", "km", "rates", "demo"):
+        assert name in out
+
+
+def test_unknown_command_is_a_usage_error(capsys):
+    code, _, err = run_cli(capsys, "kmx")
+    assert code == 2
+    assert "No such command" in err
