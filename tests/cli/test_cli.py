@@ -28,7 +28,7 @@ from tests.cli.helpers import assert_clean_error, run_cli
 BUILTIN_IDS = ["CALGB-500001", "HD-IL2-LTO", "NCT00514085", "NCT01416831"]
 LIBRARY = Path(oncotrial.protocol.__file__).parent / "library"
 CALENDAR_COLUMNS = [
-    "datetime", "agent", "agent_name", "treatment", "dose", "unit", "route",
+    "subject_id", "datetime", "agent", "agent_name", "treatment", "dose", "unit", "route",
     "cycle", "day", "number", "status", "planned_datetime", "reason",
 ]  # fmt: skip
 
@@ -173,15 +173,15 @@ def test_schedule_csv(capsys: pytest.CaptureFixture[str]) -> None:
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == CALENDAR_COLUMNS
     assert len(rows[1:]) == 28
-    assert rows[1][:3] == ["2026-11-23T08:00", "il2", "High-dose interleukin-2 (aldesleukin)"]
+    assert rows[1][:4] == ["", "2026-11-23T08:00", "il2", "High-dose interleukin-2 (aldesleukin)"]
 
 
 def test_schedule_ics(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(capsys, *_schedule_args(), "--ics")
+    code, out, _ = run_cli(capsys, *_schedule_args(tz="Europe/London"), "--ics")
     assert code == 0
     assert out.startswith("BEGIN:VCALENDAR")
     assert out.count("BEGIN:VEVENT") == 28
-    assert "DTSTART:20261123T080000" in out
+    assert "DTSTART;TZID=Europe/London:20261123T080000" in out
 
 
 def test_schedule_out_writes_the_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -24,11 +25,12 @@ from oncotrial.protocol import load_builtin_protocol
 MICROGRAM = "\N{MICRO SIGN}g"
 # The column order documented in oncotrial.io.calendar.
 COLUMNS = [
-    "datetime", "agent", "agent_name", "treatment", "dose", "unit", "route",
+    "subject_id", "datetime", "agent", "agent_name", "treatment", "dose", "unit", "route",
     "cycle", "day", "number", "status", "planned_datetime", "reason",
 ]  # fmt: skip
 DOSE_DAYS = ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27", "2026-11-28"]
 STAMP = datetime(2026, 11, 20, 12, 0)
+LONDON = ZoneInfo("Europe/London")
 
 
 def _calendar(*records: AdministrationRecord) -> DosingCalendar:
@@ -55,6 +57,7 @@ def test_json_calgb500001_matches_seed(calendar: DosingCalendar) -> None:
     records = json.loads(calendar_to_json(calendar))
     assert len(records) == 6
     assert records[0] == {
+        "subject_id": None,
         "datetime": "2026-11-23T09:00",
         "agent": "rhil12",
         "agent_name": "Recombinant human interleukin-12",
@@ -118,20 +121,22 @@ def test_csv_rows(calendar_with_held_dose: DosingCalendar) -> None:
 
 
 def _events(calendar: DosingCalendar) -> list[icalendar.cal.Component]:
-    parsed = icalendar.Calendar.from_ical(calendar_to_ics(calendar, stamp=STAMP))
+    parsed = icalendar.Calendar.from_ical(calendar_to_ics(calendar, stamp=STAMP, tz=LONDON))
     return list(parsed.walk("VEVENT"))
 
 
 def test_ics_parses_back_with_one_event_per_dose(calendar: DosingCalendar) -> None:
     events = _events(calendar)
     assert len(events) == 6
-    assert [e["DTSTART"].dt for e in events] == [datetime.fromisoformat(f"{day}T09:00") for day in DOSE_DAYS]
+    assert [e["DTSTART"].dt for e in events] == [
+        datetime.fromisoformat(f"{day}T09:00").replace(tzinfo=LONDON) for day in DOSE_DAYS
+    ]
 
 
 def test_ics_first_event(calendar: DosingCalendar) -> None:
     first = _events(calendar)[0]
-    assert first["DTSTART"].dt == datetime(2026, 11, 23, 9, 0)  # floating local time, no zone
-    assert first["DTEND"].dt == datetime(2026, 11, 23, 9, 15)
+    assert first["DTSTART"].dt == datetime(2026, 11, 23, 9, 0, tzinfo=LONDON)
+    assert first["DTEND"].dt == datetime(2026, 11, 23, 9, 15, tzinfo=LONDON)
     assert str(first["SUMMARY"]) == f"Recombinant human interleukin-12 21 {MICROGRAM} IV (C1D1 #1)"
     assert str(first["STATUS"]) == "CONFIRMED"
 
@@ -139,7 +144,7 @@ def test_ics_first_event(calendar: DosingCalendar) -> None:
 def test_ics_uses_stamp_as_dtstamp(calendar: DosingCalendar) -> None:
     events = _events(calendar)
     assert {e["DTSTAMP"].dt.replace(tzinfo=None) for e in events} == {STAMP}
-    assert "DTSTAMP:20261120T120000Z" in calendar_to_ics(calendar, stamp=STAMP)
+    assert "DTSTAMP:20261120T120000Z" in calendar_to_ics(calendar, stamp=STAMP, tz=LONDON)
 
 
 def test_ics_held_dose_is_cancelled(calendar_with_held_dose: DosingCalendar) -> None:
@@ -147,7 +152,7 @@ def test_ics_held_dose_is_cancelled(calendar_with_held_dose: DosingCalendar) -> 
     assert [str(e["STATUS"]) for e in events] == [
         "CONFIRMED", "CANCELLED", "CONFIRMED", "CONFIRMED", "CONFIRMED", "CONFIRMED",
     ]  # fmt: skip
-    assert events[1]["DTSTART"].dt == datetime(2026, 11, 24, 9, 0)
+    assert events[1]["DTSTART"].dt == datetime(2026, 11, 24, 9, 0, tzinfo=LONDON)
     assert "reason: fever" in str(events[1]["DESCRIPTION"])
 
 
@@ -157,4 +162,4 @@ def test_ics_uids_are_unique(calendar: DosingCalendar) -> None:
 
 
 def test_ics_is_deterministic_for_a_given_stamp(calendar: DosingCalendar) -> None:
-    assert calendar_to_ics(calendar, stamp=STAMP) == calendar_to_ics(calendar, stamp=STAMP)
+    assert calendar_to_ics(calendar, stamp=STAMP, tz=LONDON) == calendar_to_ics(calendar, stamp=STAMP, tz=LONDON)

@@ -10,9 +10,11 @@ import sys
 import warnings
 from datetime import date, timedelta
 from importlib.resources import as_file, files
+from typing import Annotated
 
 import typer
 
+from oncotrial import __version__
 from oncotrial.cli import design as design_cli
 from oncotrial.cli import protocol as protocol_cli
 from oncotrial.cli.adtte import adtte_command
@@ -32,6 +34,24 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        out.print(f"oncotrial {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Print the version and exit.", callback=_print_version, is_eager=True),
+    ] = False,
+) -> None:
+    """Phase II cancer immunotherapy trials: protocols, dosing calendars and more."""
+
+
 app.add_typer(protocol_cli.app, name="protocol")
 app.add_typer(design_cli.app, name="design")
 app.command("schedule")(schedule_command)
