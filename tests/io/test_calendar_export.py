@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -163,3 +163,45 @@ def test_ics_uids_are_unique(calendar: DosingCalendar) -> None:
 
 def test_ics_is_deterministic_for_a_given_stamp(calendar: DosingCalendar) -> None:
     assert calendar_to_ics(calendar, stamp=STAMP, tz=LONDON) == calendar_to_ics(calendar, stamp=STAMP, tz=LONDON)
+
+
+# --- time zone and subject ----------------------------------------------------------------------
+
+
+def test_ics_events_carry_the_time_zone_and_the_file_its_vtimezone(calendar: DosingCalendar) -> None:
+    text = calendar_to_ics(calendar, stamp=STAMP, tz=LONDON)
+    assert "DTSTART;TZID=Europe/London:20261123T090000" in text
+    (vtimezone,) = icalendar.Calendar.from_ical(text).walk("VTIMEZONE")
+    assert str(vtimezone["TZID"]) == "Europe/London"
+
+
+def test_ics_summer_dose_is_the_same_instant_as_utc_minus_one_hour() -> None:
+    """09:00 in London on Monday 2026-06-15 is British Summer Time (UTC+1), i.e. 08:00 UTC; in New York
+    (EDT, UTC-4) the same ward time is 13:00 UTC."""
+    protocol = load_builtin_protocol("CALGB-500001")
+    summer = build_dosing_calendar(protocol, "IL12-IFN", Patient(weight_kg=70), date(2026, 6, 15))
+    for zone, utc_hour in (("Europe/London", 8), ("America/New_York", 13)):
+        parsed = icalendar.Calendar.from_ical(calendar_to_ics(summer, stamp=STAMP, tz=ZoneInfo(zone)))
+        first = next(iter(parsed.walk("VEVENT")))
+        assert first["DTSTART"].dt.astimezone(UTC) == datetime(2026, 6, 15, utc_hour, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def subject_calendar() -> DosingCalendar:
+    protocol = load_builtin_protocol("CALGB-500001")
+    patient = Patient(weight_kg=70, subject_id="SUBJ-0012")
+    return build_dosing_calendar(protocol, "IL12-IFN", patient, date(2026, 11, 23))
+
+
+def test_subject_id_in_every_json_record_and_csv_row(subject_calendar: DosingCalendar) -> None:
+    assert {r["subject_id"] for r in json.loads(calendar_to_json(subject_calendar))} == {"SUBJ-0012"}
+    assert {r["subject_id"] for r in csv.DictReader(io.StringIO(calendar_to_csv(subject_calendar)))} == {"SUBJ-0012"}
+
+
+def test_subject_id_in_every_ics_summary_and_description(subject_calendar: DosingCalendar) -> None:
+    events = list(
+        icalendar.Calendar.from_ical(calendar_to_ics(subject_calendar, stamp=STAMP, tz=LONDON)).walk("VEVENT")
+    )
+    assert str(events[0]["SUMMARY"]) == f"SUBJ-0012: Recombinant human interleukin-12 21 {MICROGRAM} IV (C1D1 #1)"
+    assert str(events[0]["DESCRIPTION"]) == "Subject SUBJ-0012. Cycle 1, day 1, dose 1; status planned"
+    assert all(str(e["SUMMARY"]).startswith("SUBJ-0012: ") for e in events)

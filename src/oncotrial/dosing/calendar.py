@@ -30,6 +30,7 @@ from oncotrial.dosing.amounts import DoseAmount, Patient, compute_dose
 from oncotrial.dosing.records import AdministrationRecord, CycleStartRecord
 from oncotrial.errors import MissingDataError, ScheduleError
 from oncotrial.protocol.base import Weekday
+from oncotrial.protocol.describe import describe_schedule, describe_treatment_schedule
 from oncotrial.protocol.models import Arm, Protocol
 from oncotrial.protocol.regimen import (
     CrossoverRule,
@@ -298,25 +299,12 @@ def _check_start_weekday(protocol: Protocol, arm: Arm, day: date) -> None:
 def _check_patient_number(protocol: Protocol, arm: Arm, patient: Patient) -> None:
     needing = [t for t in arm.treatments if t.depends_on_patient_number]
     if needing and patient.patient_number is None:
-        rules = "; ".join(
-            f"patients {r.first}–{r.last if r.last else 'on'}: {_describe(r.schedule)}"
-            for r in needing[0].schedule_by_patient_number or []
-        )
         raise MissingDataError(
             f"{protocol.id} arm {arm.id}: the {needing[0].id} schedule depends on the patient's enrolment "
-            f"number ({rules}). Give the enrolment number (--patient-number).",
+            f"number {describe_treatment_schedule(needing[0])}. Give the enrolment number (--patient-number).",
             code="DOSE-E003",
             field="patient_number",
         )
-
-
-def _describe(schedule: Schedule) -> str:
-    if isinstance(schedule, WeekdaysBeforeSchedule):
-        days = " and ".join(w.label for w in schedule.weekdays)
-        return f"{len(schedule.weekdays)} on the {days} before day 1"
-    if isinstance(schedule, IntervalSchedule):
-        return f"every {schedule.every_hours:g} h, up to {schedule.max_doses} doses"
-    return f"days {', '.join(str(d) for d in schedule.days)}"
 
 
 # --- cycles ---------------------------------------------------------------------------------
@@ -461,7 +449,7 @@ def _cycle_administrations(
     if extra:
         raise ScheduleError(
             f"{protocol.id} arm {arm.id}, cycle {cycle.cycle}: {treatment.id} dose {extra[0]} is recorded, but the "
-            f"protocol plans at most {len(slots)} doses of {treatment.id} in a cycle ({_describe(schedule)}).",
+            f"protocol plans at most {len(slots)} doses of {treatment.id} in a cycle ({describe_schedule(schedule)}).",
             code="DOSE-E040",
             field="number",
             cycle=cycle.cycle,

@@ -40,6 +40,7 @@ __all__ = [
     "describe_protocol",
     "describe_regimen",
     "describe_schedule",
+    "describe_treatment_schedule",
 ]
 
 #: A titled part of a protocol's description: ("Arm A: IL-2 Monotherapy", [line, line, ...]).
@@ -90,7 +91,8 @@ def describe_schedule(schedule: Schedule) -> str:
     return f"on {_days(schedule.days)}{at}"
 
 
-def _describe_schedules(treatment: Treatment) -> str:
+def describe_treatment_schedule(treatment: Treatment) -> str:
+    """The treatment's schedule; one by enrolment number is ``(patients 1–20: ...; patients 21 on: ...)``."""
     if treatment.schedule is not None:
         return describe_schedule(treatment.schedule)
     rules = treatment.schedule_by_patient_number or []
@@ -110,7 +112,7 @@ def describe_regimen(arm: Arm, treatment: Treatment) -> str:
     ``50 µg/kg IV push on days 1–5 of weeks 1, 3 and 5 of an 8-week cycle`` (NCT00514085 part A);
     the agent's name is not included (see :func:`describe_protocol`).
     """
-    regimen = f"{describe_dose(treatment.dose)} {treatment.route.value} {_describe_schedules(treatment)}"
+    regimen = f"{describe_dose(treatment.dose)} {treatment.route.value} {describe_treatment_schedule(treatment)}"
     if arm.cycle_length_days is not None:
         length = _length(arm.cycle_length_days)
         regimen += f" of {'an' if length.startswith(('8', '11-', '18-')) else 'a'} {length} cycle"
