@@ -93,3 +93,9 @@ def test_other_commands_tables_print_through_it() -> None:
 def test_fit_column_widths(minimums, wanted, available, expected) -> None:
     """Worked by hand: at 10 cells, the minimums take 7; the column wanting 2 more gets them, the other 1 more."""
     assert fit_column_widths(minimums, wanted, available) == expected
+
+
+def test_brackets_in_a_cell_are_printed_as_written() -> None:
+    rows = [["DEMO-002", "held (grade 3 [/b] hypotension [G3])"]]
+    text = _render(80, lambda console: print_table("Doses", ("patient", "status"), rows, console=console))
+    assert "held (grade 3 [/b] hypotension [G3])" in text

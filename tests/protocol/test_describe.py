@@ -87,6 +87,14 @@ def test_an_arm_heading_does_not_repeat_the_arm():
     assert not any("Arm A: Arm A" in heading for heading in headings)
 
 
+def test_a_label_that_spells_the_id_otherwise_shows_the_id():
+    """NCT00514085's part A is labelled "Part A: ..."; the id to type (--arm part-A) is shown beside it."""
+    headings = [title for title, _ in describe_protocol(load_builtin_protocol("NCT00514085"))]
+    assert "Part A: rIL-21 days 1-5 of weeks 1, 3 and 5 of an 8-week cycle (arm id part-A)" in headings
+    calgb = [title for title, _ in describe_protocol(load_builtin_protocol("CALGB-500001"))]
+    assert "Arm IL12-IFN: rhIL-12 followed by IFN-α2b" in calgb
+
+
 def test_describe_protocol_has_every_part():
     sections = dict(describe_protocol(load_builtin_protocol("NCT01416831")))
     assert list(sections)[-5:] == ["Design", "Endpoints", "Inclusion criteria", "Exclusion criteria", "Interpretations"]

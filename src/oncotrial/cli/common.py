@@ -11,6 +11,7 @@ from rich import box
 from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from oncotrial.errors import DataError
 
@@ -73,24 +74,24 @@ def print_table(
         _print_blocks(title, columns, rows, console)
         return
     table = Table(
-        title=title, box=box.MINIMAL, show_edge=False, padding=(0, padding), pad_edge=False, title_justify="left"
+        title=Text(title), box=box.MINIMAL, show_edge=False, padding=(0, padding), pad_edge=False, title_justify="left"
     )
     for name, width in zip(columns, widths, strict=True):
         table.add_column(name, width=width, overflow="fold", justify="right" if name in right else "left")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))  # Text: a user's brackets are never read as markup
     console.print(table)
 
 
 def _print_blocks(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]], console: Console) -> None:
     """One block of "column: value" lines per row, values wrapped to the console's width."""
-    console.print(title)
+    console.print(Text(title))
     for row in rows:
         block = Table.grid(padding=(0, 1))
         block.add_column(no_wrap=True)
         block.add_column(overflow="fold")
         for name, value in zip(columns, row, strict=True):
-            block.add_row(f"{name}:", value)
+            block.add_row(Text(f"{name}:"), Text(value))
         console.print()
         console.print(block)
 

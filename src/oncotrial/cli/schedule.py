@@ -60,7 +60,7 @@ def schedule_command(
     """Every planned administration for one patient: date and time, agent, dose, route, cycle and day."""
     if sum([as_json, as_csv, as_ics]) > 1:
         raise typer.BadParameter("choose one of --json, --csv and --ics")
-    zone = resolve_timezone(tz) if as_ics else None
+    zone = resolve_timezone(tz) if as_ics or tz is not None else None  # a mistyped --tz is never ignored
     proto = load_protocol_reference(protocol)
     patient = Patient(weight_kg=weight, height_cm=height, patient_number=patient_number, subject_id=subject)
     first_day = parse_start(start)
@@ -73,7 +73,7 @@ def schedule_command(
         write_text(calendar_to_json(calendar), output)
     elif as_csv:
         write_text(calendar_to_csv(calendar), output)
-    elif zone is not None:
+    elif as_ics and zone is not None:
         write_text(calendar_to_ics(calendar, stamp=datetime.now(UTC).replace(tzinfo=None), tz=zone), output)
     else:
         planned = (

@@ -8,6 +8,7 @@ prints; every function returns text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from oncotrial.protocol.models import (
@@ -148,10 +149,14 @@ def describe_cycles(arm: Arm) -> str:
 
 
 def describe_arm_heading(arm: Arm) -> str:
-    """``Arm A: IL-2 Monotherapy``: the label when it already names the arm, else ``Arm <id>: <label>``."""
-    names = {f"arm {arm.id}".lower(), arm.id.replace("-", " ").lower(), arm.id.lower()}
-    if any(arm.label.lower().startswith(name) for name in names):
-        return arm.label if arm.id.lower() in arm.label.lower() else f"{arm.label} (arm id {arm.id})"
+    """The arm's label when it already names the arm (``Arm A: IL-2 Monotherapy``, never ``Arm A: Arm A: ...``),
+    with the id to type when the label spells it otherwise (``Part A: ... (arm id part-A)``); else
+    ``Arm <id>: <label>``."""
+    spoken = re.escape(arm.id.replace("-", " "))  # part-A is written "Part A"
+    if re.match(rf"(arm\s+)?{re.escape(arm.id)}\b", arm.label, re.IGNORECASE):
+        return arm.label
+    if re.match(rf"(arm\s+)?{spoken}\b", arm.label, re.IGNORECASE):
+        return f"{arm.label} (arm id {arm.id})"
     return f"Arm {arm.id}: {arm.label}"
 
 
