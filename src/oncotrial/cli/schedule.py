@@ -36,7 +36,9 @@ def schedule_command(
     patient_number: Annotated[
         int | None, typer.Option("--patient-number", help="Enrolment number in the study (1, 2, ...).")
     ] = None,
-    subject: Annotated[str | None, typer.Option("--subject", help="Subject id, shown in exports.")] = None,
+    subject: Annotated[
+        str | None, typer.Option("--subject", help="Subject id, in every export (one line of printable text).")
+    ] = None,
     cycles: Annotated[int | None, typer.Option("--cycles", help="Cycles to plan (default: the arm's plan).")] = None,
     crossover: Annotated[
         str | None,
