@@ -28,7 +28,7 @@ from tests.cli.helpers import assert_clean_error, run_cli
 BUILTIN_IDS = ["CALGB-500001", "HD-IL2-LTO", "NCT00514085", "NCT01416831"]
 LIBRARY = Path(oncotrial.protocol.__file__).parent / "library"
 CALENDAR_COLUMNS = [
-    "datetime", "agent", "agent_name", "treatment", "dose", "unit", "route",
+    "subject_id", "datetime", "agent", "agent_name", "treatment", "dose", "unit", "route",
     "cycle", "day", "number", "status", "planned_datetime", "reason",
 ]  # fmt: skip
 
@@ -173,15 +173,15 @@ def test_schedule_csv(capsys: pytest.CaptureFixture[str]) -> None:
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == CALENDAR_COLUMNS
     assert len(rows[1:]) == 28
-    assert rows[1][:3] == ["2026-11-23T08:00", "il2", "High-dose interleukin-2 (aldesleukin)"]
+    assert rows[1][:4] == ["", "2026-11-23T08:00", "il2", "High-dose interleukin-2 (aldesleukin)"]
 
 
 def test_schedule_ics(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(capsys, *_schedule_args(), "--ics")
+    code, out, _ = run_cli(capsys, *_schedule_args(tz="Europe/London"), "--ics")
     assert code == 0
     assert out.startswith("BEGIN:VCALENDAR")
     assert out.count("BEGIN:VEVENT") == 28
-    assert "DTSTART:20261123T080000" in out
+    assert "DTSTART;TZID=Europe/London:20261123T080000" in out
 
 
 def test_schedule_out_writes_the_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -410,3 +410,197 @@ def test_python_m_oncotrial_reports_errors_without_a_traceback() -> None:
     assert result.returncode == 1
     assert "no built-in protocol 'NOPE'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --- output a person can read -------------------------------------------------------------------
+
+
+@pytest.fixture
+def eighty_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's console as an 80-column terminal."""
+    from oncotrial.cli import common
+
+    monkeypatch.setattr(common.out, "width", 80)
+
+
+def _table_lines(out: str) -> list[str]:
+    return [line for line in out.splitlines() if "│" in line or "─" in line]
+
+
+def test_schedule_at_80_columns_shows_every_date_and_dose_whole(
+    capsys: pytest.CaptureFixture[str], eighty_columns: None
+) -> None:
+    """28 IL-2 doses of 42,000,000 IU: cycle 1 on 2026-11-23 to 2026-11-27, cycle 2 on 2026-12-14 to 2026-12-18
+    (every 8 h from Monday 08:00: 2 doses on the Monday, 3 on each day from Tuesday to Friday)."""
+    code, out, _ = run_cli(capsys, *_schedule_args(subject="SUBJ-0012"))
+    assert code == 0
+    assert "…" not in out
+    assert all(len(line) <= 80 for line in _table_lines(out))
+    assert out.count("42,000,000 IU") == 28
+    dates = re.findall(r"\b2026-1[12]-\d{2}\b", "\n".join(_table_lines(out)))
+    assert [dates.count(day) for day in ("2026-11-23", "2026-11-27", "2026-12-14", "2026-12-18")] == [2, 3, 2, 3]
+    assert len(dates) == 28
+    assert "NCT01416831 arm A, subject SUBJ-0012" in out
+
+
+def test_demo_at_80_columns_cuts_nothing(capsys: pytest.CaptureFixture[str], eighty_columns: None) -> None:
+    """The demo's calendar is NCT01416831 arm A: 28 doses of 42,000,000 IU; its tables fit 80 columns."""
+    code, out, _ = run_cli(capsys, "demo")
+    assert code == 0
+    assert "…" not in out
+    assert all(len(line) <= 80 for line in _table_lines(out))
+    assert out.count("42,000,000 IU") == 28
+    assert "conditions.brain_metastases_not_radiosurgery_candidate" in out  # the screening reasons, whole
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    ("protocol_id", "phrases"),
+    [
+        pytest.param(
+            "NCT01416831",
+            [
+                "Arm A: IL-2 Monotherapy",
+                "High-dose interleukin-2 (aldesleukin): 600,000 IU/kg IV every 8 h, up to 14 doses, "
+                "cycle 1 day 1 = Monday",
+                "Stereotactic body radiation therapy: 20 Gy external beam radiotherapy (patients 1–20: on the "
+                "Friday before day 1; patients 21 on: on the Wednesday and Friday before day 1)",
+                "next cycle 16 days after day 1 of the previous one",
+                "delayable by up to 7 days",
+                "Randomised 1:1 between arms A and B, with crossover; 44 enrolled",
+                "Primary (response): Best Overall Tumor Response",
+                "[ecog] ECOG performance status of 0-1.",
+            ],
+            id="NCT01416831",
+        ),
+        pytest.param(
+            "NCT00514085",
+            [
+                "Recombinant human interleukin-21: 50 µg/kg IV push on days 1–5 of weeks 1, 3 and 5 of an 8-week cycle",
+                "50 µg/kg IV push on days 1–5 of weeks 1 and 3 of a 6-week cycle",
+                "Single arm; 40 enrolled",
+            ],
+            id="NCT00514085",
+        ),
+        pytest.param(
+            "CALGB-500001",
+            [
+                "Recombinant human interleukin-12: 300 ng/kg IV on day 1 of a 14-day cycle",
+                "Interferon alfa-2b: 3,000,000 IU SC on days 2–6 of a 14-day cycle",
+                "Simon two-stage design",
+                "Secondary (response): Partial response lasting 6 months or longer",
+            ],
+            id="CALGB-500001",
+        ),
+        pytest.param(
+            "HD-IL2-LTO",
+            [
+                "600,000 IU/kg IV every 8 h, up to 14 doses",
+                "Retrospective cohort; 100 enrolled",
+                "landmarks at 5 and 10",
+            ],
+            id="HD-IL2-LTO",
+        ),
+    ],
+)
+def test_protocol_show_prints_the_protocol_in_words(
+    capsys: pytest.CaptureFixture[str], protocol_id: str, phrases: list[str]
+) -> None:
+    """Phrases from the seeds (see tests/protocol/test_describe.py for the sources)."""
+    code, out, _ = run_cli(capsys, "protocol", "show", protocol_id)
+    assert code == 0
+    text = _words(out)
+    for phrase in phrases:
+        assert phrase in text
+    assert not re.search(r"Arm (\S+): Arm \1", text)
+
+
+def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    """The version is pyproject.toml's, the one importlib.metadata reports once installed."""
+    import tomllib
+
+    import oncotrial
+
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    code, out, _ = run_cli(capsys, "--version")
+    assert code == 0
+    assert out == f"oncotrial {project['project']['version']}\n"
+    assert oncotrial.__version__ == project["project"]["version"]
+
+
+def test_subject_in_every_export(capsys: pytest.CaptureFixture[str]) -> None:
+    args = _schedule_args(subject="SUBJ-0012", tz="Europe/London")
+    _, out, _ = run_cli(capsys, *args, "--json")
+    assert {row["subject_id"] for row in json.loads(out)} == {"SUBJ-0012"}
+    _, out, _ = run_cli(capsys, *args, "--csv")
+    assert {row["subject_id"] for row in csv.DictReader(io.StringIO(out))} == {"SUBJ-0012"}
+    _, out, _ = run_cli(capsys, *args, "--ics")
+    assert out.count("SUMMARY:SUBJ-0012: High-dose interleukin-2") == 28
+    assert out.count("DESCRIPTION:Subject SUBJ-0012.") == 28
+
+
+@pytest.mark.parametrize("subject", ["SUBJ\n0012", "SUBJ\r0012", "SUBJ\x1b0012"])
+@pytest.mark.parametrize("output", ["--ics", "--json", "--csv"])
+def test_a_subject_with_a_control_character_is_refused(
+    capsys: pytest.CaptureFixture[str], subject: str, output: str
+) -> None:
+    """A newline in --subject broke the iCalendar writer (exit 3); it is bad input: exit 1, one clear line."""
+    code, out, err = run_cli(capsys, *_schedule_args(subject=subject), output)
+    assert_clean_error(code, err)
+    assert out == ""
+    assert "write it on one line with printable characters only" in err
+
+
+def test_ics_in_the_time_zone_given(capsys: pytest.CaptureFixture[str]) -> None:
+    """Monday 2026-11-23 08:00 in New York; the file carries the zone's VTIMEZONE."""
+    code, out, _ = run_cli(capsys, *_schedule_args(tz="America/New_York"), "--ics")
+    assert code == 0
+    assert "DTSTART;TZID=America/New_York:20261123T080000" in out
+    lines = [line.rstrip("\r") for line in out.splitlines()]
+    assert lines[lines.index("BEGIN:VTIMEZONE") + 1] == "TZID:America/New_York"
+
+
+def test_ics_defaults_to_the_machines_time_zone(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    code, out, _ = run_cli(capsys, *_schedule_args(), "--ics")
+    assert code == 0
+    assert "DTSTART;TZID=Asia/Tokyo:20261123T080000" in out
+
+
+@pytest.mark.parametrize("output", ["--ics", "--json"])
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "../../etc/passwd", ""])
+def test_an_unknown_time_zone_is_a_clear_error(capsys: pytest.CaptureFixture[str], zone: str, output: str) -> None:
+    code, out, err = run_cli(capsys, *_schedule_args(tz=zone), output)
+    assert_clean_error(code, err)
+    assert out == ""
+    assert f"--tz '{zone}' is not a time zone oncotrial knows" in err
+
+
+def test_schedule_records_a_reduced_dose(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Dose 1 given at 21,000,000 IU (half of 42,000,000 IU): shown as given, and dose intensity counts it:
+    27 x 42,000,000 + 21,000,000 = 1,155,000,000 IU of 1,176,000,000 IU over the same 37 days, RDI 98 %."""
+    record = {"treatment": "il2", "cycle": 1, "number": 1, "status": "given", "amount": 21000000, "unit": "IU"}
+    path = _write_records(tmp_path, {"administrations": [record]})
+    code, out, _ = run_cli(capsys, *_schedule_args(records=str(path)), "--json")
+    assert code == 0
+    first = json.loads(out)[0]
+    assert (first["status"], first["dose"], first["unit"]) == ("given", 21000000, "IU")
+    code, out, _ = run_cli(capsys, *_schedule_args(records=str(path)))
+    assert code == 0
+    assert "cumulative given 21,000,000 IU; relative dose intensity 98%" in _words(out)
+
+
+def test_schedule_refuses_a_dose_above_the_plan_naming_the_record(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    record = {"treatment": "il2", "cycle": 1, "number": 4, "status": "given", "amount": 60, "unit": "MIU"}
+    path = _write_records(tmp_path, {"administrations": [record]})
+    code, out, err = run_cli(capsys, *_schedule_args(records=str(path)), "--json")
+    assert_clean_error(code, err)
+    assert out == ""
+    assert "record for il2 cycle 1 dose 4: 60,000,000 IU given is more than the planned dose of 42,000,000 IU" in err

@@ -77,3 +77,23 @@ def test_a_weight_that_is_not_a_number_names_the_subject():
     with pytest.raises(DataError, match="Subject S-1: the weight must be a number of kg") as caught:
         Patient(weight_kg="70", subject_id="S-1")
     assert caught.value.fields["subject_id"] == "S-1"
+
+
+@pytest.mark.parametrize(
+    ("subject_id", "message"),
+    [
+        pytest.param("SUBJ\n0012", r"contains the control character U\+000A", id="newline"),
+        pytest.param("SUBJ\t0012", r"contains the control character U\+0009", id="tab"),
+        pytest.param("SUBJ\x000012", r"contains the control character U\+0000", id="nul"),
+        pytest.param("  ", r"is empty", id="blank"),
+    ],
+)
+def test_a_subject_id_must_be_one_printable_line(subject_id, message):
+    """A line break in a subject id would split a CSV row or an iCalendar property: refused up front."""
+    with pytest.raises(DataError, match=message) as caught:
+        Patient(weight_kg=70, subject_id=subject_id)
+    assert caught.value.code == "DOSE-E006"
+
+
+def test_a_subject_id_with_spaces_and_accents_is_accepted():
+    assert Patient(weight_kg=70, subject_id="Site 3 / Zoë-012").subject_id == "Site 3 / Zoë-012"

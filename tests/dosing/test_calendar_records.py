@@ -55,7 +55,13 @@ def test_delayed_dose_moves_the_rest_of_its_cycle(protocol):
 
 def test_given_dose_records_time_and_amount(protocol):
     given = AdministrationRecord(
-        treatment="il2", cycle=1, number=1, status="given", datetime=datetime(2026, 11, 23, 9, 30), amount=40_000_000
+        treatment="il2",
+        cycle=1,
+        number=1,
+        status="given",
+        datetime=datetime(2026, 11, 23, 9, 30),
+        amount=40_000_000,
+        unit="IU",
     )
     calendar = build_dosing_calendar(protocol, "A", PATIENT, MONDAY, administrations=[given])
     first, second = _cycle(calendar, 1)[:2]

@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -24,11 +25,12 @@ from oncotrial.protocol import load_builtin_protocol
 MICROGRAM = "\N{MICRO SIGN}g"
 # The column order documented in oncotrial.io.calendar.
 COLUMNS = [
-    "datetime", "agent", "agent_name", "treatment", "dose", "unit", "route",
+    "subject_id", "datetime", "agent", "agent_name", "treatment", "dose", "unit", "route",
     "cycle", "day", "number", "status", "planned_datetime", "reason",
 ]  # fmt: skip
 DOSE_DAYS = ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27", "2026-11-28"]
 STAMP = datetime(2026, 11, 20, 12, 0)
+LONDON = ZoneInfo("Europe/London")
 
 
 def _calendar(*records: AdministrationRecord) -> DosingCalendar:
@@ -55,6 +57,7 @@ def test_json_calgb500001_matches_seed(calendar: DosingCalendar) -> None:
     records = json.loads(calendar_to_json(calendar))
     assert len(records) == 6
     assert records[0] == {
+        "subject_id": None,
         "datetime": "2026-11-23T09:00",
         "agent": "rhil12",
         "agent_name": "Recombinant human interleukin-12",
@@ -118,20 +121,22 @@ def test_csv_rows(calendar_with_held_dose: DosingCalendar) -> None:
 
 
 def _events(calendar: DosingCalendar) -> list[icalendar.cal.Component]:
-    parsed = icalendar.Calendar.from_ical(calendar_to_ics(calendar, stamp=STAMP))
+    parsed = icalendar.Calendar.from_ical(calendar_to_ics(calendar, stamp=STAMP, tz=LONDON))
     return list(parsed.walk("VEVENT"))
 
 
 def test_ics_parses_back_with_one_event_per_dose(calendar: DosingCalendar) -> None:
     events = _events(calendar)
     assert len(events) == 6
-    assert [e["DTSTART"].dt for e in events] == [datetime.fromisoformat(f"{day}T09:00") for day in DOSE_DAYS]
+    assert [e["DTSTART"].dt for e in events] == [
+        datetime.fromisoformat(f"{day}T09:00").replace(tzinfo=LONDON) for day in DOSE_DAYS
+    ]
 
 
 def test_ics_first_event(calendar: DosingCalendar) -> None:
     first = _events(calendar)[0]
-    assert first["DTSTART"].dt == datetime(2026, 11, 23, 9, 0)  # floating local time, no zone
-    assert first["DTEND"].dt == datetime(2026, 11, 23, 9, 15)
+    assert first["DTSTART"].dt == datetime(2026, 11, 23, 9, 0, tzinfo=LONDON)
+    assert first["DTEND"].dt == datetime(2026, 11, 23, 9, 15, tzinfo=LONDON)
     assert str(first["SUMMARY"]) == f"Recombinant human interleukin-12 21 {MICROGRAM} IV (C1D1 #1)"
     assert str(first["STATUS"]) == "CONFIRMED"
 
@@ -139,7 +144,7 @@ def test_ics_first_event(calendar: DosingCalendar) -> None:
 def test_ics_uses_stamp_as_dtstamp(calendar: DosingCalendar) -> None:
     events = _events(calendar)
     assert {e["DTSTAMP"].dt.replace(tzinfo=None) for e in events} == {STAMP}
-    assert "DTSTAMP:20261120T120000Z" in calendar_to_ics(calendar, stamp=STAMP)
+    assert "DTSTAMP:20261120T120000Z" in calendar_to_ics(calendar, stamp=STAMP, tz=LONDON)
 
 
 def test_ics_held_dose_is_cancelled(calendar_with_held_dose: DosingCalendar) -> None:
@@ -147,7 +152,7 @@ def test_ics_held_dose_is_cancelled(calendar_with_held_dose: DosingCalendar) -> 
     assert [str(e["STATUS"]) for e in events] == [
         "CONFIRMED", "CANCELLED", "CONFIRMED", "CONFIRMED", "CONFIRMED", "CONFIRMED",
     ]  # fmt: skip
-    assert events[1]["DTSTART"].dt == datetime(2026, 11, 24, 9, 0)
+    assert events[1]["DTSTART"].dt == datetime(2026, 11, 24, 9, 0, tzinfo=LONDON)
     assert "reason: fever" in str(events[1]["DESCRIPTION"])
 
 
@@ -157,4 +162,46 @@ def test_ics_uids_are_unique(calendar: DosingCalendar) -> None:
 
 
 def test_ics_is_deterministic_for_a_given_stamp(calendar: DosingCalendar) -> None:
-    assert calendar_to_ics(calendar, stamp=STAMP) == calendar_to_ics(calendar, stamp=STAMP)
+    assert calendar_to_ics(calendar, stamp=STAMP, tz=LONDON) == calendar_to_ics(calendar, stamp=STAMP, tz=LONDON)
+
+
+# --- time zone and subject ----------------------------------------------------------------------
+
+
+def test_ics_events_carry_the_time_zone_and_the_file_its_vtimezone(calendar: DosingCalendar) -> None:
+    text = calendar_to_ics(calendar, stamp=STAMP, tz=LONDON)
+    assert "DTSTART;TZID=Europe/London:20261123T090000" in text
+    (vtimezone,) = icalendar.Calendar.from_ical(text).walk("VTIMEZONE")
+    assert str(vtimezone["TZID"]) == "Europe/London"
+
+
+def test_ics_summer_dose_is_the_same_instant_as_utc_minus_one_hour() -> None:
+    """09:00 in London on Monday 2026-06-15 is British Summer Time (UTC+1), i.e. 08:00 UTC; in New York
+    (EDT, UTC-4) the same ward time is 13:00 UTC."""
+    protocol = load_builtin_protocol("CALGB-500001")
+    summer = build_dosing_calendar(protocol, "IL12-IFN", Patient(weight_kg=70), date(2026, 6, 15))
+    for zone, utc_hour in (("Europe/London", 8), ("America/New_York", 13)):
+        parsed = icalendar.Calendar.from_ical(calendar_to_ics(summer, stamp=STAMP, tz=ZoneInfo(zone)))
+        first = next(iter(parsed.walk("VEVENT")))
+        assert first["DTSTART"].dt.astimezone(UTC) == datetime(2026, 6, 15, utc_hour, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def subject_calendar() -> DosingCalendar:
+    protocol = load_builtin_protocol("CALGB-500001")
+    patient = Patient(weight_kg=70, subject_id="SUBJ-0012")
+    return build_dosing_calendar(protocol, "IL12-IFN", patient, date(2026, 11, 23))
+
+
+def test_subject_id_in_every_json_record_and_csv_row(subject_calendar: DosingCalendar) -> None:
+    assert {r["subject_id"] for r in json.loads(calendar_to_json(subject_calendar))} == {"SUBJ-0012"}
+    assert {r["subject_id"] for r in csv.DictReader(io.StringIO(calendar_to_csv(subject_calendar)))} == {"SUBJ-0012"}
+
+
+def test_subject_id_in_every_ics_summary_and_description(subject_calendar: DosingCalendar) -> None:
+    events = list(
+        icalendar.Calendar.from_ical(calendar_to_ics(subject_calendar, stamp=STAMP, tz=LONDON)).walk("VEVENT")
+    )
+    assert str(events[0]["SUMMARY"]) == f"SUBJ-0012: Recombinant human interleukin-12 21 {MICROGRAM} IV (C1D1 #1)"
+    assert str(events[0]["DESCRIPTION"]) == "Subject SUBJ-0012. Cycle 1, day 1, dose 1; status planned"
+    assert all(str(e["SUMMARY"]).startswith("SUBJ-0012: ") for e in events)

@@ -12,7 +12,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from oncotrial.cli.common import err, out, write_text
+from oncotrial.cli.common import err, out, print_table, write_text
 from oncotrial.design import (
     BetaPrior,
     SimonDesigns,
@@ -62,26 +62,24 @@ def parse_two_stage(text: str) -> tuple[int, int, int, int]:
     return r1, n1, r, n
 
 
-def _simon_table(found: SimonDesigns) -> Table:
-    table = Table(
-        title=f"Simon two-stage designs: p0 = {found.p0}, p1 = {found.p1}, alpha = {found.alpha}, beta = {found.beta}"
-    )
-    for column in ("design", "r1/n1", "r/n", "EN(p0)", "PET(p0)", "EN(p1)", "alpha", "power", "weight q"):
-        table.add_column(column, justify="left" if column == "design" else "right")
-    for a in found.admissible:
-        d = a.design
-        table.add_row(
+def _print_simon_table(found: SimonDesigns) -> None:
+    rows = [
+        [
             a.label,
-            f"{d.r1}/{d.n1}",
-            f"{d.r}/{d.n}",
-            f"{d.en0:.2f}",
-            f"{d.pet0:.3f}",
-            f"{d.en1:.2f}",
-            f"{d.alpha:.4f}",
-            f"{d.power:.4f}",
+            f"{a.design.r1}/{a.design.n1}",
+            f"{a.design.r}/{a.design.n}",
+            f"{a.design.en0:.2f}",
+            f"{a.design.pet0:.3f}",
+            f"{a.design.en1:.2f}",
+            f"{a.design.alpha:.4f}",
+            f"{a.design.power:.4f}",
             f"{a.q_low:.3f}-{a.q_high:.3f}",
-        )
-    return table
+        ]
+        for a in found.admissible
+    ]
+    columns = ("design", "r1/n1", "r/n", "EN(p0)", "PET(p0)", "EN(p1)", "alpha", "power", "weight q")
+    title = f"Simon two-stage designs: p0 = {found.p0}, p1 = {found.p1}, alpha = {found.alpha}, beta = {found.beta}"
+    print_table(title, columns, rows, right=set(columns[1:]))
 
 
 def _read_grid(path: Path) -> pd.DataFrame:
@@ -135,7 +133,7 @@ def simon_command(
     if out_path is not None:
         write_text(str(found), out_path)
     else:
-        out.print(_simon_table(found))
+        _print_simon_table(found)
     for note in found.notes:
         err.print(f"Note: {note}")
 

@@ -8,13 +8,14 @@ from typing import Annotated
 
 import typer
 import yaml
-from rich.table import Table
+from rich.padding import Padding
 from rich.text import Text
 
-from oncotrial.cli.common import err, out, read_text_file, write_text
+from oncotrial.cli.common import err, out, print_table, read_text_file, write_text
 from oncotrial.errors import DataError
 from oncotrial.io.ctgov import derive_protocol_from_ctgov
 from oncotrial.protocol import (
+    describe_protocol,
     list_builtin_protocols,
     load_builtin_protocol,
     load_protocol,
@@ -37,13 +38,10 @@ def list_command(
         rows = [_summary(p) for p in protocols]
         write_text(json.dumps(rows, indent=2, ensure_ascii=False), None)
         return
-    table = Table(title="Built-in protocols")
-    for column in ("id", "short title", "phase", "arms", "design"):
-        table.add_column(column)
-    for p in protocols:
-        row = _summary(p)
-        table.add_row(p.id, str(row["short_title"]), p.phase, ", ".join(a.id for a in p.arms), p.design.kind)
-    out.print(table)
+    table_rows = [
+        [p.id, p.short_title or p.title, p.phase, ", ".join(a.id for a in p.arms), p.design.kind] for p in protocols
+    ]
+    print_table("Built-in protocols", ("id", "short title", "phase", "arms", "design"), table_rows)
 
 
 def _summary(p: Protocol) -> dict[str, object]:
@@ -61,25 +59,16 @@ def show_command(
     protocol_id: Annotated[str, typer.Argument(metavar="ID", help="A built-in protocol id or a YAML file.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the validated protocol as JSON.")] = False,
 ) -> None:
-    """Show a protocol: its arms, treatments and rules (or the whole validated document as JSON)."""
+    """Show a protocol in words: arms with each agent's regimen, cycle timing, design, endpoints and criteria
+    (or the whole validated document as JSON)."""
     protocol = load_protocol_reference(protocol_id)
     if as_json:
         write_text(json.dumps(protocol_to_dict(protocol), indent=2, ensure_ascii=False), None)
         return
-    out.print(Text.assemble((protocol.id, "bold"), f": {protocol.title}"))
-    out.print(f"Phase {protocol.phase}; design {protocol.design.kind}; conditions: {', '.join(protocol.conditions)}")
-    for arm in protocol.arms:
-        out.print(Text.assemble("\n", (f"Arm {arm.id}", "bold"), f": {arm.label}"))
-        for t in arm.treatments:
-            out.print(f"  {protocol.agent(t.agent).name}: {t.dose} {t.route.value}")
-        for rule in arm.continuation:
-            out.print(f"  continuation: {rule.text}")
-        for cross in arm.crossover:
-            out.print(
-                f"  crossover to arm {cross.to_arm} after {cross.after_cycles} cycles if {'/'.join(cross.responses)}"
-            )
-    if protocol.interpretations:
-        out.print(f"\n{len(protocol.interpretations)} interpretation(s) of the source are recorded (see --json).")
+    for number, (heading, lines) in enumerate(describe_protocol(protocol)):
+        out.print(Text.assemble("\n" if number else "", (heading, "bold")), soft_wrap=False)
+        for line in lines:  # wrapped between words, with a hanging indent, to the console's width
+            out.print(Padding(Text(line), (0, 0, 0, 2), expand=False), soft_wrap=False)
 
 
 @app.command("validate")

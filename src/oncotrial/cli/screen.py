@@ -9,9 +9,8 @@ from typing import Annotated, Any
 
 import typer
 import yaml
-from rich.table import Table
 
-from oncotrial.cli.common import err, out, parse_start, read_text_file, write_text
+from oncotrial.cli.common import err, out, parse_start, print_table, read_text_file, write_text
 from oncotrial.eligibility import ScreeningLog, screen_patients
 from oncotrial.errors import DataError
 from oncotrial.protocol import load_protocol_reference
@@ -70,12 +69,8 @@ def screen_command(
 
 
 def _print_log(log: ScreeningLog, protocol_id: str, when: date | datetime) -> None:
-    table = Table(title=f"Screening for {protocol_id} on {when}")
-    for column in ("patient", "status", "reasons"):
-        table.add_column(column)
-    for result in log.results:
-        table.add_row(result.subject_id, result.status, "\n".join(result.reasons))
-    out.print(table)
+    rows = [[result.subject_id, result.status, "\n".join(result.reasons)] for result in log.results]
+    print_table(f"Screening for {protocol_id} on {when}", ("patient", "status", "reasons"), rows)
     summary = log.summary()
     out.print(", ".join(f"{k}: {v}" for k, v in summary.items()))
     for error in log.errors:

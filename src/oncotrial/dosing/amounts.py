@@ -38,7 +38,8 @@ class Patient:
     patient_number
         Enrolment number in the study (1, 2, ...), for rules such as "patients 1–20".
     subject_id
-        The trial's subject identifier, carried into exports.
+        The trial's subject identifier, carried into exports (JSON, CSV, iCalendar, printed tables):
+        printable text on one line, without control characters.
     """
 
     weight_kg: float
@@ -47,6 +48,7 @@ class Patient:
     subject_id: str | None = None
 
     def __post_init__(self) -> None:
+        _check_subject_id(self.subject_id)
         who = f"Subject {self.subject_id}: " if self.subject_id else ""
         low, high = WEIGHT_RANGE_KG
         if not is_number(self.weight_kg):
@@ -80,6 +82,22 @@ class Patient:
                 field="patient_number",
                 subject_id=self.subject_id,
             )
+
+
+def _check_subject_id(subject_id: str | None) -> None:
+    """A subject id is one line of printable text: a line break or control character would split the
+    record in a CSV or an iCalendar file."""
+    if subject_id is None:
+        return
+    bad = next((c for c in subject_id if not c.isprintable()), None)
+    if bad is not None or not subject_id.strip():
+        what = f"contains the control character U+{ord(bad):04X}" if bad is not None else "is empty"
+        raise DataError(
+            f"The subject id {subject_id!r} {what}; write it on one line with printable characters only "
+            "(e.g. 'SUBJ-0012').",
+            code="DOSE-E006",
+            field="subject_id",
+        )
 
 
 @dataclass(frozen=True)

@@ -24,11 +24,13 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal, TypeAlias
 
 import pandas as pd
+import pint
 
 from oncotrial.dosing.amounts import DoseAmount, Patient, compute_dose
 from oncotrial.dosing.records import AdministrationRecord, CycleStartRecord
 from oncotrial.errors import MissingDataError, ScheduleError
 from oncotrial.protocol.base import Weekday
+from oncotrial.protocol.describe import describe_schedule, describe_treatment_schedule
 from oncotrial.protocol.models import Arm, Protocol
 from oncotrial.protocol.regimen import (
     CrossoverRule,
@@ -39,6 +41,7 @@ from oncotrial.protocol.regimen import (
     WeekdaysBeforeSchedule,
     WeekSchedule,
 )
+from oncotrial.units import UNITS, parse_unit
 
 __all__ = [
     "Administration",
@@ -115,16 +118,18 @@ class DosingCalendar:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per administration, in time order."""
-        return pd.DataFrame([a.to_dict() for a in self.administrations])
+        """One row per administration, in time order (the columns of :meth:`to_records`)."""
+        return pd.DataFrame(self.to_records())
 
     def to_records(self) -> list[dict[str, object]]:
-        return [a.to_dict() for a in self.administrations]
+        """Each administration's :meth:`Administration.to_dict`, after the patient's ``subject_id`` (or None)."""
+        return [{"subject_id": self.patient.subject_id, **a.to_dict()} for a in self.administrations]
 
-    @property
-    def treatment_days(self) -> int:
-        """Days from cycle 1 day 1 to the end of the last cycle (its day 1 + the cycle's span)."""
-        return (self.cycles[-1].start - self.cycles[0].start).days + self.cycle_days
+    def compute_window_days(self, first_cycle: int, last_cycle: int) -> int:
+        """Days from day 1 of cycle ``first_cycle`` to the end of cycle ``last_cycle`` (its day 1 + the
+        cycle's span): the time over which a treatment given in those cycles is delivered."""
+        starts = {c.cycle: c.start for c in self.cycles}
+        return (starts[last_cycle] - starts[first_cycle]).days + self.cycle_days
 
     def __str__(self) -> str:
         head = f"{self.protocol_id} arm {self.arm_id}: {len(self.administrations)} administrations"
@@ -294,25 +299,12 @@ def _check_start_weekday(protocol: Protocol, arm: Arm, day: date) -> None:
 def _check_patient_number(protocol: Protocol, arm: Arm, patient: Patient) -> None:
     needing = [t for t in arm.treatments if t.depends_on_patient_number]
     if needing and patient.patient_number is None:
-        rules = "; ".join(
-            f"patients {r.first}–{r.last if r.last else 'on'}: {_describe(r.schedule)}"
-            for r in needing[0].schedule_by_patient_number or []
-        )
         raise MissingDataError(
             f"{protocol.id} arm {arm.id}: the {needing[0].id} schedule depends on the patient's enrolment "
-            f"number ({rules}). Give the enrolment number (--patient-number).",
+            f"number {describe_treatment_schedule(needing[0])}. Give the enrolment number (--patient-number).",
             code="DOSE-E003",
             field="patient_number",
         )
-
-
-def _describe(schedule: Schedule) -> str:
-    if isinstance(schedule, WeekdaysBeforeSchedule):
-        days = " and ".join(w.label for w in schedule.weekdays)
-        return f"{len(schedule.weekdays)} on the {days} before day 1"
-    if isinstance(schedule, IntervalSchedule):
-        return f"every {schedule.every_hours:g} h, up to {schedule.max_doses} doses"
-    return f"days {', '.join(str(d) for d in schedule.days)}"
 
 
 # --- cycles ---------------------------------------------------------------------------------
@@ -457,7 +449,7 @@ def _cycle_administrations(
     if extra:
         raise ScheduleError(
             f"{protocol.id} arm {arm.id}, cycle {cycle.cycle}: {treatment.id} dose {extra[0]} is recorded, but the "
-            f"protocol plans at most {len(slots)} doses of {treatment.id} in a cycle ({_describe(schedule)}).",
+            f"protocol plans at most {len(slots)} doses of {treatment.id} in a cycle ({describe_schedule(schedule)}).",
             code="DOSE-E040",
             field="number",
             cycle=cycle.cycle,
@@ -472,8 +464,9 @@ def _cycle_administrations(
     shift = timedelta()
     rows = []
     previous: Administration | None = None
+    where = f"{protocol.id} arm {arm.id}: record for {treatment.id} cycle {cycle.cycle}"
     for number, (slot, day) in enumerate(slots, start=1):
-        row = _apply_record(template, recorded.get(number), slot + shift, day, number, cycle.start, planned)
+        row = _apply_record(template, recorded.get(number), slot + shift, (day, number), cycle.start, planned, where)
         _check_order(row, slot + shift, previous, f"{protocol.id} arm {arm.id}, cycle {cycle.cycle}: {treatment.id}")
         previous = row if row.status != "held" else previous
         shift = row.datetime - slot if row.status != "held" else shift
@@ -514,11 +507,12 @@ def _apply_record(
     template: Administration,
     record: AdministrationRecord | None,
     when: datetime,
-    day: int,
-    number: int,
+    slot: tuple[int, int],
     cycle_start: date,
     planned: DoseAmount,
+    where: str,
 ) -> Administration:
+    day, number = slot
     row = replace(template, datetime=when, planned_datetime=when, day=day, number=number)
     if record is None:
         return row
@@ -530,9 +524,36 @@ def _apply_record(
         datetime=actual,
         day=compute_cycle_day(actual.date(), cycle_start),
         status=record.status,
-        dose=planned.value if record.amount is None else record.amount,
+        dose=_given_dose(record, planned, f"{where} dose {number}"),
         reason=record.reason,
     )
+
+
+def _given_dose(record: AdministrationRecord, planned: DoseAmount, where: str) -> float:
+    """The dose a record says was given, in the planned dose's unit; the planned dose when it says none."""
+    if record.percent is not None:
+        value = planned.value * record.percent / 100
+    elif record.amount is not None and record.unit is not None:
+        try:
+            value = UNITS.Quantity(record.amount, parse_unit(record.unit)).to(parse_unit(planned.unit)).magnitude
+        except pint.DimensionalityError:
+            raise ScheduleError(
+                f"{where}: the amount is in '{record.unit}', which cannot express the planned dose of {planned}; "
+                f"give the amount given in {planned.unit} (or a unit of the same kind).",
+                code="DOSE-E046",
+                field="unit",
+            ) from None
+    else:
+        return planned.value
+    value = float(f"{value:.12g}")  # binary noise of the conversion, as in compute_dose
+    if value > planned.value * (1 + 1e-9) and not record.allow_above_planned:
+        raise ScheduleError(
+            f"{where}: {value:,.10g} {planned.unit} given is more than the planned dose of {planned}. Correct the "
+            'amount, or add "allow_above_planned": true to the record if more was given on purpose.',
+            code="DOSE-E047",
+            field="amount",
+        )
+    return value
 
 
 # --- limits ---------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from oncotrial.protocol.base import ProtocolModel
+from oncotrial.units import UnitParseError, parse_unit
 
 __all__ = ["AdministrationRecord", "CycleStartRecord", "DosingRecords"]
 
@@ -28,9 +29,15 @@ class AdministrationRecord(_Record):
     calendar shows it, ``number`` the administration's number within that cycle (1, 2, ...).
 
     - ``given``: given, at ``datetime`` if it differs from the plan (the rest of the cycle
-      keeps its spacing from this dose), with ``amount`` if it differs from the planned dose;
+      keeps its spacing from this dose);
     - ``held``: not given, for ``reason``; it is not made up;
     - ``delayed``: moved to ``datetime`` for ``reason``; the rest of the cycle moves with it.
+
+    A dose given (or delayed) at another amount than planned, a reduced dose, is recorded either as
+    ``amount`` with its ``unit`` (``"amount": 21000000, "unit": "IU"``; any unit of the same kind as
+    the planned dose, e.g. ``"amount": 21, "unit": "MIU"``) or as ``percent`` of the planned dose
+    (``"percent": 50``). The calendar and the dose intensity use it. An amount above the planned dose
+    is refused unless the record says ``"allow_above_planned": true``.
     """
 
     treatment: str
@@ -38,7 +45,10 @@ class AdministrationRecord(_Record):
     number: int = Field(ge=1)
     status: Literal["given", "held", "delayed"]
     datetime: dt.datetime | None = None
-    amount: float | None = Field(default=None, ge=0)
+    amount: float | None = Field(default=None, allow_inf_nan=False)
+    unit: str | None = None
+    percent: float | None = Field(default=None, allow_inf_nan=False)
+    allow_above_planned: bool = False
     reason: str | None = None
 
     @model_validator(mode="after")
@@ -48,9 +58,31 @@ class AdministrationRecord(_Record):
             raise ValueError(f"{where}: a {self.status} dose needs a reason (e.g. 'grade 3 hypotension')")
         if self.status == "delayed" and self.datetime is None:
             raise ValueError(f"{where}: a delayed dose needs the new date and time ('datetime')")
-        if self.status == "held" and (self.datetime is not None or self.amount is not None):
+        given = (self.amount, self.unit, self.percent)
+        if self.status == "held" and (self.datetime is not None or any(v is not None for v in given)):
             raise ValueError(f"{where}: a held dose has no time or amount; remove them or mark it 'given'")
+        self._check_amount(where)
         return self
+
+    def _check_amount(self, where: str) -> None:
+        """A reduced dose: an amount with its unit, or a percent of the plan; more than 0 either way."""
+        if self.amount is not None and self.percent is not None:
+            raise ValueError(f"{where}: give the dose given as 'amount' with 'unit' or as 'percent', not both")
+        if (self.amount is None) != (self.unit is None):
+            raise ValueError(
+                f"{where}: an amount given needs its unit and a unit needs its amount "
+                '(e.g. "amount": 21000000, "unit": "IU")'
+            )
+        value, name = (self.amount, "amount") if self.amount is not None else (self.percent, "percent")
+        if value is not None and value <= 0:
+            raise ValueError(
+                f"{where}: the {name} given is {value:g}; it must be more than 0 (a dose not given is 'held')"
+            )
+        if self.unit is not None:
+            try:
+                parse_unit(self.unit)
+            except UnitParseError as exc:
+                raise ValueError(f"{where}: {exc.message}") from exc
 
 
 class CycleStartRecord(_Record):

@@ -2,9 +2,13 @@
 
 Dose intensity is the amount delivered per unit of time (Hryniuk W, Bush H. The importance of
 dose intensity in chemotherapy of metastatic breast cancer. J Clin Oncol 1984;2:1281-8); the
-relative dose intensity (RDI) is the delivered dose intensity divided by the planned one. Here
-time runs from cycle 1 day 1 to the end of the last cycle (its day 1 plus the cycle's span),
-so a delayed cycle lowers the intensity even when every dose is given.
+relative dose intensity (RDI) is the delivered dose intensity divided by the planned one.
+
+Each treatment (one agent of the arm) has its own window: from day 1 of the first cycle in which it is
+planned to the end of the last such cycle (that cycle's day 1 plus the cycle's span). A delayed cycle
+lowers the intensity of the treatments given in it and after it, even when every dose is given; it
+does not touch a treatment whose cycles are over (SBRT given in full in cycle 1 stays at 100 % whatever
+happens to the IL-2 of cycle 2). A reduced dose counts at the amount given.
 """
 
 from __future__ import annotations
@@ -18,7 +22,11 @@ __all__ = ["DoseSummary", "compute_dose_summary"]
 
 @dataclass(frozen=True)
 class DoseSummary:
-    """Per treatment: doses and cumulative amounts planned, given, held and still to give."""
+    """Per treatment: doses and cumulative amounts planned, given, held and still to give.
+
+    ``planned_days`` and ``projected_days`` are the treatment's window (see the module docstring) in
+    the plan and in the re-planned calendar.
+    """
 
     treatment: str
     agent: str
@@ -42,7 +50,8 @@ def compute_dose_summary(planned: DosingCalendar, actual: DosingCalendar) -> lis
     """Compare the protocol's plan (no records) with the calendar re-planned from records.
 
     ``projected`` counts the doses given plus those still planned; the relative dose
-    intensity is ``(projected_cumulative / projected_days) / (planned_cumulative / planned_days)``.
+    intensity is ``(projected_cumulative / projected_days) / (planned_cumulative / planned_days)``,
+    each over the treatment's own window.
     """
     summaries = []
     for treatment in dict.fromkeys(a.treatment for a in planned.administrations):
@@ -53,8 +62,11 @@ def compute_dose_summary(planned: DosingCalendar, actual: DosingCalendar) -> lis
         planned_total = _total(a.dose for a in plan)
         given_total = _total(a.dose for a in given)
         projected_total = _total(a.dose for a in given + remaining)
-        planned_rate = planned_total / planned.treatment_days
-        projected_rate = projected_total / actual.treatment_days
+        first, last = min(a.cycle for a in plan), max(a.cycle for a in plan)
+        planned_days = planned.compute_window_days(first, last)
+        projected_days = actual.compute_window_days(first, last)
+        planned_rate = planned_total / planned_days
+        projected_rate = projected_total / projected_days
         summaries.append(
             DoseSummary(
                 treatment=treatment,
@@ -67,8 +79,8 @@ def compute_dose_summary(planned: DosingCalendar, actual: DosingCalendar) -> lis
                 planned_cumulative=planned_total,
                 given_cumulative=given_total,
                 projected_cumulative=projected_total,
-                planned_days=planned.treatment_days,
-                projected_days=actual.treatment_days,
+                planned_days=planned_days,
+                projected_days=projected_days,
                 relative_dose_intensity=round(projected_rate / planned_rate, 6) if planned_rate else 0.0,
             )
         )

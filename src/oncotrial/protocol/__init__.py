@@ -1,6 +1,15 @@
 """Protocols as data: pydantic models, YAML reading and validation, and the built-in library."""
 
 from oncotrial.protocol.base import Route, Weekday
+from oncotrial.protocol.describe import (
+    describe_cycles,
+    describe_design,
+    describe_dose,
+    describe_endpoint,
+    describe_protocol,
+    describe_regimen,
+    describe_schedule,
+)
 from oncotrial.protocol.io import (
     list_builtin_protocols,
     load_builtin_protocol,
@@ -41,6 +50,13 @@ __all__ = [
     "WeekSchedule",
     "Weekday",
     "WeekdaysBeforeSchedule",
+    "describe_cycles",
+    "describe_design",
+    "describe_dose",
+    "describe_endpoint",
+    "describe_protocol",
+    "describe_regimen",
+    "describe_schedule",
     "list_builtin_protocols",
     "load_builtin_protocol",
     "load_protocol",
