@@ -17,7 +17,7 @@ from oncotrial.cli import design as design_cli
 from oncotrial.cli import protocol as protocol_cli
 from oncotrial.cli.adtte import adtte_command
 from oncotrial.cli.common import err, out
-from oncotrial.cli.endpoints import km_command, rates_command
+from oncotrial.cli.endpoints import cox_command, km_command, rates_command
 from oncotrial.cli.recist import recist_command
 from oncotrial.cli.schedule import print_calendar, schedule_command
 from oncotrial.cli.screen import screen_command
@@ -38,6 +38,7 @@ app.command("schedule")(schedule_command)
 app.command("recist")(recist_command)
 app.command("adtte")(adtte_command)
 app.command("km")(km_command)
+app.command("cox")(cox_command)
 app.command("rates")(rates_command)
 app.command("screen")(screen_command)
 
