@@ -20,7 +20,6 @@ Run: ``python bench/bench_km_command.py [N_ROWS]`` (with the oncotrial under tes
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -55,31 +54,31 @@ def make_data(path: Path, n: int) -> None:
     frame.to_csv(path, index=False)
 
 
-def run(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and the child's peak resident memory (GB) of one run."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def wall_time(argv: list[str]) -> float:
+    """Seconds of one run of ``argv`` (its output discarded; a failure stops the benchmark)."""
     start = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
-        raise SystemExit(f"{' '.join(argv[:3])} failed: {done.stderr.strip()[-400:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest of any child so far: measure each command in its own process
-    return seconds, max(peak, before) / 1024**2
+        raise SystemExit(f"{' '.join(argv[:4])} failed: {done.stderr.strip()[-400:]}")
+    return seconds
 
 
-def measure(argv: list[str], runs: int = 3) -> tuple[float, float]:
-    """Median wall time over ``runs``; peak RSS from a separate wrapper process per command."""
-    times = [run(argv)[0] for _ in range(runs)]
-    wrapper = [sys.executable, "-c", _PEAK, *argv]
-    peak = float(subprocess.run(wrapper, capture_output=True, text=True, check=True).stdout)
-    return statistics.median(times), peak
-
-
-_PEAK = (
+# ru_maxrss of RUSAGE_CHILDREN is the largest of all children so far: each command's peak memory and CPU time
+# are read in a wrapper process of its own, whose only child is that command
+_USAGE = (
     "import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True, check=True); "
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2)"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN); print(u.ru_maxrss / 1024**2, u.ru_utime + u.ru_stime)"
 )
+
+
+def measure(argv: list[str], runs: int = 3) -> tuple[float, float, float]:
+    """Median wall seconds over ``runs``; CPU seconds (user + system) and peak resident memory (GB) of one
+    more run. CPU time depends less than wall time on other work running on the machine."""
+    seconds = statistics.median(wall_time(argv) for _ in range(runs))
+    usage = subprocess.run([sys.executable, "-c", _USAGE, *argv], capture_output=True, text=True, check=True)
+    peak, cpu = (float(v) for v in usage.stdout.split())
+    return seconds, cpu, peak
 
 
 def main() -> int:
@@ -100,12 +99,13 @@ def main() -> int:
             script = Path(folder) / "km.R"
             script.write_text(R_SCRIPT.format(path=data))
             rows["R: read.csv + survfit + survdiff + coxph"] = measure(["Rscript", str(script)])
-    print(f"{'command':<44}{'wall (median of 3)':>20}{'peak RSS':>12}")
-    for name, (seconds, peak) in rows.items():
-        print(f"{name:<44}{seconds:>19.2f}s{peak:>10.2f}GB")
+    print(f"{'command':<44}{'wall (median of 3)':>20}{'CPU':>9}{'peak RSS':>11}")
+    for name, (seconds, cpu, peak) in rows.items():
+        print(f"{name:<44}{seconds:>19.2f}s{cpu:>8.2f}s{peak:>9.2f}GB")
     r = rows.get("R: read.csv + survfit + survdiff + coxph")
     if r:
-        print(f"R / oncotrial km: {r[0] / rows['oncotrial km (tables)'][0]:.2f}x (wall time)")
+        ours = rows["oncotrial km (tables)"]
+        print(f"R / oncotrial km: {r[0] / ours[0]:.2f}x wall time, {r[1] / ours[1]:.2f}x CPU time")
     print(f"--json output: {json_size:.0f} MB; CPUs: {os.cpu_count()}; load average {os.getloadavg()[0]:.1f}")
     return 0
 
