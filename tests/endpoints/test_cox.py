@@ -100,6 +100,7 @@ def test_cox_model_matches_r_coxph(
         assert test["p"] == pytest.approx(want[f"{name}_p"], rel=1e-6), key
 
 
+@pytest.mark.filterwarnings("ignore:Column 'status' is coded 1/2")
 def test_rows_with_missing_values_are_left_out_and_counted(data: dict[str, pd.DataFrame]) -> None:
     """lung, sex + ph.karno + wt.loss: R deletes 14 rows (cox_multi_tests.csv n_deleted 14: ph.karno NA once,
     wt.loss NA 14 times, once in the same row) and fits 214."""

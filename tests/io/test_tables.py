@@ -183,6 +183,14 @@ def test_read_columns_adds_optional_columns_the_file_has(tmp_path: Path) -> None
     assert table.columns.tolist() == ["time", "status"]
 
 
+def test_read_columns_of_an_excel_utf8_file_with_a_byte_order_mark(tmp_path: Path) -> None:
+    """Excel's 'CSV UTF-8' starts with a byte-order mark: the first column is still found by its name."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbftime,site\n10,Gen\xc3\xa8ve\n")
+    table = read_table(path, name="data", columns=["time", "site"])
+    assert table.to_dict("list") == {"time": [10], "site": ["Genève"]}
+
+
 @pytest.mark.parametrize("name", ["lung.csv", "lung.parquet"])
 def test_read_columns_lacking_a_column_lists_the_files_columns(tmp_path: Path, name: str) -> None:
     path = tmp_path / name

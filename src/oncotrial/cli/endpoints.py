@@ -65,15 +65,13 @@ def _parse_times(text: str | None, option: str) -> list[float]:
         ) from None
 
 
-def _read_survival_data(
-    data: Path, param: str | None, columns: list[str | None], *, many_code: str, none_code: str
-) -> Any:
+def _read_survival_data(data: Path, param: str | None, columns: list[str | None]) -> Any:
     """The columns used (and PARAMCD), NA spellings as missing, the rows of ``param`` only."""
     wanted = [c for c in dict.fromkeys(columns) if c is not None]
     if param is not None and "PARAMCD" not in wanted:
         wanted.append("PARAMCD")
     table = read_table(data, name="data", columns=wanted, optional=("PARAMCD",), missing_values=MISSING_SPELLINGS)
-    return _select_param(table, param, many_code=many_code, none_code=none_code)
+    return _select_param(table, param, many_code="SURV-E038", none_code="CLI-E033")
 
 
 def _check_ties(ties: str) -> None:
@@ -111,9 +109,7 @@ def km_command(
     if (event is None) == (censor is None):
         raise DataError("Give either --event (1 = event) or --censor (1 = censored).", code="CLI-E032", field="--event")
     landmarks = _parse_times(at, "--at")
-    table = _read_survival_data(
-        data, param, [time, event, censor, group, strata], many_code="SURV-E038", none_code="CLI-E033"
-    )
+    table = _read_survival_data(data, param, [time, event, censor, group, strata])
     ct: ConfType = conf_type  # type: ignore[assignment]
     summary = derive_survival_summary(
         table, time_col=time, event_col=event, censor_col=censor, group_col=group, strata_col=strata, conf_type=ct,
@@ -336,10 +332,7 @@ def cox_command(
         raise DataError("Give either --event (1 = event) or --censor (1 = censored).", code="CLI-E032", field="--event")
     _check_ties(ties)
     terms = [_parse_covariate(spec) for spec in covariate]
-    table = _read_survival_data(
-        data, param, [time, event, censor, *(t.column for t in terms), strata], many_code="SURV-E038",
-        none_code="CLI-E033",
-    )  # fmt: skip
+    table = _read_survival_data(data, param, [time, event, censor, *(t.column for t in terms), strata])
     fit = derive_cox_model(
         table, time_col=time, event_col=event, censor_col=censor, covariates=terms, strata_col=strata,
         ties="breslow" if ties == "breslow" else "efron", conf_level=conf_level,

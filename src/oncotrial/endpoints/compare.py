@@ -79,7 +79,10 @@ def _group_codes(group: Any, name: str) -> tuple[NDArray[np.int64], tuple[str, .
     if (codes < 0).any():
         rows = np.nonzero(codes < 0)[0][:10] + 1
         raise DataError(
-            f"Column '{name}' is empty at row(s) {', '.join(map(str, rows))}.", code="SURV-E010", field=name
+            f"Column '{name}' is empty at row(s) {', '.join(map(str, rows))} (blank, NA or '.'): give each subject "
+            "a group, or leave those rows out.",
+            code="SURV-E010",
+            field=name,
         )
     if len(labels) < 2:
         raise DataError(
@@ -104,7 +107,7 @@ def _stratum_codes(strata: Any, n: int) -> NDArray[np.int64]:
     if (codes < 0).any():
         rows = np.nonzero(codes < 0)[0][:10] + 1
         raise DataError(
-            f"The strata column is empty at row(s) {', '.join(map(str, rows))}: give every subject a stratum "
+            f"The strata column is empty at row(s) {', '.join(map(str, rows))} (blank, NA or '.'): give every subject a stratum "
             f"(or leave those rows out).",
             code="SURV-E013",
             field="strata",
