@@ -306,6 +306,7 @@ def test_cox_command_stratified(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cox_command_bad_input_is_a_clean_error(
     capsys: pytest.CaptureFixture[str], lung_csv: Path, extra: tuple[str, ...], message: str
 ) -> None:
+    """Each mistake stops with exit 1 and a message naming the option or column (sex has levels 1 and 2)."""
     code, _, err = run_cli(capsys, "cox", "--data", str(lung_csv), "--time", "time", "--event", "dead", *extra)
     assert_clean_error(code, err)
     assert message in " ".join(err.split())

@@ -189,6 +189,7 @@ def test_logrank_leaves_out_a_group_with_no_expected_events() -> None:
 
 
 def test_logrank_strata_must_have_one_value_per_subject() -> None:
+    """Four subjects, two strata values."""
     with pytest.raises(DataError, match="one value per subject"):
         compute_logrank_test([1, 2, 3, 4], [1, 1, 0, 1], ["a", "a", "b", "b"], strata=[1, 2])
 
@@ -200,6 +201,7 @@ def test_cox_with_no_events_in_one_group_warns() -> None:
 
 
 def test_cox_with_a_constant_covariate_is_an_error() -> None:
+    """x = 5 for everyone: the information matrix is 0, no fit exists (R: coefficient NA)."""
     with pytest.raises(DataError, match="singular"):
         compute_cox_regression([1, 2, 3, 4], [1, 0, 1, 1], [5, 5, 5, 5])
 
@@ -222,5 +224,6 @@ def test_stratified_cox_matches_r_coxph_strata(reference: dict[str, dict[str, An
 
 
 def test_cox_strata_of_another_length_is_an_error() -> None:
+    """Four subjects, two strata values."""
     with pytest.raises(DataError, match="one value per subject: got 2 for 4 subjects"):
         compute_cox_regression([1, 2, 3, 4], [1, 0, 1, 1], [0, 1, 0, 1], strata=["a", "b"])

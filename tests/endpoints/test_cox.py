@@ -120,6 +120,7 @@ def test_categorical_levels_sort_as_numbers_and_the_first_is_the_reference() -> 
 
 
 def test_unknown_reference_level_names_the_levels() -> None:
+    """celltype holds adeno and large only: a reference 'squamous' is refused, listing the two."""
     frame = pd.DataFrame({"celltype": ["adeno", "large", "adeno"]})
     with pytest.raises(DataError, match=r"reference level 'squamous' of 'celltype' .*\(adeno, large\)") as info:
         derive_cox_design(frame, [C("celltype", categorical=True, reference="squamous")])
@@ -145,6 +146,7 @@ def test_censor_column_gives_the_events() -> None:
 
 
 def test_no_covariate_and_absent_column_are_errors() -> None:
+    """No covariate at all, or a column the data lack: clear errors before any fit."""
     frame = pd.DataFrame({"time": [1, 2], "dead": [1, 0]})
     with pytest.raises(DataError, match="at least one covariate"):
         derive_cox_model(frame, time_col="time", event_col="dead", covariates=[])

@@ -288,6 +288,7 @@ def test_bad_conf_type_and_level_raise_data_error() -> None:
 
 
 def test_time_and_event_lengths_must_match() -> None:
+    """Three times, two events."""
     with pytest.raises(DataError, match="one value per subject"):
         compute_kaplan_meier([1, 2, 3], [1, 0])
 

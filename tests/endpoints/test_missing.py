@@ -21,6 +21,7 @@ def test_na_dot_empty_and_null_are_missing() -> None:
 
 
 def test_numbers_with_nulls() -> None:
+    """A nullable whole-number column (as pyarrow reads 1, NA, 3): the middle value is missing."""
     assert compute_missing(pd.Series([1, None, 3], dtype="Int64")).tolist() == [False, True, False]
 
 
@@ -37,6 +38,7 @@ def test_filter_leaves_out_incomplete_rows_and_says_which_column() -> None:
 
 
 def test_filter_without_missing_values_returns_the_table_silently() -> None:
+    """Nothing to leave out: the same table back, and no warning (pytest turns none into an error here)."""
     data = pd.DataFrame({"time": [1, 2], "arm": ["A", "B"]})
     assert filter_complete_cases(data, ["time", "arm"]) is data
 

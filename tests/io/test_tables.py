@@ -177,6 +177,7 @@ def test_read_columns_reads_na_dot_and_empty_as_missing(tmp_path: Path) -> None:
 
 
 def test_read_columns_adds_optional_columns_the_file_has(tmp_path: Path) -> None:
+    """status is in the file and added; PARAMCD is not, and is no error."""
     path = tmp_path / "lung.csv"
     path.write_text(LUNG_LIKE)
     table = read_table(path, name="data", columns=["time"], optional=("status", "PARAMCD"))
@@ -193,6 +194,7 @@ def test_read_columns_of_an_excel_utf8_file_with_a_byte_order_mark(tmp_path: Pat
 
 @pytest.mark.parametrize("name", ["lung.csv", "lung.parquet"])
 def test_read_columns_lacking_a_column_lists_the_files_columns(tmp_path: Path, name: str) -> None:
+    """age is not in the file: the message lists every column the file has, not only those asked for."""
     path = tmp_path / name
     if name.endswith(".csv"):
         path.write_text(LUNG_LIKE)
