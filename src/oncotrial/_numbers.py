@@ -1,11 +1,15 @@
-"""What counts as a number in the input checks: Python or numpy values (as read from tables), never a bool."""
+"""What counts as a number in the input checks (Python or numpy values, as read from tables, never a bool),
+and how a missing value is written in a table."""
 
 from __future__ import annotations
 
 import math
 import numbers
 
-__all__ = ["is_number", "is_whole"]
+__all__ = ["MISSING_SPELLINGS", "is_number", "is_whole"]
+
+# A missing value as R's write.csv (NA), SAS (.) and an empty cell write it.
+MISSING_SPELLINGS = ("", "NA", ".")
 
 
 def is_whole(value: object) -> bool:

@@ -8,6 +8,7 @@ out in the comments.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from pathlib import Path
@@ -49,8 +50,9 @@ def _km_args(path: Path, *extra: str) -> list[str]:
     return ["km", "--data", str(path), "--time", "time", "--event", "dead", "--group", "sex", *extra]
 
 
-def _column(rows: list[dict[str, Any]], key: str) -> np.ndarray:
-    return np.array([np.nan if row[key] is None else row[key] for row in rows], dtype=float)
+def _column(table: dict[str, list[Any]], key: str) -> np.ndarray:
+    """One column of a curve's table (the JSON holds each curve as columns; None where undefined)."""
+    return np.array([np.nan if value is None else value for value in table[key]], dtype=float)
 
 
 # --- km -----------------------------------------------------------------------------------------
@@ -76,8 +78,8 @@ def test_km_json_matches_r_survfit_survdiff_coxph(
         assert curve["median"] == {"estimate": expected["median"], "lower": expected["lcl"], "upper": expected["ucl"]}
         km = r_lung["km"]
         rows = km[(km["strata"] == stratum) & (km["conf.type"] == "log")]
-        assert len(curve["table"]) == len(rows)
-        assert TABLE_KEYS <= set(curve["table"][0])
+        assert len(curve["table"]["time"]) == len(rows)
+        assert TABLE_KEYS <= set(curve["table"])
         for ours, theirs in (("time", "time"), ("n_risk", "n.risk"), ("n_event", "n.event"), ("n_censor", "n.censor")):
             np.testing.assert_array_equal(_column(curve["table"], ours), rows[theirs].to_numpy(dtype=float))
         for ours, theirs in (("surv", "surv"), ("std_err", "std.err_surv"), ("lower", "lower"), ("upper", "upper")):
@@ -140,14 +142,201 @@ def test_km_missing_column_is_a_clean_error(capsys: pytest.CaptureFixture[str], 
     assert "died" in err
 
 
-def test_km_event_coded_2_is_a_clean_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    """dead = 2 on the third data row: exit 1 naming the column and the row."""
+def test_km_event_coded_0_1_2_is_a_clean_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """dead = 0, 1 and 2: neither 0/1 nor R's 1/2; exit 1 naming the column and the row holding 2."""
     path = tmp_path / "bad.csv"
-    path.write_text("time,dead,sex\n306,1,1\n455,1,1\n1010,2,1\n210,1,2\n")
+    path.write_text("time,dead,sex\n306,1,1\n455,0,1\n1010,2,1\n210,1,2\n")
     code, _, err = run_cli(capsys, *_km_args(path))
     assert_clean_error(code, err)
     assert "Column 'dead'" in err
     assert "row(s) 3 hold 2" in err
+
+
+def test_km_on_r_lung_file_reads_status_1_2_and_leaves_out_na_groups(capsys: pytest.CaptureFixture[str]) -> None:
+    """data_lung.csv as R wrote it: status 1/2 and ph.ecog NA in row 14. R's
+    ``survdiff(Surv(time, status) ~ ph.ecog, lung)`` gives chi-square 21.96 on 3 df (R 4.2.2, survival
+    3.5-3: 21.962131682476, n = 227); "NA" as a fifth group would give 4 df."""
+    path = shared_path("reference", "survival", "data_lung.csv")
+    code, out, err = run_cli(
+        capsys, "km", "--data", str(path), "--time", "time", "--event", "status", "--group", "ph.ecog"
+    )
+    assert code == 0, err
+    assert "Log-rank (rho = 0): chi-square 21.9621 on 3 df" in out
+    flat = " ".join(err.split())
+    assert (
+        "Warning: 1 row(s) left out for a missing value (NA, '.' or empty), as R's na.omit does: 'ph.ecog' 1 (row(s) 14)."
+        in flat
+    )
+    assert "Warning: Column 'status' is coded 1/2: read as R's Surv reads it, 1 = censored and 2 = event." in flat
+
+
+def test_km_status_1_2_gives_r_medians(capsys: pytest.CaptureFixture[str]) -> None:
+    """``survfit(Surv(time, status) ~ sex, lung)`` reads status 2 as death: median_lung.csv (log) all 310
+    (285, 363), sex 1 270 (212, 310), sex 2 426 (348, 550); 165 events."""
+    path = shared_path("reference", "survival", "data_lung.csv")
+    code, out, err = run_cli(
+        capsys, "km", "--data", str(path), "--time", "time", "--event", "status", "--group", "sex", "--json"
+    )
+    assert code == 0, err
+    payload = json.loads(out)
+    assert payload["all"]["events"] == 165
+    assert [c["median"] for c in (payload["all"], *payload["groups"])] == [
+        {"estimate": 310, "lower": 285, "upper": 363},
+        {"estimate": 270, "lower": 212, "upper": 310},
+        {"estimate": 426, "lower": 348, "upper": 550},
+    ]
+
+
+def test_km_without_events_prints_na_medians(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """An early interim look, every subject censored (CNSR 1): R's survfit gives S = 1 and median NA; the
+    command ends with 0 and says there is no comparison yet (naming CNSR, not an internal column)."""
+    path = tmp_path / "interim.csv"
+    path.write_text("AVAL,CNSR,ARM\n10,1,A\n20,1,B\n30,1,A\n40,1,B\n")
+    code, out, err = run_cli(capsys, "km", "--data", str(path), "--time", "AVAL", "--censor", "CNSR", "--group", "ARM")
+    assert code == 0, err
+    assert re.search(r"all\W+4\W+0\W+NA\W+NA\W+NA\W", out)
+    assert "No events in 'CNSR'" in " ".join(err.split())
+    assert "_EVENT" not in err + out
+    assert "Log-rank" not in out
+
+
+def test_km_json_curves_are_columns(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Deaths at 1 and 3, a censoring at 2: S = 2/3 at 1, 2/3 at 2, 0 at 3; each curve's table is one list
+    per column, not a list of rows."""
+    path = tmp_path / "three.csv"
+    path.write_text("time,dead\n1,1\n2,0\n3,1\n")
+    code, out, err = run_cli(capsys, "km", "--data", str(path), "--time", "time", "--event", "dead", "--json")
+    assert code == 0, err
+    table = json.loads(out)["all"]["table"]
+    assert table["time"] == [1, 2, 3]
+    assert table["n_risk"] == [3, 2, 1]
+    assert table["surv"] == [pytest.approx(2 / 3), pytest.approx(2 / 3), 0]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_km_table_file_holds_every_step_of_every_curve(
+    capsys: pytest.CaptureFixture[str], lung_csv: Path, r_lung: dict[str, Any], tmp_path: Path, suffix: str
+) -> None:
+    """--table writes km_lung.csv's rows (log) for all, sex 1 and sex 2, one below the other, with the
+    curve's name in ``group``; the values equal R's."""
+    path = tmp_path / f"steps{suffix}"
+    code, _, err = run_cli(capsys, *_km_args(lung_csv, "--table", str(path)))
+    assert code == 0, err
+    steps = pd.read_parquet(path) if suffix == ".parquet" else pd.read_csv(path)
+    km = r_lung["km"]
+    for name, stratum in (("all", "all"), ("1", "grp=1"), ("2", "grp=2")):
+        ours = steps[steps["group"].astype(str) == name]
+        theirs = km[(km["strata"] == stratum) & (km["conf.type"] == "log")]
+        np.testing.assert_array_equal(ours["time"].to_numpy(dtype=float), theirs["time"].to_numpy(dtype=float))
+        np.testing.assert_allclose(ours["surv"].to_numpy(dtype=float), theirs["surv"].to_numpy(dtype=float), rtol=1e-6)
+        np.testing.assert_allclose(
+            ours["lower"].to_numpy(dtype=float), theirs["lower"].to_numpy(dtype=float), rtol=1e-6, equal_nan=True
+        )
+
+
+# --- cox ----------------------------------------------------------------------------------------
+
+
+def test_cox_command_matches_r_with_a_named_reference_level(capsys: pytest.CaptureFixture[str]) -> None:
+    """``coxph(Surv(time, status) ~ trt + relevel(factor(celltype), ref = "squamous") + karno, veteran)``
+    (cox_multi_coefficients.csv / cox_multi_tests.csv, fit veteran_trt_celltype_karno): celltype adeno coef
+    1.15399441386177, exp 3.17083326783049; karno -0.0312712960478022; likelihood ratio 61.0690919866106 on
+    5 df, Wald 63.4072596000984, score 66.5485654450161; n 137, 128 events."""
+    path = shared_path("reference", "survival", "data_veteran.csv")
+    args = ["cox", "--data", str(path), "--time", "time", "--event", "status", "--covariate", "trt",
+            "--covariate", "celltype:categorical:ref=squamous", "--covariate", "karno"]  # fmt: skip
+    code, out, err = run_cli(capsys, *args, "--json")
+    assert code == 0, err
+    payload = json.loads(out)
+    rows = {row["term"]: row for row in payload["coefficients"]}
+    assert list(rows) == ["trt", "celltype=adeno", "celltype=large", "celltype=smallcell", "karno"]
+    assert (rows["celltype=adeno"]["coef"], rows["celltype=adeno"]["exp_coef"]) == (
+        pytest.approx(1.15399441386177, rel=1e-6),
+        pytest.approx(3.17083326783049, rel=1e-6),
+    )
+    assert rows["karno"]["coef"] == pytest.approx(-0.0312712960478022, rel=1e-6)
+    tests = payload["tests"]
+    assert (tests["likelihood_ratio"]["chisq"], tests["likelihood_ratio"]["df"]) == (
+        pytest.approx(61.0690919866106, rel=1e-6),
+        5,
+    )
+    assert tests["wald"]["chisq"] == pytest.approx(63.4072596000984, rel=1e-6)
+    assert tests["score"]["chisq"] == pytest.approx(66.5485654450161, rel=1e-6)
+    assert (payload["n"], payload["events"]) == (137, 128)
+    code, out, err = run_cli(capsys, *args)
+    assert code == 0, err
+    assert re.search(r"celltype=adeno\W+1\.154\W+3\.171\W", out)
+    assert "exp(coef)" in out
+    assert "Likelihood ratio test = 61.07 on 5 df" in out
+    assert "n = 137, number of events = 128" in out
+
+
+def test_cox_command_stratified(capsys: pytest.CaptureFixture[str]) -> None:
+    """``coxph(Surv(time, status) ~ age + factor(sex) + strata(inst), lung)`` (fit lung_age_sex_strata_inst):
+    sex 2 coef -0.492351518651615, HR 0.611187484266829 (0.428180989120234, 0.872411784773381); the row
+    without inst is left out (n 227)."""
+    path = shared_path("reference", "survival", "data_lung.csv")
+    code, out, err = run_cli(
+        capsys, "cox", "--data", str(path), "--time", "time", "--event", "status", "--covariate", "age",
+        "--covariate", "sex:categorical", "--strata", "inst", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    payload = json.loads(out)
+    sex = payload["coefficients"][1]
+    assert (sex["term"], sex["coef"], sex["exp_coef"], sex["lower"], sex["upper"]) == (
+        "sex=2",
+        pytest.approx(-0.492351518651615, rel=1e-6),
+        pytest.approx(0.611187484266829, rel=1e-6),
+        pytest.approx(0.428180989120234, rel=1e-6),
+        pytest.approx(0.872411784773381, rel=1e-6),
+    )
+    assert (payload["n"], payload["strata"]) == (227, "inst")
+    assert "'inst' 1 (row(s) 156)" in " ".join(err.split())
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        pytest.param(("--covariate", "sex:factor"), "'factor' is not understood", id="bad_covariate_option"),
+        pytest.param(("--covariate", "sex", "--ties", "exact"), "--ties 'exact' must be efron or breslow", id="ties"),
+        pytest.param(("--covariate", "sex:ref=3"), "reference level '3' of 'sex'", id="unknown_reference"),
+        pytest.param(("--covariate", "weight"), "lacks the column(s) weight", id="absent_column"),
+    ],
+)
+def test_cox_command_bad_input_is_a_clean_error(
+    capsys: pytest.CaptureFixture[str], lung_csv: Path, extra: tuple[str, ...], message: str
+) -> None:
+    """Each mistake stops with exit 1 and a message naming the option or column (sex has levels 1 and 2)."""
+    code, _, err = run_cli(capsys, "cox", "--data", str(lung_csv), "--time", "time", "--event", "dead", *extra)
+    assert_clean_error(code, err)
+    assert message in " ".join(err.split())
+
+
+# --- unreadable files ---------------------------------------------------------------------------
+
+
+def test_km_truncated_gzip_says_the_file_is_cut_short(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A .csv.gz cut in half (an interrupted copy): exit 1 with the file named, not click's bare 'Aborted.'."""
+    text = "time,dead\n" + "".join(f"{i},{i % 2}\n" for i in range(1, 20001))
+    whole = gzip.compress(text.encode())
+    path = tmp_path / "cut.csv.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    code, _, err = run_cli(capsys, "km", "--data", str(path), "--time", "time", "--event", "dead")
+    assert_clean_error(code, err)
+    assert "cut.csv.gz is cut short" in " ".join(err.split())
+    assert "Aborted" not in err
+
+
+def test_km_latin1_file_names_the_row_and_asks_for_utf8(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Row 2 holds 'Genève' written in Latin-1 (è is the byte 0xe8): exit 1 naming row 2 and how to fix it."""
+    path = tmp_path / "sites.csv"
+    path.write_bytes("time,dead,site\n10,1,Paris\n20,0,Genève\n30,1,Paris\n".encode("latin-1"))
+    code, _, err = run_cli(capsys, "km", "--data", str(path), "--time", "time", "--event", "dead", "--group", "site")
+    assert_clean_error(code, err)
+    flat = " ".join(err.split())
+    assert "is not UTF-8 text: row 2 holds the byte 0xe8" in flat
+    assert "Save the file as UTF-8" in flat
+    assert "codec" not in err
 
 
 def test_km_json_when_the_curve_reaches_zero(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -159,7 +348,7 @@ def test_km_json_when_the_curve_reaches_zero(capsys: pytest.CaptureFixture[str],
     assert code == 0, err
     payload = json.loads(out)
     assert payload["all"]["median"]["estimate"] == 2.5
-    assert payload["all"]["table"][-1]["surv"] == 0
+    assert payload["all"]["table"]["surv"][-1] == 0
 
 
 @pytest.mark.filterwarnings("ignore:overflow encountered in exp:RuntimeWarning")

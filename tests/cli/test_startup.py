@@ -48,7 +48,7 @@ def test_version_prints_the_package_version(capsys):
 def test_help_lists_every_command(capsys):
     code, out, _ = run_cli(capsys, "--help")
     assert code == 0
-    for name in ("protocol", "design", "schedule", "screen", "recist", "adtte", "km", "rates", "demo"):
+    for name in ("protocol", "design", "schedule", "screen", "recist", "adtte", "km", "cox", "rates", "demo"):
         assert name in out
 
 

@@ -115,12 +115,18 @@ def test_km_missing_group_column_lists_only_the_files_columns(
     assert "_EVENT" not in err
 
 
-def test_km_blank_group_names_the_row(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    """The second data row has no arm."""
+def test_km_blank_group_is_left_out_with_a_warning(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The second data row has no arm: left out as R's na.omit leaves it (one warning line); A keeps the
+    death at 10 (n 1, events 1), B the deaths at 30 and 40."""
     path = _write(tmp_path, "time,dead,arm\n10,1,A\n20,0,\n30,1,B\n40,1,B\n")
-    code, _, err = run_cli(capsys, "km", "--data", str(path), "--time", "time", "--event", "dead", "--group", "arm")
-    assert_clean_error(code, err)
-    assert "Column 'arm' is blank in row(s) 2" in _flat(err)
+    code, out, err = run_cli(capsys, "km", "--data", str(path), "--time", "time", "--event", "dead", "--group", "arm")
+    assert code == 0, err
+    assert (
+        "Warning: 1 row(s) left out for a missing value (NA, '.' or empty), as R's na.omit does: 'arm' 1 (row(s) 2)."
+        in _flat(err)
+    )
+    assert re.search(r"all\W+3\W+3\W", out)
+    assert re.search(r"A\W+1\W+1\W", out)
 
 
 def test_derive_survival_summary_refuses_a_zero_horizon() -> None:
@@ -182,12 +188,15 @@ def test_rates_long_adrs_needs_param(capsys: pytest.CaptureFixture[str], tmp_pat
     assert "No rows with PARAMCD CBOR" in _flat(err)
 
 
-def test_rates_blank_group_names_the_row(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    """S2 (row 2) has no arm."""
-    path = _write(tmp_path, "USUBJID,BOR,ARM\nS1,CR,A\nS2,PR,\nS3,SD,B\n")
-    code, _, err = _rates(capsys, path, "--group", "ARM")
-    assert_clean_error(code, err)
-    assert "Column 'ARM' is blank in row(s) 2" in _flat(err)
+def test_rates_blank_group_is_left_out_with_a_warning(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """S2 (row 2) has no arm and S4 (row 4) an arm written NA: both left out; A is S1 (CR): ORR 1/1; B is S3 (SD)."""
+    path = _write(tmp_path, "USUBJID,BOR,ARM\nS1,CR,A\nS2,PR,\nS3,SD,B\nS4,PR,NA\n")
+    code, out, err = _rates(capsys, path, "--group", "ARM")
+    assert code == 0, err
+    assert "2 row(s) left out" in _flat(err)
+    assert "'ARM' 2 (row(s) 2, 4)" in _flat(err)
+    assert re.search(r"ORR\W+1/1\W", out)
+    assert re.search(r"ORR\W+0/1\W", out)
 
 
 @pytest.mark.parametrize("extra", [(), ("--group", "ARM")], ids=["no_group", "group"])

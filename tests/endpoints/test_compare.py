@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from oncotrial.endpoints import compute_cox_regression, compute_logrank_test
-from oncotrial.errors import DataError
+from oncotrial.errors import DataError, TrialWarning
 from tests.conftest import shared_path
 
 # dataset -> (status column, status value of an event, group column)
@@ -149,7 +149,7 @@ def test_unstratified_logrank_of_the_same_data_by_hand() -> None:
         pytest.param({"group": ["a", "", "b"]}, r"Column 'group' is empty at row\(s\) 2", id="empty_group"),
         pytest.param({"strata": ["x", "", "x"]}, r"strata column is empty at row\(s\) 2", id="empty_stratum"),
         pytest.param({"strata": ["x", None, "x"]}, r"strata column is empty at row\(s\) 2", id="missing_stratum"),
-        pytest.param({"event": [1, 2, 1]}, r"Column 'event' must be 0/1 .*row\(s\) 2 hold 2", id="event_coded_2"),
+        pytest.param({"event": [0, 2, 1]}, r"Column 'event' must be 0/1 .*row\(s\) 2 hold 2", id="event_coded_0_1_2"),
     ],
 )
 def test_logrank_bad_input_raises_data_error(kwargs: dict[str, Any], message: str) -> None:
@@ -177,3 +177,53 @@ def test_cox_bad_ties_and_covariates_raise_data_error() -> None:
         compute_cox_regression([1, 2, 3], [1, 0, 1], pd.DataFrame({"x": [0, 1, 0]}), ties="exact")  # type: ignore[arg-type]
     with pytest.raises(DataError, match=r"missing or not numbers at row\(s\) 2"):
         compute_cox_regression([1, 2, 3], [1, 0, 1], pd.DataFrame({"x": [0, None, 0]}))
+
+
+def test_logrank_leaves_out_a_group_with_no_expected_events() -> None:
+    """A: events at 1, 2, 3; B: censored 4, events 5, 6; C: censored at 0.5 twice (E = 0, left out as in
+    survdiff). A vs B: t=1 n=6 E_A=3/6 V=.25; t=2 n=5 E_A=.4 V=.24; t=3 n=4 E_A=.25 V=.1875; t=5,6 E_A=0 V=0.
+    O_A - E_A = 3 - 1.15 = 1.85, V = .6775: chi-square 3.4225/.6775 on 1 df (R prints 5.1 on 1 df)."""
+    result = compute_logrank_test([1, 2, 3, 4, 5, 6, 0.5, 0.5], [1, 1, 1, 0, 1, 1, 0, 0], list("AAABBBCC"))
+    assert result.df == 1
+    assert result.chisq == pytest.approx(3.4225 / 0.6775, rel=1e-12)
+
+
+def test_logrank_strata_must_have_one_value_per_subject() -> None:
+    """Four subjects, two strata values."""
+    with pytest.raises(DataError, match="one value per subject"):
+        compute_logrank_test([1, 2, 3, 4], [1, 1, 0, 1], ["a", "a", "b", "b"], strata=[1, 2])
+
+
+def test_cox_with_no_events_in_one_group_warns() -> None:
+    """Group 1 (times 5-8) has no events: the coefficient runs to -infinity, as R's coxph warns."""
+    with pytest.warns(TrialWarning, match="did not converge"):
+        compute_cox_regression(list(range(1, 9)), [1, 1, 1, 1, 0, 0, 0, 0], [0, 0, 0, 0, 1, 1, 1, 1])
+
+
+def test_cox_with_a_constant_covariate_is_an_error() -> None:
+    """x = 5 for everyone: the information matrix is 0, no fit exists (R: coefficient NA)."""
+    with pytest.raises(DataError, match="singular"):
+        compute_cox_regression([1, 2, 3, 4], [1, 0, 1, 1], [5, 5, 5, 5])
+
+
+def test_stratified_cox_matches_r_coxph_strata(reference: dict[str, dict[str, Any]]) -> None:
+    """``coxph(Surv(time, status) ~ age + factor(sex) + strata(inst), lung)`` (cox_multi_coefficients.csv,
+    fit lung_age_sex_strata_inst; R leaves out the one row without inst): age 0.0192048983408915 (se
+    0.00987322480987376), sex 2 -0.492351518651615 (se 0.181563429310186); cox_multi_tests.csv: likelihood
+    ratio 12.6540796593524, score 12.3215302940949, n 227, events 164."""
+    lung = reference["lung"]["data"].dropna(subset=["inst"])
+    covariates = pd.DataFrame({"age": lung["age"], "sex2": (lung["sex"] == 2).astype(float)})
+    fit = compute_cox_regression(lung["time"], lung["event"], covariates, strata=lung["inst"])
+    assert fit.coef == (pytest.approx(0.0192048983408915, rel=1e-6), pytest.approx(-0.492351518651615, rel=1e-6))
+    assert fit.se == (pytest.approx(0.00987322480987376, rel=1e-6), pytest.approx(0.181563429310186, rel=1e-6))
+    assert (fit.lr_chisq, fit.score_chisq) == (
+        pytest.approx(12.6540796593524, rel=1e-6),
+        pytest.approx(12.3215302940949, rel=1e-6),
+    )
+    assert (fit.n, fit.events) == (227, 164)
+
+
+def test_cox_strata_of_another_length_is_an_error() -> None:
+    """Four subjects, two strata values."""
+    with pytest.raises(DataError, match="one value per subject: got 2 for 4 subjects"):
+        compute_cox_regression([1, 2, 3, 4], [1, 0, 1, 1], [0, 1, 0, 1], strata=["a", "b"])

@@ -18,7 +18,7 @@ import pytest
 
 from oncotrial.endpoints import compute_kaplan_meier, compute_median_followup
 from oncotrial.endpoints.km import KaplanMeierResult
-from oncotrial.errors import DataError
+from oncotrial.errors import DataError, TrialWarning
 from tests.conftest import shared_path
 
 Z95 = 1.959963984540054  # qnorm(0.975)
@@ -285,3 +285,42 @@ def test_bad_conf_type_and_level_raise_data_error() -> None:
         compute_kaplan_meier([1, 2], [1, 1], conf_type="logit")  # type: ignore[arg-type]
     with pytest.raises(DataError, match=r"conf_level = 1.0 must lie between 0 and 1"):
         compute_kaplan_meier([1, 2], [1, 1], conf_level=1.0)
+
+
+def test_time_and_event_lengths_must_match() -> None:
+    """Three times, two events."""
+    with pytest.raises(DataError, match="one value per subject"):
+        compute_kaplan_meier([1, 2, 3], [1, 0])
+
+
+def test_no_events_gives_survival_one_and_no_median_as_r() -> None:
+    """R: ``summary(survfit(Surv(c(1, 2, 3), c(0, 0, 0)) ~ 1), censored = TRUE)`` prints survival 1,
+    std.err 0 and limits 1 at times 1, 2, 3, n.risk 3, 2, 1, and ``print`` a median of NA (an interim look
+    before the first event)."""
+    km = compute_kaplan_meier([1, 2, 3], [0, 0, 0])
+    assert km.table["surv"].tolist() == [1.0, 1.0, 1.0]
+    assert km.table["std_err"].tolist() == [0.0, 0.0, 0.0]
+    assert km.table["lower"].tolist() == [1.0, 1.0, 1.0]
+    assert km.table["upper"].tolist() == [1.0, 1.0, 1.0]
+    assert km.table["n_risk"].tolist() == [3, 2, 1]
+    assert (km.events, km.median.estimate, km.median.lower, km.median.upper) == (0, None, None, None)
+
+
+def test_event_coded_1_2_is_read_as_r_surv(reference: dict[str, dict[str, Any]]) -> None:
+    """lung's own status column (1 = censored, 2 = dead), as ``Surv(time, status)`` reads it: the median is
+    R's 310 (285, 363) (median_lung.csv, log, all), with 165 events; a warning says how it was read."""
+    lung = reference["lung"]["data"]
+    with pytest.warns(
+        TrialWarning, match=r"'event' is coded 1/2: read as R's Surv reads it, 1 = censored and 2 = event"
+    ):
+        km = compute_kaplan_meier(lung["time"], lung["status"])
+    assert (km.events, km.median.estimate, km.median.lower, km.median.upper) == (165, 310, 285, 363)
+
+
+def test_columnar_dict_has_one_list_per_column_and_none_where_undefined() -> None:
+    """Deaths at 1, 2 of two subjects: S = 1/2, 0; at S = 0 the limits are undefined (R: NA)."""
+    out = compute_kaplan_meier([1, 2], [1, 1]).to_dict()
+    assert out["table"]["time"] == [1.0, 2.0]
+    assert out["table"]["surv"] == [0.5, 0.0]
+    assert out["table"]["lower"][1] is None
+    assert out["table"]["n_risk"] == [2, 1]

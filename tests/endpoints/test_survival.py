@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from oncotrial.endpoints import derive_survival_summary
-from oncotrial.errors import DataError
+from oncotrial.errors import DataError, TrialWarning
 from tests.conftest import shared_path
 
 LANDMARKS = (180.0, 365.0, 730.0)
@@ -180,11 +180,39 @@ def test_missing_column_raises_data_error_naming_it(lung: pd.DataFrame, columns:
         derive_survival_summary(lung, **columns)  # type: ignore[arg-type]
 
 
-def test_all_censored_raises_data_error() -> None:
-    """No event: nothing to estimate; the message names the event column."""
+def test_no_events_gives_flat_curves_and_no_comparison() -> None:
+    """An interim look before the first event: R's survfit gives S = 1 and median NA for each arm, and
+    survdiff has nothing to test ("Chisq = 0 on -1 degrees of freedom"): no log-rank, no Cox, a warning."""
     data = pd.DataFrame({"time": [1, 2, 3, 4], "dead": [0, 0, 0, 0], "arm": ["A", "B", "A", "B"]})
-    with pytest.raises(DataError, match=r"Every subject is censored in 'dead'"):
-        derive_survival_summary(data, time_col="time", event_col="dead", group_col="arm")
+    with pytest.warns(TrialWarning, match=r"No events in 'dead': survival stays at 1"):
+        out = derive_survival_summary(data, time_col="time", event_col="dead", group_col="arm").to_dict()
+    assert [(g["group"], g["events"], g["median"]["estimate"]) for g in out["groups"]] == [
+        ("A", 0, None),
+        ("B", 0, None),
+    ]
+    assert out["all"]["table"]["surv"] == [1.0, 1.0, 1.0, 1.0]
+    assert (out["logrank"], out["cox"]) == (None, None)
+
+
+def test_group_written_na_is_left_out_as_r_na_omit(lung: pd.DataFrame) -> None:
+    """lung's ph.ecog is NA in one row (written "NA" as R's write.csv writes it): R's
+    ``survdiff(Surv(time, status) ~ ph.ecog, lung)`` leaves it out and gives chi-square 21.962131682476 on
+    3 df with n = 227 (R 4.2.2, survival 3.5-3); an "NA" group of its own would give 4 df."""
+    data = lung.assign(**{"ph.ecog": lung["ph.ecog"].map(lambda v: "NA" if pd.isna(v) else str(int(v)))})
+    with pytest.warns(TrialWarning, match=r"1 row\(s\) left out .*'ph.ecog' 1 \(row\(s\) 14\)"):
+        result = derive_survival_summary(data, time_col="time", event_col="dead", group_col="ph.ecog")
+    assert result.logrank is not None
+    assert (result.logrank.chisq, result.logrank.df) == (pytest.approx(21.962131682476, rel=1e-9), 3)
+    assert result.logrank.groups == ("0", "1", "2", "3")
+    assert result.overall.n == 227
+
+
+def test_censor_column_names_itself_in_messages() -> None:
+    """Events from an ADTTE CNSR column: a value other than 0/1 is reported under CNSR (row 2), never
+    under an internal column name."""
+    data = pd.DataFrame({"AVAL": [5, 6, 7], "CNSR": [0, 2, 1]})
+    with pytest.raises(DataError, match=r"Column 'CNSR' must be 0/1 \(1 = censored\); row\(s\) 2 are not"):
+        derive_survival_summary(data, time_col="AVAL", censor_col="CNSR")
 
 
 def test_bad_event_value_names_the_column_and_row() -> None:

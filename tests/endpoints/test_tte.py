@@ -162,3 +162,31 @@ def test_duration_of_response_starts_at_the_first_response() -> None:
 def test_missing_columns_are_errors() -> None:
     with pytest.raises(DataError, match="RANDDT"):
         derive_adtte(pd.DataFrame({"USUBJID": ["S"]}), _adrs(SCANS))
+
+
+def _one_subject_adsl(**extra: object) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"USUBJID": ["S"], "RANDDT": [pd.Timestamp("2020-01-01 15:00")], **{k: [v] for k, v in extra.items()}}
+    )
+
+
+def _one_subject_adrs(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame([{"USUBJID": "S", "PARAMCD": p, "AVALC": v, "ADT": d, "ANL01FL": "Y"} for p, v, d in rows])
+
+
+def test_clock_times_do_not_shorten_times_to_event() -> None:
+    """Randomised 2020-01-01 15:00, died 2020-01-10 09:00: OS = 9 days + 1 = 10 (dates, as admiral), and a
+    death on the cut-off day counts."""
+    adsl = _one_subject_adsl(DTHDT=pd.Timestamp("2020-01-10 09:00"), LSTALVDT=pd.Timestamp("2020-01-10 09:00"))
+    adrs = _one_subject_adrs([("OVR", "SD", "2020-01-05")])
+    adtte = derive_adtte(adsl, adrs, cutoff=date(2020, 1, 10)).set_index("PARAMCD")
+    assert (adtte.loc["OS", "AVAL"], adtte.loc["OS", "CNSR"]) == (10, 0)
+
+
+def test_death_after_a_progression_ruled_out_by_missed_assessments_is_censored_too() -> None:
+    """Last adequate scan SD 2020-04-10; PD 2020-10-27 comes 200 days later (> 120): ruled out; the death on
+    2020-11-16 follows the same missed assessments, so PFS is censored at 2020-04-10: AVAL 100 + 1 = 101."""
+    adsl = _one_subject_adsl(DTHDT=pd.Timestamp("2020-11-16"), LSTALVDT=pd.Timestamp("2020-11-16"))
+    adrs = _one_subject_adrs([("OVR", "SD", "2020-04-10"), ("OVR", "PD", "2020-10-27"), ("PD", "Y", "2020-10-27")])
+    pfs = derive_adtte(adsl, adrs, max_gap_days=120).set_index("PARAMCD").loc["PFS"]
+    assert (pfs["ADT"], pfs["AVAL"], pfs["CNSR"]) == (pd.Timestamp("2020-04-10"), 101, 1)

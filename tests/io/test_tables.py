@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from oncotrial.errors import DataError
-from oncotrial.io.tables import check_columns, read_table, write_table
+from oncotrial.io.tables import MISSING_SPELLINGS, check_columns, read_table, write_table
 
 RS_TEXT = "USUBJID,RSSTRESC,RSDTC,RSSEQ,REGION1\n01-701-1015,SD,2014-01-23,3,NA\n01-701-1015,NE,2014-02,6,\n"
 
@@ -156,6 +156,81 @@ def test_directory_is_unreadable(tmp_path: Path) -> None:
     path.mkdir()
     with pytest.raises(DataError, match=r"The RS file .*folder\.csv cannot be read"):
         read_table(path, name="RS")
+
+
+# --- read_table with columns (analysis data) ---------------------------------------------------
+
+LUNG_LIKE = 'inst,time,status,ph.ecog,site\n3,306,2,1,A\nNA,455,2,.,B\n3,1010,1,,NA\n5,210,2,2,"C"\n'
+
+
+def test_read_columns_reads_na_dot_and_empty_as_missing(tmp_path: Path) -> None:
+    """NA (R's write.csv), '.' (SAS) and an empty cell are missing; numbers are numbers (whole ones as Int64)."""
+    path = tmp_path / "lung.csv"
+    path.write_text(LUNG_LIKE)
+    table = read_table(path, name="data", columns=["time", "ph.ecog", "inst", "site"], missing_values=MISSING_SPELLINGS)
+    assert table.columns.tolist() == ["time", "ph.ecog", "inst", "site"]
+    assert table["time"].tolist() == [306, 455, 1010, 210]
+    assert table["ph.ecog"].isna().tolist() == [False, True, True, False]
+    assert table["inst"].isna().tolist() == [False, True, False, False]
+    assert table["site"].isna().tolist() == [False, False, True, False]
+    assert str(table["ph.ecog"].dtype) == "Int64"
+
+
+def test_read_columns_adds_optional_columns_the_file_has(tmp_path: Path) -> None:
+    """status is in the file and added; PARAMCD is not, and is no error."""
+    path = tmp_path / "lung.csv"
+    path.write_text(LUNG_LIKE)
+    table = read_table(path, name="data", columns=["time"], optional=("status", "PARAMCD"))
+    assert table.columns.tolist() == ["time", "status"]
+
+
+def test_read_columns_of_an_excel_utf8_file_with_a_byte_order_mark(tmp_path: Path) -> None:
+    """Excel's 'CSV UTF-8' starts with a byte-order mark: the first column is still found by its name."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbftime,site\n10,Gen\xc3\xa8ve\n")
+    table = read_table(path, name="data", columns=["time", "site"])
+    assert table.to_dict("list") == {"time": [10], "site": ["Genève"]}
+
+
+@pytest.mark.parametrize("name", ["lung.csv", "lung.parquet"])
+def test_read_columns_lacking_a_column_lists_the_files_columns(tmp_path: Path, name: str) -> None:
+    """age is not in the file: the message lists every column the file has, not only those asked for."""
+    path = tmp_path / name
+    if name.endswith(".csv"):
+        path.write_text(LUNG_LIKE)
+    else:
+        pd.DataFrame({"inst": [3], "time": [306], "status": [2], "ph.ecog": [1], "site": ["A"]}).to_parquet(path)
+    with pytest.raises(
+        DataError, match=r"lacks the column\(s\) age; it has inst, time, status, ph.ecog, site\."
+    ) as info:
+        read_table(path, name="data", columns=["time", "age"])
+    assert info.value.code == "IO-E004"
+
+
+@pytest.mark.parametrize("columns", [None, ["USUBJID"]], ids=["whole_table", "columns"])
+def test_truncated_gzip_says_the_file_is_cut_short(tmp_path: Path, columns: list[str] | None) -> None:
+    """An interrupted copy: the gzip stream ends early (pandas raised EOFError, which the command line
+    printed as a bare 'Aborted.')."""
+    text = RS_TEXT + "".join(f"01-701-{i},SD,2014-01-23,{i},\n" for i in range(20000))
+    whole = gzip.compress(text.encode())
+    path = tmp_path / "rs.csv.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(DataError, match=r"rs\.csv\.gz is cut short .*copy or export the file again") as info:
+        read_table(path, name="RS", columns=columns)
+    assert info.value.code == "IO-E006"
+
+
+@pytest.mark.parametrize("columns", [None, ["USUBJID", "RSSTRESC"]], ids=["whole_table", "columns"])
+@pytest.mark.parametrize("name", ["rs.csv", "rs.csv.gz"])
+def test_latin1_text_names_the_row_and_asks_for_utf8(tmp_path: Path, columns: list[str] | None, name: str) -> None:
+    """Row 2 holds 'Nécrose' in Latin-1 (é = byte 0xe9): the row and the fix, not Python's codec error."""
+    data = "USUBJID,RSSTRESC\nS1,SD\nS2,Nécrose\n".encode("latin-1")
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    message = r"not UTF-8 text: row 2 holds the byte 0xe9 \('é' in Latin-1\)\. Save the file as UTF-8"
+    with pytest.raises(DataError, match=message) as info:
+        read_table(path, name="RS", columns=columns)
+    assert info.value.code == "IO-E007"
 
 
 # --- write_table ------------------------------------------------------------------------------

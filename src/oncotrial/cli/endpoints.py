@@ -1,4 +1,8 @@
-"""``oncotrial km`` and ``oncotrial rates``: survival and response-rate tables from a data file."""
+"""``oncotrial km``, ``oncotrial cox`` and ``oncotrial rates``: survival, Cox and response-rate tables from a data file.
+
+Only the columns a command uses are read (pyarrow), with ``NA``, ``.`` and empty cells as missing
+values; the core leaves those rows out with a warning, as R's ``na.omit``.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +14,29 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from oncotrial.cli.common import out, write_text
+from oncotrial.cli.common import err, out, write_text
 from oncotrial.endpoints import compare_response_rates, derive_response_rates, derive_survival_summary
+from oncotrial.endpoints.compare import CoxResult
+from oncotrial.endpoints.cox import CoxCovariate, derive_cox_model
 from oncotrial.endpoints.km import ConfType
+from oncotrial.endpoints.missing import filter_complete_cases
 from oncotrial.endpoints.rates import IntervalMethod, check_best_responses
 from oncotrial.errors import DataError
-from oncotrial.io.tables import check_columns, read_table
+from oncotrial.io.tables import MISSING_SPELLINGS, check_columns, read_table, write_table
 
 DATA = Annotated[Path, typer.Option("--data", help="Table with one row per subject (.csv, .parquet, .xpt).")]
 JSON = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+TIME = Annotated[str, typer.Option("--time", help="Column of follow-up times.")]
+EVENT = Annotated[
+    str | None,
+    typer.Option("--event", help="Column of events: 1/0, true/false, event/censored, or 1/2 as R's Surv (2 = event)."),
+]
+CENSOR = Annotated[
+    str | None, typer.Option("--censor", help="Instead of --event: an ADTTE-style CNSR column (1 = censored).")
+]
+PARAM = Annotated[str | None, typer.Option("--param", help="Keep the rows with this PARAMCD (e.g. PFS).")]
+TIES = Annotated[str, typer.Option("--ties", help="Cox ties: efron or breslow.")]
+CONF_LEVEL = Annotated[float, typer.Option("--conf-level", help="Confidence level.")]
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
@@ -27,8 +45,8 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 
 def _finite(value: Any) -> Any:
     """JSON has no infinity or NaN: such values (an undefined limit) become null."""
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, dict):  # a curve's "table" is already JSON-ready (KaplanMeierResult.to_dict)
+        return {k: v if k == "table" else _finite(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_finite(v) for v in value]
     if isinstance(value, float) and not math.isfinite(value):
@@ -47,26 +65,41 @@ def _parse_times(text: str | None, option: str) -> list[float]:
         ) from None
 
 
+def _read_survival_data(data: Path, param: str | None, columns: list[str | None]) -> Any:
+    """The columns used (and PARAMCD), NA spellings as missing, the rows of ``param`` only."""
+    wanted = [c for c in dict.fromkeys(columns) if c is not None]
+    if param is not None and "PARAMCD" not in wanted:
+        wanted.append("PARAMCD")
+    table = read_table(data, name="data", columns=wanted, optional=("PARAMCD",), missing_values=MISSING_SPELLINGS)
+    return _select_param(table, param, many_code="SURV-E038", none_code="CLI-E033")
+
+
+def _check_ties(ties: str) -> None:
+    if ties not in ("efron", "breslow"):
+        raise DataError(f"--ties '{ties}' must be efron or breslow.", code="CLI-E035", field="--ties")
+
+
 def km_command(
     data: DATA,
-    time: Annotated[str, typer.Option("--time", help="Column of follow-up times.")],
-    event: Annotated[
-        str | None, typer.Option("--event", help="Column of events: 1/0, true/false or event/censored.")
-    ] = None,
-    censor: Annotated[
-        str | None, typer.Option("--censor", help="Instead of --event: an ADTTE-style CNSR column (1 = censored).")
-    ] = None,
-    param: Annotated[str | None, typer.Option("--param", help="Keep the rows with this PARAMCD (e.g. PFS).")] = None,
+    time: TIME,
+    event: EVENT = None,
+    censor: CENSOR = None,
+    param: PARAM = None,
     group: Annotated[str | None, typer.Option("--group", help="Column of groups to compare.")] = None,
     strata: Annotated[str | None, typer.Option("--strata", help="Column of strata for the log-rank test.")] = None,
     conf_type: Annotated[str, typer.Option("--conf-type", help="log (R's default), log-log (SAS's) or plain.")] = "log",
-    conf_level: Annotated[float, typer.Option("--conf-level", help="Confidence level.")] = 0.95,
+    conf_level: CONF_LEVEL = 0.95,
     at: Annotated[str | None, typer.Option("--at", help="Landmark times, comma-separated (e.g. 1825,3650).")] = None,
     tau: Annotated[float | None, typer.Option("--tau", help="Horizon of the restricted mean.")] = None,
     rho: Annotated[float, typer.Option("--rho", help="Fleming-Harrington rho (0 log-rank, 1 Peto-Peto).")] = 0.0,
-    ties: Annotated[str, typer.Option("--ties", help="Cox ties: efron or breslow.")] = "efron",
-    as_json: JSON = False,
+    ties: TIES = "efron",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print JSON: the summary and each curve as columns (time, surv, ...).")
+    ] = False,
     out_path: Annotated[Path | None, typer.Option("--out", help="Write the JSON to this file.")] = None,
+    table_path: Annotated[
+        Path | None, typer.Option("--table", help="Write every curve's step table to this file (.csv or .parquet).")
+    ] = None,
 ) -> None:
     """Kaplan-Meier (R's intervals), median with limits, landmarks, restricted mean, log-rank, Cox, follow-up."""
     if conf_type not in ("log", "log-log", "plain"):
@@ -76,23 +109,23 @@ def km_command(
     if (event is None) == (censor is None):
         raise DataError("Give either --event (1 = event) or --censor (1 = censored).", code="CLI-E032", field="--event")
     landmarks = _parse_times(at, "--at")
-    raw = read_table(data, name="data")
-    check_columns(raw, [c for c in (time, event, censor, group, strata) if c], name="data")  # the file's own
-    table = _survival_table(_select_param(raw, param, many_code="SURV-E038", none_code="CLI-E033"), censor)
-    for column in (group, strata):
-        _check_no_blanks(table, column, code="SURV-E037")
-    event = "_EVENT" if censor is not None else event
-    assert event is not None  # refused above: neither or both
+    table = _read_survival_data(data, param, [time, event, censor, group, strata])
     ct: ConfType = conf_type  # type: ignore[assignment]
     summary = derive_survival_summary(
-        table, time_col=time, event_col=event, group_col=group, strata_col=strata, conf_type=ct,
+        table, time_col=time, event_col=event, censor_col=censor, group_col=group, strata_col=strata, conf_type=ct,
         conf_level=conf_level, landmarks=landmarks, tau=tau, rho=rho, ties=ties,
     )  # fmt: skip
+    if table_path is not None:
+        write_table(summary.to_table(), table_path)
+        err.print(f"Wrote {table_path}")
     if as_json or out_path is not None:
-        write_text(json.dumps(_finite(summary.to_dict()), indent=2, allow_nan=False, default=_json_default), out_path)
+        payload = _finite(summary.to_dict())
+        # on one line (json's C encoder; indent would take the slow one): the curves hold a value per distinct
+        # time, hundreds of thousands on a large trial
+        write_text(json.dumps(payload, allow_nan=False, default=_json_default), out_path)
         return
     rows = [{str(k): v for k, v in row.items()} for row in summary.to_frame().to_dict(orient="records")]
-    _print_summary(summary.to_dict(), rows)
+    _print_summary(summary.to_dict(include_tables=False), rows)
 
 
 def _select_param(table: Any, param: str | None, *, many_code: str, none_code: str) -> Any:
@@ -118,34 +151,6 @@ def _select_param(table: Any, param: str | None, *, many_code: str, none_code: s
             field="--param",
         )
     return kept
-
-
-def _check_no_blanks(table: Any, column: str | None, *, code: str) -> None:
-    """A blank group (or stratum) would be a group of its own: name its rows (counted from 1 after the header)."""
-    if column is None:
-        return
-    blank = table[column].isna() | (table[column].astype(str).str.strip() == "")
-    if blank.any():
-        rows = ", ".join(str(i + 1) for i in table.index[blank][:10])
-        raise DataError(
-            f"Column '{column}' is blank in row(s) {rows}: give every subject a value, or drop those rows.",
-            code=code,
-            field=column,
-        )
-
-
-def _survival_table(table: Any, censor: str | None) -> Any:
-    """The rows, with an event column made from CNSR when --censor is given."""
-    if censor is not None:
-        cnsr = table[censor].astype(str).str.strip()
-        bad = ~cnsr.isin(["0", "1", "0.0", "1.0"])
-        if bad.any():
-            rows = ", ".join(str(i + 1) for i in table.index[bad][:10])
-            raise DataError(
-                f"Column '{censor}' must be 0/1 (1 = censored); row(s) {rows} are not.", code="CLI-E034", field=censor
-            )
-        table = table.assign(_EVENT=(cnsr.str.startswith("0")).astype(int))
-    return table
 
 
 def _json_default(value: Any) -> Any:
@@ -202,8 +207,7 @@ def _print_landmarks(payload: dict[str, Any]) -> None:
 
 
 def _response_table(table: Any, response: str, group: str | None, param: str | None) -> Any:
-    """One row per subject with a known best response and, with --group, a non-blank arm."""
-    check_columns(table, [c for c in (response, group) if c], name="data")
+    """One row per subject with a known best response and, with --group, an arm (rows without one are left out)."""
     table = _select_param(table, param, many_code="RATE-E008", none_code="RATE-E009")
     if table.empty:
         raise DataError(
@@ -223,8 +227,8 @@ def _response_table(table: Any, response: str, group: str | None, param: str | N
                 code="RATE-E007",
                 field="USUBJID",
             )
+    table = filter_complete_cases(table, [group])  # an arm written NA, '.' or left empty: the row is left out
     check_best_responses(table[response], rows=[int(i) + 1 for i in table.index])
-    _check_no_blanks(table, group, code="RATE-E010")
     return table
 
 
@@ -242,7 +246,11 @@ def rates_command(
     as_json: JSON = False,
 ) -> None:
     """ORR, CR, disease control, SD and PD rates with intervals; two arms compared (difference, Fisher)."""
-    table = _response_table(read_table(data, name="data"), response, group, param)
+    columns = [c for c in dict.fromkeys((response, group, "PARAMCD" if param else None)) if c]
+    raw = read_table(
+        data, name="data", columns=columns, optional=("PARAMCD", "USUBJID"), missing_values=MISSING_SPELLINGS
+    )
+    table = _response_table(raw, response, group, param)
     m: IntervalMethod = method  # type: ignore[assignment]
     arms = {"all": table} if group is None else {str(k): v for k, v in table.groupby(group, sort=True)}
     results = {
@@ -275,3 +283,88 @@ def rates_command(
             f"ORR difference {comparison['arms'][0]} - {comparison['arms'][1]}: {100 * comparison['difference']:.1f} % "
             f"({100 * comparison['lower']:.1f}, {100 * comparison['upper']:.1f}; Newcombe), Fisher p = {comparison['fisher_p']:.4g}"
         )
+
+
+def _parse_covariate(spec: str) -> CoxCovariate:
+    """``age``, ``age:continuous``, ``sex:categorical`` or ``celltype:categorical:ref=squamous``."""
+    column, *options = spec.split(":")
+    categorical, reference = False, None
+    for option in options:
+        if option in ("categorical", "continuous"):
+            categorical = option == "categorical"
+        elif option.startswith("ref="):
+            categorical, reference = True, option.removeprefix("ref=")
+        else:
+            raise DataError(
+                f"--covariate '{spec}': '{option}' is not understood. Write COLUMN, COLUMN:categorical or "
+                "COLUMN:categorical:ref=LEVEL (e.g. --covariate celltype:categorical:ref=squamous).",
+                code="CLI-E036",
+                field="--covariate",
+            )
+    if not column:
+        raise DataError(f"--covariate '{spec}' names no column.", code="CLI-E036", field="--covariate")
+    return CoxCovariate(column, categorical, reference)
+
+
+def cox_command(
+    data: DATA,
+    time: TIME,
+    covariate: Annotated[
+        list[str],
+        typer.Option(
+            "--covariate",
+            help="A covariate column, repeated for several: age (a number), sex:categorical, "
+            "celltype:categorical:ref=squamous (reference level named; else the first level).",
+        ),
+    ],
+    event: EVENT = None,
+    censor: CENSOR = None,
+    param: PARAM = None,
+    strata: Annotated[
+        str | None, typer.Option("--strata", help="Column of strata: a baseline hazard per stratum.")
+    ] = None,
+    ties: TIES = "efron",
+    conf_level: CONF_LEVEL = 0.95,
+    as_json: JSON = False,
+) -> None:
+    """Cox proportional-hazards model (as R's coxph): coefficients with hazard ratios, and the global tests."""
+    if (event is None) == (censor is None):
+        raise DataError("Give either --event (1 = event) or --censor (1 = censored).", code="CLI-E032", field="--event")
+    _check_ties(ties)
+    terms = [_parse_covariate(spec) for spec in covariate]
+    table = _read_survival_data(data, param, [time, event, censor, *(t.column for t in terms), strata])
+    fit = derive_cox_model(
+        table, time_col=time, event_col=event, censor_col=censor, covariates=terms, strata_col=strata,
+        ties="breslow" if ties == "breslow" else "efron", conf_level=conf_level,
+    )  # fmt: skip
+    if as_json:
+        payload = {
+            "coefficients": fit.to_frame().to_dict(orient="records"),
+            "tests": fit.global_tests(),
+            "n": fit.n,
+            "events": fit.events,
+            "ties": fit.ties,
+            "strata": strata,
+            "conf_level": conf_level,
+        }
+        write_text(json.dumps(_finite(payload), indent=2, allow_nan=False, default=_json_default), None)
+        return
+    _print_cox(fit, strata, conf_level)
+
+
+def _print_cox(fit: CoxResult, strata: str | None, conf_level: float) -> None:
+    level = f"{conf_level:g}".removeprefix("0")
+    title = f"Cox model ({fit.ties} ties{f', stratified by {strata}' if strata else ''})"
+    table = Table(title=title)
+    headers = ("", "coef", "exp(coef)", "se(coef)", "z", "p", f"lower {level}", f"upper {level}")
+    for header in headers:
+        table.add_column(header, justify="left" if not header else "right")
+    for row in fit.to_frame().to_dict(orient="records"):
+        table.add_row(
+            str(row["term"]), *(f"{row[k]:.4g}" for k in ("coef", "exp_coef", "se_coef", "z", "p", "lower", "upper"))
+        )
+    out.print(table)
+    out.print(f"n = {fit.n}, number of events = {fit.events}")
+    names = {"likelihood_ratio": "Likelihood ratio test", "wald": "Wald test", "score": "Score (logrank) test"}
+    for key, test in fit.global_tests().items():
+        out.print(f"{names[key]} = {test['chisq']:.4g} on {test['df']} df, p = {test['p']:.4g}")

@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "recist": ("oncotrial.cli.recist", "recist_command", "RECIST 1.1 time-point responses and ADRS, from TU/TR or RS tables."),
     "adtte": ("oncotrial.cli.adtte", "adtte_command", "ADTTE (OS, PFS, TTP, DOR, DSD) from ADSL and ADRS."),
     "km": ("oncotrial.cli.endpoints", "km_command", "Kaplan-Meier estimates, log-rank test and Cox hazard ratio."),
+    "cox": ("oncotrial.cli.endpoints", "cox_command", "Cox proportional hazards: several covariates, categorical levels, strata."),
     "rates": ("oncotrial.cli.endpoints", "rates_command", "Response rates with exact or score intervals, by group."),
     "demo": ("oncotrial.cli.demo", "demo_command", "The end-to-end demo."),
 }

@@ -30,7 +30,8 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.stats import chi2, norm
 
-from oncotrial.endpoints.km import check_survival_data
+from oncotrial.endpoints.km import check_survival_data, compute_distinct_times
+from oncotrial.endpoints.missing import compute_missing
 from oncotrial.errors import DataError, TrialWarning
 
 __all__ = ["CoxResult", "LogRankResult", "compute_cox_regression", "compute_logrank_test"]
@@ -68,9 +69,9 @@ class LogRankResult:
 
 
 def _blank_as_missing(values: Any) -> pd.Series:
-    """Empty text (as CSV files hold a missing value) is missing."""
+    """Text that reads as a missing value (empty, NA, ``.``) is missing."""
     series = pd.Series(values)
-    return series.where(series.astype(str).str.strip() != "")
+    return series.where(~compute_missing(series))
 
 
 def _group_codes(group: Any, name: str) -> tuple[NDArray[np.int64], tuple[str, ...]]:
@@ -78,7 +79,10 @@ def _group_codes(group: Any, name: str) -> tuple[NDArray[np.int64], tuple[str, .
     if (codes < 0).any():
         rows = np.nonzero(codes < 0)[0][:10] + 1
         raise DataError(
-            f"Column '{name}' is empty at row(s) {', '.join(map(str, rows))}.", code="SURV-E010", field=name
+            f"Column '{name}' is empty at row(s) {', '.join(map(str, rows))} (blank, NA or '.'): give each subject "
+            "a group, or leave those rows out.",
+            code="SURV-E010",
+            field=name,
         )
     if len(labels) < 2:
         raise DataError(
@@ -89,11 +93,33 @@ def _group_codes(group: Any, name: str) -> tuple[NDArray[np.int64], tuple[str, .
     return codes.astype(np.int64), tuple(str(v) for v in labels)
 
 
+def _stratum_codes(strata: Any, n: int) -> NDArray[np.int64]:
+    """Integer codes of the strata (all 0 without strata); an empty stratum is an error naming the rows."""
+    if strata is None:
+        return np.zeros(n, dtype=np.int64)
+    codes = pd.factorize(_blank_as_missing(strata))[0]
+    if len(codes) != n:
+        raise DataError(
+            f"The strata must have one value per subject: got {len(codes)} for {n} subjects.",
+            code="SURV-E012",
+            field="strata",
+        )
+    if (codes < 0).any():
+        rows = np.nonzero(codes < 0)[0][:10] + 1
+        raise DataError(
+            f"The strata column is empty at row(s) {', '.join(map(str, rows))} (blank, NA or '.'): give every subject a stratum "
+            f"(or leave those rows out).",
+            code="SURV-E013",
+            field="strata",
+        )
+    return codes.astype(np.int64)
+
+
 def _stratum_terms(
     t: FloatArray, e: NDArray[np.bool_], g: NDArray[np.int64], k: int, rho: float, gamma: float
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Weighted O, E and variance matrix of one stratum."""
-    times, inv = np.unique(t, return_inverse=True)
+    times, inv = compute_distinct_times(t)
     m = times.size
     deaths = np.zeros((m, k))
     total = np.zeros((m, k))
@@ -137,15 +163,7 @@ def compute_logrank_test(
             field=group_name,
         )
     k = len(labels)
-    s_codes = np.zeros(len(t), dtype=np.int64) if strata is None else pd.factorize(_blank_as_missing(strata))[0]
-    if (s_codes < 0).any():
-        rows = np.nonzero(s_codes < 0)[0][:10] + 1
-        raise DataError(
-            f"The strata column is empty at row(s) {', '.join(map(str, rows))}: give every subject a stratum "
-            f"(or leave those rows out).",
-            code="SURV-E013",
-            field="strata",
-        )
+    s_codes = _stratum_codes(strata, len(t))
     obs, exp_, var = np.zeros(k), np.zeros(k), np.zeros((k, k))
     for s in np.unique(s_codes):  # one pass per stratum (a handful), vectorised inside
         rows = s_codes == s
@@ -186,6 +204,31 @@ class CoxResult:
     ties: str
     iterations: int
 
+    def to_frame(self) -> pd.DataFrame:
+        """The coefficient table as ``summary(coxph(...))`` prints it: term, coef, exp(coef) (``exp_coef``),
+        se(coef) (``se_coef``), z, p, and the hazard ratio's limits (``lower``, ``upper``)."""
+        return pd.DataFrame(
+            {
+                "term": self.covariates,
+                "coef": self.coef,
+                "exp_coef": self.hr,
+                "se_coef": self.se,
+                "z": self.z,
+                "p": self.p,
+                "lower": self.lower,
+                "upper": self.upper,
+            }
+        )
+
+    def global_tests(self) -> dict[str, dict[str, float]]:
+        """The likelihood-ratio, Wald and score tests that all coefficients are 0: chi-square, df, p."""
+        df = len(self.coef)
+        return {
+            "likelihood_ratio": {"chisq": self.lr_chisq, "df": df, "p": self.lr_p},
+            "wald": {"chisq": self.wald_chisq, "df": df, "p": self.wald_p},
+            "score": {"chisq": self.score_chisq, "df": df, "p": self.score_p},
+        }
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready; for one covariate the documented ``{"coef", "hr", "lower", "upper", "p"}`` plus the rest."""
         one = len(self.covariates) == 1
@@ -213,26 +256,40 @@ class CoxResult:
 
 @dataclass(frozen=True)
 class _Sorted:
-    x: FloatArray  # [n, p], centred, sorted by time
+    x: FloatArray  # [n, p], centred, sorted by stratum then time
     event: NDArray[np.bool_]
-    block: NDArray[np.int64]  # index of each row's distinct time
+    block: NDArray[np.int64]  # index of each row's (stratum, distinct time) block
     n_times: int
+    stratum_end: NDArray[np.int64]  # per block: the first block of the next stratum (the risk set ends there)
     # Efron: one entry per event: its tied block and its rank l / d within the block
     death_block: NDArray[np.int64]
     death_frac: FloatArray
 
 
-def _prepare(t: FloatArray, e: NDArray[np.bool_], x: FloatArray) -> _Sorted:
-    order = np.argsort(t, kind="stable")
-    t, e, x = t[order], e[order], x[order]
-    _, block = np.unique(t, return_inverse=True)
-    n_times = int(block.max()) + 1
+def _prepare(t: FloatArray, e: NDArray[np.bool_], x: FloatArray, strata: NDArray[np.int64]) -> _Sorted:
+    if not (bool(np.all(strata == 0)) and bool(np.all(t[1:] >= t[:-1]))):  # else already in order
+        order = np.lexsort((t, strata))
+        t, e, x, strata = t[order], e[order], x[order], strata[order]
+    new_block = np.concatenate([[True], (t[1:] != t[:-1]) | (strata[1:] != strata[:-1])])
+    block = np.cumsum(new_block) - 1
+    n_times = int(block[-1]) + 1
+    block_stratum = strata[new_block]
+    stratum_end = np.searchsorted(block_stratum, block_stratum, side="right")
     death_block = block[e]
     counts = np.bincount(death_block, minlength=n_times)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     rank = np.arange(death_block.size) - starts[death_block]
     frac = rank / counts[death_block]
-    return _Sorted(x, e, block.astype(np.int64), n_times, death_block.astype(np.int64), frac)
+    return _Sorted(
+        x, e, block.astype(np.int64), n_times, stratum_end.astype(np.int64), death_block.astype(np.int64), frac
+    )
+
+
+def _risk_set_sums(per_block: NDArray[Any], stratum_end: NDArray[np.int64]) -> FloatArray:
+    """Sums over each block's risk set: the blocks from it to the end of its stratum (time >= t)."""
+    tail = per_block[::-1].cumsum(axis=0)[::-1]
+    tail = np.concatenate([tail, np.zeros((1, *per_block.shape[1:]))])
+    return tail[:-1] - tail[stratum_end]  # type: ignore[no-any-return]
 
 
 def _loglik_derivatives(d: _Sorted, beta: FloatArray, ties: str) -> tuple[float, FloatArray, FloatArray]:
@@ -248,7 +305,7 @@ def _loglik_derivatives(d: _Sorted, beta: FloatArray, ties: str) -> tuple[float,
     b2 = np.stack(
         [np.bincount(d.block, weights=b2[:, i, j], minlength=d.n_times) for i in range(p) for j in range(p)], axis=1
     ).reshape(-1, p, p)
-    s0, s1, s2 = (a[::-1].cumsum(axis=0)[::-1] for a in (b0, b1, b2))
+    s0, s1, s2 = (_risk_set_sums(a, d.stratum_end) for a in (b0, b1, b2))
     rd = r * d.event
     # sums over the deaths of each block (Efron subtracts a fraction of them)
     e0 = np.bincount(d.block, weights=rd, minlength=d.n_times)
@@ -289,10 +346,13 @@ def compute_cox_regression(
     event: Any,
     covariates: pd.DataFrame | Any,
     *,
+    strata: Any = None,
     ties: Literal["efron", "breslow"] = "efron",
     conf_level: float = 0.95,
 ) -> CoxResult:
-    """Fit ``coxph(Surv(time, event) ~ covariates, ties = ties)``; hazard ratios with Wald intervals."""
+    """Fit ``coxph(Surv(time, event) ~ covariates + strata(strata), ties = ties)``; hazard ratios with Wald
+    intervals. With ``strata`` each stratum has its own baseline hazard: a risk set holds the subjects
+    of the event's stratum only."""
     t, e = check_survival_data(time, event)
     if ties not in ("efron", "breslow"):
         raise DataError(f"ties = '{ties}' must be efron or breslow.", code="SURV-E022", field="ties")
@@ -301,7 +361,7 @@ def compute_cox_regression(
             "Every subject is censored: a Cox model needs at least one event.", code="SURV-E023", field="event"
         )
     x, names = _covariate_matrix(covariates, len(t))
-    data = _prepare(t, e, x)
+    data = _prepare(t, e, x, _stratum_codes(strata, len(t)))
     beta = np.zeros(x.shape[1])
     loglik0, score0, info0 = _loglik_derivatives(data, beta, ties)
     if np.linalg.matrix_rank(info0) < info0.shape[0]:

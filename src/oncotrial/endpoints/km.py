@@ -30,6 +30,7 @@ Schemper M, Smith TL. A note on quantifying follow-up in studies of failure time
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -39,13 +40,16 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.stats import norm
 
-from oncotrial.errors import DataError
+from oncotrial.endpoints.missing import compute_row_numbers
+from oncotrial.errors import DataError, TrialWarning
 
 __all__ = [
     "ConfType",
     "KaplanMeierResult",
     "QuantileEstimate",
     "check_survival_data",
+    "check_time_to_event_columns",
+    "compute_distinct_times",
     "compute_kaplan_meier",
     "compute_median_followup",
 ]
@@ -80,6 +84,26 @@ _EVENT_LABELS = {
 }
 
 
+def _event_flags(event: pd.Series, name: str) -> tuple[NDArray[np.bool_], NDArray[np.intp]]:
+    """Events as booleans and the rows that cannot be read; a 1/2 coding is read as R's ``Surv`` reads it."""
+    # each distinct value is read once (the check runs on every call; at 1M rows a per-row map costs 0.5 s)
+    codes, uniques = pd.factorize(event)
+    labels = [str(u).strip().lower() for u in uniques]
+    if set(labels) <= {"1", "2", "1.0", "2.0"} and any(label.startswith("2") for label in labels):
+        # Surv(time, status): "if max(status) == 2, status - 1", i.e. 1 = censored, 2 = event
+        warnings.warn(
+            TrialWarning(f"Column '{name}' is coded 1/2: read as R's Surv reads it, 1 = censored and 2 = event."),
+            stacklevel=3,
+        )
+        read: list[bool | None] = [label.startswith("2") for label in labels]
+    else:
+        read = [_EVENT_LABELS.get(label) for label in labels]
+    known = np.array([v is not None for v in read] + [False])  # the last slot: a missing value (code -1)
+    flags = np.array([bool(v) for v in read] + [False])
+    codes = np.where(codes < 0, len(uniques), codes)
+    return flags[codes], np.nonzero(~known[codes])[0]
+
+
 def check_survival_data(
     time: Any,
     event: Any,
@@ -89,7 +113,8 @@ def check_survival_data(
 ) -> tuple[FloatArray, NDArray[np.bool_]]:
     """Times as floats and events as booleans; a clear error naming the column and rows otherwise.
 
-    Events may be 0/1, True/False, or the labels ``event``/``censored`` (any case).
+    Events may be 0/1, True/False, the labels ``event``/``censored`` (any case), or 1/2 as R's ``Surv``
+    reads a status whose largest value is 2 (1 = censored, 2 = event; a ``TrialWarning`` says so).
     """
     if len(time) != len(event):
         raise DataError(
@@ -100,32 +125,62 @@ def check_survival_data(
     t = pd.to_numeric(pd.Series(time), errors="coerce").to_numpy(dtype=float)
     bad = np.nonzero(~np.isfinite(t) | (t < 0))[0]
     if bad.size:
+        rows = compute_row_numbers(time, bad[:100])
         raise DataError(
             f"Column '{time_name}' has missing, non-numeric or negative times at row(s) "
-            f"{', '.join(str(i + 1) for i in bad[:10])}{' ...' if bad.size > 10 else ''}; times must be numbers >= 0.",
+            f"{', '.join(map(str, rows[:10]))}{' ...' if bad.size > 10 else ''}; times must be numbers >= 0.",
             code="SURV-E001",
             field=time_name,
-            rows=[int(i) + 1 for i in bad[:100]],
+            rows=rows,
         )
     e = pd.Series(event)
-    # each distinct value is read once (the check runs on every call; at 1M rows a per-row map costs 0.5 s)
-    codes, uniques = pd.factorize(e)
-    read = [_EVENT_LABELS.get(str(u).strip().lower()) for u in uniques]
-    known = np.array([v is not None for v in read] + [False])  # the last slot: a missing value (code -1)
-    flags = np.array([bool(v) for v in read] + [False])
-    codes = np.where(codes < 0, len(uniques), codes)
-    bad = np.nonzero(~known[codes])[0]
+    flags, bad = _event_flags(e, event_name)
     if bad.size:
+        rows = compute_row_numbers(event, bad[:100])
         raise DataError(
-            f"Column '{event_name}' must be 0/1 (or True/False, event/censored); row(s) "
-            f"{', '.join(str(i + 1) for i in bad[:10])} hold {', '.join(sorted(set(e.iloc[bad[:10]].astype(str))))}.",
+            f"Column '{event_name}' must be 0/1 (or True/False, event/censored, or 1/2 as R's Surv reads it, "
+            f"2 = event); row(s) {', '.join(map(str, rows[:10]))} hold "
+            f"{', '.join(sorted(set(e.iloc[bad[:10]].astype(str))))}.",
             code="SURV-E002",
             field=event_name,
-            rows=[int(i) + 1 for i in bad[:100]],
+            rows=rows,
         )
     if len(t) == 0:
         raise DataError("There are no subjects to analyse.", code="SURV-E003", field=time_name)
-    return t, flags[codes]
+    return t, flags
+
+
+def _censor_flags(values: pd.Series, name: str) -> NDArray[np.bool_]:
+    """An ADTTE CNSR column (0 = event, 1 = censored) as censoring flags; other values name their rows."""
+    codes, uniques = pd.factorize(values)  # each distinct value read once
+    labels = [str(u).strip() for u in uniques] + [""]  # the last slot: a missing value (code -1)
+    codes = np.where(codes < 0, len(uniques), codes)
+    known = np.array([label in ("0", "1", "0.0", "1.0") for label in labels])
+    bad = np.nonzero(~known[codes])[0]
+    if bad.size:
+        rows = ", ".join(map(str, compute_row_numbers(values, bad[:10])))
+        raise DataError(
+            f"Column '{name}' must be 0/1 (1 = censored); row(s) {rows} are not.", code="SURV-E039", field=name
+        )
+    return np.array([label.startswith("1") for label in labels])[codes]
+
+
+def check_time_to_event_columns(
+    data: pd.DataFrame, *, time_col: str, event_col: str | None = None, censor_col: str | None = None
+) -> tuple[FloatArray, NDArray[np.bool_]]:
+    """Times and event flags from a table: ``event_col`` (as :func:`check_survival_data` reads it) or an
+    ADTTE ``censor_col`` (CNSR: 0 = event, 1 = censored), exactly one of the two."""
+    if (event_col is None) == (censor_col is None):
+        raise DataError(
+            "Give either the event column (1 = event) or the censoring column (CNSR, 1 = censored).",
+            code="SURV-E040",
+            field="event_col",
+        )
+    if censor_col is None:
+        assert event_col is not None  # one of the two, checked above
+        return check_survival_data(data[time_col], data[event_col], time_name=time_col, event_name=event_col)
+    t, _ = check_survival_data(data[time_col], np.zeros(len(data)), time_name=time_col)
+    return t, ~_censor_flags(data[censor_col], censor_col)
 
 
 def _interval(surv: FloatArray, se: FloatArray, conf_type: ConfType, z: float) -> tuple[FloatArray, FloatArray]:
@@ -232,10 +287,32 @@ class KaplanMeierResult:
         return rmean, float(np.sqrt(np.sum(beyond**2 * h)))
 
     def to_dict(self) -> dict[str, Any]:
-        """The documented JSON shape: n, events, table rows, median with limits."""
-        finite = self.table.replace([np.inf, -np.inf], np.nan)
-        records = finite.astype(object).where(finite.notna(), None).to_dict(orient="records")
-        return {"n": self.n, "events": self.events, "table": records, "median": self.median.to_dict()}
+        """The JSON shape: n, events, median with limits, and the table as columns
+        (``{"time": [...], "surv": [...], ...}``; an undefined value is None)."""
+        table = {str(c): _column_values(self.table[c]) for c in self.table.columns}
+        return {"n": self.n, "events": self.events, "median": self.median.to_dict(), "table": table}
+
+
+def _column_values(column: pd.Series) -> list[Any]:
+    """A column as a list for JSON: NaN and infinities (an undefined limit) become None."""
+    values = column.to_numpy()
+    if values.dtype.kind == "f" and not np.isfinite(values).all():
+        values = values.astype(object)
+        values[~np.isfinite(column.to_numpy())] = None
+    return list(values.tolist())
+
+
+def compute_distinct_times(t: FloatArray) -> tuple[FloatArray, NDArray[np.intp]]:
+    """The sorted distinct times and each subject's index among them (``np.unique(t, return_inverse=True)``).
+
+    Times already in order (as ``derive_survival_summary`` passes them) take one linear pass instead of a
+    sort: at 1M subjects the sort is most of the cost of a curve.
+    """
+    if t.size and bool(np.all(t[1:] >= t[:-1])):
+        new = np.concatenate([[True], t[1:] != t[:-1]])
+        return t[new], np.cumsum(new) - 1
+    times, inverse = np.unique(t, return_inverse=True)
+    return times, inverse
 
 
 def compute_kaplan_meier(
@@ -249,7 +326,7 @@ def compute_kaplan_meier(
     t, e = check_survival_data(time, event)
     if not 0 < conf_level < 1:
         raise DataError(f"conf_level = {conf_level} must lie between 0 and 1.", code="SURV-E005", field="conf_level")
-    times, inverse = np.unique(t, return_inverse=True)
+    times, inverse = compute_distinct_times(t)
     n_event = np.bincount(inverse, weights=e.astype(float), minlength=times.size)
     n_total = np.bincount(inverse, minlength=times.size).astype(float)
     n_risk = len(t) - np.concatenate([[0.0], np.cumsum(n_total)[:-1]])

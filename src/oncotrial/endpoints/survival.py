@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,11 +16,12 @@ from oncotrial.endpoints.km import (
     ConfType,
     KaplanMeierResult,
     QuantileEstimate,
-    check_survival_data,
+    check_time_to_event_columns,
     compute_kaplan_meier,
     compute_median_followup,
 )
-from oncotrial.errors import DataError
+from oncotrial.endpoints.missing import filter_complete_cases
+from oncotrial.errors import DataError, TrialWarning
 
 __all__ = ["SurvivalSummary", "derive_survival_summary"]
 
@@ -37,8 +39,9 @@ class SurvivalSummary:
     tau: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def _curve(self, name: str, km: KaplanMeierResult) -> dict[str, Any]:
-        out = {"group": name, **km.to_dict()}
+    def _curve(self, name: str, km: KaplanMeierResult, include_table: bool) -> dict[str, Any]:
+        out = {"group": name, **km.to_dict()} if include_table else {"group": name, "n": km.n, "events": km.events}
+        out["median"] = km.median.to_dict()
         rmean, se = km.restricted_mean(self.tau)
         out["rmean"] = {
             "estimate": rmean,
@@ -50,12 +53,13 @@ class SurvivalSummary:
             out["landmarks"] = at.to_dict(orient="records")
         return out
 
-    def to_dict(self) -> dict[str, Any]:
-        """``{"all": {...}, "groups": [...], "logrank": {...}, "cox": {...}, "follow_up": {...}}``."""
+    def to_dict(self, *, include_tables: bool = True) -> dict[str, Any]:
+        """``{"all": {...}, "groups": [...], "logrank": {...}, "cox": {...}, "follow_up": {...}}``; each curve
+        with its step table as columns (``KaplanMeierResult.to_dict``) unless ``include_tables`` is False."""
         follow = self.follow_up
         return {
-            "all": self._curve("all", self.overall),
-            "groups": [self._curve(name, km) for name, km in self.groups.items()],
+            "all": self._curve("all", self.overall, include_tables),
+            "groups": [self._curve(name, km, include_tables) for name, km in self.groups.items()],
             "logrank": None if self.logrank is None else self.logrank.to_dict(),
             "cox": None if self.cox is None else self.cox.to_dict(),
             "follow_up": {"median": follow.estimate, "lower": follow.lower, "upper": follow.upper},
@@ -74,6 +78,12 @@ class SurvivalSummary:
                  "upper": med.upper, "rmean": rmean, "se_rmean": se}
             )  # fmt: skip
         return pd.DataFrame(rows)
+
+    def to_table(self) -> pd.DataFrame:
+        """Every curve's step table, one below the other, with the curve's name first (``group``: all, then
+        each group)."""
+        curves = [("all", self.overall), *self.groups.items()]
+        return pd.concat([km.table.assign(group=name)[["group", *km.table.columns]] for name, km in curves])
 
 
 def _column(data: pd.DataFrame, name: str | None) -> pd.Series | None:
@@ -123,7 +133,8 @@ def derive_survival_summary(
     data: pd.DataFrame,
     *,
     time_col: str,
-    event_col: str,
+    event_col: str | None = None,
+    censor_col: str | None = None,
     group_col: str | None = None,
     strata_col: str | None = None,
     conf_type: ConfType = "log",
@@ -136,6 +147,11 @@ def derive_survival_summary(
     """Kaplan-Meier overall and by ``group_col``, log-rank (stratified by ``strata_col``), Cox on the
     group (treatment coded by the sorted group levels, the first as reference), reverse-KM follow-up.
 
+    Events come from ``event_col`` (1 = event; 1/2 as R's ``Surv`` reads it) or from an ADTTE
+    ``censor_col`` (CNSR, 1 = censored), one of the two. Rows missing a value in a column used are
+    left out with a warning, as R's ``na.omit``. Without events the curves stay at 1, the medians are
+    not reached and there is no comparison (a warning says so), as R's ``survfit`` gives them.
+
     ``tau`` must be a positive time, ``rho`` finite and >= 0, the ``landmarks`` times >= 0, and
     ``strata_col`` needs ``group_col``. Restricted means use ``tau`` or, as ``print.survfit`` does for several curves, the last time
     observed in any group.
@@ -143,32 +159,40 @@ def derive_survival_summary(
     if ties not in ("efron", "breslow"):
         raise DataError(f"ties = '{ties}' must be efron or breslow.", code="SURV-E032", field="ties")
     _check_options(tau, rho, landmarks, group_col, strata_col)
-    for column in (time_col, event_col):
+    used = [time_col, event_col, censor_col, group_col, strata_col]
+    for column in used:
         _column(data, column)  # present, or an error naming the column
-    t, e = check_survival_data(data[time_col], data[event_col], time_name=time_col, event_name=event_col)
-    if not e.any():
-        raise DataError(
-            f"Every subject is censored in '{event_col}': there is no event to estimate from.",
-            code="SURV-E031",
-            field=event_col,
-        )
+    data = filter_complete_cases(data, used)
+    t, e = check_time_to_event_columns(data, time_col=time_col, event_col=event_col, censor_col=censor_col)
+    # one sort by time serves every curve, the log-rank test and the Cox model (each skips its own sort)
+    order = np.argsort(t, kind="stable")
+    t, e, data = t[order], e[order], data.iloc[order]
     overall = compute_kaplan_meier(t, e, conf_type=conf_type, conf_level=conf_level)
     follow = compute_median_followup(t, e, conf_type=conf_type, conf_level=conf_level)
     group = _column(data, group_col)
     if group is None:
         return SurvivalSummary(overall, {}, None, None, follow, tuple(landmarks), tau)
-    strata = _column(data, strata_col)
-    logrank = compute_logrank_test(t, e, group, strata=strata, rho=rho, group_name=str(group_col))
     codes, labels = pd.factorize(group, sort=True)
     groups = {
         str(label): compute_kaplan_meier(t[codes == i], e[codes == i], conf_type=conf_type, conf_level=conf_level)
         for i, label in enumerate(labels)
     }
+    common_tau = tau if tau is not None else float(t.max())
+    if not e.any():
+        warnings.warn(
+            TrialWarning(
+                f"No events in '{censor_col or event_col}': survival stays at 1 and no median is reached; there is "
+                "no log-rank test or Cox model to report yet."
+            ),
+            stacklevel=2,
+        )
+        return SurvivalSummary(overall, groups, None, None, follow, tuple(landmarks), common_tau)
+    strata = _column(data, strata_col)
+    logrank = compute_logrank_test(t, e, group, strata=strata, rho=rho, group_name=str(group_col))
     cox = None
     if len(labels) == 2:
         indicator = pd.DataFrame({f"{group_col}={labels[1]}": (codes == 1).astype(float)})
         cox = compute_cox_regression(
             t, e, indicator, ties="breslow" if ties == "breslow" else "efron", conf_level=conf_level
         )
-    common_tau = tau if tau is not None else float(t.max())
     return SurvivalSummary(overall, groups, logrank, cox, follow, tuple(landmarks), common_tau)
