@@ -285,7 +285,7 @@ def test_cli_import_bad_file(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     bad.write_text("{not json", encoding="utf-8")
     code, _, stderr = run_cli(capsys, "protocol", "import-ctgov", str(bad), "--out", str(tmp_path / "d.yaml"))
     assert_clean_error(code, stderr)
-    assert "is not JSON" in stderr
+    assert "is not valid JSON at line 1, column 2" in stderr
 
 
 def test_draft_arm_has_no_calendar(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -352,7 +352,7 @@ def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
     path.write_text("id: X\ntitle: Broken\narms: [\n  - id: A\n  label: : :\n", encoding="utf-8")
     with pytest.raises(ProtocolError, match=r"not valid YAML at line \d+") as info:
         load_protocol(path)
-    assert info.value.code == "PROTOCOL-E101"
+    assert info.value.code == "DOC-E002"
     assert str(path) in str(info.value)
 
 
@@ -365,23 +365,25 @@ def test_invalid_yaml_names_the_line_of_the_mistake(tmp_path: Path) -> None:
 
 def test_missing_file_is_a_protocol_error(tmp_path: Path) -> None:
     path = tmp_path / "no-such-protocol.yaml"
-    with pytest.raises(ProtocolError, match=r"Cannot read protocol file .*no-such-protocol\.yaml") as info:
+    with pytest.raises(ProtocolError, match=r"Cannot read the protocol file .*no-such-protocol\.yaml") as info:
         load_protocol(path)
-    assert info.value.code == "PROTOCOL-E100"
+    assert info.value.code == "DOC-E001"
 
 
 @pytest.mark.parametrize(
     ("text", "found"),
     [
-        pytest.param("- id: A\n- id: B\n", "list", id="yaml_list"),
-        pytest.param("just a sentence\n", "str", id="yaml_scalar"),
-        pytest.param("", "NoneType", id="empty_file"),
+        pytest.param("- id: A\n- id: B\n", "a protocol must be a mapping .*found a list", id="yaml_list"),
+        pytest.param("just a sentence\n", "a protocol must be a mapping .*found a text", id="yaml_scalar"),
+        pytest.param("12\n", r"a protocol must be a mapping .*found a single value \(int\)", id="yaml_number"),
+        pytest.param("", "is empty: a protocol is a mapping of fields", id="empty_file"),
+        pytest.param("# only a comment\n", "is empty: a protocol is a mapping of fields", id="only_comments"),
     ],
 )
 def test_document_that_is_not_a_mapping(tmp_path: Path, text: str, found: str) -> None:
     path = tmp_path / "not-a-mapping.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ProtocolError, match=rf"a protocol must be a mapping .*found {found}") as info:
+    with pytest.raises(ProtocolError, match=found) as info:
         load_protocol(path)
     assert info.value.code == "PROTOCOL-E102"
 

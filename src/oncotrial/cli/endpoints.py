@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from oncotrial.cli.common import out, write_text
+from oncotrial.cli.common import out, output_option, write_text
 from oncotrial.endpoints import compare_response_rates, derive_response_rates, derive_survival_summary
 from oncotrial.endpoints.km import ConfType
 from oncotrial.endpoints.rates import IntervalMethod, check_best_responses
@@ -66,7 +66,7 @@ def km_command(
     rho: Annotated[float, typer.Option("--rho", help="Fleming-Harrington rho (0 log-rank, 1 Peto-Peto).")] = 0.0,
     ties: Annotated[str, typer.Option("--ties", help="Cox ties: efron or breslow.")] = "efron",
     as_json: JSON = False,
-    out_path: Annotated[Path | None, typer.Option("--out", help="Write the JSON to this file.")] = None,
+    out_path: Annotated[Path | None, output_option("--out", help="Write the JSON to this file.")] = None,
 ) -> None:
     """Kaplan-Meier (R's intervals), median with limits, landmarks, restricted mean, log-rank, Cox, follow-up."""
     if conf_type not in ("log", "log-log", "plain"):

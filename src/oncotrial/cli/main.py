@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 bad input (a clear message, never a traceback), 2 usage
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import warnings
@@ -16,7 +17,7 @@ import typer
 from oncotrial.cli import design as design_cli
 from oncotrial.cli import protocol as protocol_cli
 from oncotrial.cli.adtte import adtte_command
-from oncotrial.cli.common import err, out
+from oncotrial.cli.common import err, guard_outputs, out
 from oncotrial.cli.endpoints import km_command, rates_command
 from oncotrial.cli.recist import recist_command
 from oncotrial.cli.schedule import print_calendar, schedule_command
@@ -72,13 +73,47 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("always", TrialWarning)  # every caveat is shown, each time it applies
             warnings.showwarning = _show_warning
-            app(args=argv, prog_name="oncotrial")
+            guard_outputs(app)(args=argv, prog_name="oncotrial")  # no command overwrites its own input
     except SystemExit as exc:  # typer (click) ends every run with SystemExit in standalone mode
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        return code or _flush_stdout()
     except TrialError as exc:
         err.print(f"Error: {exc.message}", markup=False)
         return 1
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        return _report_unwritable(exc)
+    return _flush_stdout()
+
+
+def _flush_stdout() -> int:
+    """Flush standard output: 0, or 1 with a clear message when it cannot be written."""
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        return _report_unwritable(exc)
     return 0
+
+
+def _report_unwritable(exc: OSError) -> int:
+    _silence_stdout()
+    err.print(f"Error: cannot write the output: {exc.strerror or exc}. Free some space or write to another file.")
+    return 1
+
+
+# Failures to write standard output: the disk is full (or over quota), or the reader closed the pipe.
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EPIPE}
+
+
+def _silence_stdout() -> None:
+    """Send what is left of standard output nowhere, so that Python's own flush at exit cannot fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's capture): nothing is left
+        pass
 
 
 def run() -> None:

@@ -11,8 +11,8 @@ import yaml
 from rich.table import Table
 from rich.text import Text
 
-from oncotrial.cli.common import err, out, read_text_file, write_text
-from oncotrial.errors import DataError
+from oncotrial._documents import read_document, shorten_path
+from oncotrial.cli.common import err, out, output_option, write_text
 from oncotrial.io.ctgov import derive_protocol_from_ctgov
 from oncotrial.protocol import (
     list_builtin_protocols,
@@ -96,16 +96,12 @@ def validate_command(
 @app.command("import-ctgov")
 def import_ctgov_command(
     file: Annotated[Path, typer.Argument(help="A ClinicalTrials.gov API v2 study record (JSON).")],
-    out_path: Annotated[Path, typer.Option("--out", help="The draft protocol YAML to write.")],
+    out_path: Annotated[Path, output_option("--out", help="The draft protocol YAML to write.")],
 ) -> None:
     """Draft a protocol from a ClinicalTrials.gov record; report which criterion lines became rules."""
-    text = read_text_file(file, what="registry record", option="FILE", code="CTGOV-E002")
-    try:
-        study = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{file} is not JSON: {exc}", code="CTGOV-E003", field="FILE") from exc
+    study = read_document(file, what="registry record", field="FILE", syntax="json")
     imported = derive_protocol_from_ctgov(study)
-    protocol = parse_protocol(imported.protocol, source=str(file))  # the draft must validate
+    protocol = parse_protocol(imported.protocol, source=shorten_path(file))  # the draft must validate
     write_text(yaml.safe_dump(protocol_to_dict(protocol), sort_keys=False, allow_unicode=True), out_path)
     for warning in imported.warnings:
         err.print(f"Warning: {warning}", markup=False)

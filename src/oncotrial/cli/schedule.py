@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
-from pydantic import ValidationError
 from rich.table import Table
 
-from oncotrial.cli.common import out, parse_start, read_text_file, write_text
+from oncotrial._documents import read_document, shorten_path
+from oncotrial.cli.common import out, output_option, parse_start, write_text
 from oncotrial.dosing import (
     DosingCalendar,
     DosingRecords,
@@ -20,7 +18,7 @@ from oncotrial.dosing import (
     build_dosing_calendar,
     compute_dose_summary,
 )
-from oncotrial.errors import DataError, validation_messages
+from oncotrial.dosing.records import parse_dosing_records
 from oncotrial.io import calendar_to_csv, calendar_to_ics, calendar_to_json
 from oncotrial.protocol import load_protocol_reference
 
@@ -47,7 +45,7 @@ def schedule_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list of administrations.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
     as_ics: Annotated[bool, typer.Option("--ics", help="Print an iCalendar file.")] = False,
-    output: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of the screen.")] = None,
+    output: Annotated[Path | None, output_option("--out", help="Write to this file instead of the screen.")] = None,
 ) -> None:
     """Every planned administration for one patient: date and time, agent, dose, route, cycle and day."""
     if sum([as_json, as_csv, as_ics]) > 1:
@@ -101,23 +99,9 @@ def print_calendar(calendar: DosingCalendar, planned: DosingCalendar) -> None:
 
 
 def load_dosing_records(path: Path) -> DosingRecords:
-    """Read records of what happened (JSON or YAML) and validate them whole."""
-    text = read_text_file(path, what="records file", option="--records", code="CLI-E010")
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise DataError(f"Cannot read the records file {path}: {exc}", code="CLI-E010", file=str(path)) from exc
-    try:
-        return DosingRecords.model_validate(data if data is not None else {})
-    except ValidationError as exc:
-        problems = "\n".join(
-            f"  - {where or '(file)'}: {message}" for where, message in validation_messages(exc.errors())
-        )
-        raise DataError(
-            f"{path}: the records are not valid; nothing was applied. Fix each and try again:\n{problems}",
-            code="CLI-E011",
-            file=str(path),
-        ) from exc
+    """Read records of what happened (JSON or YAML, within the document limits) and validate them whole."""
+    data = read_document(path, what="records file", field="--records")
+    return parse_dosing_records(data, source=shorten_path(path))
 
 
 __all__ = ["load_dosing_records", "print_calendar", "schedule_command"]
