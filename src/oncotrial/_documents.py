@@ -69,7 +69,7 @@ class _LimitError(yaml.YAMLError):
     """A bound of :class:`DocumentLimits` was passed while composing (carries the message)."""
 
 
-def shorten_path(path: Path | str, width: int = 120) -> str:
+def shorten_path(path: Path | str, width: int = 200) -> str:
     """The path as shown in a message: a path thousands of characters long is cut in its middle."""
     text = str(path)
     if len(text) <= width:
@@ -250,15 +250,11 @@ def parse_document(text: str, *, syntax: Literal["yaml", "json"], limits: Docume
         raise ValueError(f"it holds a value that cannot be read: {exc}") from exc
 
 
-def _read_bounded(path: Path, limits: DocumentLimits) -> bytes:
-    with path.open("rb") as stream:
-        data = stream.read(limits.max_bytes + 1)
+def _check_size(data: bytes, limits: DocumentLimits) -> None:
     if len(data) > limits.max_bytes:
-        raise ValueError(
-            f"it is larger than {limits.max_bytes / 1024 / 1024:g} MB, the most oncotrial reads; check that it is "
-            "the right file"
-        )
-    return data
+        mb = limits.max_bytes / 1024 / 1024
+        size = f"{mb:g} MB" if mb >= 1 else f"{limits.max_bytes:,} bytes"
+        raise ValueError(f"it is larger than {size}, the most oncotrial reads; check that it is the right file")
 
 
 def read_document(
@@ -283,7 +279,8 @@ def read_document(
     """
     shown = shorten_path(path)
     try:
-        data = _read_bounded(path, limits)
+        with path.open("rb") as stream:
+            data = stream.read(limits.max_bytes + 1)  # one byte more tells a file that is too large
     except OSError as exc:
         raise DataError(
             f"Cannot read the {what} {shown}: {exc.strerror or exc}. Check the path.",
@@ -292,6 +289,7 @@ def read_document(
             file=str(path),
         ) from exc
     try:
+        _check_size(data, limits)
         text = data.decode("utf-8-sig")
         syntax = syntax or ("json" if path.suffix.lower() == ".json" else "yaml")
         return parse_document(text, syntax=syntax, limits=limits)

@@ -41,7 +41,6 @@ __all__ = [
     "out",
     "output_option",
     "parse_start",
-    "read_text_file",
     "write_text",
 ]
 
@@ -79,22 +78,6 @@ def parse_start(value: str, *, option: str = "--start") -> date | datetime:
     return parsed
 
 
-def read_text_file(path: Path, *, what: str, option: str, code: str) -> str:
-    """The text of an input file (UTF-8, with or without a byte-order mark); a clear error otherwise."""
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise DataError(
-            f"Cannot read the {what} {path}: {exc.strerror or exc}. Check the path.", code=code, field=option
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"The {what} {path} is not UTF-8 text (byte {exc.start}): save it as UTF-8 and try again.",
-            code=code,
-            field=option,
-        ) from exc
-
-
 def write_text(text: str, path: Path | None, *, option: str = "--out") -> None:
     """Write to ``path`` whole or not at all, or to standard output when none is given."""
     if path is None:
@@ -125,7 +108,9 @@ def _parameters(callback: Callable[..., Any]) -> dict[str, tuple[bool, str]]:
     described = {}
     for name, hint in typing.get_type_hints(callback, include_extras=True).items():
         info = next((m for m in getattr(hint, "__metadata__", ()) if isinstance(m, ParameterInfo)), None)
-        declared = [d for d in getattr(info, "param_decls", None) or () if d.startswith("-")]
+        # typer reads typer.Option("--out") in Annotated as the declaration, kept in ``default``
+        spelled = [getattr(info, "default", None), *(getattr(info, "param_decls", None) or ())]
+        declared = [d for d in spelled if isinstance(d, str) and d.startswith("-")]
         option = (
             declared[0]
             if declared
