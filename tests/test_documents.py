@@ -109,8 +109,12 @@ def test_an_alias_cannot_nest_deeper_than_the_bound() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        pytest.param("d: 2026-02-30", "'2026-02-30' cannot be read as a date or time (day is out of range", id="feb-30"),
-        pytest.param("d: 0000-01-01", "'0000-01-01' cannot be read as a date or time (year 0 is out of range)", id="y0"),
+        pytest.param(
+            "d: 2026-02-30", "'2026-02-30' cannot be read as a date or time (day is out of range", id="feb-30"
+        ),
+        pytest.param(
+            "d: 0000-01-01", "'0000-01-01' cannot be read as a date or time (year 0 is out of range)", id="y0"
+        ),
         pytest.param("d: 2026-01-01T99:00:00", "(hour must be in 0..23)", id="hour-99"),
         pytest.param("n: " + "9" * 5000, "cannot be read as a whole number (it has too many digits)", id="long-int"),
     ],
@@ -168,7 +172,9 @@ def test_read_document_of_an_endless_file_stops_at_the_limit() -> None:
         pytest.param("r.yml", b"", None, id="empty"),
     ],
 )
-def test_read_document_chooses_the_syntax_by_suffix(tmp_path: Path, name: str, content: bytes, expected: object) -> None:
+def test_read_document_chooses_the_syntax_by_suffix(
+    tmp_path: Path, name: str, content: bytes, expected: object
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     assert read_document(path, what="records file", field="--records") == expected

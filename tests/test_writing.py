@@ -22,12 +22,17 @@ def test_a_file_is_replaced_whole(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
 
 
+def _write_half_then_fail(path: Path) -> None:
+    with replace_atomically(path) as temporary:
+        temporary.write_text("half a ta", encoding="utf-8")
+        raise OSError("disk full")
+
+
 def test_a_failure_half_way_leaves_the_old_file_and_no_temporary_file(tmp_path: Path) -> None:
     path = tmp_path / "out.csv"
     path.write_text("old\n", encoding="utf-8")
-    with pytest.raises(OSError, match="disk full"), replace_atomically(path) as temporary:
-        temporary.write_text("half a ta", encoding="utf-8")
-        raise OSError("disk full")
+    with pytest.raises(OSError, match="disk full"):
+        _write_half_then_fail(path)
     assert path.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
 

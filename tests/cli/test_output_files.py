@@ -101,7 +101,9 @@ SCHEDULE = ["schedule", "--arm", "A", "--start", "2026-11-23", "--weight", "70"]
             id="recist-irradiated-out",
         ),
         pytest.param(["adtte", "--adsl", "{o}", "--adrs", "{f}", "--out", "{f}"], "--out", "--adrs", id="adtte"),
-        pytest.param(["km", "--data", "{f}", "--time", "t", "--event", "e", "--out", "{f}"], "--out", "--data", id="km"),
+        pytest.param(
+            ["km", "--data", "{f}", "--time", "t", "--event", "e", "--out", "{f}"], "--out", "--data", id="km"
+        ),
     ],
 )
 def test_every_command_refuses_an_output_that_is_an_input(
