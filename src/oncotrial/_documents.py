@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import accumulate
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,7 +160,16 @@ class _PythonParser(Reader, Scanner, Parser):
         Parser.__init__(self)
 
 
-_ParserBase: type = getattr(yaml, "CParser", _PythonParser)  # libyaml's parser when PyYAML has it
+def _fastest_parser() -> type:
+    """libyaml's parser when PyYAML was built with it, PyYAML's own otherwise."""
+    try:
+        from yaml.cyaml import CParser
+    except ImportError:  # pragma: no cover - depends on how PyYAML was built
+        return _PythonParser
+    return CParser
+
+
+_ParserBase = _fastest_parser()
 
 
 class _BoundedLoader(_ParserBase, _BoundedComposer, _CheckedConstructor, Resolver):  # type: ignore[misc]
@@ -197,17 +207,19 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
 
 # --- JSON ----------------------------------------------------------------------------------------
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_JSON_BRACKETS = re.compile(r"[\[\]{}]")
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # a JSON string, escapes included (unrolled: fast)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_DEPTH_CHANGE = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def _json_depth_problem(text: str, limits: DocumentLimits) -> str | None:
-    """The place where the JSON text nests deeper than allowed, before ``json`` recurses into it."""
-    depth = 0
-    for match in _JSON_BRACKETS.finditer(_JSON_STRING.sub('""', text)):
-        depth += 1 if match.group() in "[{" else -1
-        if depth > limits.max_depth:
-            return f"it is nested more than {limits.max_depth} levels deep; no oncotrial document needs that many"
+    """Whether the JSON text nests deeper than allowed, found before ``json`` recurses into it.
+
+    The brackets outside strings, in order, then their running sum (in C: ``re``, ``map``, ``accumulate``).
+    """
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    if max(accumulate(map(_DEPTH_CHANGE.__getitem__, brackets)), default=0) > limits.max_depth:
+        return f"it is nested more than {limits.max_depth} levels deep; no oncotrial document needs that many"
     return None
 
 
