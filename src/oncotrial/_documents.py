@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import accumulate
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Literal
 
@@ -163,13 +163,13 @@ class _PythonParser(Reader, Scanner, Parser):
 def _fastest_parser() -> type:
     """libyaml's parser when PyYAML was built with it, PyYAML's own otherwise."""
     try:
-        from yaml.cyaml import CParser
+        from yaml._yaml import CParser
     except ImportError:  # pragma: no cover - depends on how PyYAML was built
         return _PythonParser
     return CParser
 
 
-_ParserBase = _fastest_parser()
+_ParserBase: type = _fastest_parser()
 
 
 class _BoundedLoader(_ParserBase, _BoundedComposer, _CheckedConstructor, Resolver):  # type: ignore[misc]
