@@ -64,6 +64,14 @@ def test_nesting_up_to_the_bound_is_read(syntax: str) -> None:
     assert value == []
 
 
+def test_the_number_of_values_is_bounded() -> None:
+    """50 MB of "- a" lines are 12 million values: composing them would take gigabytes."""
+    text = "- a\n" * 1001
+    assert len(parse_document(text, syntax="yaml", limits=DocumentLimits(max_nodes=1002))) == 1001  # list + 1001
+    with pytest.raises(ValueError, match=r"it holds more than 1,001 values \(line 1001\); split it"):
+        parse_document(text, syntax="yaml", limits=DocumentLimits(max_nodes=1001))
+
+
 def test_the_depth_bound_is_configurable() -> None:
     assert parse_document(_flow(3), syntax="yaml", limits=DocumentLimits(max_depth=3)) == [[[]]]
     with pytest.raises(ValueError, match="nested more than 2 levels"):

@@ -9,14 +9,16 @@ hang or memory exhaustion:
 - **nesting**: at most :attr:`DocumentLimits.max_depth` levels of lists and mappings (100 by
   default). libyaml's composer recurses in C and crashes the interpreter on deep nesting, and
   Python's ``json`` raises ``RecursionError``, so the depth is checked before either recurses;
-- **aliases**: YAML aliases (``*name``) may add at most :attr:`DocumentLimits.max_alias_nodes` nodes
-  to the document once expanded (a "billion laughs" document adds billions);
-- **values**: a YAML date that does not exist (2026-02-30, year 0, hour 99), an integer of thousands
+- **values**: a YAML document holds at most :attr:`DocumentLimits.max_nodes` values (1 million; each
+  takes about 360 bytes while the document is composed, so 50 MB of ``- a`` lines would take 4.5 GB); its aliases (``*name``) may add at most :attr:`DocumentLimits.max_alias_nodes` values once
+  expanded (a "billion laughs" document adds billions);
+- **impossible values**: a YAML date that does not exist (2026-02-30, year 0, hour 99), an integer of thousands
   of digits, and JSON's ``NaN``/``Infinity`` (not JSON numbers) are refused with their place.
 
-YAML is parsed by libyaml's C parser when PyYAML has it (``yaml.CParser``, as fast as
-``yaml.CSafeLoader`` to within 20 %), with PyYAML's Python composer on top of it: that composer is
-the one place that sees nesting and aliases before they are built. Written here because neither
+YAML is parsed by libyaml's C parser when PyYAML has it (``yaml._yaml.CParser``), with PyYAML's
+Python composer on top of it: that composer is the one place that sees nesting and aliases before they
+are built (``yaml.CSafeLoader`` composes in C, without bounds). The speed is that of
+``yaml.CSafeLoader`` (``bench/bench_documents.py``). Written here because neither
 PyYAML nor ``json`` offers these bounds.
 """
 
@@ -59,11 +61,15 @@ class DocumentLimits:
     max_bytes: int = 50 * 1024 * 1024
     max_depth: int = 100
     max_alias_nodes: int = 1_000_000
+    max_nodes: int = 1_000_000
 
 
 DEFAULT_LIMITS = DocumentLimits()
-PATIENTS_FILE_LIMITS = DocumentLimits(max_bytes=512 * 1024 * 1024)
-"""A patients file is a data set (100,000 records of 1.6 kB are 160 MB of YAML), not a document."""
+PATIENTS_FILE_LIMITS = DocumentLimits(max_bytes=512 * 1024 * 1024, max_nodes=10_000_000)
+"""A patients file is a data set: 100,000 records of 1.6 kB are 160 MB and 6 million values of YAML.
+
+Ten million values (about 160,000 such records) take about 3.6 GB while they are composed.
+"""
 
 
 class _LimitError(yaml.YAMLError):
@@ -124,6 +130,10 @@ class _BoundedComposer(Composer):
             return super().compose_node(parent, index)
         outer, nodes_before, reach_before = self._depth, self._nodes, self._reach
         self._nodes += 1
+        if self._nodes > self.limits.max_nodes:
+            raise _LimitError(
+                f"it holds more than {self.limits.max_nodes:,} values (line {_line(event)}); split it into smaller files"
+            )
         self._depth += isinstance(event, CollectionStartEvent)
         self._deeper_than_allowed(self._depth, _line(event))
         self._reach = self._depth
