@@ -240,3 +240,27 @@ def test_a_registry_record_is_json(capsys: pytest.CaptureFixture[str], tmp_path:
     record = {"protocolSection": {"identificationModule": {"nctId": "NCT01416831"}}}
     err = _run(capsys, tmp_path, "import-ctgov", "r.yaml", json.dumps(record) + "\n]")
     assert "r.yaml cannot be used: it is not valid JSON at line 2, column 1: Extra data" in err
+
+
+def test_the_size_limit_is_set_by_the_environment(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The built-in protocol file is 10 kB or more: over a limit of 0.001 MB (1,048 bytes), under the default."""
+    path = tmp_path / "p.yaml"
+    path.write_text((LIBRARY / "NCT01416831.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    code, _, err = run_cli(capsys, "protocol", "validate", str(path))
+    assert code == 0, err
+    monkeypatch.setenv("ONCOTRIAL_MAX_INPUT_MB", "0.001")
+    code, _, err = run_cli(capsys, "protocol", "validate", str(path))
+    assert_clean_error(code, err)
+    assert "p.yaml cannot be used: it is larger than 1,048 bytes, the most oncotrial reads" in err
+
+
+@pytest.mark.parametrize("setting", ["abc", "0", "-5", "nan", "1e9"])
+def test_a_size_limit_that_is_not_a_size(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, setting: str
+) -> None:
+    monkeypatch.setenv("ONCOTRIAL_MAX_INPUT_MB", setting)
+    code, _, err = run_cli(capsys, *SCHEDULE, "--records", "r.yaml")
+    assert_clean_error(code, err)
+    assert f"ONCOTRIAL_MAX_INPUT_MB='{setting}' is not a size in megabytes from 0 to 65536" in err

@@ -13,11 +13,19 @@ output, comparing the files themselves (symlinks, ``./g.csv`` and ``g.csv``, har
 options are listed under "Output files" in the command's ``--help``. Write the files with
 :func:`write_text` (text) or ``oncotrial.io.tables.write_table`` (tables): both write a temporary file
 beside the target and rename it over the target, so a failure never leaves half a file.
+
+Input documents
+---------------
+YAML and JSON documents are read by ``oncotrial._documents.read_document`` within bounds (size, nesting,
+values, aliases); :func:`input_limits` gives a command those bounds, with the size taken from the
+``ONCOTRIAL_MAX_INPUT_MB`` environment variable when it is set.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import math
 import os
 import sys
 import typing
@@ -30,7 +38,7 @@ import typer
 from rich.console import Console
 from typer.models import OptionInfo, ParameterInfo
 
-from oncotrial._documents import shorten_path
+from oncotrial._documents import DEFAULT_LIMITS, DocumentLimits, shorten_path
 from oncotrial._writing import write_text_atomically
 from oncotrial.errors import DataError
 
@@ -38,6 +46,7 @@ __all__ = [
     "OUTPUT_FILES",
     "err",
     "guard_outputs",
+    "input_limits",
     "out",
     "output_option",
     "parse_start",
@@ -76,6 +85,28 @@ def parse_start(value: str, *, option: str = "--start") -> date | datetime:
             f"{option} '{value}' is outside the years 1900-2200; check the year.", code="CLI-E001", field=option
         )
     return parsed
+
+
+MAX_INPUT_MB = "ONCOTRIAL_MAX_INPUT_MB"
+
+
+def input_limits(limits: DocumentLimits = DEFAULT_LIMITS) -> DocumentLimits:
+    """``limits``, with the largest file size from ``ONCOTRIAL_MAX_INPUT_MB`` (megabytes) when it is set."""
+    setting = os.environ.get(MAX_INPUT_MB, "").strip()
+    if not setting:
+        return limits
+    try:
+        megabytes = float(setting)
+    except ValueError:
+        megabytes = math.nan
+    if not 0 < megabytes <= 64 * 1024:
+        raise DataError(
+            f"{MAX_INPUT_MB}={setting!r} is not a size in megabytes from 0 to 65536 (e.g. 200); set it right or "
+            "unset it to use the defaults.",
+            code="CLI-E004",
+            field=MAX_INPUT_MB,
+        )
+    return dataclasses.replace(limits, max_bytes=int(megabytes * 1024 * 1024))
 
 
 def write_text(text: str, path: Path | None, *, option: str = "--out") -> None:

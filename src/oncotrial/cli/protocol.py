@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from oncotrial._documents import read_document, shorten_path
-from oncotrial.cli.common import err, out, output_option, write_text
+from oncotrial.cli.common import err, input_limits, out, output_option, write_text
 from oncotrial.io.ctgov import derive_protocol_from_ctgov
 from oncotrial.protocol import (
     list_builtin_protocols,
@@ -62,7 +62,7 @@ def show_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the validated protocol as JSON.")] = False,
 ) -> None:
     """Show a protocol: its arms, treatments and rules (or the whole validated document as JSON)."""
-    protocol = load_protocol_reference(protocol_id)
+    protocol = load_protocol_reference(protocol_id, limits=input_limits())
     if as_json:
         write_text(json.dumps(protocol_to_dict(protocol), indent=2, ensure_ascii=False), None)
         return
@@ -87,7 +87,7 @@ def validate_command(
     file: Annotated[Path, typer.Argument(help="A protocol YAML file.")],
 ) -> None:
     """Validate a protocol file; every problem is listed with its place in the file."""
-    protocol = load_protocol(file)
+    protocol = load_protocol(file, limits=input_limits())
     out.print(
         f"{file}: valid protocol {protocol.id} ({len(protocol.arms)} arm(s), {len(protocol.eligibility)} eligibility criteria)"
     )
@@ -99,7 +99,7 @@ def import_ctgov_command(
     out_path: Annotated[Path, output_option("--out", help="The draft protocol YAML to write.")],
 ) -> None:
     """Draft a protocol from a ClinicalTrials.gov record; report which criterion lines became rules."""
-    study = read_document(file, what="registry record", field="FILE", syntax="json")
+    study = read_document(file, what="registry record", field="FILE", syntax="json", limits=input_limits())
     imported = derive_protocol_from_ctgov(study)
     protocol = parse_protocol(imported.protocol, source=shorten_path(file))  # the draft must validate
     write_text(yaml.safe_dump(protocol_to_dict(protocol), sort_keys=False, allow_unicode=True), out_path)

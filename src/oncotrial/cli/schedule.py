@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from oncotrial._documents import read_document, shorten_path
-from oncotrial.cli.common import out, output_option, parse_start, write_text
+from oncotrial.cli.common import input_limits, out, output_option, parse_start, write_text
 from oncotrial.dosing import (
     DosingCalendar,
     DosingRecords,
@@ -100,7 +100,7 @@ def print_calendar(calendar: DosingCalendar, planned: DosingCalendar) -> None:
 
 def load_dosing_records(path: Path) -> DosingRecords:
     """Read records of what happened (JSON or YAML, within the document limits) and validate them whole."""
-    data = read_document(path, what="records file", field="--records")
+    data = read_document(path, what="records file", field="--records", limits=input_limits())
     return parse_dosing_records(data, source=shorten_path(path))
 
 

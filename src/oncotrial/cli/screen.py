@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from oncotrial._documents import PATIENTS_FILE_LIMITS, read_document
-from oncotrial.cli.common import err, out, parse_start, write_text
+from oncotrial.cli.common import err, input_limits, out, parse_start, write_text
 from oncotrial.eligibility import ScreeningLog, screen_patients
 from oncotrial.errors import DataError
 from oncotrial.protocol import load_protocol_reference
@@ -26,7 +26,7 @@ def load_patients(path: Path) -> list[Any]:
             code="ELIG-E003",
             field="--patients",
         )
-    data = read_document(path, what="patients file", field="--patients", limits=PATIENTS_FILE_LIMITS)
+    data = read_document(path, what="patients file", field="--patients", limits=input_limits(PATIENTS_FILE_LIMITS))
     if isinstance(data, dict) and "patients" in data:
         data = data["patients"]
     if not isinstance(data, list) or not data:
