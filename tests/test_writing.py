@@ -59,6 +59,18 @@ def test_a_new_file_gets_the_usual_permissions_and_a_replaced_file_keeps_its_own
     assert stat.S_IMODE(old.stat().st_mode) == 0o640
 
 
+def test_a_symbolic_link_is_written_through(tmp_path: Path) -> None:
+    target = tmp_path / "results" / "ADRS.csv"
+    target.parent.mkdir()
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "latest.csv"
+    link.symlink_to(target)
+    write_text_atomically(link, "new\n")
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8") == "new\n"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["ADRS.csv"]
+
+
 def test_a_device_is_written_in_place() -> None:
     """Renaming over /dev/null would replace the device with a file."""
     write_text_atomically(Path("/dev/null"), "nothing\n")

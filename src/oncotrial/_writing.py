@@ -4,7 +4,7 @@ The output is written to a temporary file in the same folder, then renamed over 
 (:func:`os.replace`, atomic on one file system), so a failure (a full disk, an error half way through a
 table) never leaves half a file, and the temporary file is removed. A target that exists and is not a
 regular file (``/dev/null``, ``/dev/full``, a pipe) is written in place: renaming over a device would
-replace the device.
+replace the device. A symbolic link is followed: the file it points to is replaced, the link kept.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ def replace_atomically(path: Path) -> Iterator[Path]:
     OSError
         When the folder cannot be written to or the data cannot be stored (the caller names the file).
     """
+    path = Path(os.path.realpath(path))  # through a symbolic link, the file it points to is replaced
     if _is_special(path):
         yield path
         return
