@@ -380,7 +380,7 @@ def test_a_records_file_that_is_not_json(capsys: pytest.CaptureFixture[str], tmp
     path.write_text("not json {", encoding="utf-8")
     code, _, err = run_cli(capsys, *_schedule_args(), "--records", str(path))
     assert_clean_error(code, err)
-    assert "Expecting value: line 1 column 1" in err
+    assert "is not valid JSON at line 1, column 1: Expecting value" in err
 
 
 def test_warnings_are_one_line_without_python_source(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

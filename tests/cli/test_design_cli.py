@@ -450,3 +450,65 @@ def test_bayes_bad_input_is_a_clean_error(capsys: pytest.CaptureFixture[str], ar
     assert_clean_error(code, err)
     assert "Error:" in err
     assert message in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        pytest.param(["select", "--p", "0.2", "--difference", "-0.15", "--n", "20"], "must be positive", id="select"),
+        pytest.param(["select", "--p", "0.2", "--difference", "0.15", "--arms", "2000", "--n", "5"], "arms", id="arms"),
+        pytest.param(["bayes", "--p0", "0.2", "--nmax", "1"], "--nmax = 1 must be a whole number", id="bayes-nmax"),
+        pytest.param(["bayes", "--p0", "0.2", "--nmax", "20", "--p1", "1.5"], "--p1 = 1.5", id="bayes-p1"),
+        pytest.param(
+            ["bayes", "--p0", "0.2", "--nmax", "20", "--prior-a", "inf", "--first-look", "15"],
+            "positive and finite",
+            id="bayes-infinite-prior",
+        ),
+        pytest.param(
+            ["infer", "--design", "3/13,2/43", "--responses", "5", "--p0", "0.2"], "is not a two-stage", id="r"
+        ),
+        pytest.param(
+            ["simon", "--p0", "0.5", "--p1", "0.5395", "--nmax", "10"], "(1000 or more to see", id="hint-capped"
+        ),
+    ],
+)
+def test_design_cli_input_errors(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
+    code, _, err = run_cli(capsys, "design", *argv)
+    assert_clean_error(code, err)
+    assert message in err
+
+
+def test_simon_without_rates_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(capsys, "design", "simon", "--p0", "0.2")
+    assert_clean_error(code, err, expected_code=2)
+    assert "give --p0 and --p1" in err
+
+
+def test_single_takes_nmax(capsys: pytest.CaptureFixture[str]) -> None:
+    # clinfun ph2single(.2, .4, .05, .2) starts with n = 33, r = 10 (single_stage.csv); n <= 30 has none
+    code, _, err = run_cli(capsys, "design", "single", "--p0", "0.2", "--p1", "0.4", "--nmax", "30")
+    assert_clean_error(code, err)
+    assert "n <= 30" in err
+
+
+def test_grid_json_keeps_whole_numbers_and_full_precision(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "grid.csv"
+    path.write_text("p0,p1,alpha,beta,nmax\n0.1,0.3,0.05,0.2,100\n0.2,0.3,0.05,0.2,30\n", encoding="utf-8")
+    code, out, _ = run_cli(capsys, "design", "simon", "--grid", str(path), "--json")
+    assert code == 0
+    minimax, optimal, none = json.loads(out)
+    assert (optimal["r1"], optimal["n1"], optimal["r"], optimal["n"]) == (1, 10, 5, 29)
+    assert isinstance(optimal["n1"], int)
+    assert isinstance(minimax["n_admissible"], int)
+    assert none["design"] == "none"
+    assert none["n1"] is None
+    # PET0 of 1/10: .9^10 + 10 x .1 x .9^9 = 0.7360989291 exactly to 10 digits; full precision kept
+    assert optimal["pet0"] == pytest.approx(0.9**10 + 10 * 0.1 * 0.9**9, abs=1e-15)
+
+
+def test_grid_csv_to_a_missing_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "grid.csv"
+    path.write_text("p0,p1,alpha,beta\n0.1,0.3,0.05,0.2\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "design", "simon", "--grid", str(path), "--out", str(tmp_path / "no" / "x.csv"))
+    assert_clean_error(code, err)
+    assert "Check that the folder exists" in err

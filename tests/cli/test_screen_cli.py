@@ -242,10 +242,10 @@ def test_missing_patients_file(capsys: pytest.CaptureFixture[str], tmp_path: Pat
         pytest.param(
             "one.json", '{"subject_id": "CLI-001"}', "must hold a list of one or more patient records", id="json-object"
         ),
-        pytest.param("broken.json", '[{"subject_id": "CLI-001",', "is not valid JSON/YAML", id="json-broken"),
+        pytest.param("broken.json", '[{"subject_id": "CLI-001",', "is not valid JSON at line 1", id="json-broken"),
         pytest.param("none.json", "[]", "must hold a list of one or more patient records", id="json-empty-list"),
         pytest.param("patients.csv", "subject_id,sex\nA,male\n", "must be YAML (.yaml, .yml) or JSON", id="csv"),
-        pytest.param("broken.yaml", "- subject_id: [CLI-001\n", "is not valid JSON/YAML", id="yaml-broken"),
+        pytest.param("broken.yaml", "- subject_id: [CLI-001\n", "is not valid YAML at line 2", id="yaml-broken"),
     ],
 )
 def test_patients_file_that_is_not_a_list_of_records(

@@ -14,6 +14,8 @@ R package ph2bye, https://rdrr.io/cran/ph2bye/man/PredP.html).
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from oncotrial.design import (
@@ -372,3 +374,9 @@ def test_crossed_thresholds_are_rejected() -> None:
     theta_l and above theta_u, a stop for futility and for efficacy at once; the input is refused."""
     with pytest.raises(DesignError, match="must be below theta_u"):
         build_predictive_boundaries(0.5, nmax=3, prior=UNIFORM, theta_t=0.6, theta_l=0.9, theta_u=0.1, looks=[1])
+
+
+@pytest.mark.parametrize("value", [math.inf, math.nan, 0.0, -1.0])
+def test_beta_prior_parameters_are_finite_and_positive(value: float) -> None:
+    with pytest.raises(DesignError, match="must be positive and finite"):
+        BetaPrior(value, 1.0)

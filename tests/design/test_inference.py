@@ -185,3 +185,18 @@ def test_stopped_trial_with_more_responses_than_stage_1_is_refused() -> None:
     """0 stage-1 responses <= r1 = 0 stop the trial, so a total of 3 cannot be right."""
     with pytest.raises(DesignError, match="the total must also be 0"):
         compute_two_stage_inference(3, r1=0, n1=10, r=3, n=29, p0=0.05, stage1_responses=0)
+
+
+def test_the_p_value_never_exceeds_1() -> None:
+    # r1 = -1 never stops; 0 responses of 43: P(X >= 0) = 1 exactly
+    got = compute_two_stage_inference(0, r1=-1, n1=13, r=12, n=43, p0=0.2)
+    assert got.p_value == 1.0
+
+
+def test_a_trial_that_stopped_after_stage_1_may_give_n_actual_equal_to_n1() -> None:
+    # 3/13, 12/43 stopped with 3 of 13; clinfun (two_stage_inference.csv): UMVUE 0.230769230769231,
+    # p-value 0.4983478198272 (= P(X1 >= 3 | 13, 0.2))
+    stopped = compute_two_stage_inference(3, r1=3, n1=13, r=12, n=43, p0=0.2, n_actual=13)
+    assert stopped.stopped_stage1
+    assert stopped.umvue == pytest.approx(0.230769230769231, abs=1e-12)
+    assert stopped.p_value == pytest.approx(0.4983478198272, abs=1e-12)

@@ -221,3 +221,26 @@ def test_minus_one_r1_never_stops_after_stage1() -> None:
     """r1 = -1 (no stage-1 stop): 0 of 13 already 'exceeds' r1, so stage 2 continues (0 + 30 > 12)."""
     decision = evaluate_two_stage_interim(0, 13, r1=-1, n1=13, r=12, n=43)
     assert decision.status is InterimStatus.CONTINUE_STAGE2
+
+
+@pytest.mark.parametrize(
+    ("responses", "enrolled", "design", "status"),
+    [
+        # 1/10, 15/20: 2 of 8 with 12 left can reach at most 14, not more than 15: futility is certain
+        pytest.param(2, 8, (1, 10, 15, 20), InterimStatus.STOP_FUTILITY, id="final-futility-in-stage-1"),
+        # 0/10, 1/20: 3 responses already exceed r = 1
+        pytest.param(3, 5, (0, 10, 1, 20), InterimStatus.PROMISING, id="promising-in-stage-1"),
+        # 1/10, 5/29: 2 of 8 passes stage 1, the final boundary still open
+        pytest.param(2, 8, (1, 10, 5, 29), InterimStatus.STAGE1_PASSED, id="stage-1-passed"),
+    ],
+)
+def test_certain_outcomes_are_reported_during_stage_1(
+    responses: int, enrolled: int, design: tuple[int, int, int, int], status: InterimStatus
+) -> None:
+    r1, n1, r, n = design
+    decision = evaluate_two_stage_interim(responses, enrolled, r1=r1, n1=n1, r=r, n=n, rates=(0.3,))
+    assert decision.status is status
+    if status is InterimStatus.STOP_FUTILITY:
+        assert decision.conditional_power[0.3] == 0.0
+    if status is InterimStatus.PROMISING:
+        assert decision.conditional_power[0.3] == 1.0

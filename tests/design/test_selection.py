@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from oncotrial.design import compute_selection_probability, find_selection_sample_size
+from oncotrial.design import compute_correct_selection, compute_selection_probability, find_selection_sample_size
 from oncotrial.errors import DesignError
 
 
@@ -139,3 +139,24 @@ def test_selection_sample_size_rejects_bad_input(
 ) -> None:
     with pytest.raises(DesignError, match=match):
         find_selection_sample_size(p, difference, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("difference", "arms", "field"),
+    [
+        pytest.param(-0.15, 2, "difference", id="negative-difference"),
+        pytest.param(0.0, 2, "difference", id="zero-difference"),
+        pytest.param(0.9, 2, "p + difference", id="rate-above-1"),
+        pytest.param(0.15, 2000, "arms", id="too-many-arms"),
+    ],
+)
+def test_correct_selection_checks_its_inputs(difference: float, arms: int, field: str) -> None:
+    with pytest.raises(DesignError) as caught:
+        compute_correct_selection(20, 0.2, difference, arms=arms)
+    assert caught.value.fields["field"] == field
+
+
+def test_correct_selection_by_hand() -> None:
+    # n = 1 per arm, rates .35 and .2: the better arm wins outright with .35 x .8 = .28 and ties
+    # (both 0: .65 x .8 = .52; both 1: .35 x .2 = .07) half the time: .28 + .295 = .575
+    assert compute_correct_selection(1, 0.2, 0.15).correct == pytest.approx(0.575, abs=1e-12)

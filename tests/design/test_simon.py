@@ -503,3 +503,24 @@ def test_no_design_beats_the_minimax_or_the_optimal(
     assert all(n >= found.minimax.n for n in best)
     assert best.get(found.minimax.n, math.inf) >= found.minimax.en0 - 1e-9
     assert min(best.values(), default=math.inf) >= found.optimal.en0 - 1e-9
+
+
+def test_numpy_scalars_from_a_table_are_accepted() -> None:
+    # Simon 1989, p0 = .10, p1 = .30, optimal 1/10, 5/29: PET(p0) = P(X1 <= 1 | 10, .1) = .9^10 + 10 x .1 x .9^9
+    by_python = compute_two_stage_characteristics(1, 10, 5, 29, 0.1)
+    by_numpy = compute_two_stage_characteristics(np.int64(1), np.int64(10), np.int64(5), np.int64(29), np.float64(0.1))
+    assert by_numpy == by_python
+    assert by_numpy.pet == pytest.approx(0.9**10 + 10 * 0.1 * 0.9**9, abs=1e-15)
+    found = find_simon_designs(np.float32(0.1), 0.3, alpha=0.05, beta=0.2, nmax=np.int64(40))
+    assert (found.optimal.r1, found.optimal.n1, found.optimal.r, found.optimal.n) == (1, 10, 5, 29)
+
+
+def test_a_design_at_exactly_alpha_is_not_returned() -> None:
+    # 0/1, 0/17 at p0 = .05 has alpha = P(X > 0 | 17, .05) after passing stage 1 ... = .05 exactly by rounding;
+    # clinfun's strict rule (alpha < .05, as cp0 = 1 exactly) refuses it. The optimal design is 0/2, 1/3:
+    # PET0 = .95^2 = .9025; alpha = P(X1 = 1 or 2, X > 1) = 1 - .9025 - P(X1 >= 1, X <= 1) = .00725.
+    found = find_simon_designs(0.05, 0.55, alpha=0.05, beta=0.45, nmax=24)
+    optimal = found.optimal
+    assert (optimal.r1, optimal.n1, optimal.r, optimal.n) == (0, 2, 1, 3)
+    assert optimal.alpha == pytest.approx(0.00725, abs=1e-15)
+    assert all(a.design.alpha < 0.05 and a.design.power > 0.55 for a in found.admissible)

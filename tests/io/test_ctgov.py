@@ -8,6 +8,7 @@ compared with the built-in protocols encoded from the same text.
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import date
 from pathlib import Path
@@ -285,7 +286,7 @@ def test_cli_import_bad_file(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     bad.write_text("{not json", encoding="utf-8")
     code, _, stderr = run_cli(capsys, "protocol", "import-ctgov", str(bad), "--out", str(tmp_path / "d.yaml"))
     assert_clean_error(code, stderr)
-    assert "is not JSON" in stderr
+    assert "is not valid JSON at line 1, column 2" in stderr
 
 
 def test_draft_arm_has_no_calendar(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -407,10 +408,91 @@ def test_the_sbrt_site_list_is_kept() -> None:
     assert sorted(criterion["sites"]) == ["bone_except_long_bones", "chest_wall", "liver", "lung", "mediastinum"]
 
 
-def test_a_registry_count_that_is_not_a_number_is_left_out() -> None:
+@pytest.mark.parametrize("count", ["abc", math.inf, math.nan, 1e30, 2.5, -3, True])
+def test_a_registry_count_that_is_not_a_number_of_patients_is_left_out_and_reported(count: Any) -> None:
     record = _seed_record(eligibilityCriteria="Inclusion Criteria:\n- Age ≥ 18 years of age\n")
-    record["protocolSection"]["designModule"] = {"enrollmentInfo": {"count": "abc"}}
-    assert "enrolled" not in derive_protocol_from_ctgov(record).protocol["design"]
+    record["protocolSection"]["designModule"] = {"enrollmentInfo": {"count": count}}
+    imported = derive_protocol_from_ctgov(record)
+    assert "enrolled" not in imported.protocol["design"]
+    assert f"enrollmentInfo.count {count!r} is not a number of patients" in " ".join(imported.warnings)
+
+
+def test_a_registry_count_of_patients_is_kept() -> None:
+    record = _seed_record()
+    record["protocolSection"]["designModule"] = {"enrollmentInfo": {"count": 44}}
+    assert derive_protocol_from_ctgov(record).protocol["design"]["enrolled"] == 44
+
+
+@pytest.mark.parametrize(
+    ("minimum", "maximum", "expected"),
+    [
+        pytest.param("18 Years", None, {"min_years": 18.0}, id="years"),
+        pytest.param("6 Months", "75 Years", {"min_years": 0.5, "max_years": 75.0}, id="months"),  # 6 / 12
+        pytest.param("N/A", "1 Year", {"max_years": 1.0}, id="no-minimum"),
+        pytest.param("4 Weeks", None, {"min_years": 0.0767}, id="weeks"),  # 28 / 365.25 = 0.07666
+    ],
+)
+def test_registry_ages_in_any_unit_become_years(minimum: str, maximum: str | None, expected: dict[str, float]) -> None:
+    record = _seed_record(minimumAge=minimum, **({"maximumAge": maximum} if maximum else {}))
+    (age,) = [c for c in derive_protocol_from_ctgov(record).protocol["eligibility"] if c["kind"] == "age"]
+    assert {k: v for k, v in age.items() if k.endswith("_years")} == expected
+
+
+@pytest.mark.parametrize(
+    ("module", "field", "value", "message"),
+    [
+        pytest.param(
+            "eligibilityModule",
+            "minimumAge",
+            "abc years",
+            "minimumAge 'abc years' is not an age as the registry",
+            id="age",
+        ),
+        pytest.param("eligibilityModule", "maximumAge", "65", "maximumAge '65' is not an age", id="age-without-unit"),
+        pytest.param("eligibilityModule", "sex", "OTHER", "sex 'OTHER' is not one of ALL, FEMALE and MALE", id="sex"),
+        pytest.param(
+            "designModule", "phases", ["PHASE9"], "phases 'PHASE9' is not a phase the registry writes", id="phase"
+        ),
+        pytest.param("designModule", "phases", "PHASE2", "phases 'PHASE2' is not a list of phases", id="phase-text"),
+    ],
+)
+def test_a_structured_field_that_cannot_be_read_is_refused(module: str, field: str, value: Any, message: str) -> None:
+    """Before: the field was dropped (or defaulted) and the import still reported 100 % encoded."""
+    record = _seed_record(eligibilityCriteria="Inclusion Criteria:\n- Age ≥ 18 years of age\n")
+    record["protocolSection"].setdefault(module, {})[field] = value
+    with pytest.raises(DataError, match=re.escape(message)) as caught:
+        derive_protocol_from_ctgov(record)
+    assert caught.value.code == "CTGOV-E008"
+    assert caught.value.fields["field"] == f"protocolSection.{module}.{field}"
+
+
+@pytest.mark.parametrize(
+    ("phases", "phase", "warned"),
+    [
+        pytest.param(["PHASE2"], "2", False, id="phase-2"),
+        pytest.param(["PHASE1", "PHASE2"], "1/2", False, id="phase-1-2"),
+        pytest.param(["EARLY_PHASE1", "PHASE1"], "1", False, id="early-phase-1"),
+        pytest.param(["PHASE4"], "2", True, id="phase-4"),
+        pytest.param(["NA"], "2", True, id="not-applicable"),
+        pytest.param([], "2", True, id="none"),
+    ],
+)
+def test_the_registry_phase(phases: list[str], phase: str, warned: bool) -> None:
+    record = _seed_record()
+    record["protocolSection"]["designModule"] = {"phases": phases}
+    imported = derive_protocol_from_ctgov(record)
+    assert imported.protocol["phase"] == phase
+    assert any("the draft says phase 2" in w for w in imported.warnings) == warned
+
+
+@pytest.mark.parametrize("nct", [None, "", "draft", "NCT123", 1416831])
+def test_a_record_without_an_nct_number_is_refused(nct: Any) -> None:
+    """Before: a record without an NCT id became a protocol named 'draft'."""
+    record = _seed_record()
+    record["protocolSection"]["identificationModule"]["nctId"] = nct
+    with pytest.raises(DataError, match=r"nctId") as caught:
+        derive_protocol_from_ctgov(record)
+    assert caught.value.code in {"CTGOV-E009", "CTGOV-E007"}
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ literals taken from the seed documents in ``shared/seeds/``.
 from __future__ import annotations
 
 import copy
+import math
 import re
 from functools import cache
 from importlib import resources
@@ -26,6 +27,7 @@ from oncotrial.protocol import (
     list_builtin_protocols,
     load_builtin_protocol,
     load_protocol,
+    load_protocol_reference,
     protocol_to_dict,
     save_protocol,
 )
@@ -352,7 +354,7 @@ def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
     path.write_text("id: X\ntitle: Broken\narms: [\n  - id: A\n  label: : :\n", encoding="utf-8")
     with pytest.raises(ProtocolError, match=r"not valid YAML at line \d+") as info:
         load_protocol(path)
-    assert info.value.code == "PROTOCOL-E101"
+    assert info.value.code == "DOC-E002"
     assert str(path) in str(info.value)
 
 
@@ -365,23 +367,25 @@ def test_invalid_yaml_names_the_line_of_the_mistake(tmp_path: Path) -> None:
 
 def test_missing_file_is_a_protocol_error(tmp_path: Path) -> None:
     path = tmp_path / "no-such-protocol.yaml"
-    with pytest.raises(ProtocolError, match=r"Cannot read protocol file .*no-such-protocol\.yaml") as info:
+    with pytest.raises(ProtocolError, match=r"Cannot read the protocol file .*no-such-protocol\.yaml") as info:
         load_protocol(path)
-    assert info.value.code == "PROTOCOL-E100"
+    assert info.value.code == "DOC-E001"
 
 
 @pytest.mark.parametrize(
     ("text", "found"),
     [
-        pytest.param("- id: A\n- id: B\n", "list", id="yaml_list"),
-        pytest.param("just a sentence\n", "str", id="yaml_scalar"),
-        pytest.param("", "NoneType", id="empty_file"),
+        pytest.param("- id: A\n- id: B\n", "a protocol must be a mapping .*found a list", id="yaml_list"),
+        pytest.param("just a sentence\n", "a protocol must be a mapping .*found a text", id="yaml_scalar"),
+        pytest.param("12\n", r"a protocol must be a mapping .*found a single value \(int\)", id="yaml_number"),
+        pytest.param("", "is empty: a protocol is a mapping of fields", id="empty_file"),
+        pytest.param("# only a comment\n", "is empty: a protocol is a mapping of fields", id="only_comments"),
     ],
 )
 def test_document_that_is_not_a_mapping(tmp_path: Path, text: str, found: str) -> None:
     path = tmp_path / "not-a-mapping.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ProtocolError, match=rf"a protocol must be a mapping .*found {found}") as info:
+    with pytest.raises(ProtocolError, match=found) as info:
         load_protocol(path)
     assert info.value.code == "PROTOCOL-E102"
 
@@ -506,3 +510,86 @@ def test_calgb500001_matches_seed() -> None:
     assert isinstance(ifn.schedule, DaySchedule)
     assert ifn.schedule.days == [2, 3, 4, 5, 6]
     assert arm.cycle_length_days == 14
+
+
+# --- numbers a protocol cannot hold ------------------------------------------------------------
+
+
+def _criterion(document: dict[str, Any], kind: str) -> int:
+    return next(i for i, c in enumerate(document["eligibility"]) if c["kind"] == kind)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "location", "message"),
+    [
+        pytest.param(("arms", 0, "treatments", 0, "dose", "amount"), math.inf, "dose.amount", "finite", id="dose-inf"),
+        pytest.param(
+            ("arms", 0, "treatments", 0, "dose", "amount"), 1e308, "dose.amount", "less than or equal", id="1e308"
+        ),
+        pytest.param(
+            ("arms", 0, "treatments", 0, "dose", "amount"), True, "dose.amount", "yes/no value", id="dose-true"
+        ),
+        pytest.param(
+            ("arms", 0, "treatments", 0, "schedule", "every_hours"),
+            1e6,
+            "schedule.every_hours",
+            "8784",
+            id="every-1e6-h",
+        ),
+        pytest.param(
+            ("arms", 0, "treatments", 0, "schedule", "max_doses"), True, "schedule.max_doses", "yes/no", id="doses-true"
+        ),
+        pytest.param(("arms", 0, "planned_cycles"), True, "arms[A].planned_cycles", "yes/no value", id="cycles-true"),
+        pytest.param(("id",), "X" * 101, "id", "at most 100 characters", id="id-of-101-characters"),
+    ],
+)
+def test_numbers_a_protocol_cannot_hold_are_refused(
+    tmp_path: Path, path: tuple[Any, ...], value: Any, location: str, message: str
+) -> None:
+    """Before: ``.inf``, 1e308 and ``true`` validated as doses (``true`` as 1 IU/kg)."""
+    document = _seed("NCT01416831")
+    _edit(document, path, value)
+    error = _load_invalid(tmp_path, document)
+    (problem,) = [p for p in error.problems if p.code == "PROTOCOL-E003"]  # 1e6 h also overruns the cycle: E012
+    assert location in problem.location
+    assert message in problem.message
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "value", "message"),
+    [
+        pytest.param(
+            "life_expectancy", "at_least", {"value": 1e300, "unit": "years"}, "more than 100 years", id="1e300-y"
+        ),
+        pytest.param(
+            "life_expectancy", "at_least", {"value": 2000, "unit": "months"}, "more than 100 years", id="months"
+        ),
+        pytest.param("age", "min_years", 1e9, "less than or equal to 150", id="age"),
+    ],
+)
+def test_criterion_numbers_out_of_range_are_refused(
+    tmp_path: Path, kind: str, key: str, value: Any, message: str
+) -> None:
+    document = _seed("NCT00514085")
+    document["eligibility"][_criterion(document, kind)][key] = value
+    error = _load_invalid(tmp_path, document)
+    assert [p.code for p in error.problems] == ["PROTOCOL-E003"]
+    assert message in error.problems[0].message
+
+
+def test_a_reference_too_long_for_a_file_name_is_looked_up_as_an_id() -> None:
+    """Before: the id was tried as a file, and the system's "File name too long" ended the run."""
+    with pytest.raises(ProtocolError, match=r"There is no built-in protocol 'X{30}…X{30} \(300 characters\)'"):
+        load_protocol_reference("X" * 300)
+
+
+def test_an_alias_bomb_in_a_protocol_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.yaml"
+    path.write_text(
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(9)),
+        encoding="utf-8",
+    )
+    with pytest.raises(ProtocolError, match=r"bomb\.yaml cannot be used: its aliases") as info:
+        load_protocol(path)
+    assert info.value.code == "DOC-E002"

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from oncotrial.cli.common import err, parse_start
+from oncotrial.cli.common import err, output_option, parse_start
 from oncotrial.endpoints import derive_adtte
 from oncotrial.endpoints.tte import check_adtte_columns
 from oncotrial.io.tables import read_table, write_table
@@ -17,7 +17,7 @@ from oncotrial.io.tables import read_table, write_table
 def adtte_command(
     adsl: Annotated[Path, typer.Option("--adsl", help="ADSL (USUBJID, the start date, DTHDT, LSTALVDT, ...).")],
     adrs: Annotated[Path, typer.Option("--adrs", help="ADRS as oncotrial recist writes it.")],
-    out_path: Annotated[Path, typer.Option("--out", help="ADTTE file to write (.csv or .parquet).")],
+    out_path: Annotated[Path, output_option("--out", help="ADTTE file to write (.csv or .parquet).")],
     start_date: Annotated[str, typer.Option("--start-date", help="ADSL column where time starts.")] = "RANDDT",
     cutoff: Annotated[str | None, typer.Option("--cutoff", help="Data cut-off date (YYYY-MM-DD).")] = None,
     nact: Annotated[str | None, typer.Option("--nact", help="ADSL column: start of new anti-cancer therapy.")] = None,

@@ -1,21 +1,66 @@
-"""Helpers shared by the CLI commands: consoles, argument parsing, writing output."""
+"""Helpers shared by the CLI commands: consoles, argument parsing, reading input and writing output.
+
+Output files
+------------
+An option that names a file the command writes is declared with :func:`output_option`::
+
+    out_path: Annotated[Path, output_option("--out", help="ADRS file to write (.csv or .parquet).")]
+
+That is all a command does: :func:`guard_outputs` (applied by ``cli.main`` to every command) then
+refuses, before the command runs, an output that is the same file as one of the command's inputs
+(any other parameter naming an existing file: ``--grid``, ``--protocol``, ``FILE``...) or as another
+output, comparing the files themselves (symlinks, ``./g.csv`` and ``g.csv``, hard links). The output
+options are listed under "Output files" in the command's ``--help``. Write the files with
+:func:`write_text` (text) or ``oncotrial.io.tables.write_table`` (tables): both write a temporary file
+beside the target and rename it over the target, so a failure never leaves half a file.
+
+Input documents
+---------------
+YAML and JSON documents are read by ``oncotrial._documents.read_document`` within bounds (size, nesting,
+values, aliases); :func:`input_limits` gives a command those bounds, with the size taken from the
+``ONCOTRIAL_MAX_INPUT_MB`` environment variable when it is set.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import math
+import os
 import sys
-from collections.abc import Collection, Sequence
+import typing
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
+import typer
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+from typer.models import OptionInfo, ParameterInfo
 
+from oncotrial._documents import DEFAULT_LIMITS, DocumentLimits, shorten_path
+from oncotrial._writing import write_text_atomically
 from oncotrial.errors import DataError
 
-__all__ = ["err", "fit_column_widths", "out", "parse_start", "print_table", "read_text_file", "write_text"]
+__all__ = [
+    "OUTPUT_FILES",
+    "err",
+    "fit_column_widths",
+    "guard_outputs",
+    "input_limits",
+    "out",
+    "output_option",
+    "parse_start",
+    "print_table",
+    "write_text",
+]
+
+OUTPUT_FILES = "Output files"
+"""The ``--help`` panel of the options that name files a command writes (see :func:`output_option`)."""
 
 # A pipe or a file gets wide lines rather than columns folded at 80 characters. No markup: the text printed
 # holds the user's data (reasons, protocol titles), whose brackets rich would read as tags.
@@ -121,33 +166,123 @@ def parse_start(value: str, *, option: str = "--start") -> date | datetime:
     return parsed
 
 
-def read_text_file(path: Path, *, what: str, option: str, code: str) -> str:
-    """The text of an input file (UTF-8, with or without a byte-order mark); a clear error otherwise."""
+MAX_INPUT_MB = "ONCOTRIAL_MAX_INPUT_MB"
+
+
+def input_limits(limits: DocumentLimits = DEFAULT_LIMITS) -> DocumentLimits:
+    """``limits``, with the largest file size from ``ONCOTRIAL_MAX_INPUT_MB`` (megabytes) when it is set."""
+    setting = os.environ.get(MAX_INPUT_MB, "").strip()
+    if not setting:
+        return limits
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
+        megabytes = float(setting)
+    except ValueError:
+        megabytes = math.nan
+    if not 0 < megabytes <= 64 * 1024:
         raise DataError(
-            f"Cannot read the {what} {path}: {exc.strerror or exc}. Check the path.", code=code, field=option
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"The {what} {path} is not UTF-8 text (byte {exc.start}): save it as UTF-8 and try again.",
-            code=code,
-            field=option,
-        ) from exc
+            f"{MAX_INPUT_MB}={setting!r} is not a size in megabytes from 0 to 65536 (e.g. 200); set it right or "
+            "unset it to use the defaults.",
+            code="CLI-E004",
+            field=MAX_INPUT_MB,
+        )
+    return dataclasses.replace(limits, max_bytes=int(megabytes * 1024 * 1024))
 
 
-def write_text(text: str, path: Path | None) -> None:
-    """Write to ``path``, or to standard output when none is given."""
+def write_text(text: str, path: Path | None, *, option: str = "--out") -> None:
+    """Write to ``path`` whole or not at all, or to standard output when none is given."""
     if path is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     try:
-        path.write_text(text, encoding="utf-8")
+        write_text_atomically(path, text)
     except OSError as exc:
         raise DataError(
-            f"Cannot write {path}: {exc.strerror or exc}. Check that the folder exists and can be written to.",
+            f"Cannot write {shorten_path(path)}: {exc.strerror or exc}. Check that the folder exists, can be "
+            "written to and has space; nothing was written.",
             code="CLI-E002",
-            field="--out",
+            field=option,
         ) from exc
     err.print(f"Wrote {path}")
+
+
+# --- output files: declared once, checked for every command -----------------------------------
+
+
+def output_option(*declarations: str, help: str) -> Any:
+    """A ``typer.Option`` for a file the command writes (see the module docstring)."""
+    return typer.Option(*declarations, help=help, rich_help_panel=OUTPUT_FILES)
+
+
+def _parameters(callback: Callable[..., Any]) -> dict[str, tuple[bool, str]]:
+    """``{parameter: (is_output, option)}`` from a command's ``Annotated[..., typer.Option(...)]`` hints."""
+    described = {}
+    for name, hint in typing.get_type_hints(callback, include_extras=True).items():
+        info = next((m for m in getattr(hint, "__metadata__", ()) if isinstance(m, ParameterInfo)), None)
+        # typer reads typer.Option("--out") in Annotated as the declaration, kept in ``default``
+        spelled = [getattr(info, "default", None), *(getattr(info, "param_decls", None) or ())]
+        declared = [d for d in spelled if isinstance(d, str) and d.startswith("-")]
+        option = (
+            declared[0]
+            if declared
+            else (f"--{name.replace('_', '-')}" if isinstance(info, OptionInfo) else name.upper())
+        )
+        described[name] = (getattr(info, "rich_help_panel", None) == OUTPUT_FILES, option)
+    return described
+
+
+def _files(callback: Callable[..., Any], values: dict[str, Any]) -> Iterator[tuple[bool, str, Path]]:
+    """``(is_output, option, path)`` for every file-like value a command is called with."""
+    for name, (is_output, option) in _parameters(callback).items():
+        value = values.get(name)
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(item, Path) or (isinstance(item, str) and item and not is_output):
+                yield is_output, option, Path(item)
+
+
+def _same_file(output: Path, other: Path, *, other_is_output: bool) -> bool:
+    """Whether writing ``output`` would write ``other`` (an input only counts when it exists)."""
+    try:
+        if output.exists() and other.exists():
+            return os.path.samefile(output, other)
+        return other_is_output and os.path.realpath(output) == os.path.realpath(other)
+    except (OSError, ValueError):  # a name too long or holding a NUL cannot be a file written here
+        return False
+
+
+def check_outputs(files: list[tuple[bool, str, Path]]) -> None:
+    """Refuse an output ``(True, option, path)`` that is one of the inputs or another output."""
+    earlier = [file for file in files if not file[0]]  # every input, then the outputs already checked
+    for is_output, option, path in files:
+        if not is_output:
+            continue
+        for other_is_output, other, other_path in earlier:
+            if _same_file(path, other_path, other_is_output=other_is_output):
+                kind = "another output" if other_is_output else "an input"
+                raise DataError(
+                    f"{option} {shorten_path(path)} is the same file as {other} {shorten_path(other_path)}, {kind} "
+                    f"of this command: writing it would destroy it. Give {option} another file name.",
+                    code="CLI-E003",
+                    field=option,
+                )
+        earlier.append((is_output, option, path))
+
+
+def guard_outputs(app: typer.Typer) -> typer.Typer:
+    """Make every command of ``app`` (and of its sub-apps) call :func:`check_outputs` before it runs."""
+    for command in app.registered_commands:
+        if command.callback is not None and not hasattr(command.callback, "_outputs_guarded"):
+            command.callback = _guarded(command.callback)
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            guard_outputs(group.typer_instance)
+    return app
+
+
+def _guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(callback)  # typer reads the parameters of the wrapped command
+    def run(**values: Any) -> Any:
+        check_outputs(list(_files(callback, values)))
+        return callback(**values)
+
+    run._outputs_guarded = True  # type: ignore[attr-defined]
+    return run

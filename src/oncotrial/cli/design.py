@@ -12,7 +12,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from oncotrial.cli.common import err, out, print_table, write_text
+from oncotrial.cli.common import err, out, output_option, print_table, write_text
 from oncotrial.design import (
     BetaPrior,
     SimonDesigns,
@@ -40,7 +40,7 @@ P1 = Annotated[float, typer.Option("--p1", help="Response rate that makes the tr
 ALPHA = Annotated[float, typer.Option("--alpha", help="Type I error (one-sided).")]
 BETA = Annotated[float, typer.Option("--beta", help="Type II error (1 - power).")]
 JSON = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-OUT = Annotated[Path | None, typer.Option("--out", help="Write the output to this file.")]
+OUT = Annotated[Path | None, output_option("--out", help="Write the output to this file.")]
 DESIGN = Annotated[str, typer.Option("--design", help="The two-stage design as r1/n1,r/n (e.g. 3/13,12/43).")]
 
 

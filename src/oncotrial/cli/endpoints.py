@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from oncotrial.cli.common import err, out, write_text
+from oncotrial.cli.common import err, out, output_option, write_text
 from oncotrial.endpoints import compare_response_rates, derive_response_rates, derive_survival_summary
 from oncotrial.endpoints.compare import CoxResult
 from oncotrial.endpoints.cox import CoxCovariate, derive_cox_model
@@ -96,9 +96,9 @@ def km_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print JSON: the summary and each curve as columns (time, surv, ...).")
     ] = False,
-    out_path: Annotated[Path | None, typer.Option("--out", help="Write the JSON to this file.")] = None,
+    out_path: Annotated[Path | None, output_option("--out", help="Write the JSON to this file.")] = None,
     table_path: Annotated[
-        Path | None, typer.Option("--table", help="Write every curve's step table to this file (.csv or .parquet).")
+        Path | None, output_option("--table", help="Write every curve's step table to this file (.csv or .parquet).")
     ] = None,
 ) -> None:
     """Kaplan-Meier (R's intervals), median with limits, landmarks, restricted mean, log-rank, Cox, follow-up."""

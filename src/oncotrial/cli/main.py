@@ -10,6 +10,7 @@ command runs, so ``oncotrial --help`` imports none of them. Click has no lazy co
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -20,7 +21,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from oncotrial import __version__
-from oncotrial.cli.common import err
+from oncotrial.cli.common import err, guard_outputs
 from oncotrial.errors import TrialError, TrialWarning
 
 # name: (module, attribute, one line of help). The attribute is a typer.Typer (a group of subcommands) or a
@@ -39,15 +40,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def _load_command(name: str) -> Any:
-    """The click command of ``name``, built from its module (imported now, not at start-up)."""
+def load_command_app(name: str) -> typer.Typer:
+    """The typer app of command ``name`` (its module imported now, not at start-up), guarded so that no
+    output it writes is one of its inputs (:func:`oncotrial.cli.common.guard_outputs`)."""
     module_name, attribute, _ = COMMANDS[name]
     target = getattr(importlib.import_module(module_name), attribute)
-    if isinstance(target, typer.Typer):
-        return typer.main.get_command(target)
-    single = typer.Typer(add_completion=False)
-    single.command(name)(target)
-    return typer.main.get_command(single)
+    if not isinstance(target, typer.Typer):
+        single = typer.Typer(add_completion=False)
+        single.command(name)(target)
+        target = single
+    return guard_outputs(target)
 
 
 class _LazyCommand(TyperCommand):
@@ -57,7 +59,7 @@ class _LazyCommand(TyperCommand):
         super().__init__(name, help=COMMANDS[name][2], short_help=COMMANDS[name][2])
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
-        return _load_command(self.name or "").make_context(info_name, args, parent=parent, **extra)
+        return typer.main.get_command(load_command_app(self.name or "")).make_context(info_name, args, parent=parent, **extra)
 
 
 class _LazyGroup(TyperGroup):
@@ -107,12 +109,46 @@ def main(argv: list[str] | None = None) -> int:
             warnings.simplefilter("always", TrialWarning)  # every caveat is shown, each time it applies
             warnings.showwarning = _show_warning
             app(args=argv, prog_name="oncotrial")
-    except SystemExit as exc:  # click ends every run with SystemExit in standalone mode
-        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except SystemExit as exc:  # typer (click) ends every run with SystemExit in standalone mode
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        return code or _flush_stdout()
     except TrialError as exc:
         err.print(f"Error: {exc.message}", markup=False)
         return 1
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        return _report_unwritable(exc)
+    return _flush_stdout()
+
+
+def _flush_stdout() -> int:
+    """Flush standard output: 0, or 1 with a clear message when it cannot be written."""
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        return _report_unwritable(exc)
     return 0
+
+
+def _report_unwritable(exc: OSError) -> int:
+    _silence_stdout()
+    err.print(f"Error: cannot write the output: {exc.strerror or exc}. Free some space or write to another file.")
+    return 1
+
+
+# Failures to write standard output: the disk is full (or over quota), or the reader closed the pipe.
+_OUTPUT_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EPIPE}
+
+
+def _silence_stdout() -> None:
+    """Send what is left of standard output nowhere, so that Python's own flush at exit cannot fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's capture): nothing is left
+        pass
 
 
 def run() -> None:

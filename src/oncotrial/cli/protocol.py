@@ -11,8 +11,8 @@ import yaml
 from rich.padding import Padding
 from rich.text import Text
 
-from oncotrial.cli.common import err, out, print_table, read_text_file, write_text
-from oncotrial.errors import DataError
+from oncotrial._documents import read_document, shorten_path
+from oncotrial.cli.common import err, input_limits, out, output_option, print_table, write_text
 from oncotrial.io.ctgov import derive_protocol_from_ctgov
 from oncotrial.protocol import (
     describe_protocol,
@@ -61,7 +61,7 @@ def show_command(
 ) -> None:
     """Show a protocol in words: arms with each agent's regimen, cycle timing, design, endpoints and criteria
     (or the whole validated document as JSON)."""
-    protocol = load_protocol_reference(protocol_id)
+    protocol = load_protocol_reference(protocol_id, limits=input_limits())
     if as_json:
         write_text(json.dumps(protocol_to_dict(protocol), indent=2, ensure_ascii=False), None)
         return
@@ -76,7 +76,7 @@ def validate_command(
     file: Annotated[Path, typer.Argument(help="A protocol YAML file.")],
 ) -> None:
     """Validate a protocol file; every problem is listed with its place in the file."""
-    protocol = load_protocol(file)
+    protocol = load_protocol(file, limits=input_limits())
     out.print(
         f"{file}: valid protocol {protocol.id} ({len(protocol.arms)} arm(s), {len(protocol.eligibility)} eligibility criteria)"
     )
@@ -85,16 +85,12 @@ def validate_command(
 @app.command("import-ctgov")
 def import_ctgov_command(
     file: Annotated[Path, typer.Argument(help="A ClinicalTrials.gov API v2 study record (JSON).")],
-    out_path: Annotated[Path, typer.Option("--out", help="The draft protocol YAML to write.")],
+    out_path: Annotated[Path, output_option("--out", help="The draft protocol YAML to write.")],
 ) -> None:
     """Draft a protocol from a ClinicalTrials.gov record; report which criterion lines became rules."""
-    text = read_text_file(file, what="registry record", option="FILE", code="CTGOV-E002")
-    try:
-        study = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{file} is not JSON: {exc}", code="CTGOV-E003", field="FILE") from exc
+    study = read_document(file, what="registry record", field="FILE", syntax="json", limits=input_limits())
     imported = derive_protocol_from_ctgov(study)
-    protocol = parse_protocol(imported.protocol, source=str(file))  # the draft must validate
+    protocol = parse_protocol(imported.protocol, source=shorten_path(file))  # the draft must validate
     write_text(yaml.safe_dump(protocol_to_dict(protocol), sort_keys=False, allow_unicode=True), out_path)
     for warning in imported.warnings:
         err.print(f"Warning: {warning}", markup=False)

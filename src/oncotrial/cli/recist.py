@@ -9,7 +9,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from oncotrial.cli.common import err
+from oncotrial.cli.common import err, output_option
 from oncotrial.errors import DataError
 from oncotrial.io.tables import check_columns, read_table, write_table
 from oncotrial.recist import (
@@ -106,7 +106,7 @@ def from_lesions(tu: Path, tr: Path, rules: ResponseRules, opts: LesionOptions) 
 
 
 def recist_command(
-    out_path: Annotated[Path, typer.Option("--out", help="ADRS file to write (.csv or .parquet).")],
+    out_path: Annotated[Path, output_option("--out", help="ADRS file to write (.csv or .parquet).")],
     rs: Annotated[Path | None, typer.Option("--rs", help="SDTM RS table (.csv, .parquet, .xpt).")] = None,
     adsl: Annotated[Path | None, typer.Option("--adsl", help="ADSL table with the reference date.")] = None,
     tu: Annotated[Path | None, typer.Option("--tu", help="SDTM TU table (lesion identification).")] = None,
@@ -123,10 +123,10 @@ def recist_command(
     sd_min_days: Annotated[int, typer.Option("--sd-min-days", help="Minimum days from the reference for SD.")] = 42,
     max_ne: Annotated[int, typer.Option("--max-ne", help="NE allowed between a response and its confirmation.")] = 1,
     timepoints_path: Annotated[
-        Path | None, typer.Option("--timepoints", help="Also write the time-point responses (lesion path).")
+        Path | None, output_option("--timepoints", help="Also write the time-point responses (lesion path).")
     ] = None,
     summary_path: Annotated[
-        Path | None, typer.Option("--summary", help="Also write one row per subject (BOR, nadir, best % change).")
+        Path | None, output_option("--summary", help="Also write one row per subject (BOR, nadir, best % change).")
     ] = None,
     pet: Annotated[
         Path | None, typer.Option("--pet", help="PET results (USUBJID, VISIT, PET): a CR needs a negative PET.")
@@ -136,9 +136,9 @@ def recist_command(
         typer.Option("--irradiated", help="Irradiated lesions (USUBJID, LESIONID): not in the primary response."),
     ] = None,
     irradiated_out: Annotated[
-        Path | None, typer.Option("--irradiated-out", help="Write the irradiated lesions' own time-point responses.")
+        Path | None, output_option("--irradiated-out", help="Write the irradiated lesions' own time-point responses.")
     ] = None,
-    irecist_path: Annotated[Path | None, typer.Option("--irecist", help="Also write iRECIST responses.")] = None,
+    irecist_path: Annotated[Path | None, output_option("--irecist", help="Also write iRECIST responses.")] = None,
     primary_visit: Annotated[
         str | None, typer.Option("--primary-visit", help="Visit of the primary time point (e.g. 'WEEK 14').")
     ] = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,11 +9,10 @@ from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
-import yaml
-from pydantic import ValidationError
 from rich.console import Console
 
-from oncotrial.cli.common import out, parse_start, print_table, read_text_file, write_text
+from oncotrial._documents import read_document, shorten_path
+from oncotrial.cli.common import input_limits, out, output_option, parse_start, print_table, write_text
 from oncotrial.dosing import (
     DosingCalendar,
     DosingRecords,
@@ -22,7 +20,8 @@ from oncotrial.dosing import (
     build_dosing_calendar,
     compute_dose_summary,
 )
-from oncotrial.errors import DataError, validation_messages
+from oncotrial.dosing.records import parse_dosing_records
+from oncotrial.errors import DataError
 from oncotrial.io import calendar_to_csv, calendar_to_ics, calendar_to_json
 from oncotrial.protocol import load_protocol_reference
 
@@ -57,7 +56,7 @@ def schedule_command(
             "--tz", help="Time zone of the calendar's times (IANA, e.g. Europe/London); default: this machine's."
         ),
     ] = None,
-    output: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of the screen.")] = None,
+    output: Annotated[Path | None, output_option("--out", help="Write to this file instead of the screen.")] = None,
 ) -> None:
     """Every planned administration for one patient: date and time, agent, dose, route, cycle and day."""
     if sum([as_json, as_csv, as_ics]) > 1:
@@ -161,23 +160,9 @@ def _local_zone_name() -> str | None:
 
 
 def load_dosing_records(path: Path) -> DosingRecords:
-    """Read records of what happened (JSON or YAML) and validate them whole."""
-    text = read_text_file(path, what="records file", option="--records", code="CLI-E010")
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise DataError(f"Cannot read the records file {path}: {exc}", code="CLI-E010", file=str(path)) from exc
-    try:
-        return DosingRecords.model_validate(data if data is not None else {})
-    except ValidationError as exc:
-        problems = "\n".join(
-            f"  - {where or '(file)'}: {message}" for where, message in validation_messages(exc.errors())
-        )
-        raise DataError(
-            f"{path}: the records are not valid; nothing was applied. Fix each and try again:\n{problems}",
-            code="CLI-E011",
-            file=str(path),
-        ) from exc
+    """Read records of what happened (JSON or YAML, within the document limits) and validate them whole."""
+    data = read_document(path, what="records file", field="--records", limits=input_limits())
+    return parse_dosing_records(data, source=shorten_path(path))
 
 
 __all__ = ["load_dosing_records", "print_calendar", "resolve_timezone", "schedule_command"]

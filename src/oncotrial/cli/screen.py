@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 
-from oncotrial.cli.common import err, out, parse_start, print_table, read_text_file, write_text
+from oncotrial._documents import PATIENTS_FILE_LIMITS, read_document
+from oncotrial.cli.common import err, input_limits, out, parse_start, print_table, write_text
 from oncotrial.eligibility import ScreeningLog, screen_patients
 from oncotrial.errors import DataError
 from oncotrial.protocol import load_protocol_reference
@@ -25,13 +25,7 @@ def load_patients(path: Path) -> list[Any]:
             code="ELIG-E003",
             field="--patients",
         )
-    text = read_text_file(path, what="patients file", option="--patients", code="ELIG-E001")
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise DataError(
-            f"The patients file {path} is not valid JSON/YAML: {exc}", code="ELIG-E002", field="--patients"
-        ) from exc
+    data = read_document(path, what="patients file", field="--patients", limits=input_limits(PATIENTS_FILE_LIMITS))
     if isinstance(data, dict) and "patients" in data:
         data = data["patients"]
     if not isinstance(data, list) or not data:

@@ -7,15 +7,17 @@ against the protocol when the calendar is re-planned (:func:`build_dosing_calend
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
+from oncotrial.errors import DataError, validation_messages
 from oncotrial.protocol.base import ProtocolModel
 from oncotrial.units import UnitParseError, parse_unit
 
-__all__ = ["AdministrationRecord", "CycleStartRecord", "DosingRecords"]
+__all__ = ["AdministrationRecord", "CycleStartRecord", "DosingRecords", "parse_dosing_records"]
 
 
 class _Record(ProtocolModel):
@@ -45,11 +47,21 @@ class AdministrationRecord(_Record):
     number: int = Field(ge=1)
     status: Literal["given", "held", "delayed"]
     datetime: dt.datetime | None = None
-    amount: float | None = Field(default=None, allow_inf_nan=False)
+    amount: float | None = Field(default=None, allow_inf_nan=False, le=1e12)
     unit: str | None = None
     percent: float | None = Field(default=None, allow_inf_nan=False)
     allow_above_planned: bool = False
     reason: str | None = None
+
+    @field_validator("datetime")
+    @classmethod
+    def _local_time(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and value.tzinfo is not None:
+            raise ValueError(
+                f"{value.isoformat()} has a UTC offset; give the local time of the dose without one "
+                f"(e.g. {value.replace(tzinfo=None).isoformat(timespec='minutes')}), as the calendar shows it"
+            )
+        return value
 
     @model_validator(mode="after")
     def _complete(self) -> AdministrationRecord:
@@ -98,3 +110,33 @@ class DosingRecords(_Record):
 
     administrations: list[AdministrationRecord] = Field(default_factory=list)
     cycle_starts: list[CycleStartRecord] = Field(default_factory=list)
+
+
+def parse_dosing_records(data: Any, *, source: str) -> DosingRecords:
+    """Validate the records read from ``source`` (a file) as a whole: every problem is listed, nothing applied.
+
+    Raises
+    ------
+    DataError
+        ``DOSE-E050`` when the file is empty or not a mapping, ``DOSE-E051`` when records are invalid.
+    """
+    if not isinstance(data, Mapping):
+        found = "empty" if data is None else f"a {type(data).__name__}, not a mapping"
+        raise DataError(
+            f"{source} is {found}: a records file holds 'administrations' and/or 'cycle_starts', e.g. "
+            '{"administrations": [{"treatment": "il2", "cycle": 1, "number": 9, "status": "held", '
+            '"reason": "grade 3 hypotension"}]}.',
+            code="DOSE-E050",
+            file=source,
+        )
+    try:
+        return DosingRecords.model_validate(data)
+    except ValidationError as exc:
+        problems = "\n".join(
+            f"  - {where or '(file)'}: {message}" for where, message in validation_messages(exc.errors())
+        )
+        raise DataError(
+            f"{source}: the records are not valid; nothing was applied. Fix each and try again:\n{problems}",
+            code="DOSE-E051",
+            file=source,
+        ) from exc

@@ -14,12 +14,19 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from oncotrial._numbers import is_number
 from oncotrial.eligibility.parse import ParsedLine, parse_criteria_text
 from oncotrial.errors import DataError
 
 __all__ = ["CtgovImport", "derive_protocol_from_ctgov"]
 
 _PHASES = {"PHASE1": "1", "PHASE2": "2", "PHASE3": "3", "EARLY_PHASE1": "1"}
+_OTHER_PHASES = ("PHASE4", "NA")  # written by the registry, but no phase a phase II protocol draft can carry
+_SEXES = {"ALL": ["female", "male"], "FEMALE": ["female"], "MALE": ["male"]}
+# The registry writes ages as "<number> <unit>" (API v2 "minimumAge": "18 Years", "6 Months").
+_AGE = re.compile(r"\s*(\d{1,3}(?:\.\d+)?)\s*(year|month|week|day)s?\s*", re.IGNORECASE)
+_YEARS_PER = {"year": 1.0, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25}
+_NCT_ID = re.compile(r"NCT\d{8}")
 _AGENT_KINDS = {"DRUG": "drug", "BIOLOGICAL": "biologic", "RADIATION": "radiation", "PROCEDURE": "procedure"}
 _ARM_TYPES = {
     "EXPERIMENTAL": "experimental",
@@ -121,7 +128,7 @@ def _arms(module: dict[str, Any], single: bool) -> list[dict[str, Any]]:
     return arms
 
 
-def _design(design: dict[str, Any], arms: list[dict[str, Any]]) -> dict[str, Any]:
+def _design(design: dict[str, Any], arms: list[dict[str, Any]], warnings: list[str]) -> dict[str, Any]:
     info = design.get("designInfo") or {}
     enrolled = (design.get("enrollmentInfo") or {}).get("count")
     if info.get("allocation") == "RANDOMIZED" and len(arms) >= 2:
@@ -134,8 +141,13 @@ def _design(design: dict[str, Any], arms: list[dict[str, Any]]) -> dict[str, Any
         }
     else:
         out = {"kind": "single_arm"}
-    if isinstance(enrolled, int | float) and enrolled > 0:  # the registry's count; anything else is left out
+    if isinstance(enrolled, int | float) and is_number(enrolled) and 0 < enrolled <= 1_000_000 and enrolled % 1 == 0:
         out["enrolled"] = int(enrolled)
+    elif enrolled is not None:
+        warnings.append(
+            f"protocolSection.designModule.enrollmentInfo.count {enrolled!r} is not a number of patients; the "
+            "draft leaves the enrolment out: add it by hand."
+        )
     return out
 
 
@@ -161,33 +173,86 @@ def _endpoints(module: dict[str, Any]) -> list[dict[str, Any]]:
     return [{**e, "id": i} for e, i in zip(endpoints, ids, strict=True)]
 
 
+def _field_error(where: str, key: str, value: object, expected: str) -> DataError:
+    return DataError(
+        f"protocolSection.{where}.{key} {value!r} is not {expected}. Correct the record, or remove the field and "
+        "add what it says to the draft by hand.",
+        code="CTGOV-E008",
+        field=f"protocolSection.{where}.{key}",
+    )
+
+
+def _age_years(module: dict[str, Any], key: str) -> float | None:
+    """``minimumAge``/``maximumAge`` in years (None when absent or "N/A"); an age it cannot read is an error."""
+    text = _text(module, key, "eligibilityModule")
+    if not text.strip() or text.strip().upper() == "N/A":
+        return None
+    match = _AGE.fullmatch(text)
+    if match is None:
+        raise _field_error(
+            "eligibilityModule", key, text, "an age as the registry writes it (e.g. '18 Years', '6 Months')"
+        )
+    years = float(match.group(1)) * _YEARS_PER[match.group(2).lower()]
+    return round(years, 4)
+
+
 def _record_criteria(module: dict[str, Any]) -> list[dict[str, Any]]:
     """The structured fields of the eligibility module (sex, age) as criteria."""
     criteria = []
     sex = _text(module, "sex", "eligibilityModule")
     if sex:
-        allowed = {"ALL": ["female", "male"], "FEMALE": ["female"], "MALE": ["male"]}.get(sex, ["female", "male"])
+        if sex.strip().upper() not in _SEXES:
+            raise _field_error("eligibilityModule", "sex", sex, "one of ALL, FEMALE and MALE")
         criteria.append(
             {
                 "id": "record-sex",
                 "type": "inclusion",
                 "kind": "sex",
-                "allowed": allowed,
-                "text": f"Sexes Eligible for Study: {sex.title()}",
+                "allowed": _SEXES[sex.strip().upper()],
+                "text": f"Sexes Eligible for Study: {sex.strip().title()}",
             }
         )
-    ages = {k: re.match(r"(\d+)\s*Years?", _text(module, k, "eligibilityModule")) for k in ("minimumAge", "maximumAge")}
-    if ages["minimumAge"] or ages["maximumAge"]:
+    ages = {key: _age_years(module, key) for key in ("minimumAge", "maximumAge")}
+    if ages["minimumAge"] is not None or ages["maximumAge"] is not None:
         age: dict[str, Any] = {"id": "record-age", "type": "inclusion", "kind": "age"}
-        if ages["minimumAge"]:
-            age["min_years"] = float(ages["minimumAge"].group(1))
-        if ages["maximumAge"]:
-            age["max_years"] = float(ages["maximumAge"].group(1))
+        if ages["minimumAge"] is not None:
+            age["min_years"] = ages["minimumAge"]
+        if ages["maximumAge"] is not None:
+            age["max_years"] = ages["maximumAge"]
         age["text"] = (
-            f"Ages Eligible for Study: {module.get('minimumAge', '')} to {module.get('maximumAge', 'no maximum')}"
+            f"Ages Eligible for Study: {module.get('minimumAge') or 'no minimum'} to "
+            f"{module.get('maximumAge') or 'no maximum'}"
         )
         criteria.append(age)
     return criteria
+
+
+def _phase(design: dict[str, Any], warnings: list[str]) -> str:
+    """The draft's phase from the registry's ``phases``; a phase the registry does not write is an error."""
+    phases = design.get("phases") or []
+    if not isinstance(phases, list) or not all(isinstance(p, str) for p in phases):
+        raise _field_error("designModule", "phases", phases, "a list of phases (e.g. ['PHASE2'])")
+    unknown = [p for p in phases if p not in _PHASES and p not in _OTHER_PHASES]
+    if unknown:
+        known = ", ".join([*_PHASES, *_OTHER_PHASES])
+        raise _field_error("designModule", "phases", unknown[0], f"a phase the registry writes ({known})")
+    numbers = sorted({_PHASES[p] for p in phases if p in _PHASES})
+    if not numbers or any(p in _OTHER_PHASES for p in phases):
+        shown = ", ".join(phases) or "none"
+        warnings.append(f"The record's phase ({shown}) is not 1, 2 or 3: the draft says phase 2; correct it by hand.")
+    return "/".join(numbers) if numbers else "2"
+
+
+def _nct_id(ident: dict[str, Any]) -> str:
+    nct = _text(ident, "nctId", "identificationModule").strip()
+    if not _NCT_ID.fullmatch(nct):
+        raise DataError(
+            f"protocolSection.identificationModule.nctId is {repr(nct[:40]) if nct else 'missing'}: a study record has its "
+            "NCT number (NCT followed by 8 digits, e.g. NCT01416831). Download the record again (format=json).",
+            code="CTGOV-E009",
+            field="protocolSection.identificationModule.nctId",
+        )
+    return nct
 
 
 def _module(section: dict[str, Any], name: str) -> dict[str, Any]:
@@ -249,22 +314,21 @@ def derive_protocol_from_ctgov(study: dict[str, Any]) -> CtgovImport:
     arms_module = _module(section, "armsInterventionsModule")
     eligibility = _module(section, "eligibilityModule")
     lines = tuple(parse_criteria_text(_criteria_text(eligibility)))
-    phases = [_PHASES[p] for p in design.get("phases") or [] if p in _PHASES]
+    nct = _nct_id(ident)
     single = (design.get("designInfo") or {}).get("allocation") != "RANDOMIZED"
     arms = _arms(arms_module, single)
-    warnings = tuple(f"{line.criterion['id']}: {w}" for line in lines for w in line.warnings)
+    warnings = [f"{line.criterion['id']}: {w}" for line in lines for w in line.warnings]
     if not lines:
-        warnings += (
+        warnings.append(
             "The record has no eligibility criteria text: the draft has none to screen with. Add the criteria "
-            "from the protocol before screening.",
+            "from the protocol before screening."
         )
-    nct = ident.get("nctId", "draft")
     protocol: dict[str, Any] = {
         "schema_version": 1,
         "id": nct,
         "title": ident.get("officialTitle") or ident.get("briefTitle") or nct,
         "short_title": ident.get("acronym") or ident.get("briefTitle"),
-        "phase": "/".join(phases) if phases else "2",
+        "phase": _phase(design, warnings),
         "conditions": _module(section, "conditionsModule").get("conditions") or ["not stated"],
         "registry_ids": [{"registry": "ClinicalTrials.gov", "id": nct}],
         "sponsor": (_module(section, "sponsorCollaboratorsModule").get("leadSponsor") or {}).get("name"),
@@ -273,7 +337,7 @@ def derive_protocol_from_ctgov(study: dict[str, Any]) -> CtgovImport:
         "arms": arms,
         "eligibility": _record_criteria(eligibility) + [line.criterion for line in lines],
         "endpoints": _endpoints(_module(section, "outcomesModule")),
-        "design": _design(design, arms),
+        "design": _design(design, arms, warnings),
         "interpretations": [
             {
                 "field": f"eligibility[{line.criterion['id']}]",
@@ -284,4 +348,4 @@ def derive_protocol_from_ctgov(study: dict[str, Any]) -> CtgovImport:
             if line.warnings
         ],
     }
-    return CtgovImport({k: v for k, v in protocol.items() if v is not None}, lines, warnings)
+    return CtgovImport({k: v for k, v in protocol.items() if v is not None}, lines, tuple(warnings))

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from oncotrial._numbers import MISSING_SPELLINGS
+from oncotrial._writing import replace_atomically
 from oncotrial.errors import DataError
 
 __all__ = ["MISSING_SPELLINGS", "check_columns", "read_table", "write_table"]
@@ -145,15 +146,16 @@ def check_columns(table: pd.DataFrame, required: Iterable[str], *, name: str) ->
 
 
 def write_table(table: pd.DataFrame, path: Path) -> None:
-    """Write ``.parquet`` or CSV (any other suffix); dates as ``YYYY-MM-DD``."""
+    """Write ``.parquet`` or CSV (any other suffix); dates as ``YYYY-MM-DD``; whole or not at all."""
     out = table.copy()
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
             out[col] = out[col].dt.strftime("%Y-%m-%d")
     try:
-        if path.suffix.lower() == ".parquet":
-            out.to_parquet(path, index=False)
-        else:
-            out.to_csv(path, index=False)
+        with replace_atomically(path) as temporary:  # a failure leaves no half-written table
+            if path.suffix.lower() == ".parquet":
+                out.to_parquet(temporary, index=False)
+            else:
+                out.to_csv(temporary, index=False)
     except OSError as exc:
         raise DataError(f"Cannot write {path}: {exc}", code="IO-E005", field="out") from exc

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 __all__ = [
     "Identifier",
+    "NotBool",
     "ProtocolModel",
     "Route",
     "TimeOfDay",
@@ -20,9 +21,20 @@ __all__ = [
 
 
 class ProtocolModel(BaseModel):
-    """Base of every protocol model: frozen, and an unknown field is an error (a typo is caught)."""
+    """Base of every protocol model: frozen, an unknown field is an error (a typo is caught), numbers finite."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
+
+
+def _not_bool(value: Any) -> Any:
+    # pydantic reads true as 1 where a number is expected; in a protocol that is a slip, not a number
+    if isinstance(value, bool):
+        raise ValueError(f"{str(value).lower()} is a yes/no value, not a number; write the number")
+    return value
+
+
+NotBool = BeforeValidator(_not_bool)
+"""Put in ``Annotated[int, NotBool, ...]`` (or float) so that ``true`` is not read as 1."""
 
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -36,7 +48,7 @@ def _check_identifier(value: str) -> str:
     return value
 
 
-Identifier = Annotated[str, AfterValidator(_check_identifier)]
+Identifier = Annotated[str, Field(max_length=100), AfterValidator(_check_identifier)]
 
 
 class Weekday(StrEnum):
@@ -98,4 +110,4 @@ def expand_day_list(value: Any) -> Any:
     return days
 
 
-PositiveInt = Annotated[int, Field(gt=0)]
+PositiveInt = Annotated[int, NotBool, Field(gt=0)]

@@ -19,7 +19,7 @@ from typing import Annotated, Literal, get_args
 import pandas as pd
 from pydantic import Field, field_validator, model_validator
 
-from oncotrial.protocol.base import Identifier, ProtocolModel
+from oncotrial.protocol.base import Identifier, NotBool, ProtocolModel
 from oncotrial.units import UnitParseError, parse_lab_unit
 
 __all__ = [
@@ -133,8 +133,14 @@ EVENTS: tuple[str, ...] = get_args(Event)
 class Duration(ProtocolModel):
     """A length of time as the protocol states it (``4 weeks``, ``72 hours``, ``3 months``)."""
 
-    value: float = Field(ge=0)
+    value: Annotated[float, NotBool] = Field(ge=0)
     unit: Literal["hours", "days", "weeks", "months", "years"]
+
+    @model_validator(mode="after")
+    def _within_a_century(self) -> Duration:
+        if self.days > 36525:
+            raise ValueError(f"{self.value:g} {self.unit} is more than 100 years; check the number and its unit")
+        return self
 
     @property
     def days(self) -> float:
@@ -168,8 +174,8 @@ class _Criterion(ProtocolModel):
 
 class AgeCriterion(_Criterion):
     kind: Literal["age"]
-    min_years: float | None = Field(default=None, ge=0)
-    max_years: float | None = Field(default=None, ge=0)
+    min_years: Annotated[float, NotBool] | None = Field(default=None, ge=0, le=150)
+    max_years: Annotated[float, NotBool] | None = Field(default=None, ge=0, le=150)
 
 
 class SexCriterion(_Criterion):
@@ -179,8 +185,8 @@ class SexCriterion(_Criterion):
 
 class EcogCriterion(_Criterion):
     kind: Literal["ecog"]
-    min: int = Field(default=0, ge=0, le=5)
-    max: int = Field(ge=0, le=5)
+    min: Annotated[int, NotBool] = Field(default=0, ge=0, le=5)
+    max: Annotated[int, NotBool] = Field(ge=0, le=5)
 
 
 class LifeExpectancyCriterion(_Criterion):
@@ -198,10 +204,10 @@ class LabCriterion(_Criterion):
         default="all", description="'all': every analyte meets the condition; 'any': at least one."
     )
     comparator: Comparator | None = None
-    value: float | None = None
+    value: Annotated[float, NotBool] | None = None
     unit: str | None = None
-    times_uln: float | None = Field(default=None, gt=0)
-    times_lln: float | None = Field(default=None, gt=0)
+    times_uln: Annotated[float, NotBool] | None = Field(default=None, gt=0)
+    times_lln: Annotated[float, NotBool] | None = Field(default=None, gt=0)
     within_normal_range: bool = False
     max_age: Duration | None = Field(default=None, description="Oldest acceptable result.")
 
@@ -276,14 +282,14 @@ class PriorTherapyCriterion(_Criterion):
 
 class MethodThreshold(ProtocolModel):
     method: Literal["ct", "spiral_ct", "nonspiral_ct", "mri", "xray", "physical_exam"]
-    min_mm: float = Field(gt=0)
+    min_mm: Annotated[float, NotBool] = Field(gt=0)
 
 
 class MeasurableDiseaseCriterion(_Criterion):
     """At least ``min_lesions`` lesions measurable by a method at that method's size."""
 
     kind: Literal["measurable_disease"]
-    min_lesions: int = Field(default=1, ge=1)
+    min_lesions: Annotated[int, NotBool] = Field(default=1, ge=1)
     thresholds: list[MethodThreshold] = Field(min_length=1)
 
 
@@ -291,9 +297,9 @@ class LesionsCriterion(_Criterion):
     """Count and size caps on lesions (optionally only those at listed sites)."""
 
     kind: Literal["lesions"]
-    min_count: int | None = Field(default=None, ge=0)
-    max_count: int | None = Field(default=None, ge=0)
-    max_size_mm: float | None = Field(default=None, gt=0)
+    min_count: Annotated[int, NotBool] | None = Field(default=None, ge=0)
+    max_count: Annotated[int, NotBool] | None = Field(default=None, ge=0)
+    max_size_mm: Annotated[float, NotBool] | None = Field(default=None, gt=0)
     sites: list[str] | None = None
 
     @field_validator("sites")

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from oncotrial.protocol.base import Identifier, PositiveInt, ProtocolModel, TimeOfDay, Weekday
+from oncotrial.protocol.base import Identifier, NotBool, PositiveInt, ProtocolModel, TimeOfDay, Weekday
 from oncotrial.protocol.eligibility import Criterion
 from oncotrial.protocol.regimen import (
     ContinuationRule,
@@ -34,7 +34,8 @@ __all__ = [
     "Source",
 ]
 
-Probability = Annotated[float, Field(gt=0, lt=1)]
+Probability = Annotated[float, NotBool, Field(gt=0, lt=1)]
+Count = Annotated[int, NotBool, Field(ge=0)]
 
 
 class RegistryId(ProtocolModel):
@@ -121,8 +122,8 @@ class ResponseAssessment(ProtocolModel):
     responses: list[Response] = Field(default_factory=lambda: list[Response](["CR", "PR"]))
     exclude_irradiated_lesions: bool = False
     require_pet_negative_cr: bool = False
-    min_duration_months: float | None = Field(default=None, gt=0)
-    confirmation_days: int | None = Field(default=None, ge=0)
+    min_duration_months: Annotated[float, NotBool] | None = Field(default=None, gt=0, le=1200)
+    confirmation_days: Count | None = None
     imaging: list[str] = Field(default_factory=list)
 
 
@@ -133,9 +134,9 @@ class Endpoint(ProtocolModel):
     name: str
     description: str | None = None
     time_frame: str = Field(description="As the protocol states it, e.g. 'At the end of Cycle 2 (Week 14)'.")
-    time_point_weeks: float | None = Field(default=None, gt=0)
+    time_point_weeks: Annotated[float, NotBool] | None = Field(default=None, gt=0, le=5200)
     origin: str | None = Field(default=None, description="Time zero, e.g. 'first IL-2 dose'.")
-    landmarks_years: list[float] = Field(default_factory=list)
+    landmarks_years: list[Annotated[float, NotBool, Field(gt=0, le=100)]] = Field(default_factory=list)
     population: str | None = None
     response: ResponseAssessment | None = None
 
@@ -148,9 +149,9 @@ class SimonTwoStageDesign(ProtocolModel):
     p1: Probability | None = None
     alpha: Probability | None = None
     beta: Probability | None = None
-    r1: int | None = Field(default=None, ge=0)
+    r1: Count | None = None
     n1: PositiveInt | None = None
-    r: int | None = Field(default=None, ge=0)
+    r: Count | None = None
     n: PositiveInt | None = None
     enrolled: PositiveInt | None = None
     note: str | None = None

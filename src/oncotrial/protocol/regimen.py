@@ -21,6 +21,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from oncotrial.protocol.base import (
     Identifier,
+    NotBool,
     PositiveInt,
     ProtocolModel,
     Route,
@@ -79,7 +80,9 @@ class Dose(ProtocolModel):
     is the unit in which the absolute dose is shown (``ug`` for 21,000 ng of IL-12).
     """
 
-    amount: float = Field(gt=0, description="Amount per administration, > 0.")
+    amount: Annotated[float, NotBool] = Field(
+        gt=0, le=1e9, description="Amount per administration, > 0 (at most 10⁹ of its unit: more is a slip)."
+    )
     unit: str
     per: Literal["kg", "m2"] | None = None
     report_unit: str | None = None
@@ -102,7 +105,7 @@ class Dose(ProtocolModel):
         return f"{self.amount:,.10g} {self.unit}{per}"
 
 
-DayList = Annotated[list[Annotated[int, Field(ge=1)]], BeforeValidator(expand_day_list)]
+DayList = Annotated[list[Annotated[int, NotBool, Field(ge=1)]], BeforeValidator(expand_day_list)]
 
 
 class _ScheduleBase(ProtocolModel):
@@ -130,7 +133,7 @@ class WeekSchedule(_ScheduleBase):
 
     kind: Literal["weeks"]
     weeks: list[PositiveInt] = Field(min_length=1)
-    days_of_week: Annotated[list[Annotated[int, Field(ge=1, le=7)]], BeforeValidator(expand_day_list)] = Field(
+    days_of_week: Annotated[list[Annotated[int, NotBool, Field(ge=1, le=7)]], BeforeValidator(expand_day_list)] = Field(
         min_length=1
     )
 
@@ -144,7 +147,7 @@ class IntervalSchedule(_ScheduleBase):
     """Every ``every_hours`` hours from the first dose, up to ``max_doses`` doses a cycle."""
 
     kind: Literal["interval"]
-    every_hours: float = Field(gt=0)
+    every_hours: Annotated[float, NotBool] = Field(gt=0, le=24 * 366, description="At most a year.")
     max_doses: PositiveInt
 
 
@@ -246,7 +249,7 @@ class NextCycleRule(ProtocolModel):
 
     offset_days: PositiveInt
     start_weekday: Weekday | None = None
-    max_delay_days: int = Field(default=0, ge=0)
+    max_delay_days: Annotated[int, NotBool] = Field(default=0, ge=0)
 
 
 class DoseLimit(ProtocolModel):

@@ -1,0 +1,234 @@
+"""Bounded reading of YAML and JSON documents (``oncotrial._documents``).
+
+Each hostile input must end in a ``ValueError``/``DataError`` that names the problem, quickly: the
+expected messages are the module's own wording; the expected values of the documents that are
+accepted are written out by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from oncotrial import _documents
+from oncotrial._documents import DocumentLimits, parse_document, read_document, shorten_path
+from oncotrial.errors import DataError
+
+
+def _flow(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def _block(depth: int) -> str:
+    return "".join(" " * level + "a:\n" for level in range(depth)) + " " * depth + "1\n"
+
+
+def _dashes(depth: int) -> str:
+    return "- " * depth + "x\n"
+
+
+@pytest.mark.parametrize("depth", [101, 1_000, 100_000])
+@pytest.mark.parametrize(
+    ("make", "syntax"),
+    [
+        pytest.param(_flow, "yaml", id="yaml-flow"),
+        pytest.param(_dashes, "yaml", id="yaml-dashes"),
+        pytest.param(_flow, "json", id="json"),
+        pytest.param(lambda d: '{"a": ' * d + "1" + "}" * d, "json", id="json-objects"),
+    ],
+)
+def test_deep_nesting_is_refused(make: object, syntax: str, depth: int) -> None:
+    """Before the bound, PyYAML recursed until RecursionError and libyaml's composer crashed at 100,000."""
+    text = make(depth)  # type: ignore[operator]
+    started = time.perf_counter()
+    with pytest.raises(ValueError, match="nested more than 100 levels deep"):
+        parse_document(text, syntax=syntax)  # type: ignore[arg-type]
+    assert time.perf_counter() - started < 5
+
+
+def test_deep_block_mappings_are_refused_at_their_line() -> None:
+    # 1,000 mappings, one per line, each indented one more space: level 101 is on line 101
+    with pytest.raises(ValueError, match=r"nested more than 100 levels deep \(line 101\)"):
+        parse_document(_block(1_000), syntax="yaml")
+
+
+@pytest.mark.parametrize("syntax", ["yaml", "json"])
+def test_nesting_up_to_the_bound_is_read(syntax: str) -> None:
+    value = parse_document(_flow(100), syntax=syntax)  # type: ignore[arg-type]
+    for _ in range(99):
+        (value,) = value
+    assert value == []
+
+
+def test_the_number_of_values_is_bounded() -> None:
+    """50 MB of "- a" lines are 12 million values: composing them would take gigabytes."""
+    text = "- a\n" * 1001
+    assert len(parse_document(text, syntax="yaml", limits=DocumentLimits(max_nodes=1002))) == 1001  # list + 1001
+    with pytest.raises(ValueError, match=r"it holds more than 1,001 values \(line 1001\); split it"):
+        parse_document(text, syntax="yaml", limits=DocumentLimits(max_nodes=1001))
+
+
+def test_the_depth_bound_is_configurable() -> None:
+    assert parse_document(_flow(3), syntax="yaml", limits=DocumentLimits(max_depth=3)) == [[[]]]
+    with pytest.raises(ValueError, match="nested more than 2 levels"):
+        parse_document(_flow(3), syntax="yaml", limits=DocumentLimits(max_depth=2))
+
+
+def test_json_strings_with_brackets_do_not_count_as_nesting() -> None:
+    text = '{"note": "' + "[" * 500 + '\\"]"}'
+    assert parse_document(text, syntax="json") == {"note": "[" * 500 + '"]'}
+
+
+# A "billion laughs": 10 levels of 9 aliases each expand to 9^10 (3.5 billion) strings.
+BILLION_LAUGHS = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{','.join([f'*{chr(97 + i)}'] * 9)}]\n" for i in range(9)
+)
+
+
+def test_an_alias_bomb_is_refused_quickly() -> None:
+    started = time.perf_counter()
+    with pytest.raises(ValueError, match=r"its aliases \(\*\w and others\) expand it by more than 1,000,000 values"):
+        parse_document(BILLION_LAUGHS, syntax="yaml")
+    assert time.perf_counter() - started < 5
+
+
+def test_aliases_within_the_bound_are_expanded() -> None:
+    text = "defaults: &d {route: IV, time: '08:00'}\nfirst: *d\nsecond: *d\n"
+    assert parse_document(text, syntax="yaml") == {
+        "defaults": {"route": "IV", "time": "08:00"},
+        "first": {"route": "IV", "time": "08:00"},
+        "second": {"route": "IV", "time": "08:00"},
+    }
+    # {route, time} mapping: 1 mapping + 4 scalars = 5 nodes per alias, 10 for two aliases
+    assert parse_document(text, syntax="yaml", limits=DocumentLimits(max_alias_nodes=10))["second"]["route"] == "IV"
+    with pytest.raises(ValueError, match="expand it by more than 9 values"):
+        parse_document(text, syntax="yaml", limits=DocumentLimits(max_alias_nodes=9))
+
+
+def test_an_alias_cannot_nest_deeper_than_the_bound() -> None:
+    # 60 levels anchored, then used 50 levels down: 110 levels once expanded
+    text = f"a: &a {_flow(60)}\nb: {'[' * 50}*a{']' * 50}\n"
+    with pytest.raises(ValueError, match=r"nested more than 100 levels deep \(line 2\)"):
+        parse_document(text, syntax="yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(
+            "d: 2026-02-30", "'2026-02-30' cannot be read as a date or time (day is out of range", id="feb-30"
+        ),
+        pytest.param(
+            "d: 0000-01-01", "'0000-01-01' cannot be read as a date or time (year 0 is out of range)", id="y0"
+        ),
+        pytest.param("d: 2026-01-01T99:00:00", "(hour must be in 0..23)", id="hour-99"),
+        pytest.param("n: " + "9" * 5000, "cannot be read as a whole number (it has too many digits)", id="long-int"),
+    ],
+)
+def test_yaml_values_python_cannot_hold_are_refused_with_their_place(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=r"at line 1, column 4") as caught:
+        parse_document(text, syntax="yaml")
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param('{"count": Infinity}', "Infinity is not a JSON number", id="infinity"),
+        pytest.param('{"count": -Infinity}', "-Infinity is not a JSON number", id="minus-infinity"),
+        pytest.param('{"amount": NaN}', "NaN is not a JSON number", id="nan"),
+        pytest.param('{"n": ' + "9" * 5000 + "}", "a number of 5000 digits", id="long-int"),
+    ],
+)
+def test_json_values_that_are_not_numbers_are_refused(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_document(text, syntax="json")
+
+
+def test_dates_and_numbers_that_exist_are_read() -> None:
+    text = "d: 2028-02-29\nt: 2026-11-23T08:00:00\nn: 600000\nx: 1.5e+3\n"
+    assert parse_document(text, syntax="yaml") == {
+        "d": dt.date(2028, 2, 29),
+        "t": dt.datetime(2026, 11, 23, 8, 0),
+        "n": 600000,
+        "x": 1500.0,
+    }
+
+
+def test_read_document_stops_at_the_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("a: " + "x" * 2000 + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"big\.yaml cannot be used: it is larger than 1,048 bytes, the most") as caught:
+        read_document(path, what="protocol file", field="FILE", limits=DocumentLimits(max_bytes=1048))
+    assert caught.value.code == "DOC-E002"
+    assert caught.value.fields == {"field": "FILE", "file": str(path)}
+
+
+def test_read_document_of_an_endless_file_stops_at_the_limit() -> None:
+    """/dev/zero never ends: without the limit, reading it ran until memory ran out."""
+    with pytest.raises(DataError, match="larger than 10,000 bytes"):
+        read_document(Path("/dev/zero"), what="protocol file", field="FILE", limits=DocumentLimits(max_bytes=10_000))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        pytest.param("r.json", b'\xef\xbb\xbf{"a": [1, 2.5, null]}', {"a": [1, 2.5, None]}, id="json-with-bom"),
+        pytest.param("r.yaml", b"a: [1, 2.5, null]\n", {"a": [1, 2.5, None]}, id="yaml"),
+        pytest.param("r.yml", b"", None, id="empty"),
+    ],
+)
+def test_read_document_chooses_the_syntax_by_suffix(
+    tmp_path: Path, name: str, content: bytes, expected: object
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert read_document(path, what="records file", field="--records") == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "message"),
+    [
+        pytest.param(b"a: caf\xe9\n", "DOC-E002", "is not UTF-8 text (byte 6); save it as UTF-8", id="latin-1"),
+        pytest.param(b"a: [1,\n", "DOC-E002", "it is not valid YAML at line 2, column 1", id="broken-yaml"),
+    ],
+)
+def test_read_document_names_the_file_and_the_problem(tmp_path: Path, content: bytes, code: str, message: str) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=f"The protocol file {path} cannot be used: ") as caught:
+        read_document(path, what="protocol file", field="FILE")
+    assert message in caught.value.message
+    assert caught.value.code == code
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(Path("no-such-file.yaml"), id="missing"),
+        pytest.param(Path("a/" * 4000 + "p.yaml"), id="4000-levels"),
+        pytest.param(Path("x" * 300 + ".yaml"), id="300-characters"),
+    ],
+)
+def test_read_document_of_a_path_that_cannot_be_opened(path: Path) -> None:
+    with pytest.raises(DataError, match=r"Cannot read the protocol file .*\. Check the path\.") as caught:
+        read_document(path, what="protocol file", field="FILE")
+    assert caught.value.code == "DOC-E001"
+    assert len(caught.value.message) < 300  # a path of 8,000 characters is shortened in the message
+
+
+@pytest.mark.skipif(not yaml.__with_libyaml__, reason="PyYAML was built without libyaml")
+def test_yaml_is_parsed_by_libyaml() -> None:
+    """100,000-record patients files must load fast: PyYAML's pure-Python parser is 4 times slower."""
+    assert issubclass(_documents._BoundedLoader, yaml.cyaml.CParser)
+
+
+def test_shorten_path_keeps_both_ends() -> None:
+    assert shorten_path("short/path.yaml") == "short/path.yaml"
+    long = "a/" * 100 + "p.yaml"  # 206 characters
+    # the first 10 and the last 10 characters
+    assert shorten_path(long, 20) == "a/a/a/a/a/…a/a/p.yaml (206 characters)"
