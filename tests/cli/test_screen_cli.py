@@ -292,7 +292,7 @@ def test_a_file_that_is_not_utf8(capsys: pytest.CaptureFixture[str], tmp_path: P
 
 def test_every_record_rejected_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "patients.yaml"
-    path.write_text("- {subject_id: A, sex: F}\n- {subject_id: B, ecog: {value: 9}}\n", encoding="utf-8")
+    path.write_text("- {subject_id: A, sex: X}\n- {subject_id: B, ecog: {value: 9}}\n", encoding="utf-8")
     code, out, err = run_cli(capsys, *SCREEN, "--patients", str(path))
     assert code == 1
     assert "screened: 0" in out
