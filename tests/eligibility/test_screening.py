@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 from typing import Any
 
 import pytest
@@ -343,3 +344,57 @@ def test_a_record_error_has_one_short_line_per_problem(sbrt_il2: Protocol) -> No
     assert [line.split(":")[0].strip() for line in lines[1:]] == ["birth_date", "ecog.value", "labs.0.analyte"]
     assert len(error.problems) == 3
     assert max(len(line) for line in lines) < 250  # the analyte line lists the 12 accepted names
+
+
+# --- a batch is screened as each record alone -------------------------------------------------------
+
+_UNITS = {"wbc": [(1.0, "10^9/L"), (1000.0, "/mm3"), (1.0, "x10E9/L")], "hemoglobin": [(1.0, "g/dL"), (10.0, "g/L")]}
+
+
+def _varied_records(n: int, seed: int) -> list[dict[str, Any]]:
+    """Variations of the two eligible seed patients: values moved, units changed, fields dropped, reviews
+    recorded, a few malformed records and repeated ids."""
+    rng = random.Random(seed)
+    records = []
+    for i in range(n):
+        record = sbrt_il2_patient() if i % 2 else il21_patient(reviewed=rng.random() < 0.5)
+        record["subject_id"] = f"V{i:04d}" if rng.random() > 0.02 else "V0001"
+        for result in record["labs"]:
+            result["value"] = round(result["value"] * rng.uniform(0.5, 1.6), 2)
+            if result["analyte"] in _UNITS:
+                factor, result["unit"] = rng.choice(_UNITS[result["analyte"]])
+                result["value"] = round(result["value"] * factor, 2)
+            if rng.random() < 0.05:
+                result["date"] = "2026-09-01"  # stale
+        for field in ("ecog", "lesions", "birth_date", "consent_date"):
+            if rng.random() < 0.1:
+                record.pop(field, None)
+        if rng.random() < 0.3:
+            record["reviews"] = {"pulmonary-function": rng.random() < 0.5, "contraception": True}
+        record["sex"] = rng.choice(["female", "F", "male", "M"])
+        if rng.random() < 0.03:
+            record["ecog"] = {"value": 7}
+        records.append(record)
+    return records
+
+
+def test_a_batch_gives_the_results_of_screening_each_record_alone(protocols: dict[str, Protocol]) -> None:
+    """300 varied records per protocol: the batch's results and errors equal those of one record at a time
+    (the first of a repeated id screened, the later ones refused as in the batch)."""
+    for protocol in protocols.values():
+        records = _varied_records(300, seed=12)
+        log = screen_patients(protocol, records, as_of=AS_OF)
+        one_by_one = [screen_patients(protocol, [record], as_of=AS_OF) for record in records]
+        seen: set[str] = set()
+        expected_results, expected_errors = [], []
+        for index, (record, alone) in enumerate(zip(records, one_by_one, strict=True), start=1):
+            if record["subject_id"] in seen:
+                expected_errors.append((index, "ELIG-E012"))
+                continue
+            seen.add(record["subject_id"])
+            expected_results += list(alone.results)
+            expected_errors += [(index, error.code) for error in alone.errors]
+        assert list(log.results) == expected_results
+        assert [(error.index, error.code) for error in log.errors] == expected_errors
+        assert len(log.results) > 200
+        assert {r.status for r in log.results} == {"eligible", "ineligible", "incomplete"}

@@ -13,8 +13,11 @@ from rich.table import Table
 
 from oncotrial.cli.common import err, out, parse_start, read_text_file, write_text
 from oncotrial.eligibility import ScreeningLog, screen_patients
+from oncotrial.eligibility.template import TemplateField, build_record_template
 from oncotrial.errors import DataError
 from oncotrial.protocol import load_protocol_reference
+
+_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_patients(path: Path) -> list[Any]:
@@ -28,7 +31,8 @@ def load_patients(path: Path) -> list[Any]:
         )
     text = read_text_file(path, what="patients file", option="--patients", code="ELIG-E001")
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        # libyaml's loader (when PyYAML was built with it) reads a large extract about ten times faster
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=_SAFE_LOADER)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise DataError(
             f"The patients file {path} is not valid JSON/YAML: {exc}", code="ELIG-E002", field="--patients"
@@ -46,27 +50,66 @@ def load_patients(path: Path) -> list[Any]:
 
 def screen_command(
     protocol: Annotated[str, typer.Option("--protocol", help="A built-in protocol id or a protocol YAML file.")],
-    patients: Annotated[Path, typer.Option("--patients", help="Patient records (YAML or JSON list).")],
+    patients: Annotated[
+        Path | None, typer.Option("--patients", help="Patient records (YAML or JSON list); not with --template.")
+    ] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Screening date (YYYY-MM-DD); default today.")] = None,
     lab_window_days: Annotated[
         float,
         typer.Option("--lab-window-days", min=0, help="Oldest lab/ECOG accepted when a criterion gives no limit."),
     ] = 28.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    template: Annotated[
+        bool, typer.Option("--template", help="Write a blank patient record with the fields the protocol uses.")
+    ] = False,
+    out_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="With --template: the record file (default: standard output). Otherwise: one row per patient "
+            "(.csv, a table with each criterion's status) or the whole log (.json); the terminal gets the summary.",
+        ),
+    ] = None,
 ) -> None:
     """Screen patients: each criterion met / not met / unknown, and eligible, ineligible or incomplete.
 
     Exits with 1 when any record could not be screened (it is listed; the others are screened).
     """
     proto = load_protocol_reference(protocol)
+    if template:
+        fields = build_record_template(proto, max_data_age_days=lab_window_days)
+        write_text(render_record_template(proto.id, fields), out_path)
+        return
+    if patients is None:
+        raise DataError(
+            "Give the patient records with --patients FILE (YAML or JSON), or --template for a blank record.",
+            code="ELIG-E004",
+            field="--patients",
+        )
     when: date | datetime = parse_start(as_of, option="--as-of") if as_of else date.today()
     log = screen_patients(proto, load_patients(patients), as_of=when, max_data_age_days=lab_window_days)
-    if as_json:
+    if out_path is not None:
+        _write_log(log, out_path)
+        _print_summary(log)
+    elif as_json:
         write_text(json.dumps(log.to_dict(), indent=2, default=str), None)
     else:
         _print_log(log, proto.id, when)
     if log.errors:
         raise typer.Exit(1)
+
+
+def _write_log(log: ScreeningLog, path: Path) -> None:
+    if path.suffix.lower() == ".json":
+        write_text(json.dumps(log.to_dict(), default=str), path)
+        return
+    if path.suffix.lower() != ".csv":
+        raise DataError(
+            f"--out {path}: write the screening results to a .csv table (one row per patient) or a .json file.",
+            code="ELIG-E005",
+            field="--out",
+        )
+    write_text(log.to_frame().to_csv(index=False), path)
 
 
 def _print_log(log: ScreeningLog, protocol_id: str, when: date | datetime) -> None:
@@ -76,7 +119,66 @@ def _print_log(log: ScreeningLog, protocol_id: str, when: date | datetime) -> No
     for result in log.results:
         table.add_row(result.subject_id, result.status, "\n".join(result.reasons))
     out.print(table)
+    _print_summary(log)
+
+
+def _print_summary(log: ScreeningLog) -> None:
     summary = log.summary()
     out.print(", ".join(f"{k}: {v}" for k, v in summary.items()))
     for error in log.errors:
         err.print(f"Not screened (record {error.index}): {error.message}", markup=False)
+
+
+# --- the blank record, as YAML with a comment per field ------------------------------------------
+
+_COMMENT_COLUMN = 44
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False)  # a JSON scalar is a YAML scalar ("%" needs its quotes)
+
+
+def _tree(fields: list[TemplateField]) -> tuple[dict[Any, Any], dict[tuple[Any, ...], TemplateField]]:
+    """Nested mappings keyed by path parts (lists keyed by 0, 1, ...), in first-use order."""
+    root: dict[Any, Any] = {}
+    by_path = {f.path: f for f in fields}
+    for field in fields:
+        node = root
+        for part in field.path:
+            node = node.setdefault(part, {})
+    return root, by_path
+
+
+def _render(
+    node: dict[Any, Any], path: tuple[Any, ...], indent: int, by_path: dict[tuple[Any, ...], TemplateField]
+) -> list[str]:
+    lines: list[str] = []
+    for key, child in node.items():
+        here = (*path, key)
+        if isinstance(key, int):  # a list item: its first field carries the "- "
+            item = _render(child, here, indent + 2, by_path)
+            lines += [" " * indent + "- " + item[0].lstrip(), *item[1:]]
+            continue
+        field = by_path.get(here)
+        text = f"{' ' * indent}{key}:" + (f" {_scalar(field.value)}" if field and field.value is not None else "")
+        if field and field.comment:
+            text = f"{text.ljust(_COMMENT_COLUMN)} # {field.comment}"
+        lines += [text, *_render(child, here, indent + 2, by_path)]
+    return lines
+
+
+def render_record_template(protocol_id: str, fields: list[TemplateField]) -> str:
+    """The blank record as a YAML list of one record, each field commented (unit, accepted values, criteria)."""
+    root, by_path = _tree(fields)
+    lines = [
+        f"# Patient record for {protocol_id}: the fields its eligibility criteria use. Fill in every value (delete",
+        "# a field that is not known: the criteria that need it stay unknown), copy the record for each patient,",
+        f"# then run: oncotrial screen --protocol {protocol_id} --patients FILE",
+    ]
+    record = _render(root, (), 2, by_path)
+    lines += ["- " + record[0].lstrip(), *record[1:]]
+    return "\n".join(lines) + "\n"

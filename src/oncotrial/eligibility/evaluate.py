@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import Any, Literal
 
 import pint
@@ -173,11 +174,20 @@ def _check_life_expectancy(c: LifeExpectancyCriterion, r: PatientRecord, ctx: Sc
 
 def _convert(result: LabResult, unit: str) -> float:
     """The result in ``unit``; µmol/L and mg/dL are converted with the analyte's molar mass."""
-    source = parse_lab_unit(result.unit)
+    return result.value * _conversion_factor(result.analyte, result.unit, unit)
+
+
+@lru_cache(maxsize=1024)
+def _conversion_factor(analyte: str, source_unit: str, unit: str) -> float:
+    """What one ``source_unit`` of ``analyte`` is in ``unit`` (lab units are linear: a factor says it all).
+
+    Cached: pint parses a unit in tens of microseconds, and a batch of records repeats a few units.
+    """
+    source = parse_lab_unit(source_unit)
     target = parse_lab_unit(unit)
-    quantity = result.value * source
-    if quantity.dimensionality != target.dimensionality and result.analyte in MOLAR_MASS:
-        molar = parse_lab_unit("g/mol") * MOLAR_MASS[result.analyte]
+    quantity = 1.0 * source
+    if quantity.dimensionality != target.dimensionality and analyte in MOLAR_MASS:
+        molar = parse_lab_unit("g/mol") * MOLAR_MASS[analyte]
         quantity = quantity * molar if "[substance]" in str(quantity.dimensionality) else quantity / molar
     return float((quantity / target).to("dimensionless").magnitude)
 

@@ -39,6 +39,7 @@ are ``female``/``male``; ``CT`` is ``ct``; condition and event names ignore case
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -73,6 +74,7 @@ _SEX_ALIASES = {"f": "female", "woman": "female", "m": "male", "man": "male"}
 _METHOD_ALIASES = {"x_ray": "xray", "exam": "physical_exam", "spiral": "spiral_ct"}
 
 
+@lru_cache(maxsize=4096)
 def _key(text: str) -> str:
     """``"FEV1/FVC"`` is ``fev1_fvc``, ``"Spiral CT"`` is ``spiral_ct``: lower case, words joined by ``_``."""
     return "_".join(text.strip().lower().replace("-", " ").replace("/", " ").split())
@@ -156,20 +158,27 @@ class LabResult(_Record):
 
     @model_validator(mode="after")
     def _unit_fits_analyte(self) -> LabResult:
-        try:
-            quantity = parse_lab_unit(self.unit)
-        except UnitParseError as exc:
-            raise ValueError(f"unit: {exc.message}") from exc
-        kind, examples = _UNIT_KINDS[self.analyte]
-        dimension = str(quantity.dimensionality)
-        if dimension not in _DIMENSIONS[kind] or (
-            kind == "concentration" and "[substance]" in dimension and self.analyte not in MOLAR_MASS
-        ):
-            article = "an" if kind[0] in "aeiou" else "a"
-            raise ValueError(
-                f"unit: '{self.unit}' is not a unit for {self.analyte} ({article} {kind}, e.g. {examples})"
-            )
+        problem = check_lab_unit(self.analyte, self.unit)
+        if problem:
+            raise ValueError(problem)
         return self
+
+
+@lru_cache(maxsize=1024)
+def check_lab_unit(analyte: str, unit: str) -> str | None:
+    """Why ``unit`` is not a unit for ``analyte`` (None when it is); cached, as a batch repeats a few units."""
+    try:
+        quantity = parse_lab_unit(unit)
+    except UnitParseError as exc:
+        return f"unit: {exc.message}"
+    kind, examples = _UNIT_KINDS[analyte]
+    dimension = str(quantity.dimensionality)
+    if dimension not in _DIMENSIONS[kind] or (
+        kind == "concentration" and "[substance]" in dimension and analyte not in MOLAR_MASS
+    ):
+        article = "an" if kind[0] in "aeiou" else "a"
+        return f"unit: '{unit}' is not a unit for {analyte} ({article} {kind}, e.g. {examples})"
+    return None
 
 
 class Lesion(_Record):

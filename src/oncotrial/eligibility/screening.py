@@ -79,6 +79,27 @@ class ScreeningLog:
         table.columns.name = None
         return table.sort_values(["not met", "unknown"], ascending=False, kind="stable").reset_index(drop=True)
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per record, in batch order: subject_id, status (``not screened`` for a record error),
+        reasons (one per line), then each criterion's status in a column named by its id."""
+        failed = {e.index: e for e in self.errors}
+        results = iter(self.results)
+        rows: list[dict[str, Any]] = []
+        for index in range(1, len(self.results) + len(self.errors) + 1):
+            if index in failed:
+                error = failed[index]
+                rows.append({"subject_id": error.subject_id, "status": "not screened", "reasons": error.message})
+                continue
+            result = next(results)
+            row = {"subject_id": result.subject_id, "status": result.status, "reasons": "\n".join(result.reasons)}
+            row.update((c.criterion_id, c.status) for c in result.criteria)
+            rows.append(row)
+        return pd.DataFrame(rows, columns=self._columns())
+
+    def _columns(self) -> list[str]:
+        ids = [c.criterion_id for c in self.results[0].criteria] if self.results else []
+        return ["subject_id", "status", "reasons", *ids]
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: summary, reasons, patients, errors."""
         return {
