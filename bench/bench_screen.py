@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 SEED = 20261121
@@ -93,19 +94,20 @@ def generate_records(n: int, seed: int = SEED) -> list[dict[str, Any]]:
     return [generate_record(rng, i) for i in range(1, n + 1)]
 
 
-def run_screen(patients: Path, out: Path) -> tuple[float, float]:
-    """Wall time (s) and peak memory (GB, max RSS) of the whole ``oncotrial screen`` command."""
+def run_screen(patients: Path, out: Path) -> tuple[float, float, float]:
+    """Wall time (s), CPU time (s, user + system) and peak memory (GB, max RSS) of the whole command."""
     command = [sys.executable, "-m", "oncotrial", "screen", "--protocol", "NCT01416831", "--patients", str(patients)]
     command += ["--as-of", "2026-11-21", "--out", str(out)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy(), check=False)
     elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if done.returncode not in (0, 1):  # 1: some records could not be screened (expected: a few malformed)
         raise SystemExit(f"oncotrial screen failed ({done.returncode}):\n{done.stderr[-2000:]}")
     print(done.stdout.strip().splitlines()[-1])
-    return elapsed, max(peak, before) / 1024 / 1024
+    return elapsed, cpu, after.ru_maxrss / 1024 / 1024
 
 
 def main() -> None:
@@ -121,10 +123,12 @@ def main() -> None:
             text = json.dumps(records) if fmt == "json" else yaml.dump(records, Dumper=yaml.CSafeDumper, sort_keys=False)
             path.write_text(text, encoding="utf-8")
             size = path.stat().st_size / 1e6
-            elapsed, peak = run_screen(path, Path(folder) / "results.csv")
-            lines = (Path(folder) / "results.csv").read_text(encoding="utf-8").count("\n")
-            print(f"{fmt}: {args.n:,} records ({size:.0f} MB) screened in {elapsed:.1f} s, peak memory {peak:.2f} GB")
-            print(f"  results table: {lines - 1:,} rows")
+            elapsed, cpu, peak = run_screen(path, Path(folder) / "results.csv")
+            rows = len(pd.read_csv(Path(folder) / "results.csv", usecols=["subject_id"]))
+            print(
+                f"{fmt}: {args.n:,} records ({size:.0f} MB): {elapsed:.1f} s wall, {cpu:.1f} s CPU, "
+                f"peak memory {peak:.2f} GB, {rows:,} result rows; load average {os.getloadavg()[0]:.1f}"
+            )
 
 
 if __name__ == "__main__":

@@ -15,9 +15,8 @@ from oncotrial.cli.common import err, out, parse_start, read_text_file, write_te
 from oncotrial.eligibility import ScreeningLog, screen_patients
 from oncotrial.eligibility.template import TemplateField, build_record_template
 from oncotrial.errors import DataError
+from oncotrial.io.yaml_data import load_yaml_data
 from oncotrial.protocol import load_protocol_reference
-
-_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_patients(path: Path) -> list[Any]:
@@ -31,8 +30,7 @@ def load_patients(path: Path) -> list[Any]:
         )
     text = read_text_file(path, what="patients file", option="--patients", code="ELIG-E001")
     try:
-        # libyaml's loader (when PyYAML was built with it) reads a large extract about ten times faster
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text, Loader=_SAFE_LOADER)
+        data = json.loads(text) if path.suffix.lower() == ".json" else load_yaml_data(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise DataError(
             f"The patients file {path} is not valid JSON/YAML: {exc}", code="ELIG-E002", field="--patients"
