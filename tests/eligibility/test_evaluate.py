@@ -1155,3 +1155,32 @@ def test_a_screening_time_with_an_offset_is_compared_in_utc(sbrt_il2: Protocol) 
     as_of = datetime(2026, 11, 21, 1, 0, tzinfo=timezone(timedelta(hours=1)))
     result = evaluate_eligibility(sbrt_il2, PatientRecord.model_validate(record), as_of=as_of)
     assert criterion(result, "pregnancy-test").reason == "negative, 71 hours before the start"
+
+
+def _pulmonary_variant(sbrt_il2: Protocol, **update: Any) -> Protocol:
+    """NCT01416831 with its pulmonary-function criterion changed (a cause only, or a reviewer only)."""
+    criteria = [c.model_copy(update=update) if c.id == "pulmonary-function" else c for c in sbrt_il2.eligibility]
+    return sbrt_il2.model_copy(update={"eligibility": criteria})
+
+
+@pytest.mark.parametrize(
+    ("update", "conditions", "expected", "missing"),
+    [
+        # a cause without a reviewer: the recorded cause decides
+        pytest.param({"reviewed_by": None}, {}, "unknown", ("conditions.clinically_significant_pulmonary_disease",),
+                     id="cause-only-not-recorded"),
+        pytest.param({"reviewed_by": None}, {"clinically_significant_pulmonary_disease": False}, "met", (),
+                     id="cause-only-absent"),
+        pytest.param({"reviewed_by": None}, {"clinically_significant_pulmonary_disease": True}, "not met", (),
+                     id="cause-only-present"),
+        # a reviewer without a cause: the review decides
+        pytest.param({"due_to": None}, {}, "needs review", ("reviews.pulmonary-function",), id="review-only"),
+    ],
+)  # fmt: skip
+def test_a_threshold_qualified_by_a_cause_or_a_review_alone(
+    sbrt_il2: Protocol, update: dict[str, Any], conditions: dict[str, bool], expected: str, missing: tuple[str, ...]
+) -> None:
+    """FEV1 65 % < 70 %: worked by hand from the rule in the docstring of ``_check_qualified_lab``."""
+    protocol = _pulmonary_variant(sbrt_il2, **update)
+    check = criterion(_pulmonary(protocol, 65, conditions, {}), "pulmonary-function")
+    assert (check.status, check.missing) == (expected, missing)

@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from pydantic import ValidationError
 
-from oncotrial.protocol.eligibility import Duration
+from oncotrial.protocol.eligibility import Duration, LabCriterion
 
 
 @pytest.mark.parametrize(
@@ -24,3 +25,21 @@ from oncotrial.protocol.eligibility import Duration
 )
 def test_duration_days_before(value: float, unit: str, end: date, days: float) -> None:
     assert Duration(value=value, unit=unit).days_before(end) == days
+
+
+def test_a_cause_or_a_reviewer_qualifies_only_an_exclusion_threshold() -> None:
+    criterion = {
+        "id": "fev1",
+        "type": "inclusion",
+        "text": "FEV1 at least 70% of predicted",
+        "kind": "lab",
+        "analytes": ["fev1_pct_predicted"],
+        "comparator": ">=",
+        "value": 70,
+        "unit": "%",
+        "reviewed_by": "investigator",
+    }
+    with pytest.raises(ValidationError, match="qualify an exclusion threshold"):
+        LabCriterion.model_validate(criterion)
+    with pytest.raises(ValidationError, match="unknown condition 'asthma'"):
+        LabCriterion.model_validate({**criterion, "type": "exclusion", "due_to": "asthma"})
