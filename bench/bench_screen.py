@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -70,7 +69,11 @@ def generate_record(rng: random.Random, index: int) -> dict[str, Any]:
         "ecog": {"value": rng.choice([0, 0, 1, 1, 2]), "date": LAB_DAY},
         "labs": [_lab(rng, analyte, units) for analyte, units in _LABS if rng.random() > 0.03],
         "lesions": [
-            {"site": rng.choice(_SITES), "method": rng.choice(["ct", "spiral_ct", "mri"]), "size_mm": rng.randint(5, 80)}
+            {
+                "site": rng.choice(_SITES),
+                "method": rng.choice(["ct", "spiral_ct", "mri"]),
+                "size_mm": rng.randint(5, 80),
+            }
             for _ in range(rng.randint(0, 4))
         ],
         "conditions": {c: rng.random() < (0.9 if i < 2 else 0.05) for i, c in enumerate(_CONDITIONS)},
@@ -98,30 +101,44 @@ def run_screen(patients: Path, out: Path) -> tuple[float, float, float]:
     """Wall time (s), CPU time (s, user + system) and peak memory (GB, max RSS) of the whole command."""
     command = [sys.executable, "-m", "oncotrial", "screen", "--protocol", "NCT01416831", "--patients", str(patients)]
     command += ["--as-of", "2026-11-21", "--out", str(out)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy(), check=False)
-    elapsed = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    if done.returncode not in (0, 1):  # 1: some records could not be screened (expected: a few malformed)
-        raise SystemExit(f"oncotrial screen failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    print(done.stdout.strip().splitlines()[-1])
-    return elapsed, cpu, after.ru_maxrss / 1024 / 1024
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, text=True)
+        _, status, usage = os.wait4(process.pid, 0)  # this child's own resource usage
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stdout.seek(0)
+        stderr.seek(0)
+        if process.returncode not in (0, 1):  # 1: some records could not be screened (a few are malformed)
+            raise SystemExit(f"oncotrial screen failed ({process.returncode}):\n{stderr.read()[-2000:]}")
+        print(stdout.read().strip().splitlines()[-1])
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024 / 1024
+
+
+def write_patients(n: int, fmt: str, path: Path) -> None:
+    """Generate the N records and write them as JSON or YAML (block style, as ``yaml.dump`` writes)."""
+    records = generate_records(n)
+    text = json.dumps(records) if fmt == "json" else yaml.dump(records, Dumper=yaml.CSafeDumper, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", nargs="?", type=int, default=100_000)
     parser.add_argument("--format", choices=["json", "yaml", "both"], default="both")
+    parser.add_argument("--write", type=Path, help=argparse.SUPPRESS)  # the child that writes the records
     args = parser.parse_args()
-    records = generate_records(args.n)
+    if args.write is not None:
+        write_patients(args.n, args.format, args.write)
+        return
     formats = ["json", "yaml"] if args.format == "both" else [args.format]
     with tempfile.TemporaryDirectory() as folder:
         for fmt in formats:
             path = Path(folder) / f"patients.{fmt}"
-            text = json.dumps(records) if fmt == "json" else yaml.dump(records, Dumper=yaml.CSafeDumper, sort_keys=False)
-            path.write_text(text, encoding="utf-8")
+            # written by a child process, so that this one stays small: a forked child's peak memory
+            # (the command's, below) would otherwise count this process's records until it execs
+            command = [sys.executable, __file__, str(args.n), "--format", fmt, "--write", str(path)]
+            subprocess.run(command, check=True)
             size = path.stat().st_size / 1e6
             elapsed, cpu, peak = run_screen(path, Path(folder) / "results.csv")
             rows = len(pd.read_csv(Path(folder) / "results.csv", usecols=["subject_id"]))

@@ -4,8 +4,7 @@ Each registry line becomes either a **rule** (a computable criterion of the prot
 **review** item (kept word for word, for the investigator) or, when it only allows something
 ("Concurrent topical steroids are allowed"), a **permission** kept word for word in the
 ``permissions`` of the criterion it qualifies (the one above it): a permission cannot fail, so it
-is no criterion. Nothing is dropped. Patterns are
-tried in order; the first that matches builds the criterion. Numbers keep their unit; a unit
+is no criterion. Nothing is dropped. Patterns are tried in order; the first that matches builds the criterion. Numbers keep their unit; a unit
 that makes the threshold implausible for the analyte (NCT01416831's "creatinine > 1.9 g/dL",
 1,900 mg/dL) is read as the plausible one (mg/dL) and flagged, never encoded as written.
 

@@ -3,8 +3,9 @@
 The draft has the registry's identification, phase, conditions, sponsor, interventions (as
 agents), arm groups (as arms, without doses: the registry gives none), design, outcomes (as
 endpoints) and eligibility. Every eligibility line becomes a computable criterion when its
-pattern is recognised (:mod:`oncotrial.eligibility.parse`) and a review item otherwise; the
-coverage report lists the review items, and the warnings (implausible thresholds, units read
+pattern is recognised (:mod:`oncotrial.eligibility.parse`) and a review item otherwise; a line
+that only allows something (a permission) is kept with the criterion it qualifies and is not
+counted as a criterion line. The coverage report lists the review items, and the warnings (implausible thresholds, units read
 differently) are written into the protocol's ``interpretations`` as well as returned.
 """
 

@@ -76,27 +76,35 @@ class _Builder:
         }
 
     def build(self) -> Any:
-        handlers = self.handlers
+        handlers, scalars, get_event, place = self.handlers, self.scalars, self.get_event, self.place
         while True:
-            event = self.get_event()
+            event = get_event()
+            if type(event) is yaml.ScalarEvent and event.tag is None and event.anchor is None:
+                # the common case, inline: a plain or quoted scalar already seen
+                value = scalars.get((event.value, event.implicit), _NO_KEY)
+                place(value if value is not _NO_KEY else self.new_scalar(event))
+                continue
             handler = handlers.get(type(event))
             if handler is not None and handler(event):  # stream start and document end need nothing
                 return self.root
 
+    def new_scalar(self, event: yaml.ScalarEvent) -> Any:
+        """A scalar not seen before, resolved and constructed as PyYAML's safe loader does."""
+        tag = self.resolve(ScalarNode, event.value, event.implicit)
+        if tag == _STR:
+            value: Any = event.value
+        elif tag in _PLAIN_TAGS:
+            value = self.loader.yaml_constructors[tag](self.loader, ScalarNode(tag, event.value))
+        else:  # the merge key "<<" or the value key "="
+            raise _Beyond
+        self.scalars[(event.value, event.implicit)] = value
+        return value
+
     def on_scalar(self, event: yaml.ScalarEvent) -> bool:
+        """A scalar with an anchor or a tag."""
         if event.tag not in (None, "!"):
             raise _Beyond
-        key = (event.value, event.implicit)
-        value = self.scalars.get(key, _NO_KEY)
-        if value is _NO_KEY:
-            tag = self.resolve(ScalarNode, event.value, event.implicit)
-            if tag == _STR:
-                value = event.value
-            elif tag in _PLAIN_TAGS:
-                value = self.loader.yaml_constructors[tag](self.loader, ScalarNode(tag, event.value))
-            else:  # the merge key "<<" or the value key "="
-                raise _Beyond
-            self.scalars[key] = value
+        value = self.new_scalar(event)
         if event.anchor:
             self.anchors[event.anchor] = value
         self.place(value)
@@ -135,7 +143,7 @@ class _Builder:
             return
         top = self.stack[-1]
         container = top[0]
-        if isinstance(container, list):
+        if type(container) is list:
             container.append(value)
         elif top[1] is _NO_KEY:
             if isinstance(value, list | dict):
