@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from oncotrial.cli import screen as screen_cli
 from tests.cli.helpers import assert_clean_error, run_cli
 
 PATIENTS_YAML = """\
@@ -431,3 +432,68 @@ def test_screen_results_as_a_table_file(
     assert list(table["status"]) == ["eligible", "not screened", "eligible"]
     assert table.loc[1, "reasons"] == "Patient J-2: labs.0.unit: Field required"
     assert table.loc[0, "wbc"] == "met"
+
+
+# --- a large YAML file is read in a second process while the first records are screened -----------
+
+
+@pytest.fixture
+def stream_every_yaml(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(screen_cli, "STREAM_YAML_BYTES", 0)
+
+
+def _json_log(capsys: pytest.CaptureFixture[str], path: Path) -> tuple[int, dict[str, Any]]:
+    code, out, _ = run_cli(capsys, *SCREEN, "--patients", str(path), "--json")
+    return code, json.loads(out)
+
+
+@pytest.mark.usefixtures("stream_every_yaml")
+def test_a_streamed_yaml_list_screens_as_the_same_records_in_json(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    records = [_eligible_json_record(f"S-{i}") for i in range(2500)]  # more than one batch of 1,000
+    records[1200]["ecog"]["value"] = 2  # ineligible
+    del records[2100]["labs"][0]["unit"]  # not screened
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(records), encoding="utf-8")
+    (tmp_path / "p.json").write_text(json.dumps(records), encoding="utf-8")
+    code_yaml, streamed = _json_log(capsys, tmp_path / "p.yaml")
+    code_json, whole = _json_log(capsys, tmp_path / "p.json")
+    assert (code_yaml, code_json) == (1, 1)
+    assert streamed == whole
+    assert streamed["summary"] == {
+        "records": 2500,
+        "screened": 2499,
+        "eligible": 2498,
+        "ineligible": 1,
+        "incomplete": 0,
+        "not screened": 1,
+    }
+
+
+@pytest.mark.usefixtures("stream_every_yaml")
+def test_a_streamed_yaml_file_with_anchors_and_merge_keys_is_read_whole(
+    capsys: pytest.CaptureFixture[str], yaml_patients: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, streamed = _json_log(capsys, yaml_patients)  # "<<: *eligible": read again by PyYAML's loader
+    monkeypatch.setattr(screen_cli, "STREAM_YAML_BYTES", 10**9)
+    _, whole = _json_log(capsys, yaml_patients)
+    assert streamed == whole
+    assert [p["status"] for p in streamed["patients"]] == ["eligible", "ineligible", "incomplete"]
+
+
+@pytest.mark.usefixtures("stream_every_yaml")
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("- {subject_id: A}\n- [unclosed\n", "is not valid JSON/YAML", id="broken"),
+        pytest.param("[]\n", "must hold a list of one or more patient records", id="empty"),
+    ],
+)
+def test_a_streamed_yaml_file_that_cannot_be_screened_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, expected: str
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, _, err = run_cli(capsys, *SCREEN, "--patients", str(path))
+    assert_clean_error(code, err)
+    assert expected in err

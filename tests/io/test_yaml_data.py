@@ -10,7 +10,7 @@ import math
 import pytest
 import yaml
 
-from oncotrial.io.yaml_data import load_yaml_data
+from oncotrial.io.yaml_data import NotPlainSequence, iter_yaml_sequence, load_yaml_data
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -104,3 +104,23 @@ def test_plain_data_is_read_without_pyyamls_node_graph(monkeypatch: pytest.Monke
 
     monkeypatch.setattr(yaml, "load", refuse)
     assert load_yaml_data(SCALARS) == expected
+
+
+@pytest.mark.parametrize("size", [1, 2, 1000])
+def test_a_sequence_read_in_batches_is_the_whole_sequence(size: int) -> None:
+    batches = list(iter_yaml_sequence(SCALARS, size=size))
+    assert [item for batch in batches for item in batch] == yaml.load(SCALARS, Loader=_LOADER)
+    assert all(batches)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("patients:\n  - {a: 1}\n", id="mapping"),
+        pytest.param("- {a: 1}\n- <<: {b: 2}\n", id="merge-key"),
+        pytest.param("- {a: 1}\n- [2\n", id="broken"),
+    ],
+)
+def test_a_document_other_than_a_plain_sequence_is_refused_in_batches(text: str) -> None:
+    with pytest.raises(NotPlainSequence):
+        list(iter_yaml_sequence(text, size=1))

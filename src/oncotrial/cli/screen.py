@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+from collections.abc import Iterator
 from datetime import date, datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,12 +18,18 @@ from oncotrial.cli.common import err, out, parse_start, read_text_file, write_te
 from oncotrial.eligibility import ScreeningLog, screen_patients
 from oncotrial.eligibility.template import TemplateField, build_record_template
 from oncotrial.errors import DataError
-from oncotrial.io.yaml_data import load_yaml_data
+from oncotrial.io.yaml_data import NotPlainSequence, iter_yaml_sequence, load_yaml_data
 from oncotrial.protocol import load_protocol_reference
 
+#: A YAML patients file larger than this is read in a second process while the first records are screened.
+STREAM_YAML_BYTES = 2_000_000
 
-def load_patients(path: Path) -> list[Any]:
-    """A YAML or JSON file holding a list of patient records (or ``{"patients": [...]}``)."""
+
+class _Restart(Exception):
+    """The streamed YAML was not a plain list of records: read it whole and screen again."""
+
+
+def _read_patients_text(path: Path) -> str:
     if path.suffix.lower() not in {".yaml", ".yml", ".json"}:
         raise DataError(
             f"The patients file {path} must be YAML (.yaml, .yml) or JSON (.json); see 'oncotrial screen --help' "
@@ -28,7 +37,12 @@ def load_patients(path: Path) -> list[Any]:
             code="ELIG-E003",
             field="--patients",
         )
-    text = read_text_file(path, what="patients file", option="--patients", code="ELIG-E001")
+    return read_text_file(path, what="patients file", option="--patients", code="ELIG-E001")
+
+
+def load_patients(path: Path, text: str | None = None) -> list[Any]:
+    """A YAML or JSON file holding a list of patient records (or ``{"patients": [...]}``)."""
+    text = _read_patients_text(path) if text is None else text
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else load_yaml_data(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
@@ -85,7 +99,13 @@ def screen_command(
             field="--patients",
         )
     when: date | datetime = parse_start(as_of, option="--as-of") if as_of else date.today()
-    log = screen_patients(proto, load_patients(patients), as_of=when, max_data_age_days=lab_window_days)
+    text = _read_patients_text(patients)
+    streamed = patients.suffix.lower() != ".json" and len(text) > STREAM_YAML_BYTES
+    records = _stream_yaml_records(text) if streamed else load_patients(patients, text)
+    try:
+        log = screen_patients(proto, records, as_of=when, max_data_age_days=lab_window_days)
+    except _Restart:  # anything but a plain list of records: read as any other file
+        log = screen_patients(proto, load_patients(patients, text), as_of=when, max_data_age_days=lab_window_days)
     if out_path is not None:
         _write_log(log, out_path)
         _print_summary(log)
@@ -95,6 +115,45 @@ def screen_command(
         _print_log(log, proto.id, when)
     if log.errors:
         raise typer.Exit(1)
+
+
+def _stream_yaml_records(text: str) -> Iterator[Any]:
+    """The records of a large YAML list, parsed in a second process (the other core) while these are screened.
+
+    Parsing YAML takes about as long as screening; the two overlap. Anything but a plain list of
+    records (or a YAML error) raises :class:`_Restart`, possibly after some records were given.
+    """
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    reader = context.Process(target=_send_yaml_records, args=(text, sender), daemon=True)
+    reader.start()
+    sender.close()
+    count = 0
+    try:
+        while (batch := receiver.recv()) is not None:
+            if batch == "restart":
+                raise _Restart
+            count += len(batch)
+            yield from batch
+    except EOFError as exc:  # the reader died
+        raise _Restart from exc
+    finally:
+        receiver.close()
+        reader.kill()
+        reader.join()
+    if count == 0:
+        raise _Restart  # an empty list: refused with the usual message
+
+
+def _send_yaml_records(text: str, sender: Connection) -> None:
+    try:
+        for batch in iter_yaml_sequence(text):
+            sender.send(batch)
+        sender.send(None)
+    except NotPlainSequence:
+        sender.send("restart")
+    finally:
+        sender.close()
 
 
 def _write_log(log: ScreeningLog, path: Path) -> None:

@@ -15,13 +15,13 @@ complex key, several documents — is handed to PyYAML's loader whole, so it rea
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import yaml
 from yaml.nodes import ScalarNode
 
-__all__ = ["load_yaml_data"]
+__all__ = ["NotPlainSequence", "iter_yaml_sequence", "load_yaml_data"]
 
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
@@ -38,6 +38,10 @@ class _Beyond(Exception):
     """The document uses more than plain data: PyYAML's loader reads it."""
 
 
+class NotPlainSequence(Exception):
+    """The document is not one sequence of plain data (read it whole with :func:`load_yaml_data`)."""
+
+
 def load_yaml_data(text: str) -> Any:
     """``yaml.load(text, Loader=CSafeLoader)``, faster for large documents of plain data.
 
@@ -52,6 +56,27 @@ def load_yaml_data(text: str) -> Any:
         return yaml.load(text, Loader=_LOADER)
 
 
+def iter_yaml_sequence(text: str, *, size: int = 1000) -> Iterator[list[Any]]:
+    """The items of a document that is one top-level sequence, ``size`` at a time, each batch as soon as built.
+
+    Together the batches are ``load_yaml_data(text)``: a caller can start on the first records while
+    the rest are read.
+
+    Raises
+    ------
+    NotPlainSequence
+        When the document is not a sequence of plain data, or not YAML: possibly after some batches
+        were given, so a caller that used them starts again with :func:`load_yaml_data`.
+    """
+    builder = _Builder(_LOADER(text))
+    try:
+        yield from builder.batches(size)
+    except (_Beyond, yaml.YAMLError) as exc:
+        raise NotPlainSequence from exc
+    if type(builder.root) is not list:
+        raise NotPlainSequence
+
+
 class _Builder:
     """Data from the event stream: containers on a stack, each mapping with its pending key."""
 
@@ -64,6 +89,8 @@ class _Builder:
         self.stack: list[list[Any]] = []  # [container, pending key or _NO_KEY]
         self.root: Any = None
         self.documents = 0
+        self.batch_size: int | None = None  # give the root sequence's items this many at a time
+        self.batch_ready = False
         self.handlers: dict[type[yaml.Event], Callable[[Any], bool]] = {
             yaml.ScalarEvent: self.on_scalar,
             yaml.AliasEvent: self.on_alias,
@@ -76,6 +103,13 @@ class _Builder:
         }
 
     def build(self) -> Any:
+        for _ in self.batches(None):
+            pass
+        return self.root
+
+    def batches(self, size: int | None) -> Iterator[list[Any]]:
+        """Build the document; with a ``size``, give the root sequence's items (taken out of it) in batches."""
+        self.batch_size = size
         handlers, scalars, get_event, place = self.handlers, self.scalars, self.get_event, self.place
         while True:
             event = get_event()
@@ -86,7 +120,18 @@ class _Builder:
                 continue
             handler = handlers.get(type(event))
             if handler is not None and handler(event):  # stream start and document end need nothing
-                return self.root
+                break
+            if self.batch_ready:
+                self.batch_ready = False
+                yield self.take()
+        if size is not None and type(self.root) is list and self.root:
+            yield self.take()
+
+    def take(self) -> list[Any]:
+        """The root sequence's items built so far, taken out of it."""
+        items = list(self.root)
+        self.root.clear()
+        return items
 
     def new_scalar(self, event: yaml.ScalarEvent) -> Any:
         """A scalar not seen before, resolved and constructed as PyYAML's safe loader does."""
@@ -128,6 +173,8 @@ class _Builder:
 
     def on_end(self, event: yaml.CollectionEndEvent) -> bool:
         self.stack.pop()
+        if self.batch_size is not None and len(self.stack) == 1 and self.stack[0][0] is self.root:
+            self.batch_ready = type(self.root) is list and len(self.root) >= self.batch_size
         return False
 
     def on_document(self, event: yaml.DocumentStartEvent) -> bool:
