@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -99,13 +99,10 @@ def screen_command(
             field="--patients",
         )
     when: date | datetime = parse_start(as_of, option="--as-of") if as_of else date.today()
-    text = _read_patients_text(patients)
-    streamed = patients.suffix.lower() != ".json" and len(text) > STREAM_YAML_BYTES
-    records = _stream_yaml_records(text) if streamed else load_patients(patients, text)
     try:
-        log = screen_patients(proto, records, as_of=when, max_data_age_days=lab_window_days)
-    except _Restart:  # anything but a plain list of records: read as any other file
-        log = screen_patients(proto, load_patients(patients, text), as_of=when, max_data_age_days=lab_window_days)
+        log = screen_patients(proto, _patient_records(patients), as_of=when, max_data_age_days=lab_window_days)
+    except _Restart:  # a large YAML file that is not a plain list of records: read as any other file
+        log = screen_patients(proto, load_patients(patients), as_of=when, max_data_age_days=lab_window_days)
     if out_path is not None:
         _write_log(log, out_path)
         _print_summary(log)
@@ -115,6 +112,14 @@ def screen_command(
         _print_log(log, proto.id, when)
     if log.errors:
         raise typer.Exit(1)
+
+
+def _patient_records(path: Path) -> Iterable[Any]:
+    """The records of the patients file: a list, or for a large YAML file a stream (see below)."""
+    text = _read_patients_text(path)
+    if path.suffix.lower() == ".json" or len(text) <= STREAM_YAML_BYTES:
+        return load_patients(path, text)
+    return _stream_yaml_records(text)
 
 
 def _stream_yaml_records(text: str) -> Iterator[Any]:
