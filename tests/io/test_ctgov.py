@@ -56,7 +56,7 @@ def test_import_encodes_at_least_80_percent_and_lists_the_rest(nct: str, encoded
     registry = [re.sub(r"^[\s\-•*]+", "", raw).strip() for raw in text.splitlines()]
     registry = [line for line in registry if line and not re.fullmatch(r"(?i)(inclusion|exclusion) criteria:?", line)]
     assert len(registry) == total + len(imported.permissions)
-    texts = {c.text for c in protocol.eligibility} | {p for c in protocol.eligibility for p in c.permissions}
+    texts = {c.text for c in protocol.eligibility} | {p for c in protocol.eligibility for p in c.permissions or []}
     assert [line for line in registry if line not in texts] == []
 
 

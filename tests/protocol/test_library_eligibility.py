@@ -31,7 +31,7 @@ def _criterion(trial_id: str, criterion_id: str):
 def _texts(trial_id: str) -> list[str]:
     """The text of every criterion and every permission kept with one."""
     eligibility = load_builtin_protocol(trial_id).eligibility
-    return [c.text for c in eligibility] + [p for c in eligibility for p in c.permissions]
+    return [c.text for c in eligibility] + [p for c in eligibility for p in c.permissions or []]
 
 
 @pytest.mark.parametrize("trial_id", TRIALS)

@@ -195,8 +195,8 @@ class _Criterion(ProtocolModel):
     type: Literal["inclusion", "exclusion"]
     text: str = Field(min_length=1, description="The criterion as the registry or protocol writes it.")
     note: str | None = None
-    permissions: list[str] = Field(
-        default_factory=list,
+    permissions: list[str] | None = Field(
+        default=None,
         description="What the registry allows under this criterion, word for word (never evaluated: cannot fail).",
     )
 
