@@ -117,7 +117,8 @@ def screen_command(
 def _patient_records(path: Path) -> Iterable[Any]:
     """The records of the patients file: a list, or for a large YAML file a stream (see below)."""
     text = _read_patients_text(path)
-    if path.suffix.lower() == ".json" or len(text) <= STREAM_YAML_BYTES:
+    forks = "fork" in multiprocessing.get_all_start_methods()  # not on Windows: read in one process there
+    if path.suffix.lower() == ".json" or len(text) <= STREAM_YAML_BYTES or not forks:
         return load_patients(path, text)
     return _stream_yaml_records(text)
 
