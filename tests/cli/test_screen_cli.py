@@ -16,7 +16,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
+import yaml
 
 from tests.cli.helpers import assert_clean_error, run_cli
 
@@ -292,7 +294,7 @@ def test_a_file_that_is_not_utf8(capsys: pytest.CaptureFixture[str], tmp_path: P
 
 def test_every_record_rejected_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "patients.yaml"
-    path.write_text("- {subject_id: A, sex: F}\n- {subject_id: B, ecog: {value: 9}}\n", encoding="utf-8")
+    path.write_text("- {subject_id: A, sex: X}\n- {subject_id: B, ecog: {value: 9}}\n", encoding="utf-8")
     code, out, err = run_cli(capsys, *SCREEN, "--patients", str(path))
     assert code == 1
     assert "screened: 0" in out
@@ -303,3 +305,159 @@ def test_every_record_rejected_exits_1(capsys: pytest.CaptureFixture[str], tmp_p
 def test_a_negative_lab_window_is_a_usage_error(capsys: pytest.CaptureFixture[str], yaml_patients: Path) -> None:
     code, _, err = run_cli(capsys, *SCREEN, "--patients", str(yaml_patients), "--lab-window-days", "-5")
     assert_clean_error(code, err, expected_code=2)
+
+
+# --- the blank record template ---------------------------------------------------------------------
+
+# Values a person would type for each blank field, by field name (lab values by analyte, all plausible).
+_FILL = {
+    "subject_id": "T-001",
+    "planned_start": "2026-11-23T08:00",
+    "sex": "female",
+    "birth_date": "1960-05-01",
+    "date": "2026-11-16",
+    "site": "lung",
+    "method": "ct",
+    "size_mm": 20,
+    "childbearing_potential": True,
+    "result": "negative",
+    "datetime": "2026-11-21T09:00",
+    "consent_date": "2026-11-18",
+    "life_expectancy_weeks": 26,
+    "therapy": "immunotherapy",
+    "setting": "adjuvant",
+    "end_date": "2025-12-01",
+    "uln": 40,
+    "lln": 10,
+}
+_LAB_VALUES = {"wbc": 5.0, "hemoglobin": 12.0, "ast": 20, "alt": 20, "bilirubin_total": 0.8, "creatinine": 0.9}
+
+
+def _filled(node: Any, key: str = "") -> Any:
+    """The template with every blank filled in (conditions false, reviews true, events never)."""
+    if isinstance(node, list):
+        return [_filled(item, key) for item in node]
+    if not isinstance(node, dict):
+        return node
+    filled = {}
+    for name, value in node.items():
+        if value is not None or key == "events":
+            filled[name] = _filled(value, name)
+        elif key in ("conditions", "reviews"):
+            filled[name] = key == "reviews"
+        elif name == "value":
+            filled[name] = {"ecog": 1}.get(key, _LAB_VALUES.get(node.get("analyte", ""), 85))
+        else:
+            filled[name] = _FILL[name]
+    return filled
+
+
+@pytest.mark.parametrize("protocol_id", ["NCT01416831", "NCT00514085"])
+def test_the_filled_template_screens_without_a_record_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, protocol_id: str
+) -> None:
+    code, template, _ = run_cli(capsys, "screen", "--template", "--protocol", protocol_id)
+    assert code == 0
+    (record,) = yaml.safe_load(template)
+    path = tmp_path / "filled.yaml"
+    path.write_text(yaml.safe_dump([_filled(record)]), encoding="utf-8")
+    code, out, err = run_cli(capsys, "screen", "--protocol", protocol_id, "--as-of", "2026-11-21",
+                             "--patients", str(path), "--json")  # fmt: skip
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["errors"] == []
+    assert document["summary"]["screened"] == 1
+
+
+def test_the_template_holds_exactly_the_fields_the_protocol_uses(capsys: pytest.CaptureFixture[str]) -> None:
+    """NCT01416831 has no life-expectancy, time-since or prior-therapy criterion (its yaml), so those fields
+    are absent; its labs are the nine analytes of its lab criteria, each with the criterion's unit."""
+    code, template, _ = run_cli(capsys, "screen", "--template", "--protocol", "NCT01416831")
+    assert code == 0
+    (record,) = yaml.safe_load(template)
+    assert "life_expectancy_weeks" not in record
+    assert "events" not in record
+    assert "prior_therapies" not in record
+    assert [(lab["analyte"], lab["unit"]) for lab in record["labs"]] == [
+        ("dlco_pct_predicted", "%"),
+        ("fev1_pct_predicted", "%"),
+        ("fev1_fvc_pct_predicted", "%"),
+        ("wbc", "10^9/L"),
+        ("hemoglobin", "g/dL"),
+        ("ast", "U/L"),
+        ("alt", "U/L"),
+        ("bilirubin_total", "mg/dL"),
+        ("creatinine", "mg/dL"),
+    ]
+    assert "uln" in record["labs"][5]  # AST/ALT > 3 x ULN needs the site's ULN
+    assert record["reviews"] == {"pulmonary-function": None}
+    assert "clinically_significant_pulmonary_disease" in record["conditions"]
+    wbc_value = next(line for line in template.splitlines() if "a number in 10^9/L" in line)
+    assert wbc_value.strip().startswith("value:")
+    assert wbc_value.endswith("(criterion wbc)")
+
+
+def test_the_template_is_written_to_out(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "blank.yaml"
+    code, out, _ = run_cli(capsys, "screen", "--template", "--protocol", "NCT00514085", "--out", str(path))
+    assert (code, out) == (0, "")
+    (record,) = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert record["life_expectancy_weeks"] is None
+    assert set(record["events"]) == {
+        "other_malignancy",
+        "adjuvant_immunotherapy",
+        "major_surgery",
+        "prior_radiotherapy",
+        "anticancer_therapy",
+    }
+
+
+def test_screen_without_patients_or_template_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(capsys, *SCREEN)
+    assert_clean_error(code, err)
+    assert "--patients FILE" in err
+
+
+def test_screen_results_as_a_table_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, json_patients_with_a_bad_record: Path
+) -> None:
+    """J-1 and J-3 eligible, J-2 not screened (no unit): one row each, in file order."""
+    path = tmp_path / "results.csv"
+    code, out, _ = run_cli(capsys, *SCREEN, "--patients", str(json_patients_with_a_bad_record), "--out", str(path))
+    assert code == 1
+    assert "records: 3, screened: 2, eligible: 2" in out
+    table = pd.read_csv(path)
+    assert list(table["subject_id"]) == ["J-1", "J-2", "J-3"]
+    assert list(table["status"]) == ["eligible", "not screened", "eligible"]
+    assert table.loc[1, "reasons"] == "Patient J-2: labs.0.unit: Field required"
+    assert table.loc[0, "wbc"] == "met"
+
+
+# --- a large file reads the same as YAML and as JSON ------------------------------------------------
+
+
+def _json_log(capsys: pytest.CaptureFixture[str], path: Path) -> tuple[int, dict[str, Any]]:
+    code, out, _ = run_cli(capsys, *SCREEN, "--patients", str(path), "--json")
+    return code, json.loads(out)
+
+
+def test_a_large_yaml_list_screens_as_the_same_records_in_json(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    records = [_eligible_json_record(f"S-{i}") for i in range(2500)]
+    records[1200]["ecog"]["value"] = 2  # ineligible
+    del records[2100]["labs"][0]["unit"]  # not screened
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(records), encoding="utf-8")
+    (tmp_path / "p.json").write_text(json.dumps(records), encoding="utf-8")
+    code_yaml, from_yaml = _json_log(capsys, tmp_path / "p.yaml")
+    code_json, from_json = _json_log(capsys, tmp_path / "p.json")
+    assert (code_yaml, code_json) == (1, 1)
+    assert from_yaml == from_json
+    assert from_yaml["summary"] == {
+        "records": 2500,
+        "screened": 2499,
+        "eligible": 2498,
+        "ineligible": 1,
+        "incomplete": 0,
+        "not screened": 1,
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import textwrap
 from datetime import date, datetime
 from typing import Any
@@ -11,7 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from oncotrial.eligibility import PatientRecord, records
-from oncotrial.eligibility.records import LabResult
+from oncotrial.eligibility.records import LabResult, Lesion
 from oncotrial.units import clean_lab_unit
 
 
@@ -74,13 +75,25 @@ def test_records_are_frozen() -> None:
     ("changes", "match"),
     [
         pytest.param({"subject_id": ""}, r"subject_id\n.*at least 1 character", id="empty-subject-id"),
-        pytest.param({"sex": "other"}, r"sex\n.*'female' or 'male'", id="sex-other"),
+        pytest.param(
+            {"sex": "other"},
+            r"sex\n.*unknown sex 'other'; use one of female, male \(or F, M; any case\)",
+            id="sex-other",
+        ),
         pytest.param({"age_years": -1}, r"age_years\n.*greater than or equal to 0", id="negative-age"),
         pytest.param({"ecog": {"value": 6}}, r"ecog\.value\n.*less than or equal to 5", id="ecog-6"),
         pytest.param({"ecog": {"value": -1}}, r"ecog\.value\n.*greater than or equal to 0", id="ecog-minus-1"),
         pytest.param({"life_expectancy_weeks": -2}, r"life_expectancy_weeks", id="negative-life-expectancy"),
-        pytest.param({"conditions": {"gout": True}}, r"unknown condition\(s\) \['gout'\]", id="unknown-condition"),
-        pytest.param({"events": {"chemo": "2026-01-01"}}, r"unknown event\(s\) \['chemo'\]", id="unknown-event"),
+        pytest.param(
+            {"conditions": {"gout": True}},
+            r"unknown condition\(s\) 'gout'; 30 names are accepted",
+            id="unknown-condition",
+        ),
+        pytest.param(
+            {"events": {"chemo": "2026-01-01"}},
+            r"unknown event\(s\) 'chemo'; use one of prior_radiotherapy, major_surgery",
+            id="unknown-event",
+        ),
         pytest.param({"events": {"major_surgery": "last spring"}}, r"events\.major_surgery", id="event-not-a-date"),
         pytest.param(
             {"lesions": [{"site": "lung", "method": "pet", "size_mm": 12}]}, r"lesions\.0\.method", id="lesion-method"
@@ -207,3 +220,118 @@ def test_site_unit_spellings_are_accepted(analyte: str, unit: str) -> None:
 )
 def test_clean_lab_unit(written: str, cleaned: str) -> None:
     assert clean_lab_unit(written) == cleaned
+
+
+# --- impossible values, units and sites ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "where"),
+    [
+        pytest.param({"value": math.nan}, "value", id="nan"),
+        pytest.param({"value": math.inf}, "value", id="inf"),
+        pytest.param({"value": -3.0}, "value", id="negative"),
+        pytest.param({"value": 50, "uln": 0.0}, "uln", id="uln-zero"),
+        pytest.param({"value": 50, "uln": math.nan}, "uln", id="uln-nan"),
+        pytest.param({"value": 50, "lln": -1.0}, "lln", id="lln-negative"),
+    ],
+)
+def test_impossible_lab_values_are_refused(fields: dict[str, float], where: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        LabResult.model_validate({"analyte": "ast", "unit": "U/L", **fields})
+    assert caught.value.errors()[0]["loc"] == (where,)
+
+
+def test_a_substance_unit_for_an_analyte_without_a_molar_mass_is_refused() -> None:
+    # mmol/L suits creatinine, bilirubin and hemoglobin (molar masses known), not a blood count
+    with pytest.raises(ValidationError, match="not a unit for wbc"):
+        LabResult.model_validate({"analyte": "wbc", "value": 4, "unit": "mmol/L"})
+
+
+@pytest.mark.parametrize(
+    ("written", "site"),
+    [
+        pytest.param("Lung", "lung", id="capital"),
+        pytest.param(" LIVER ", "liver", id="upper-spaces"),
+        pytest.param("chest wall", "chest_wall", id="space"),
+        pytest.param("Chest-Wall", "chest_wall", id="hyphen"),
+        pytest.param("lymph_node", "lymph_node", id="already"),
+    ],
+)
+def test_lesion_sites_are_normalised(written: str, site: str) -> None:
+    assert Lesion(site=written, method="ct", size_mm=12).site == site
+
+
+def test_an_unknown_lesion_site_is_refused_with_the_vocabulary() -> None:
+    with pytest.raises(ValidationError, match="unknown lesion site 'lungs'; use one of lung, mediastinum"):
+        Lesion(site="lungs", method="ct", size_mm=12)
+
+
+def test_a_birth_date_over_120_years_ago_is_refused() -> None:
+    with pytest.raises(ValidationError, match="over 120 years old; check the year"):
+        PatientRecord.model_validate({"subject_id": "OLD", "birth_date": "1800-01-01"})
+
+
+# --- spellings people type ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "analyte"),
+    [
+        pytest.param("WBC", "wbc", id="WBC"),
+        pytest.param("wbc", "wbc", id="wbc"),
+        pytest.param("Hgb", "hemoglobin", id="Hgb"),
+        pytest.param("HGB", "hemoglobin", id="HGB"),
+        pytest.param("Haemoglobin", "hemoglobin", id="Haemoglobin"),
+        pytest.param("PLT", "platelets", id="PLT"),
+        pytest.param("Total Bilirubin", "bilirubin_total", id="total-bilirubin"),
+        pytest.param("FEV1/FVC", "fev1_fvc_pct_predicted", id="fev1-fvc"),
+    ],
+)
+def test_analyte_spellings_are_read_in_any_case(typed: str, analyte: str) -> None:
+    unit = "%" if analyte.endswith("predicted") else "g/dL" if analyte in ("hemoglobin", "bilirubin_total") else "/mm3"
+    assert LabResult.model_validate({"analyte": typed, "value": 1, "unit": unit}).analyte == analyte
+
+
+@pytest.mark.parametrize(
+    ("typed", "sex"),
+    [
+        pytest.param("M", "male", id="M"),
+        pytest.param("m", "male", id="m"),
+        pytest.param("male", "male", id="male"),
+        pytest.param("Male", "male", id="Male"),
+        pytest.param("F", "female", id="F"),
+        pytest.param("FEMALE", "female", id="FEMALE"),
+    ],
+)
+def test_sex_spellings_are_read_in_any_case(typed: str, sex: str) -> None:
+    assert PatientRecord.model_validate({"subject_id": "S", "sex": typed}).sex == sex
+
+
+def test_an_unknown_analyte_error_lists_the_accepted_names() -> None:
+    with pytest.raises(ValidationError, match="unknown analyte 'ldh'; use one of wbc, anc, granulocytes, platelets"):
+        LabResult.model_validate({"analyte": "ldh", "value": 200, "unit": "U/L"})
+
+
+def test_controlled_values_and_names_are_read_in_any_case() -> None:
+    record = PatientRecord.model_validate(
+        {
+            "subject_id": "S",
+            "lesions": [
+                {"site": "Lung", "method": "CT", "size_mm": 12},
+                {"site": "liver", "method": "X-ray", "size_mm": 30},
+            ],
+            "prior_therapies": [{"therapy": "Immunotherapy", "setting": "Adjuvant"}],
+            "pregnancy_test": {"result": "Negative", "datetime": "2026-11-21T09:00"},
+            "conditions": {"Brain Metastases": False},
+            "events": {"Major Surgery": None},
+        }
+    )
+    assert record.lesions is not None
+    assert [les.method for les in record.lesions] == ["ct", "xray"]
+    assert record.prior_therapies is not None
+    assert (record.prior_therapies[0].therapy, record.prior_therapies[0].setting) == ("immunotherapy", "adjuvant")
+    assert record.pregnancy_test is not None
+    assert record.pregnancy_test.result == "negative"
+    assert record.conditions == {"brain_metastases": False}
+    assert record.events == {"major_surgery": None}

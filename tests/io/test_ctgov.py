@@ -39,16 +39,16 @@ def _by_text(lines: list[Any], start: str) -> dict[str, Any]:
     [
         # NCT01416831: 6 inclusion + 13 exclusion lines, every one a recognised form.
         pytest.param("NCT01416831", 19, 19, id="NCT01416831"),
-        # NCT00514085: 39 bullet lines (sub-bullets included); contraception, "No uncontrolled
-        # intercurrent illness ... including" (a judgement) and "Concurrent topical steroids are allowed"
-        # are kept for review: 36 of 39 (92 %).
-        pytest.param("NCT00514085", 36, 39, id="NCT00514085"),
+        # NCT00514085: 39 bullet lines (sub-bullets included), one of them a permission ("Concurrent
+        # topical steroids are allowed": not a criterion line); contraception and "No uncontrolled
+        # intercurrent illness ... including" (a judgement) are kept for review: 36 of 38 (95 %).
+        pytest.param("NCT00514085", 36, 38, id="NCT00514085"),
     ],
 )
 def test_import_encodes_at_least_80_percent_and_lists_the_rest(nct: str, encoded: int, total: int) -> None:
     imported = derive_protocol_from_ctgov(_study(nct))
     assert imported.coverage == f"{encoded} of {total} criterion lines ({round(100 * encoded / total)} %) encoded"
-    assert sum(line.rule for line in imported.lines) / len(imported.lines) >= 0.8  # the issue's target
+    assert encoded / total >= 0.8  # the issue's target
     assert len(imported.not_encoded) == total - encoded
     protocol = parse_protocol(imported.protocol)  # the draft validates
     # nothing dropped: every line of the registry text (split here independently of the parser) is a
@@ -56,8 +56,8 @@ def test_import_encodes_at_least_80_percent_and_lists_the_rest(nct: str, encoded
     text = _study(nct)["protocolSection"]["eligibilityModule"]["eligibilityCriteria"]
     registry = [re.sub(r"^[\s\-•*]+", "", raw).strip() for raw in text.splitlines()]
     registry = [line for line in registry if line and not re.fullmatch(r"(?i)(inclusion|exclusion) criteria:?", line)]
-    assert len(registry) == total
-    texts = {c.text for c in protocol.eligibility}
+    assert len(registry) == total + len(imported.permissions)
+    texts = {c.text for c in protocol.eligibility} | {p for c in protocol.eligibility for p in c.permissions or []}
     assert [line for line in registry if line not in texts] == []
 
 
@@ -277,8 +277,11 @@ def test_cli_import_lists_review_lines(capsys: pytest.CaptureFixture[str], tmp_p
         str(tmp_path / "d.yaml"),
     )
     assert code == 0
-    assert "36 of 39 criterion lines (92 %) encoded" in stdout
-    assert "kept for investigator review: Concurrent topical steroids are allowed" in stdout
+    assert "36 of 38 criterion lines (95 %) encoded" in stdout
+    assert (
+        "a permission, kept with no-concurrent-systemic-corticosteroids-e (never evaluated): Concurrent topical "
+        "steroids are allowed"
+    ) in stdout.replace("\n", " ").replace("  ", " ")
 
 
 def test_cli_import_bad_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

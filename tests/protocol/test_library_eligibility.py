@@ -28,19 +28,25 @@ def _criterion(trial_id: str, criterion_id: str):
     return next(c for c in protocol.eligibility if c.id == criterion_id)
 
 
+def _texts(trial_id: str) -> list[str]:
+    """The text of every criterion and every permission kept with one."""
+    eligibility = load_builtin_protocol(trial_id).eligibility
+    return [c.text for c in eligibility] + [p for c in eligibility for p in c.permissions or []]
+
+
 @pytest.mark.parametrize("trial_id", TRIALS)
 def test_every_registry_line_is_a_criterion(trial_id: str) -> None:
     lines = _registry_lines(trial_id)
     assert lines, "the record's eligibility text has no lines"
-    texts = {c.text for c in load_builtin_protocol(trial_id).eligibility}
+    texts = set(_texts(trial_id))
     missing = [line for line in lines if line not in texts]
-    assert not missing, f"{trial_id}: lines not encoded as the text of any criterion: {missing}"
+    assert not missing, f"{trial_id}: lines not encoded as the text or a permission of any criterion: {missing}"
 
 
 @pytest.mark.parametrize("trial_id", TRIALS)
 def test_each_registry_line_is_encoded_once(trial_id: str) -> None:
     lines = _registry_lines(trial_id)
-    texts = [c.text for c in load_builtin_protocol(trial_id).eligibility]
+    texts = _texts(trial_id)
     repeated = [line for line in lines if texts.count(line) != 1]
     assert not repeated, f"{trial_id}: lines encoded more than once: {repeated}"
 
@@ -130,13 +136,28 @@ def test_nct01416831_sbrt_lesions_and_pregnancy_test() -> None:
 
 def test_nct00514085_counts() -> None:
     eligibility = load_builtin_protocol("NCT00514085").eligibility
-    assert len(eligibility) == 41
+    assert len(eligibility) == 40
     assert all(c.type == "inclusion" for c in eligibility)
-    assert sorted(c.id for c in eligibility if c.kind == "review") == [
-        "contraception",
-        "intercurrent-illness",
-        "topical-steroids",
+    assert sorted(c.id for c in eligibility if c.kind == "review") == ["contraception", "intercurrent-illness"]
+
+
+def test_nct00514085_topical_steroids_is_a_permission_not_a_criterion() -> None:
+    """Registry text (tests/reference/ctgov/NCT00514085.json): "No concurrent systemic corticosteroids" with
+    the sub-item "Concurrent topical steroids are allowed", which cannot fail."""
+    steroids = _criterion("NCT00514085", "systemic-corticosteroids")
+    assert steroids.permissions == ["Concurrent topical steroids are allowed"]
+    assert "Concurrent topical steroids are allowed" not in [
+        c.text for c in load_builtin_protocol("NCT00514085").eligibility
     ]
+
+
+def test_nct01416831_pulmonary_function_is_qualified_by_cause_and_pi_review() -> None:
+    """Registry text: "less than 70% of predicted due to clinically significant underlying pulmonary disease
+    ... the PI will review, and document the patient's suitability"."""
+    pulmonary = _criterion("NCT01416831", "pulmonary-function")
+    assert (pulmonary.comparator, pulmonary.value, pulmonary.unit) == ("<", 70, "%")
+    assert pulmonary.due_to == "clinically_significant_pulmonary_disease"
+    assert pulmonary.reviewed_by == "principal_investigator"
 
 
 def test_nct00514085_ecog_and_life_expectancy() -> None:

@@ -27,14 +27,38 @@ from oncotrial.errors import TrialError, TrialWarning
 # name: (module, attribute, one line of help). The attribute is a typer.Typer (a group of subcommands) or a
 # command function.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "protocol": ("oncotrial.cli.protocol", "app", "Protocols as data: list the built-in ones, show one, validate a file."),
-    "design": ("oncotrial.cli.design", "app", "Trial design: Simon two-stage, single-stage, inference, monitoring, selection, Bayesian."),
-    "schedule": ("oncotrial.cli.schedule", "schedule_command", "The dosing calendar of a patient on an arm of a protocol."),
-    "screen": ("oncotrial.cli.screen", "screen_command", "Screen patient records against a protocol's eligibility criteria."),
-    "recist": ("oncotrial.cli.recist", "recist_command", "RECIST 1.1 time-point responses and ADRS, from TU/TR or RS tables."),
+    "protocol": (
+        "oncotrial.cli.protocol",
+        "app",
+        "Protocols as data: list the built-in ones, show one, validate a file.",
+    ),
+    "design": (
+        "oncotrial.cli.design",
+        "app",
+        "Trial design: Simon two-stage, single-stage, inference, monitoring, selection, Bayesian.",
+    ),
+    "schedule": (
+        "oncotrial.cli.schedule",
+        "schedule_command",
+        "The dosing calendar of a patient on an arm of a protocol.",
+    ),
+    "screen": (
+        "oncotrial.cli.screen",
+        "screen_command",
+        "Screen patient records against a protocol's eligibility criteria.",
+    ),
+    "recist": (
+        "oncotrial.cli.recist",
+        "recist_command",
+        "RECIST 1.1 time-point responses and ADRS, from TU/TR or RS tables.",
+    ),
     "adtte": ("oncotrial.cli.adtte", "adtte_command", "ADTTE (OS, PFS, TTP, DOR, DSD) from ADSL and ADRS."),
     "km": ("oncotrial.cli.endpoints", "km_command", "Kaplan-Meier estimates, log-rank test and Cox hazard ratio."),
-    "cox": ("oncotrial.cli.endpoints", "cox_command", "Cox proportional hazards: several covariates, categorical levels, strata."),
+    "cox": (
+        "oncotrial.cli.endpoints",
+        "cox_command",
+        "Cox proportional hazards: several covariates, categorical levels, strata.",
+    ),
     "rates": ("oncotrial.cli.endpoints", "rates_command", "Response rates with exact or score intervals, by group."),
     "demo": ("oncotrial.cli.demo", "demo_command", "The end-to-end demo."),
 }
@@ -59,7 +83,9 @@ class _LazyCommand(TyperCommand):
         super().__init__(name, help=COMMANDS[name][2], short_help=COMMANDS[name][2])
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
-        return typer.main.get_command(load_command_app(self.name or "")).make_context(info_name, args, parent=parent, **extra)
+        return typer.main.get_command(load_command_app(self.name or "")).make_context(
+            info_name, args, parent=parent, **extra
+        )
 
 
 class _LazyGroup(TyperGroup):

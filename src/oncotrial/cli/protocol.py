@@ -97,3 +97,5 @@ def import_ctgov_command(
     out.print(f"{protocol.id}: {imported.coverage}")
     for text in imported.not_encoded:
         out.print(f"  kept for investigator review: {text}", markup=False)
+    for text, criterion_id in imported.permissions:
+        out.print(f"  a permission, kept with {criterion_id} (never evaluated): {text}", markup=False)

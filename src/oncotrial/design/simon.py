@@ -210,7 +210,9 @@ def _no_design_error(p0: float, p1: float, alpha: float, beta: float, nmax: int)
     )
 
 
-def find_simon_designs(p0: float, p1: float, *, alpha: float = 0.05, beta: float = 0.20, nmax: int = 100) -> SimonDesigns:
+def find_simon_designs(
+    p0: float, p1: float, *, alpha: float = 0.05, beta: float = 0.20, nmax: int = 100
+) -> SimonDesigns:
     """Find Simon's optimal and minimax two-stage designs and all admissible designs between them.
 
     A design qualifies when its exact type I error is below ``alpha`` and its type II error below

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import Any, Literal
 
 import pint
@@ -173,11 +174,20 @@ def _check_life_expectancy(c: LifeExpectancyCriterion, r: PatientRecord, ctx: Sc
 
 def _convert(result: LabResult, unit: str) -> float:
     """The result in ``unit``; µmol/L and mg/dL are converted with the analyte's molar mass."""
-    source = parse_lab_unit(result.unit)
+    return result.value * _conversion_factor(result.analyte, result.unit, unit)
+
+
+@lru_cache(maxsize=1024)
+def _conversion_factor(analyte: str, source_unit: str, unit: str) -> float:
+    """What one ``source_unit`` of ``analyte`` is in ``unit`` (lab units are linear: a factor says it all).
+
+    Cached: pint parses a unit in tens of microseconds, and a batch of records repeats a few units.
+    """
+    source = parse_lab_unit(source_unit)
     target = parse_lab_unit(unit)
-    quantity = result.value * source
-    if quantity.dimensionality != target.dimensionality and result.analyte in MOLAR_MASS:
-        molar = parse_lab_unit("g/mol") * MOLAR_MASS[result.analyte]
+    quantity = 1.0 * source
+    if quantity.dimensionality != target.dimensionality and analyte in MOLAR_MASS:
+        molar = parse_lab_unit("g/mol") * MOLAR_MASS[analyte]
         quantity = quantity * molar if "[substance]" in str(quantity.dimensionality) else quantity / molar
     return float((quantity / target).to("dimensionless").magnitude)
 
@@ -351,10 +361,13 @@ def _check_lesions(c: LesionsCriterion, r: PatientRecord, ctx: ScreeningContext)
     largest = max((les.size_mm for les in counted), default=0.0)
     ok = (c.min_count is None or len(counted) >= c.min_count) and (c.max_count is None or len(counted) <= c.max_count)
     ok = ok and (c.max_size_mm is None or largest <= c.max_size_mm)
-    where = f" at {', '.join(c.sites)}" if c.sites else ""
-    return _Check(
-        ok, f"{len(counted)} lesion(s){where}, largest {largest:g} mm", f"{len(counted)}; largest {largest:g} mm"
-    )
+    listed = ", ".join(f"{les.site} {les.size_mm:g} mm" for les in counted)
+    where = " at the criterion's sites" if c.sites else ""
+    reason = f"{len(counted)} lesion(s){where}" + (f" ({listed})" if listed else "") + f", largest {largest:g} mm"
+    others = [les for les in r.lesions if c.sites is not None and les.site not in c.sites]
+    if others:
+        reason += "; not counted: " + ", ".join(f"{les.site} {les.size_mm:g} mm" for les in others)
+    return _Check(ok, reason, f"{len(counted)}; largest {largest:g} mm")
 
 
 def _check_pregnancy(c: PregnancyTestCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
@@ -397,15 +410,53 @@ def _check_consent(c: ConsentCriterion, r: PatientRecord, ctx: ScreeningContext)
     return _Check(True, f"signed {signed}", "signed", signed)
 
 
+def _reviewed(c: Criterion, decided: bool) -> bool:
+    """Whether the criterion's text holds, from the reviewer's decision on whether the patient is acceptable."""
+    return decided if c.type == "inclusion" else not decided
+
+
 def _check_review(c: ReviewCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
     if c.id not in r.reviews:
         return _Check(None, f"needs {c.reviewer.replace('_', ' ')} review", missing=(f"reviews.{c.id}",), review=True)
     decided = r.reviews[c.id]
-    # the reviewer records whether the patient satisfies the requirement, not whether the text holds
-    holds = decided if c.type == "inclusion" else not decided
     return _Check(
-        holds, f"reviewed by the {c.reviewer.replace('_', ' ')}: {'acceptable' if decided else 'not acceptable'}"
+        _reviewed(c, decided),
+        f"reviewed by the {c.reviewer.replace('_', ' ')}: {'acceptable' if decided else 'not acceptable'}",
     )
+
+
+def _check_qualified_lab(c: LabCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
+    """An exclusion threshold qualified by a cause (``due_to``) and/or a review (``reviewed_by``).
+
+    A value beyond the threshold excludes only when the recorded cause is present or the recorded
+    review finds the patient unsuitable (which excludes whatever the values); it is met when the
+    cause is recorded absent (no reviewer named) or the review finds the patient suitable; else it
+    awaits the review (or the cause, when no reviewer is named).
+    """
+    lab = _check_lab(c, r, ctx)
+    reviewer = (c.reviewed_by or "investigator").replace("_", " ")
+    decided = r.reviews.get(c.id) if c.reviewed_by else None
+    cause = r.conditions.get(c.due_to) if c.due_to else None
+    cause_text = (
+        f"{(c.due_to or '').replace('_', ' ')}: {'not recorded' if cause is None else 'yes' if cause else 'no'}"
+    )
+    review_text = f"reviewed by the {reviewer}: {'acceptable' if decided else 'not acceptable'}"
+    if decided is False:
+        return _Check(True, f"{lab.reason}; {review_text}", lab.value, lab.date)
+    if lab.holds is not True:  # threshold not reached, or not known
+        return lab
+    if cause:
+        return _Check(True, f"{lab.reason}; {cause_text}", lab.value, lab.date)
+    if decided or (cause is False and c.reviewed_by is None):
+        return _Check(False, f"{lab.reason}; {review_text if decided else cause_text}", lab.value, lab.date)
+    reason = lab.reason + (f"; {cause_text}" if c.due_to else "")
+    if c.reviewed_by:
+        return _Check(None, f"{reason}; needs {reviewer} review", lab.value, lab.date, (f"reviews.{c.id}",), True)
+    return _Check(None, reason, lab.value, lab.date, (f"conditions.{c.due_to}",))
+
+
+def _check_lab_criterion(c: LabCriterion, r: PatientRecord, ctx: ScreeningContext) -> _Check:
+    return _check_qualified_lab(c, r, ctx) if c.due_to or c.reviewed_by else _check_lab(c, r, ctx)
 
 
 _CHECKS: dict[str, Callable[[Any, PatientRecord, ScreeningContext], _Check]] = {
@@ -413,7 +464,7 @@ _CHECKS: dict[str, Callable[[Any, PatientRecord, ScreeningContext], _Check]] = {
     "sex": _check_sex,
     "ecog": _check_ecog,
     "life_expectancy": _check_life_expectancy,
-    "lab": _check_lab,
+    "lab": _check_lab_criterion,
     "time_since": _check_time_since,
     "condition": _check_condition,
     "prior_therapy": _check_prior_therapy,

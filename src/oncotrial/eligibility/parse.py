@@ -1,8 +1,10 @@
 """Free-text eligibility criteria into structured criteria (the forms the seed records use, and kin).
 
-Each registry line becomes either a **rule** (a computable criterion of the protocol schema) or a
-**review** item (kept word for word, for the investigator): nothing is dropped. Patterns are
-tried in order; the first that matches builds the criterion. Numbers keep their unit; a unit
+Each registry line becomes either a **rule** (a computable criterion of the protocol schema), a
+**review** item (kept word for word, for the investigator) or, when it only allows something
+("Concurrent topical steroids are allowed"), a **permission** kept word for word in the
+``permissions`` of the criterion it qualifies (the one above it): a permission cannot fail, so it
+is no criterion. Nothing is dropped. Patterns are tried in order; the first that matches builds the criterion. Numbers keep their unit; a unit
 that makes the threshold implausible for the analyte (NCT01416831's "creatinine > 1.9 g/dL",
 1,900 mg/dL) is read as the plausible one (mg/dL) and flagged, never encoded as written.
 
@@ -36,13 +38,22 @@ _LE = {"<": "<", "≤": "<=", "<=": "<=", ">": ">", "≥": ">=", ">=": ">=", "le
 
 @dataclass(frozen=True)
 class ParsedLine:
-    """One criterion line and what it became."""
+    """One criterion line and what it became.
+
+    For a permission, ``criterion`` is the criterion it is kept with (``permission`` is True, ``rule``
+    False); otherwise it is the line's own criterion (kind: review when not recognised).
+    """
 
     text: str
     type: str  # inclusion / exclusion
-    criterion: dict[str, Any]  # a protocol criterion (kind: review when not recognised)
-    rule: bool  # True: a computable rule; False: kept for review
+    criterion: dict[str, Any]
+    rule: bool  # True: a computable rule; False: kept for review (or a permission)
     warnings: tuple[str, ...] = ()
+    permission: bool = False
+
+
+# "Concurrent topical steroids are allowed", "Prior radiotherapy is permitted": the whole line allows
+_PERMISSION = re.compile(r"^(?!.*\b(?:not|no|never)\b).*\b(?:is|are)\s+(?:allowed|permitted)\.?$", re.IGNORECASE)
 
 
 _NEGATION = re.compile(r"(?:no|not|without)\b", flags=re.IGNORECASE)
@@ -57,17 +68,47 @@ _COMPARATORS = re.compile(r"≤|≥|<=|>=|<|>|\b(?:less|greater|more) than\b", f
 _QUALIFIED = re.compile(r"\b(?:if|unless|clearance|depending)\b", flags=re.IGNORECASE)
 
 
-def _single_threshold(line: str) -> list[str]:
-    """Raise LookupError (keep the line for review) when a lab line's rule has alternatives or conditions.
+# Causes a registry gives for a threshold ("... less than 70% of predicted due to clinically significant
+# underlying pulmonary disease") and who reviews it ("the PI will review"), as the schema's names.
+_CAUSES = [(r"clinically significant (?:underlying )?pulmonary disease", "clinically_significant_pulmonary_disease")]
+_REVIEWERS = [
+    (r"\b(?:PI|principal investigator)\b[^.]*\breview", "principal_investigator"),
+    (r"\binvestigator\b[^.]*\breview", "investigator"),
+]
 
-    The rule is read from the first sentence; later sentences ("For any value below predicted, the PI
-    will review ...") are not encoded, and the warning returned says so.
+
+def _single_threshold(line: str, line_type: str) -> tuple[dict[str, Any], list[str]]:
+    """The qualifiers of a one-threshold lab line (``due_to``, ``reviewed_by``) and the warnings.
+
+    Raise LookupError (keep the line for review) when the rule has alternatives or conditions, or
+    a cause ("due to ...") the schema cannot name, or a cause on an inclusion. The rule is read
+    from the first sentence; a later sentence naming a reviewer gives ``reviewed_by``; what else
+    later sentences say is not encoded, and the warning returned says so.
     """
     parts = re.split(r"(?<=\.)\s+(?=[A-Z])", line, maxsplit=1)
     first, rest = parts[0], (parts[1] if len(parts) > 1 else "")
     if len(_COMPARATORS.findall(first)) > 1 or _QUALIFIED.search(first):
         raise LookupError
-    return [f"only the first sentence is encoded; the rest is for review: '{rest}'"] if rest else []
+    fields: dict[str, Any] = {}
+    cause = re.search(r"\bdue to\b(.+)$", first, flags=re.IGNORECASE)
+    if cause:
+        named = next((name for pattern, name in _CAUSES if re.search(pattern, cause.group(1), re.I)), None)
+        if named is None:
+            raise LookupError  # a cause the schema cannot name: keep the line for review
+        fields["due_to"] = named
+    reviewer = next((name for pattern, name in _REVIEWERS if re.search(pattern, rest, re.I)), None) if rest else None
+    if reviewer is not None:
+        fields["reviewed_by"] = reviewer
+    if fields and not line_type.startswith("exclusion"):
+        raise LookupError  # a cause or review qualifies an exclusion threshold only
+    if not rest:
+        return fields, []
+    if reviewer is not None:
+        who = reviewer.replace("_", " ")
+        return fields, [
+            f"a value beyond the threshold awaits the {who}'s recorded review; the rest is for review: '{rest}'"
+        ]
+    return fields, [f"only the first sentence is encoded; the rest is for review: '{rest}'"]
 
 
 def split_criteria_lines(text: str) -> list[tuple[str, str, bool]]:
@@ -121,12 +162,15 @@ _ANALYTES = [
 _PLAUSIBLE_MG_DL = {"bilirubin_total": (0.1, 30.0), "creatinine": (0.1, 20.0)}
 
 
-def _lab_line(line: str) -> tuple[list[str], str, list[str]]:
-    """The analytes of a one-threshold lab line, how they combine, and the warnings; LookupError otherwise."""
-    warnings = _single_threshold(line)
+def _lab_line(line: str, line_type: str) -> tuple[dict[str, Any], list[str]]:
+    """The analytes of a one-threshold lab line, how they combine, its qualifiers; and the warnings.
+
+    LookupError when the line is not one.
+    """
+    qualifiers, warnings = _single_threshold(line, line_type)
     for pattern, analytes, combine in _ANALYTES:
         if re.search(pattern, line, flags=re.IGNORECASE):
-            return analytes, combine, warnings
+            return {"kind": "lab", "analytes": analytes, "combine": combine, **qualifiers}, warnings
     raise LookupError
 
 
@@ -139,42 +183,28 @@ def _unit(text: str, warnings: list[str]) -> str:
 
 
 def _lab_uln(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
-    analytes, combine, warnings = _lab_line(m.string)
-    comparator = _LE[m.group("cmp")]
-    return {
-        "kind": "lab",
-        "analytes": analytes,
-        "combine": combine,
-        "comparator": comparator,
-        "times_uln": _num(m.group("k")),
-    }, warnings
+    criterion, warnings = _lab_line(m.string, line_type)
+    return {**criterion, "comparator": _LE[m.group("cmp")], "times_uln": _num(m.group("k"))}, warnings
 
 
 def _lab_absolute(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
-    analytes, combine, warnings = _lab_line(m.string)
+    criterion, warnings = _lab_line(m.string, line_type)
+    analyte = criterion["analytes"][0]
     value = _num(m.group("v"))
     unit = _unit(m.group("u"), warnings)
-    if unit.lower() == "g/dl" and analytes[0] in _PLAUSIBLE_MG_DL:
-        low, high = _PLAUSIBLE_MG_DL[analytes[0]]
+    if unit.lower() == "g/dl" and analyte in _PLAUSIBLE_MG_DL:
+        low, high = _PLAUSIBLE_MG_DL[analyte]
         if value * 1000 > high and low <= value <= high:  # absurd in g/dL, ordinary in mg/dL
             warnings.append(
-                f"implausible threshold: {analytes[0].replace('_', ' ')} {m.group('cmp')} {value:g} g/dL would be "
+                f"implausible threshold: {analyte.replace('_', ' ')} {m.group('cmp')} {value:g} g/dL would be "
                 f"{value * 1000:g} mg/dL; encoded as {value:g} mg/dL — check the protocol"
             )
             unit = "mg/dL"
-    criterion = {
-        "kind": "lab",
-        "analytes": analytes,
-        "combine": combine,
-        "comparator": _LE[m.group("cmp")],
-        "value": value,
-        "unit": unit,
-    }
-    return criterion, warnings
+    return {**criterion, "comparator": _LE[m.group("cmp")], "value": value, "unit": unit}, warnings
 
 
 def _lab_percent(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
-    warnings = _single_threshold(m.string)
+    qualifiers, warnings = _single_threshold(m.string, line_type)
     names = {"DLCO": "dlco_pct_predicted", "FEV1/FVC": "fev1_fvc_pct_predicted", "FEV1": "fev1_pct_predicted"}
     listed = re.findall(r"FEV1/FVC|FEV1|DLCO", m.string)
     analytes = list(dict.fromkeys(names[n] for n in listed))
@@ -185,12 +215,14 @@ def _lab_percent(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list
         "comparator": _LE[m.group("cmp")],
         "value": _num(m.group("v")),
         "unit": "%",
+        **qualifiers,
     }, warnings
 
 
 def _normal(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
-    analytes, _, warnings = _lab_line(m.string)
-    return {"kind": "lab", "analytes": analytes, "within_normal_range": True}, warnings
+    criterion, warnings = _lab_line(m.string, line_type)
+    criterion.pop("combine")
+    return {**criterion, "within_normal_range": True}, warnings
 
 
 def _age(m: re.Match[str], line_type: str) -> tuple[dict[str, Any], list[str]]:
@@ -474,10 +506,17 @@ def _valid(criterion: dict[str, Any] | None, line: str, line_type: str) -> tuple
 
 
 def parse_criteria_text(text: str) -> list[ParsedLine]:
-    """Every criterion line of a registry's free text, as a rule or a review item (never dropped)."""
+    """Every criterion line of a registry's free text, as a rule, a review item or a permission (never dropped).
+
+    A permission is kept with the criterion above it (the first criterion when it comes first).
+    """
     ids = _Ids()
-    parsed = []
+    parsed: list[ParsedLine] = []
+    permissions: list[tuple[int, str, str]] = []  # (criteria before it, line type, text)
     for line_type, line, under_negation in split_criteria_lines(text):
+        if _PERMISSION.match(line):
+            permissions.append((len(parsed), line_type, line))
+            continue
         criterion, warnings = _parse_line(line, line_type + (":negated" if under_negation else ""))
         criterion, invalid = _valid(criterion, line, line_type)
         warnings = warnings if criterion is not None else invalid
@@ -487,4 +526,22 @@ def parse_criteria_text(text: str) -> list[ParsedLine]:
         if warnings:
             full["note"] = "; ".join(warnings)
         parsed.append(ParsedLine(line, line_type, full, rule, tuple(warnings)))
-    return parsed
+    return _with_permissions(parsed, permissions)
+
+
+def _with_permissions(parsed: list[ParsedLine], permissions: list[tuple[int, str, str]]) -> list[ParsedLine]:
+    """``parsed`` with each permission in the ``permissions`` of its criterion and as a line of its own."""
+    if not parsed:  # nothing to keep them with: review items, word for word
+        ids = _Ids()
+        return [
+            ParsedLine(
+                line, kind, {"id": ids.make(line, "review"), "type": kind, "kind": "review", "text": line}, False
+            )
+            for _, kind, line in permissions
+        ]
+    lines = list(parsed)
+    for offset, (before, kind, line) in enumerate(permissions):
+        owner = parsed[max(before - 1, 0)].criterion
+        owner.setdefault("permissions", []).append(line)
+        lines.insert(before + offset, ParsedLine(line, kind, owner, False, permission=True))
+    return lines

@@ -30,19 +30,70 @@ Lab values are finite and not negative, and a normal limit is above 0. Lesion si
 ``ecog: 1`` is short for ``ecog: {value: 1}`` (undated, so criteria needing a recent ECOG stay unknown).
 Times with a UTC offset (``2026-11-23T08:00+01:00``) are converted to UTC and compared as such;
 times without an offset are taken as written, so give all times of a record in one zone.
+
+Names and controlled values are read as people type them, in any case: ``WBC``, ``Hgb``, ``HGB``,
+``Platelets`` are ``wbc``, ``hemoglobin``, ``platelets`` (:data:`ANALYTE_ALIASES`); sex ``F``/``M``
+are ``female``/``male``; ``CT`` is ``ct``; condition and event names ignore case and spaces.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from oncotrial.protocol.eligibility import ANALYTES, CONDITIONS, EVENTS, normalise_site
+from oncotrial.protocol.eligibility import ANALYTES, CONDITIONS, EVENTS, normalise_site, suggest_names
 from oncotrial.units import UnitParseError, parse_lab_unit
 
-__all__ = ["Ecog", "LabResult", "Lesion", "PatientRecord", "PregnancyTest", "PriorTherapy"]
+__all__ = ["ANALYTE_ALIASES", "Ecog", "LabResult", "Lesion", "PatientRecord", "PregnancyTest", "PriorTherapy"]
+
+#: Other names sites and registries give the analytes (keys as :func:`_key` writes them).
+ANALYTE_ALIASES = {
+    "white_blood_cells": "wbc",
+    "leukocytes": "wbc",
+    "neutrophils": "anc",
+    "absolute_neutrophil_count": "anc",
+    "agc": "granulocytes",
+    "plt": "platelets",
+    "platelet_count": "platelets",
+    "hgb": "hemoglobin",
+    "hb": "hemoglobin",
+    "haemoglobin": "hemoglobin",
+    "bilirubin": "bilirubin_total",
+    "total_bilirubin": "bilirubin_total",
+    "tbili": "bilirubin_total",
+    "sgot": "ast",
+    "sgpt": "alt",
+    "dlco": "dlco_pct_predicted",
+    "fev1": "fev1_pct_predicted",
+    "fev1_fvc": "fev1_fvc_pct_predicted",
+}
+_SEX_ALIASES = {"f": "female", "woman": "female", "m": "male", "man": "male"}
+_METHOD_ALIASES = {"x_ray": "xray", "exam": "physical_exam", "spiral": "spiral_ct"}
+
+
+@lru_cache(maxsize=4096)
+def _key(text: str) -> str:
+    """``"FEV1/FVC"`` is ``fev1_fvc``, ``"Spiral CT"`` is ``spiral_ct``: lower case, words joined by ``_``."""
+    return "_".join(text.strip().lower().replace("-", " ").replace("/", " ").split())
+
+
+def _name(value: object, names: tuple[str, ...], aliases: dict[str, str], what: str, also: str) -> object:
+    """A typed name as the vocabulary's (``HGB`` is ``hemoglobin``); an unknown one is an error listing them."""
+    if not isinstance(value, str):
+        return value
+    key = _key(value)
+    key = aliases.get(key, key)
+    if key not in names:
+        raise ValueError(f"unknown {what} '{value}'; {suggest_names(key, names)} ({also}; any case)")
+    return key
+
+
+def _lower(value: object) -> object:
+    """Controlled values (``CT``, ``Negative``) in any case, for the Literal check that follows."""
+    return _key(value) if isinstance(value, str) else value
 
 
 _DIMENSIONS = {
@@ -100,29 +151,34 @@ class LabResult(_Record):
     uln: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     date: dt.date | None = None
 
-    @field_validator("analyte")
+    @field_validator("analyte", mode="before")
     @classmethod
-    def _known(cls, analyte: str) -> str:
-        if analyte not in ANALYTES:
-            raise ValueError(f"unknown analyte '{analyte}'; use one of {', '.join(ANALYTES)}")
-        return analyte
+    def _known(cls, analyte: object) -> object:
+        return _name(analyte, ANALYTES, ANALYTE_ALIASES, "analyte", "or Hgb, PLT and other abbreviations")
 
     @model_validator(mode="after")
     def _unit_fits_analyte(self) -> LabResult:
-        try:
-            quantity = parse_lab_unit(self.unit)
-        except UnitParseError as exc:
-            raise ValueError(f"unit: {exc.message}") from exc
-        kind, examples = _UNIT_KINDS[self.analyte]
-        dimension = str(quantity.dimensionality)
-        if dimension not in _DIMENSIONS[kind] or (
-            kind == "concentration" and "[substance]" in dimension and self.analyte not in MOLAR_MASS
-        ):
-            article = "an" if kind[0] in "aeiou" else "a"
-            raise ValueError(
-                f"unit: '{self.unit}' is not a unit for {self.analyte} ({article} {kind}, e.g. {examples})"
-            )
+        problem = check_lab_unit(self.analyte, self.unit)
+        if problem:
+            raise ValueError(problem)
         return self
+
+
+@lru_cache(maxsize=1024)
+def check_lab_unit(analyte: str, unit: str) -> str | None:
+    """Why ``unit`` is not a unit for ``analyte`` (None when it is); cached, as a batch repeats a few units."""
+    try:
+        quantity = parse_lab_unit(unit)
+    except UnitParseError as exc:
+        return f"unit: {exc.message}"
+    kind, examples = _UNIT_KINDS[analyte]
+    dimension = str(quantity.dimensionality)
+    if dimension not in _DIMENSIONS[kind] or (
+        kind == "concentration" and "[substance]" in dimension and analyte not in MOLAR_MASS
+    ):
+        article = "an" if kind[0] in "aeiou" else "a"
+        return f"unit: '{unit}' is not a unit for {analyte} ({article} {kind}, e.g. {examples})"
+    return None
 
 
 class Lesion(_Record):
@@ -137,16 +193,26 @@ class Lesion(_Record):
     def _known_site(cls, site: str) -> str:
         return normalise_site(site)
 
+    @field_validator("method", mode="before")
+    @classmethod
+    def _method(cls, method: object) -> object:
+        key = _lower(method)
+        return _METHOD_ALIASES.get(key, key) if isinstance(key, str) else key
+
 
 class PriorTherapy(_Record):
     therapy: Literal["chemotherapy", "immunotherapy", "targeted", "radiotherapy", "investigational", "other_systemic"]
     setting: Literal["adjuvant", "metastatic", "other"] = "other"
     end_date: dt.date | None = None  # None: ongoing
 
+    _any_case = field_validator("therapy", "setting", mode="before")(_lower)
+
 
 class PregnancyTest(_Record):
     result: Literal["negative", "positive"]
     datetime: dt.datetime
+
+    _any_case = field_validator("result", mode="before")(_lower)
 
     @field_validator("datetime")
     @classmethod
@@ -181,6 +247,11 @@ class PatientRecord(_Record):
     def _text_id(cls, value: object) -> object:
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
+    @field_validator("sex", mode="before")
+    @classmethod
+    def _sex(cls, value: object) -> object:
+        return _name(value, ("female", "male"), _SEX_ALIASES, "sex", "or F, M")
+
     @field_validator("ecog", mode="before")
     @classmethod
     def _bare_ecog(cls, value: object) -> object:
@@ -209,18 +280,23 @@ class PatientRecord(_Record):
             raise ValueError(f"{value} would make the patient over 120 years old; check the year (YYYY-MM-DD)")
         return value
 
-    @field_validator("conditions")
+    @field_validator("conditions", mode="before")
     @classmethod
-    def _known_conditions(cls, conditions: dict[str, bool]) -> dict[str, bool]:
-        unknown = [c for c in conditions if c not in CONDITIONS]
-        if unknown:
-            raise ValueError(f"unknown condition(s) {unknown}; use one of {', '.join(CONDITIONS)}")
-        return conditions
+    def _known_conditions(cls, conditions: object) -> object:
+        return _names(conditions, CONDITIONS, "condition")
 
-    @field_validator("events")
+    @field_validator("events", mode="before")
     @classmethod
-    def _known_events(cls, events: dict[str, dt.date | None]) -> dict[str, dt.date | None]:
-        unknown = [e for e in events if e not in EVENTS]
-        if unknown:
-            raise ValueError(f"unknown event(s) {unknown}; use one of {', '.join(EVENTS)}")
-        return events
+    def _known_events(cls, events: object) -> object:
+        return _names(events, EVENTS, "event")
+
+
+def _names(items: object, names: tuple[str, ...], what: str) -> object:
+    """A mapping keyed by vocabulary names, keys in any case; unknown keys are one error naming them all."""
+    if not isinstance(items, dict):
+        return items
+    keyed = {_key(k) if isinstance(k, str) else k: v for k, v in items.items()}
+    unknown = [k for k in items if not isinstance(k, str) or _key(k) not in names]
+    if unknown:
+        raise ValueError(f"unknown {what}(s) {', '.join(map(repr, unknown))}; {suggest_names(str(unknown[0]), names)}")
+    return keyed

@@ -25,12 +25,16 @@ __all__ = ["RecordError", "ScreeningLog", "screen_patients"]
 
 @dataclass(frozen=True)
 class RecordError:
-    """A record that could not be screened: which one, which field, what is wrong."""
+    """A record that could not be screened: which one, which field, what is wrong.
+
+    ``message`` has one line per problem (the first names the patient); ``problems`` holds them apart.
+    """
 
     index: int  # 1-based position in the batch
     subject_id: str | None
     message: str
     code: str | None = None
+    problems: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
@@ -75,6 +79,27 @@ class ScreeningLog:
         table.columns.name = None
         return table.sort_values(["not met", "unknown"], ascending=False, kind="stable").reset_index(drop=True)
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per record, in batch order: subject_id, status (``not screened`` for a record error),
+        reasons (one per line), then each criterion's status in a column named by its id."""
+        failed = {e.index: e for e in self.errors}
+        results = iter(self.results)
+        rows: list[dict[str, Any]] = []
+        for index in range(1, len(self.results) + len(self.errors) + 1):
+            if index in failed:
+                error = failed[index]
+                rows.append({"subject_id": error.subject_id, "status": "not screened", "reasons": error.message})
+                continue
+            result = next(results)
+            row = {"subject_id": result.subject_id, "status": result.status, "reasons": "\n".join(result.reasons)}
+            row.update((c.criterion_id, c.status) for c in result.criteria)
+            rows.append(row)
+        return pd.DataFrame(rows, columns=self._columns())
+
+    def _columns(self) -> list[str]:
+        ids = [c.criterion_id for c in self.results[0].criteria] if self.results else []
+        return ["subject_id", "status", "reasons", *ids]
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: summary, reasons, patients, errors."""
         return {
@@ -85,10 +110,15 @@ class ScreeningLog:
         }
 
 
-def _describe(exc: ValidationError, subject: str | None) -> str:
-    problems = [f"{where}: {message}" if where else message for where, message in validation_messages(exc.errors())]
+def _describe(exc: ValidationError, subject: str | None) -> tuple[str, tuple[str, ...]]:
+    """The message (one line per problem) and the problems."""
+    problems = tuple(
+        f"{where}: {message}" if where else message for where, message in validation_messages(exc.errors())
+    )
     who = f"Patient {subject}" if subject else "A patient record"
-    return f"{who}: " + "; ".join(problems)
+    if len(problems) == 1:
+        return f"{who}: {problems[0]}", problems
+    return f"{who}: {len(problems)} problems\n" + "\n".join(f"  {problem}" for problem in problems), problems
 
 
 def _subject_of(raw: object) -> str | None:
@@ -133,7 +163,8 @@ def screen_patients(
             record = raw if isinstance(raw, PatientRecord) else PatientRecord.model_validate(raw)
             results.append(evaluate_eligibility(protocol, record, as_of=as_of, max_data_age_days=max_data_age_days))
         except ValidationError as exc:
-            errors.append(RecordError(index, subject, _describe(exc, subject), "ELIG-E001"))
+            message, problems = _describe(exc, subject)
+            errors.append(RecordError(index, subject, message, "ELIG-E001", problems))
         except TrialError as exc:
             errors.append(RecordError(index, subject, exc.message, exc.code))
     return ScreeningLog(tuple(results), tuple(errors))

@@ -3,8 +3,9 @@
 The draft has the registry's identification, phase, conditions, sponsor, interventions (as
 agents), arm groups (as arms, without doses: the registry gives none), design, outcomes (as
 endpoints) and eligibility. Every eligibility line becomes a computable criterion when its
-pattern is recognised (:mod:`oncotrial.eligibility.parse`) and a review item otherwise; the
-coverage report lists the review items, and the warnings (implausible thresholds, units read
+pattern is recognised (:mod:`oncotrial.eligibility.parse`) and a review item otherwise; a line
+that only allows something (a permission) is kept with the criterion it qualifies and is not
+counted as a criterion line. The coverage report lists the review items, and the warnings (implausible thresholds, units read
 differently) are written into the protocol's ``interpretations`` as well as returned.
 """
 
@@ -45,9 +46,9 @@ class CtgovImport:
 
     @property
     def coverage(self) -> str:
-        """``"34 of 37 criterion lines (92 %) encoded"``."""
+        """``"34 of 37 criterion lines (92 %) encoded"`` (permissions are not criterion lines)."""
         encoded = sum(line.rule for line in self.lines)
-        total = len(self.lines)
+        total = sum(not line.permission for line in self.lines)
         if not total:
             return "no criterion lines to encode (the record has no eligibility criteria text)"
         return f"{encoded} of {total} criterion lines ({round(100 * encoded / total)} %) encoded"
@@ -55,7 +56,12 @@ class CtgovImport:
     @property
     def not_encoded(self) -> tuple[str, ...]:
         """The lines kept as review items, word for word."""
-        return tuple(line.text for line in self.lines if not line.rule)
+        return tuple(line.text for line in self.lines if not line.rule and not line.permission)
+
+    @property
+    def permissions(self) -> tuple[tuple[str, str], ...]:
+        """``(text, criterion id)`` of each permission, kept with the criterion it qualifies."""
+        return tuple((line.text, line.criterion["id"]) for line in self.lines if line.permission)
 
 
 def _slug(text: str, fallback: str) -> str:
@@ -335,7 +341,7 @@ def derive_protocol_from_ctgov(study: dict[str, Any]) -> CtgovImport:
         "sources": [{"citation": f"ClinicalTrials.gov record {nct} (imported draft: check every field)"}],
         "agents": _agents(arms_module) or [{"id": "agent", "name": "not stated", "kind": "drug"}],
         "arms": arms,
-        "eligibility": _record_criteria(eligibility) + [line.criterion for line in lines],
+        "eligibility": _record_criteria(eligibility) + [line.criterion for line in lines if not line.permission],
         "endpoints": _endpoints(_module(section, "outcomesModule")),
         "design": _design(design, arms, warnings),
         "interpretations": [

@@ -9,11 +9,22 @@ unit: "10^9/L"}``.
 Kinds: ``age``, ``sex``, ``ecog``, ``life_expectancy``, ``lab``, ``time_since``,
 ``condition``, ``prior_therapy``, ``measurable_disease``, ``lesions``, ``pregnancy_test``,
 ``consent`` and ``review`` (a judgement only a person can make: never passed silently).
+
+A *permission* ("Concurrent topical steroids are allowed", under "No concurrent systemic
+corticosteroids") is not a criterion: it cannot fail. It is kept word for word in the
+``permissions`` of the criterion it qualifies and is never evaluated.
+
+A lab threshold the registry qualifies by a cause and an investigator's review ("FEV1 less than
+70% of predicted due to clinically significant underlying pulmonary disease ... the PI will
+review") names the cause (``due_to``, a condition) and the reviewer (``reviewed_by``): a value
+beyond the threshold then excludes only when the cause is recorded present or the review
+recorded unfavourable; otherwise it awaits the review.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from typing import Annotated, Literal, get_args
 
 import pandas as pd
@@ -29,7 +40,9 @@ __all__ = [
     "LESION_SITES",
     "Criterion",
     "Duration",
+    "check_condition_name",
     "normalise_site",
+    "suggest_names",
 ]
 
 #: Laboratory analytes a criterion may name (a small controlled vocabulary).
@@ -117,6 +130,24 @@ def normalise_site(site: str) -> str:
 
 
 Comparator = Literal["<", "<=", ">", ">="]
+Reviewer = Literal["investigator", "principal_investigator"]
+
+
+def check_condition_name(condition: str) -> str:
+    """``condition`` if it is one of ``CONDITIONS``; otherwise a ValueError naming the close ones."""
+    if condition not in CONDITIONS:
+        raise ValueError(f"unknown condition '{condition}'; {suggest_names(condition, CONDITIONS)}")
+    return condition
+
+
+def suggest_names(name: str, names: tuple[str, ...]) -> str:
+    """ "use one of a, b, c" for a short vocabulary; the closest names (and how many there are) for a long one."""
+    if len(names) <= 20:
+        return f"use one of {', '.join(names)}"
+    close = difflib.get_close_matches(name.lower(), names, n=3, cutoff=0.5)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    return f"{hint}{len(names)} names are accepted: a protocol's record template lists those it uses"
+
 
 #: Dated events a time-since criterion counts from (a patient record gives their dates).
 Event = Literal[
@@ -170,6 +201,10 @@ class _Criterion(ProtocolModel):
     type: Literal["inclusion", "exclusion"]
     text: str = Field(min_length=1, description="The criterion as the registry or protocol writes it.")
     note: str | None = None
+    permissions: list[str] | None = Field(
+        default=None,
+        description="What the registry allows under this criterion, word for word (never evaluated: cannot fail).",
+    )
 
 
 class AgeCriterion(_Criterion):
@@ -210,6 +245,17 @@ class LabCriterion(_Criterion):
     times_lln: Annotated[float, NotBool] | None = Field(default=None, gt=0)
     within_normal_range: bool = False
     max_age: Duration | None = Field(default=None, description="Oldest acceptable result.")
+    due_to: str | None = Field(
+        default=None, description="The cause the registry requires for the threshold to exclude (a condition)."
+    )
+    reviewed_by: Reviewer | None = Field(
+        default=None, description="Who reviews a value beyond the threshold (the review recorded decides)."
+    )
+
+    @field_validator("due_to")
+    @classmethod
+    def _known_cause(cls, condition: str | None) -> str | None:
+        return None if condition is None else check_condition_name(condition)
 
     @field_validator("analytes")
     @classmethod
@@ -218,6 +264,12 @@ class LabCriterion(_Criterion):
         if unknown:
             raise ValueError(f"unknown analyte(s) {unknown}; use one of {', '.join(ANALYTES)}")
         return analytes
+
+    @model_validator(mode="after")
+    def _qualifies_an_exclusion(self) -> LabCriterion:
+        if (self.due_to is not None or self.reviewed_by is not None) and self.type != "exclusion":
+            raise ValueError("'due_to' and 'reviewed_by' qualify an exclusion threshold; give 'type: exclusion'")
+        return self
 
     @model_validator(mode="after")
     def _one_threshold(self) -> LabCriterion:
@@ -266,9 +318,7 @@ class ConditionCriterion(_Criterion):
     @field_validator("condition")
     @classmethod
     def _known(cls, condition: str) -> str:
-        if condition not in CONDITIONS:
-            raise ValueError(f"unknown condition '{condition}'; use one of {', '.join(CONDITIONS)}")
-        return condition
+        return check_condition_name(condition)
 
 
 class PriorTherapyCriterion(_Criterion):
@@ -324,7 +374,7 @@ class ReviewCriterion(_Criterion):
     """A judgement only a person can make; evaluation reports it as 'needs investigator review'."""
 
     kind: Literal["review"]
-    reviewer: Literal["investigator", "principal_investigator"] = "investigator"
+    reviewer: Reviewer = "investigator"
 
 
 Criterion = Annotated[
