@@ -15,7 +15,8 @@ import pytest
 from oncotrial import __version__
 from tests.cli.helpers import run_cli
 
-HEAVY = ["pandas", "scipy", "numpy", "pint", "pydantic", "oncotrial.design", "oncotrial.endpoints", "oncotrial.recist"]
+# pydantic is not listed: typer itself imports it when it builds a command (typer._adapters)
+HEAVY = ["pandas", "scipy", "numpy", "pint", "oncotrial.protocol.models", "oncotrial.design", "oncotrial.endpoints", "oncotrial.recist"]
 
 
 def _modules_after(argv: list[str]) -> set[str]:
@@ -29,8 +30,8 @@ def _modules_after(argv: list[str]) -> set[str]:
     return set(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["--version"]])
-def test_help_and_version_import_no_heavy_module(argv):
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["protocol", "list"], ["protocol", "list", "--json"]])
+def test_help_version_and_protocol_list_import_no_heavy_module(argv):
     loaded = _modules_after(argv)
     assert not [name for name in HEAVY if name in loaded]
 
@@ -56,3 +57,14 @@ def test_unknown_command_is_a_usage_error(capsys):
     code, _, err = run_cli(capsys, "kmx")
     assert code == 2
     assert "No such command" in err
+
+
+def test_the_protocol_list_shows_what_the_validated_protocols_hold():
+    """The light index (read without the models) agrees with the validated built-in protocols."""
+    from oncotrial.protocol import load_builtin_protocol, summarise_builtin_protocols
+
+    for summary in summarise_builtin_protocols():
+        protocol = load_builtin_protocol(summary.id)
+        assert summary.short_title == (protocol.short_title or protocol.title)
+        assert (summary.id, summary.phase, summary.design) == (protocol.id, protocol.phase, protocol.design.kind)
+        assert summary.arms == tuple(arm.id for arm in protocol.arms)

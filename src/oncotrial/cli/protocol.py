@@ -7,23 +7,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import yaml
-from rich.padding import Padding
-from rich.text import Text
 
 from oncotrial._documents import read_document, shorten_path
 from oncotrial.cli.common import err, input_limits, out, output_option, print_table, write_text
-from oncotrial.io.ctgov import derive_protocol_from_ctgov
-from oncotrial.protocol import (
-    describe_protocol,
-    list_builtin_protocols,
-    load_builtin_protocol,
-    load_protocol,
-    load_protocol_reference,
-    parse_protocol,
-    protocol_to_dict,
-)
-from oncotrial.protocol.models import Protocol
+from oncotrial.protocol.library import summarise_builtin_protocols
+
+# Start-up: `protocol list` needs only the library's index; the models (pydantic, pint), the registry
+# import and rich's layout classes are imported by the commands that use them.
+
 
 app = typer.Typer(help="Protocols as data: list the built-in ones, show one, validate a file.", no_args_is_help=True)
 
@@ -33,25 +24,12 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """List the built-in protocols."""
-    protocols = [load_builtin_protocol(pid) for pid in list_builtin_protocols()]
+    summaries = summarise_builtin_protocols()
     if as_json:
-        rows = [_summary(p) for p in protocols]
-        write_text(json.dumps(rows, indent=2, ensure_ascii=False), None)
+        write_text(json.dumps([s.to_dict() for s in summaries], indent=2, ensure_ascii=False), None)
         return
-    table_rows = [
-        [p.id, p.short_title or p.title, p.phase, ", ".join(a.id for a in p.arms), p.design.kind] for p in protocols
-    ]
-    print_table("Built-in protocols", ("id", "short title", "phase", "arms", "design"), table_rows)
-
-
-def _summary(p: Protocol) -> dict[str, object]:
-    return {
-        "id": p.id,
-        "short_title": p.short_title or p.title,
-        "phase": p.phase,
-        "arms": [a.id for a in p.arms],
-        "design": p.design.kind,
-    }
+    rows = [[s.id, s.short_title, s.phase, ", ".join(s.arms), s.design] for s in summaries]
+    print_table("Built-in protocols", ("id", "short title", "phase", "arms", "design"), rows)
 
 
 @app.command("show")
@@ -61,6 +39,11 @@ def show_command(
 ) -> None:
     """Show a protocol in words: arms with each agent's regimen, cycle timing, design, endpoints and criteria
     (or the whole validated document as JSON)."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    from oncotrial.protocol import describe_protocol, load_protocol_reference, protocol_to_dict
+
     protocol = load_protocol_reference(protocol_id, limits=input_limits())
     if as_json:
         write_text(json.dumps(protocol_to_dict(protocol), indent=2, ensure_ascii=False), None)
@@ -76,6 +59,8 @@ def validate_command(
     file: Annotated[Path, typer.Argument(help="A protocol YAML file.")],
 ) -> None:
     """Validate a protocol file; every problem is listed with its place in the file."""
+    from oncotrial.protocol import load_protocol
+
     protocol = load_protocol(file, limits=input_limits())
     out.print(
         f"{file}: valid protocol {protocol.id} ({len(protocol.arms)} arm(s), {len(protocol.eligibility)} eligibility criteria)"
@@ -88,6 +73,11 @@ def import_ctgov_command(
     out_path: Annotated[Path, output_option("--out", help="The draft protocol YAML to write.")],
 ) -> None:
     """Draft a protocol from a ClinicalTrials.gov record; report which criterion lines became rules."""
+    import yaml
+
+    from oncotrial.io.ctgov import derive_protocol_from_ctgov
+    from oncotrial.protocol import parse_protocol, protocol_to_dict
+
     study = read_document(file, what="registry record", field="FILE", syntax="json", limits=input_limits())
     imported = derive_protocol_from_ctgov(study)
     protocol = parse_protocol(imported.protocol, source=shorten_path(file))  # the draft must validate

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +21,10 @@ from oncotrial._documents import DEFAULT_LIMITS, DocumentLimits, parse_document,
 from oncotrial._writing import write_text_atomically
 from oncotrial.errors import DataError, Problem, ProtocolError, validation_messages
 from oncotrial.protocol.base import expand_day_list
+from oncotrial.protocol.library import builtin_protocol_files
 from oncotrial.protocol.models import Protocol
 
 __all__ = [
-    "list_builtin_protocols",
     "load_builtin_protocol",
     "load_protocol",
     "load_protocol_reference",
@@ -283,16 +282,6 @@ def _schedule_fit_problems(treatment: Mapping[str, Any], place: str, span: tuple
 # --- the built-in library ------------------------------------------------------------------
 
 
-def _library_files() -> dict[str, Any]:
-    folder = resources.files("oncotrial.protocol") / "library"
-    return {entry.name.removesuffix(".yaml"): entry for entry in folder.iterdir() if entry.name.endswith(".yaml")}
-
-
-def list_builtin_protocols() -> list[str]:
-    """The ids of the protocols shipped with oncotrial, sorted."""
-    return sorted(_library_files())
-
-
 def load_builtin_protocol(protocol_id: str) -> Protocol:
     """A built-in protocol by id (case-insensitive), validated.
 
@@ -301,7 +290,7 @@ def load_builtin_protocol(protocol_id: str) -> Protocol:
     ProtocolError
         When no built-in protocol has that id; the message lists the ids there are.
     """
-    files = _library_files()
+    files = builtin_protocol_files()
     match = {key.lower(): key for key in files}.get(protocol_id.strip().lower())
     if match is None:
         raise ProtocolError(
