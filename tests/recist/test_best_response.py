@@ -185,11 +185,28 @@ CASES = [
         id="pr_confirmed_before_a_later_pr",
     ),
     # Confirmed PR (day 21 by day 49), then confirmed CR (day 63 by day 91): the confirmed-CR event
-    # comes first in CBOR, CRSP and CCB, so they are dated day 63; RSP and CB keep day 21.
+    # comes first in CBOR (event order), dated day 63; CRSP and CCB are ordered by date first
+    # (admiralonco: desc(AVALC), ADT, event_nr), so they take the confirmed PR on day 21.
     pytest.param(
         [(21, "PR"), (49, "PR"), (63, "CR"), (91, "CR")],
-        (("CR", 63), ("CR", 63), ("Y", 21), ("Y", 63), ("Y", 21), ("Y", 63), N),
+        (("CR", 63), ("CR", 63), ("Y", 21), ("Y", 21), ("Y", 21), ("Y", 21), N),
         id="confirmed_cr_event_before_confirmed_pr",
+    ),
+    # The CB example: SD on day 44 (>= 42 days), then PR on day 86. CB and CCB are Y at the
+    # earliest qualifying record, the SD on day 44, not the response on day 86; RSP is the PR
+    # (its only event). The PR is unconfirmed (nothing after it): CBOR SD day 44, CRSP N.
+    pytest.param(
+        [(44, "SD"), (86, "PR")],
+        (("PR", 86), ("SD", 44), ("Y", 86), N, ("Y", 44), ("Y", 44), N),
+        id="cb_dated_at_earlier_sd",
+    ),
+    # The CRSP example: PR day 45 confirmed by CR day 87 (42 days later, nothing between),
+    # that CR confirmed by CR day 137. CBOR is CR (event order) on day 87; CRSP and CCB are dated at
+    # the earliest confirmed response, the PR on day 45; BOR CR day 87.
+    pytest.param(
+        [(45, "PR"), (87, "CR"), (137, "CR")],
+        (("CR", 87), ("CR", 87), ("Y", 45), ("Y", 45), ("Y", 45), ("Y", 45), N),
+        id="crsp_dated_at_confirmed_pr_before_confirmed_cr",
     ),
     # A lone PR on day 21: BOR PR; CBOR has no confirmed response, no event >= 42 days and no PD,
     # so it is NE (the NE event takes CR/PR too); CCB N since day 21 < 42.

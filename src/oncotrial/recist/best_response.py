@@ -8,8 +8,11 @@ reproduced record for record:
    when given); of several on one date the worst is kept (NE < CR < PR < SD < NON-CR/NON-PD < PD,
    then the larger RSSEQ).
 2. **ANL02FL** marks the records up to and including the first PD (all of them if there is none).
-3. The subject-level parameters use the records with both flags. Each is the first matching
-   *event* in a list, the earliest record of that event giving the date:
+3. The subject-level parameters use the records with both flags. BOR, CBOR and RSP take the
+   first matching *event* in a list (admiralonco's ``order = exprs(event_nr, ADT)``), the earliest
+   record of that event giving the date. CRSP, CB and CCB are Y when any of their events occurs,
+   dated by the earliest record among all of them, whatever the event (the template orders them by
+   ``desc(AVALC), ADT, event_nr``): an SD on day 44 then a PR on day 86 give CB = Y on day 44.
 
    ======  ==========================================================================================
    BOR     CR; PR; SD (a CR, PR or SD at least ``sd_min_days`` after the reference date);
@@ -237,6 +240,26 @@ def _event_positions(
     return {name: _first_per_subject(listed, mask, n_subjects) for name, mask in masks.items()}
 
 
+def _pick_earliest(
+    events: list[tuple[str, NDArray[np.int64]]], n_subjects: int
+) -> tuple[NDArray[np.object_], NDArray[np.int64]]:
+    """Y at the earliest record among all the events a subject has (admiralonco orders the Y/N
+    parameters CB, CRSP and CCB by ``desc(AVALC), ADT, event_nr``: a Y first, then the date)."""
+    position = np.full(n_subjects, -1, dtype=np.int64)
+    for _, first in events:
+        # records are sorted by subject then date: the smaller position is the earlier date
+        earlier = (first >= 0) & ((position < 0) | (first < position))
+        position[earlier] = first[earlier]
+    value = np.full(n_subjects, None, dtype=object)
+    value[position >= 0] = "Y"
+    return value, position
+
+
+# Parameters whose candidate events are ordered by date first (then event order): the Y/N
+# parameters with several events. RSP has one event; BOR and CBOR take the events in list order.
+_BY_DATE = frozenset({"CRSP", "CB", "CCB"})
+
+
 def _parameter_events(first: dict[str, NDArray[np.int64]]) -> dict[str, list[tuple[str, NDArray[np.int64]]]]:
     tail = [("SD", first["sd"]), ("NON-CR/NON-PD", first["noncr"]), ("PD", first["pd"]), ("NE", first["ne"])]
     return {
@@ -300,7 +323,7 @@ def derive_response_parameters(
     first = _event_positions(rec, subject_rows.astype(np.int64), n, rules)
     parts = []
     for paramcd, events in _parameter_events(first).items():
-        value, position = _pick(events, n)
+        value, position = (_pick_earliest if paramcd in _BY_DATE else _pick)(events, n)
         parts.append(_parameter_rows(paramcd, value, position, rec, subjects))
     pd_first = _first_per_subject_pd(flagged, subjects)
     parts.append(pd_first)
