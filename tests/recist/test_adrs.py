@@ -84,7 +84,15 @@ def test_adrs_matches_admiralonco_template_on_rs_onco_recist(
     ``cb_y``, ``no_data_*`` events and ``derive_extreme_records()`` for PD. Every subject (306) and
     parameter: AVALC, AVAL, ADT (empty when the reference is empty); OVR records also ANL01FL, ANL02FL.
     """
-    found = _rows_by_key(reference_adrs)
+    assert _mismatches(reference_adrs, admiralonco_rows) == []
+    # the reference's shape, counted from the file: 306 subjects x 7 parameters + 22 OVR records
+    assert len({r["USUBJID"] for r in admiralonco_rows}) == 306
+    assert len({(r["USUBJID"], r["PARAMCD"], r["RSSEQ"]) for r in admiralonco_rows}) == 306 * 7 + 22
+
+
+def _mismatches(adrs: pd.DataFrame, admiralonco_rows: list[Row]) -> list[str]:
+    """Every difference from the admiralonco reference: AVALC, AVAL, ADT (and the flags of OVR records)."""
+    found = _rows_by_key(adrs)
     mismatches: list[str] = []
     expected_keys = set()
     for ref in admiralonco_rows:
@@ -99,11 +107,28 @@ def test_adrs_matches_admiralonco_template_on_rs_onco_recist(
         mismatches += [
             f"{key} {col}: expected {ref[col]!r}, got {row[col]!r}" for col in columns if row[col] != ref[col]
         ]
-    mismatches += [f"{key}: not in the reference" for key in sorted(set(found) - expected_keys)]
-    assert mismatches == []
-    # the reference's shape, counted from the file: 306 subjects x 7 parameters + 22 OVR records
-    assert len({r["USUBJID"] for r in admiralonco_rows}) == 306
-    assert len(expected_keys) == 306 * 7 + 22
+    return mismatches + [f"{key}: not in the reference" for key in sorted(set(found) - expected_keys)]
+
+
+def test_exact_duplicate_rs_row_counted_once_with_a_warning(admiralonco_rows: list[Row]) -> None:
+    """rs_onco_recist.csv with the investigator's PD of 01-701-1028 at WEEK 6 (RSSEQ 6, 2013-08-30) given
+    twice: the copy is removed with a warning naming it, and the ADRS is still admiralonco's (BOR PD on
+    2013-08-30; counted twice, the PD lost ANL02FL and BOR fell to NE)."""
+    base = ("reference", "pharmaverse")
+    rs = pd.read_csv(shared_path(*base, "sdtm", "rs_onco_recist.csv"), dtype=str, keep_default_na=False)
+    adsl = pd.read_csv(shared_path(*base, "adam", "adsl.csv"), dtype=str, keep_default_na=False)
+    pd_row = rs.loc[(rs["USUBJID"] == "01-701-1028") & (rs["RSEVAL"] == "INVESTIGATOR") & (rs["RSSEQ"] == "6")]
+    assert pd_row[["VISIT", "RSSTRESC", "RSDTC"]].values.tolist() == [["WEEK 6", "PD", "2013-08-30"]]
+    doubled = pd.concat([rs, pd_row], ignore_index=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        adrs = derive_adrs_from_overall(doubled, adsl)
+    messages = [str(w.message) for w in caught]
+    assert (
+        "1 overall response row(s) appear more than once in the RS table with every column equal and are "
+        "counted once: 01-701-1028 WEEK 6 (2013-08-30). Remove the duplicate rows."
+    ) in messages
+    assert _mismatches(adrs, admiralonco_rows) == []
 
 
 def test_adrs_matches_admiralonco_subject_summary(reference_adrs: pd.DataFrame) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 import pytest
 
+from oncotrial.errors import DataError
 from oncotrial.recist import ResponseRules, derive_overall_response_flags, derive_response_parameters
 
 RANDDT = pd.Timestamp("2024-01-01")
@@ -288,6 +289,24 @@ def test_default_rules_are_recist_and_admiralonco() -> None:
     """RECIST 1.1 / admiralonco: confirmation after >= 28 days, SD after >= 42 days, one NE."""
     rules = ResponseRules()
     assert (rules.confirmation_days, rules.sd_min_days, rules.max_ne) == (28, 42, 1)
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "valid"),
+    [
+        pytest.param("confirmation_days", 0, "from 1 to 3650", id="confirmation_days_zero"),
+        pytest.param("confirmation_days", 10**27, "from 1 to 3650", id="confirmation_days_overflows"),
+        pytest.param("sd_min_days", -1, "from 0 to 3650", id="sd_min_days_negative"),
+        pytest.param("sd_min_days", 3651, "from 0 to 3650", id="sd_min_days_over_ten_years"),
+        pytest.param("max_ne", 101, "from 0 to 100", id="max_ne_too_many"),
+        pytest.param("max_ne", 1.5, "from 0 to 100", id="max_ne_fraction"),
+    ],
+)
+def test_rules_outside_their_range_are_refused(option: str, value: float, valid: str) -> None:
+    """RULE_LIMITS: a day count from 1 (confirmation) or 0 (SD) to ten years, at most 100 NE."""
+    with pytest.raises(DataError, match=f"{option} = {value!r} is not valid: give a whole number {valid}") as info:
+        ResponseRules(**{option: value})
+    assert (info.value.code, info.value.fields) == ("RECIST-E025", {"field": option})
 
 
 def test_subject_without_records_is_missing() -> None:

@@ -9,6 +9,7 @@ section 3.1.1). The reference test runs the shared pharmaverse RECIST set.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -225,6 +226,23 @@ def test_evaluator_filter() -> None:
     )
     assert derive_lesion_assessments(tu, tr)["DIAMETER"].tolist() == [30.0]
     assert derive_lesion_assessments(tu, tr, evaluator=IRC)["DIAMETER"].tolist() == [34.0]
+
+
+def test_repeated_results_without_treval_name_the_missing_column() -> None:
+    """The two evaluators' results of test_evaluator_filter without TREVAL: both are read, so LDIAM of T1
+    at SCREENING is there twice; the message says that TREVAL is missing and how to fix it."""
+    tu = _tu(("S1", "T1", "TARGET", "LIVER", "SCREENING"))
+    tr = _tr(
+        ("S1", "T1", "LDIAM", "30", "mm", "SCREENING", "2024-01-01", INV),
+        ("S1", "T1", "LDIAM", "34", "mm", "SCREENING", "2024-01-01", IRC),
+    ).drop(columns="TREVAL")
+    message = (
+        "LDIAM is recorded more than once, and the TR table has no TREVAL column to tell the evaluators' "
+        "results apart. Add TREVAL"
+    )
+    with pytest.raises(InconsistentDataError, match=re.escape(message)) as info:
+        derive_lesion_assessments(tu, tr)
+    assert info.value.code == "RECIST-E016"
 
 
 def test_missing_columns() -> None:

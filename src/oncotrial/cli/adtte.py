@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from oncotrial.cli.common import err, parse_start
+from oncotrial.cli.options import parse_whole_number
 from oncotrial.endpoints import derive_adtte
-from oncotrial.endpoints.tte import check_adtte_columns
+from oncotrial.endpoints.tte import MAX_GAP_DAYS_LIMITS, check_adtte_columns
 from oncotrial.io.tables import read_table, write_table
 
 
@@ -22,14 +23,21 @@ def adtte_command(
     cutoff: Annotated[str | None, typer.Option("--cutoff", help="Data cut-off date (YYYY-MM-DD).")] = None,
     nact: Annotated[str | None, typer.Option("--nact", help="ADSL column: start of new anti-cancer therapy.")] = None,
     max_gap_days: Annotated[
-        int | None,
+        str | None,
         typer.Option(
-            "--max-gap-days", min=1, help="Censor events after a longer gap (days) since the last assessment."
+            "--max-gap-days",
+            metavar="DAYS",
+            help="Censor events after a longer gap (days, 1-3650) since the last assessment.",
         ),
     ] = None,
 ) -> None:
     """ADTTE with admiral's event/censoring choice and the FDA censoring rules; reasons per censoring."""
     cut = parse_start(cutoff, option="--cutoff") if cutoff else None
+    gap = (
+        None
+        if max_gap_days is None
+        else parse_whole_number(max_gap_days, option="--max-gap-days", limits=MAX_GAP_DAYS_LIMITS)
+    )
     adsl_table, adrs_table = read_table(adsl, name="ADSL"), read_table(adrs, name="ADRS")
     # a file ADSL must say who died and who was last known alive: without them OS would be silently wrong
     check_adtte_columns(adsl_table, adrs_table, start_col=start_date, nact_col=nact)
@@ -39,7 +47,7 @@ def adtte_command(
         start_col=start_date,
         cutoff=cut.date() if isinstance(cut, datetime) else cut,
         nact_col=nact,
-        max_gap_days=max_gap_days,
+        max_gap_days=gap,
     )
     write_table(adtte, out_path)
     counts = adtte.groupby("PARAMCD")["CNSR"].agg(["size", "sum"])

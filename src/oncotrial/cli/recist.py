@@ -10,14 +10,17 @@ import pandas as pd
 import typer
 
 from oncotrial.cli.common import err
+from oncotrial.cli.options import parse_whole_number
 from oncotrial.errors import DataError
-from oncotrial.io.tables import check_columns, read_table, write_table
+from oncotrial.io.tables import read_table, write_table
 from oncotrial.recist import (
+    RULE_LIMITS,
     ResponseRules,
     derive_adrs_from_overall,
     derive_adrs_from_timepoints,
     derive_irecist_best_response,
     derive_irecist_responses,
+    derive_irradiated_flags,
     derive_lesion_assessments,
     derive_pet_confirmed_response,
     derive_subject_summary,
@@ -57,12 +60,7 @@ def _split_irradiated(assessments: pd.DataFrame, opts: LesionOptions) -> pd.Data
     """Flag the irradiated lesions listed in ``--irradiated``; write their own time points; return the rest."""
     if opts.irradiated is None:
         return assessments
-    listed = read_table(opts.irradiated, name="irradiated lesions")
-    check_columns(listed, ["USUBJID", "LESIONID"], name="irradiated lesions")
-    keys = pd.MultiIndex.from_frame(listed[["USUBJID", "LESIONID"]].astype(str))
-    flagged = assessments.assign(
-        IRRADIATED=pd.MultiIndex.from_frame(assessments[["USUBJID", "LESIONID"]].astype(str)).isin(keys)
-    )
+    flagged = derive_irradiated_flags(assessments, read_table(opts.irradiated, name="irradiated lesions"))
     if opts.irradiated_out is not None:
         write_table(derive_timepoint_responses(select_lesions(flagged, irradiated=True)), opts.irradiated_out)
     return select_lesions(flagged, irradiated=False)
@@ -105,6 +103,15 @@ def from_lesions(tu: Path, tr: Path, rules: ResponseRules, opts: LesionOptions) 
     return adrs
 
 
+def _rules(**options: str) -> ResponseRules:
+    """The response rules from the options' text, each checked against its range (RULE_LIMITS)."""
+    values = {
+        name: parse_whole_number(text, option="--" + name.replace("_", "-"), limits=RULE_LIMITS[name])
+        for name, text in options.items()
+    }
+    return ResponseRules(**values)
+
+
 def recist_command(
     out_path: Annotated[Path, typer.Option("--out", help="ADRS file to write (.csv or .parquet).")],
     rs: Annotated[Path | None, typer.Option("--rs", help="SDTM RS table (.csv, .parquet, .xpt).")] = None,
@@ -119,9 +126,15 @@ def recist_command(
     end_date: Annotated[
         str | None, typer.Option("--end-date", help="ADSL date column after which assessments are ignored.")
     ] = None,
-    confirmation_days: Annotated[int, typer.Option("--confirmation-days", help="Days to confirm CR/PR.")] = 28,
-    sd_min_days: Annotated[int, typer.Option("--sd-min-days", help="Minimum days from the reference for SD.")] = 42,
-    max_ne: Annotated[int, typer.Option("--max-ne", help="NE allowed between a response and its confirmation.")] = 1,
+    confirmation_days: Annotated[
+        str, typer.Option("--confirmation-days", metavar="DAYS", help="Days to confirm CR/PR (1-3650).")
+    ] = "28",
+    sd_min_days: Annotated[
+        str, typer.Option("--sd-min-days", metavar="DAYS", help="Minimum days from the reference for SD (0-3650).")
+    ] = "42",
+    max_ne: Annotated[
+        str, typer.Option("--max-ne", metavar="N", help="NE allowed between a response and its confirmation (0-100).")
+    ] = "1",
     timepoints_path: Annotated[
         Path | None, typer.Option("--timepoints", help="Also write the time-point responses (lesion path).")
     ] = None,
@@ -148,7 +161,7 @@ def recist_command(
     From the lesion tables (--tu, --tr; RECIST 1.1 computed from the measurements) or, with
     --from-overall, from the RS overall responses alone (as admiralonco does).
     """
-    rules = ResponseRules(confirmation_days=confirmation_days, sd_min_days=sd_min_days, max_ne=max_ne)
+    rules = _rules(confirmation_days=confirmation_days, sd_min_days=sd_min_days, max_ne=max_ne)
     if from_overall:
         if rs is None or adsl is None:
             raise DataError("--from-overall needs --rs RS and --adsl ADSL.", code="CLI-E021", field="--rs")

@@ -28,14 +28,24 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from oncotrial._numbers import is_whole
 from oncotrial.errors import DataError, InconsistentDataError, MissingDataError, TrialWarning
 from oncotrial.recist.dates import first_flagged as _first
 from oncotrial.recist.dates import read_dates as _dates
 
-__all__ = ["SURVIVAL_COLUMNS", "TimeToEventSource", "check_adtte_columns", "derive_adtte", "derive_param_tte"]
+__all__ = [
+    "MAX_GAP_DAYS_LIMITS",
+    "SURVIVAL_COLUMNS",
+    "TimeToEventSource",
+    "check_adtte_columns",
+    "derive_adtte",
+    "derive_param_tte",
+]
 
 #: ADSL columns of death and last-known-alive dates; without them OS cannot be derived.
 SURVIVAL_COLUMNS = ("DTHDT", "LSTALVDT")
+#: The accepted ``max_gap_days`` (inclusive): at least a day, at most ten years.
+MAX_GAP_DAYS_LIMITS = (1, 3650)
 
 
 @dataclass(frozen=True)
@@ -339,10 +349,11 @@ def _check_inputs(
 ) -> None:
     """Columns, subjects and options that :func:`derive_adtte` needs; a warning for absent survival columns."""
     check_adtte_columns(adsl, adrs, start_col=start_col, nact_col=nact_col, survival_cols=())
-    if max_gap_days is not None and max_gap_days <= 0:
+    low, high = MAX_GAP_DAYS_LIMITS
+    if max_gap_days is not None and not (is_whole(max_gap_days) and low <= max_gap_days <= high):
         raise DataError(
-            f"max_gap_days = {max_gap_days} must be a positive number of days (e.g. two assessment "
-            "intervals plus the visit window).",
+            f"max_gap_days = {max_gap_days!r} is not valid: give a whole number of days from {low} to {high} "
+            "(e.g. two assessment intervals plus the visit window).",
             code="SURV-E045",
             field="max_gap_days",
         )

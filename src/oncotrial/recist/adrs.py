@@ -71,6 +71,7 @@ def _overall_records(rs: pd.DataFrame, evaluator: str) -> pd.DataFrame:
         )
     if "VISIT" not in ovr.columns:
         ovr["VISIT"] = ""
+    ovr = _drop_exact_duplicates(ovr)
     seq = pd.to_numeric(ovr["RSSEQ"], errors="coerce")
     not_whole = seq.isna() | (seq != seq.round())
     if not_whole.any():
@@ -115,6 +116,25 @@ def _overall_records(rs: pd.DataFrame, evaluator: str) -> pd.DataFrame:
         RSSEQ=seq.astype(np.int64),
         AVISIT=ovr["VISIT"],
     )
+
+
+def _drop_exact_duplicates(ovr: pd.DataFrame) -> pd.DataFrame:
+    """One copy of each overall response recorded twice with every column equal, with a warning naming them.
+
+    A copy would otherwise count as a second assessment on the same date: a duplicated PD loses its
+    ANL02FL (a PD is then "before" it) while the copy keeps ANL01FL, and BOR falls from PD to NE.
+    """
+    repeated = ovr.duplicated(keep="first").to_numpy()
+    if not repeated.any():
+        return ovr
+    warnings.warn(
+        TrialWarning(
+            f"{int(repeated.sum())} overall response row(s) appear more than once in the RS table with every "
+            f"column equal and are counted once: {_examples(ovr[repeated])}. Remove the duplicate rows."
+        ),
+        stacklevel=4,
+    )
+    return ovr.loc[~repeated]
 
 
 def _subjects(adsl: pd.DataFrame, reference_col: str) -> pd.DataFrame:

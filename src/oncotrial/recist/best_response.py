@@ -50,9 +50,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from oncotrial._numbers import is_whole
+from oncotrial.errors import DataError
+
 __all__ = [
     "AVAL_CODES",
     "RESPONSE_PARAMETERS",
+    "RULE_LIMITS",
     "ResponseRules",
     "derive_overall_response_flags",
     "derive_response_parameters",
@@ -68,13 +72,32 @@ CR, PR, SD, NONCR, PD, NE = range(6)
 _WORST = np.array([1, 2, 3, 4, 5, 0], dtype=np.int64)
 
 
+#: The accepted values of each rule (inclusive): a confirmation needs a later assessment (at least
+#: one day), and ten years bound every interval of a trial; larger values are typing errors that
+#: would also overflow the day arithmetic.
+RULE_LIMITS: dict[str, tuple[int, int]] = {"confirmation_days": (1, 3650), "sd_min_days": (0, 3650), "max_ne": (0, 100)}
+
+
 @dataclass(frozen=True)
 class ResponseRules:
-    """Parameters of the derivation, with the RECIST 1.1 / admiralonco defaults."""
+    """Parameters of the derivation, with the RECIST 1.1 / admiralonco defaults.
+
+    Each must be a whole number within :data:`RULE_LIMITS`, else a :class:`DataError` (RECIST-E025).
+    """
 
     confirmation_days: int = 28  # a response is confirmed by one at least this many days later
     sd_min_days: int = 42  # SD (and NON-CR/NON-PD) counts only this many days after the reference date
     max_ne: int = 1  # NE assessments allowed between a response and its confirmation
+
+    def __post_init__(self) -> None:
+        for name, (low, high) in RULE_LIMITS.items():
+            value = getattr(self, name)
+            if not (is_whole(value) and low <= value <= high):
+                raise DataError(
+                    f"{name} = {value!r} is not valid: give a whole number from {low} to {high}.",
+                    code="RECIST-E025",
+                    field=name,
+                )
 
 
 def _response_codes(values: pd.Series) -> NDArray[np.int64]:
