@@ -22,9 +22,10 @@ from tests.conftest import shared_path
 
 Row = dict[str, str]
 SUBJECT_PARAMS = ("BOR", "CBOR", "RSP", "CRSP", "CB", "CCB", "PD")
+# the ADSL variables carried (oncotrial._adsl.DEFAULT_ADSL_VARS that pharmaverseadam's adsl has) follow USUBJID
 ADRS_COLUMNS = [
-    "STUDYID", "USUBJID", "PARAMCD", "PARAM", "AVALC", "AVAL", "ADT", "ADTF", "AVISIT", "RSSEQ",
-    "ANL01FL", "ANL02FL", "RANDDT",
+    "STUDYID", "USUBJID", "ARM", "ARMCD", "ACTARM", "ACTARMCD", "TRT01P", "TRT01A", "AGE", "SEX", "RACE",
+    "PARAMCD", "PARAM", "AVALC", "AVAL", "ADT", "ADTF", "AVISIT", "RSSEQ", "ANL01FL", "ANL02FL", "RANDDT",
 ]  # fmt: skip
 
 
@@ -215,13 +216,15 @@ def _derive_quietly(
     reference_col: str = "RANDDT",
     end_col: str | None = None,
     rules: ResponseRules | None = None,
+    adsl_vars: tuple[str, ...] | list[str] = (),
 ) -> pd.DataFrame:
     """Derive, failing on any warning (the input is clean)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         return derive_adrs_from_overall(
-            rs, adsl, evaluator=evaluator, reference_col=reference_col, end_col=end_col, rules=rules
-        )
+            rs, adsl, evaluator=evaluator, reference_col=reference_col, end_col=end_col, rules=rules,
+            adsl_vars=adsl_vars,
+        )  # fmt: skip
 
 
 def _param(adrs: pd.DataFrame, subject: str, paramcd: str) -> tuple[str, str]:
@@ -433,3 +436,36 @@ def test_end_column_missing_from_adsl_is_an_error() -> None:
     rs = _rs(("S1", "WEEK 6", "SD", "2024-02-12"))
     with pytest.raises(DataError, match="NACTDT"):
         derive_adrs_from_overall(rs, _adsl("S1"), end_col="NACTDT")
+
+
+# --- ADSL variables carried into the ADRS -------------------------------------------------------
+
+
+def test_adsl_variables_carried_into_every_record(reference_adrs: pd.DataFrame) -> None:
+    """pharmaverseadam adsl.csv, subject 01-701-1015: ARM Placebo, ARMCD Pbo, ACTARM Placebo, ACTARMCD Pbo,
+    TRT01P/TRT01A Placebo, AGE 63, SEX F, RACE WHITE; on its 7 parameter rows and its OVR records alike."""
+    rows = reference_adrs.loc[reference_adrs["USUBJID"] == "01-701-1015"]
+    carried = ["ARM", "ARMCD", "ACTARM", "ACTARMCD", "TRT01P", "TRT01A", "AGE", "SEX", "RACE"]
+    assert len(rows) == 7 + 3  # 3 investigator OVRLRESP records in rs_onco_recist.csv
+    assert rows[carried].astype(str).drop_duplicates().values.tolist() == [
+        ["Placebo", "Pbo", "Placebo", "Pbo", "Placebo", "Placebo", "63", "F", "WHITE"]
+    ]
+
+
+def test_adsl_vars_option_carries_more_and_strata_by_name() -> None:
+    """STRAT1R (a stratification factor) is carried by default; COUNTRY only when asked for; ARM is absent
+    from this ADSL and simply not carried."""
+    adsl = _adsl("S1", STRAT1R=["ECOG 0"], COUNTRY=["FRA"], SITEID=["7"])
+    rs = _rs(("S1", "WEEK 6", "SD", "2024-02-12"))
+    default = _derive_quietly(rs, adsl)
+    assert default.columns.tolist()[:3] == ["STUDYID", "USUBJID", "STRAT1R"]
+    assert "COUNTRY" not in default.columns
+    more = _derive_quietly(rs, adsl, adsl_vars=["COUNTRY"])
+    assert more.columns.tolist()[:4] == ["STUDYID", "USUBJID", "STRAT1R", "COUNTRY"]
+    assert more.loc[more["USUBJID"] == "S1", "COUNTRY"].astype(str).unique().tolist() == ["FRA"]
+
+
+def test_adsl_vars_asked_for_must_exist() -> None:
+    with pytest.raises(DataError, match=r"ADSL has no column\(s\) ARM, TRTSEQP to carry") as info:
+        _derive_quietly(_rs(("S1", "WEEK 6", "SD", "2024-02-12")), _adsl("S1"), adsl_vars=["ARM", "TRTSEQP"])
+    assert info.value.code == "ADAM-E001"

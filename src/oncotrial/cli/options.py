@@ -7,10 +7,24 @@ day arithmetic on to the core; these options are read as text and checked here i
 from __future__ import annotations
 
 import math
+from typing import Annotated
+
+import typer
 
 from oncotrial.errors import DataError
 
-__all__ = ["parse_whole_number"]
+__all__ = ["AdslVarsOption", "parse_column_list", "parse_whole_number"]
+
+#: ``--adsl-vars``: ADSL columns carried into an ADaM dataset besides the default ones (oncotrial._adsl).
+AdslVarsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--adsl-vars",
+        metavar="COL,COL",
+        help="More ADSL columns to carry into every record (ARM, TRT01P, AGE, SEX, RACE, STRAT* ... are carried "
+        "when present).",
+    ),
+]
 
 
 def parse_whole_number(text: str, *, option: str, limits: tuple[int, int]) -> int:
@@ -27,3 +41,17 @@ def parse_whole_number(text: str, *, option: str, limits: tuple[int, int]) -> in
             field=option,
         )
     return int(value)
+
+
+def parse_column_list(text: str | None, *, option: str) -> list[str]:
+    """Column names given as ``COL,COL`` (spaces around names ignored); an empty name is an error."""
+    if text is None:
+        return []
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise DataError(
+            f"{option} '{text}' has an empty column name: give names separated by commas (e.g. {option} BMIBL,ECOGBL).",
+            code="CLI-E041",
+            field=option,
+        )
+    return names

@@ -10,7 +10,7 @@ import pandas as pd
 import typer
 
 from oncotrial.cli.common import err
-from oncotrial.cli.options import parse_whole_number
+from oncotrial.cli.options import AdslVarsOption, parse_column_list, parse_whole_number
 from oncotrial.errors import DataError
 from oncotrial.io.tables import read_table, write_table
 from oncotrial.recist import (
@@ -46,6 +46,7 @@ class LesionOptions:
     irradiated_out: Path | None = None
     irecist_path: Path | None = None
     primary_visit: str | None = None
+    adsl_vars: tuple[str, ...] = ()
 
 
 def _report_baseline(assessments: pd.DataFrame) -> None:
@@ -98,6 +99,7 @@ def from_lesions(tu: Path, tr: Path, rules: ResponseRules, opts: LesionOptions) 
         reference_col=opts.reference_date if subjects is not None else "RANDDT",
         end_col=opts.end_date,
         rules=rules,
+        adsl_vars=opts.adsl_vars,
     )
     _write_extras(assessments, timepoints, adrs, opts)
     return adrs
@@ -155,6 +157,7 @@ def recist_command(
     primary_visit: Annotated[
         str | None, typer.Option("--primary-visit", help="Visit of the primary time point (e.g. 'WEEK 14').")
     ] = None,
+    adsl_vars: AdslVarsOption = None,
 ) -> None:
     """Response analysis (ADRS): BOR, CBOR, RSP, CRSP, CB, CCB and PD per subject, with the OVR records.
 
@@ -162,6 +165,7 @@ def recist_command(
     --from-overall, from the RS overall responses alone (as admiralonco does).
     """
     rules = _rules(confirmation_days=confirmation_days, sd_min_days=sd_min_days, max_ne=max_ne)
+    extra = tuple(parse_column_list(adsl_vars, option="--adsl-vars"))
     if from_overall:
         if rs is None or adsl is None:
             raise DataError("--from-overall needs --rs RS and --adsl ADSL.", code="CLI-E021", field="--rs")
@@ -172,6 +176,7 @@ def recist_command(
             reference_col=reference_date,
             end_col=end_date,
             rules=rules,
+            adsl_vars=extra,
         )
     else:
         if tu is None or tr is None:
@@ -182,7 +187,7 @@ def recist_command(
             )
         opts = LesionOptions(
             adsl, evaluator, reference_date, end_date, timepoints_path, summary_path,
-            pet, irradiated, irradiated_out, irecist_path, primary_visit,
+            pet, irradiated, irradiated_out, irecist_path, primary_visit, extra,
         )  # fmt: skip
         adrs = from_lesions(tu, tr, rules, opts)
     write_table(adrs, out_path)
