@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from oncotrial.errors import DataError, TrialWarning
-from oncotrial.recist import ResponseRules, derive_adrs_from_overall
+from oncotrial.recist import ResponseRules, derive_adrs, derive_adrs_from_overall
 from tests.conftest import shared_path
 
 Row = dict[str, str]
@@ -469,3 +469,56 @@ def test_adsl_vars_asked_for_must_exist() -> None:
     with pytest.raises(DataError, match=r"ADSL has no column\(s\) ARM, TRTSEQP to carry") as info:
         _derive_quietly(_rs(("S1", "WEEK 6", "SD", "2024-02-12")), _adsl("S1"), adsl_vars=["ARM", "TRTSEQP"])
     assert info.value.code == "ADAM-E001"
+
+
+# --- ADSL and evaluator problems -------------------------------------------------------------------
+
+
+def test_evaluator_without_records_is_warned() -> None:
+    """RSEVAL 'Investigator' is not the default 'INVESTIGATOR': every subject would be MISSING, so it is said."""
+    rs = pd.DataFrame({"USUBJID": ["S"], "RSTESTCD": ["OVRLRESP"], "RSEVAL": ["Investigator"], "RSSTRESC": ["SD"],
+                       "RSDTC": ["2024-02-12"], "RSSEQ": ["1"]})  # fmt: skip
+    adsl = pd.DataFrame({"USUBJID": ["S"], "RANDDT": ["2024-01-01"]})
+    with pytest.warns(TrialWarning, match="No overall responses by evaluator 'INVESTIGATOR'"):
+        derive_adrs_from_overall(rs, adsl)
+
+
+def test_an_adsl_without_subjects_is_an_error() -> None:
+    """An ADSL with its header but no rows: nobody to report."""
+    rs = pd.DataFrame(
+        {"USUBJID": ["A"], "RSTESTCD": ["OVRLRESP"], "RSEVAL": ["INVESTIGATOR"], "RSSTRESC": ["PR"],
+         "RSDTC": ["2024-02-12"], "RSSEQ": [1], "VISIT": ["WEEK 6"]}
+    )  # fmt: skip
+    adsl = pd.DataFrame({"USUBJID": pd.Series([], dtype=str), "RANDDT": pd.Series([], dtype=str)})
+    with pytest.raises(DataError, match="The ADSL table has no subjects") as caught:
+        derive_adrs_from_overall(rs, adsl)
+    assert caught.value.code == "RECIST-E024"
+
+
+def test_derive_adrs_names_a_missing_reference_date() -> None:
+    """The lesion path calls derive_adrs directly: an ADSL without RANDDT is an error, not a KeyError."""
+    overall = pd.DataFrame(
+        {"USUBJID": ["A"], "ADT": [pd.Timestamp("2024-02-12")], "ADTF": [""], "AVALC": ["PR"], "RSSEQ": [1],
+         "AVISIT": ["WEEK 6"]}
+    )  # fmt: skip
+    adsl = pd.DataFrame({"USUBJID": ["A"], "TRTSDT": ["2024-01-01"]})
+    with pytest.raises(DataError, match="The ADSL table needs USUBJID and the reference date RANDDT") as caught:
+        derive_adrs(overall, adsl)
+    assert caught.value.code == "RECIST-E021"
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [pytest.param("RANDDT", "2020/01/01", id="reference-date"), pytest.param("NACTDT", "01MAR2020", id="end-date")],
+)
+def test_adsl_dates_that_are_not_dates_are_named(column: str, value: str) -> None:
+    """Before, NACTDT '01MAR2020' was silently ignored (a PD after new therapy counted)."""
+    rs = pd.DataFrame(
+        {"USUBJID": ["A"], "RSTESTCD": ["OVRLRESP"], "RSEVAL": ["INVESTIGATOR"], "RSSTRESC": ["PR"],
+         "RSDTC": ["2020-02-12"], "RSSEQ": [1], "VISIT": ["WEEK 6"]}
+    )  # fmt: skip
+    adsl = pd.DataFrame({"USUBJID": ["A"], "RANDDT": ["2020-01-01"], "NACTDT": [""]})
+    adsl.loc[0, column] = value
+    with pytest.raises(DataError, match=f"Subject A: ADSL {column} '{value}' is not a date") as caught:
+        derive_adrs_from_overall(rs, adsl, end_col="NACTDT")
+    assert caught.value.code == "DATE-E001"

@@ -302,3 +302,32 @@ def test_header_only_tables(table: str, name: str) -> None:
     with pytest.raises(DataError, match=f"The {name} table has no lesion rows for evaluator INVESTIGATOR") as caught:
         derive_lesion_assessments(tables["tu"], tables["tr"])
     assert caught.value.code == "RECIST-E017"
+
+
+# --- repeated results and new-lesion sizes -----------------------------------------------------------
+
+
+def _tu_tr(extra_tr: list[list[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """TU: target T1 at BL and new lesion N1 at W6 (no evaluator columns); TR: T1 20 mm at BL, then ``extra_tr``."""
+    tu = pd.DataFrame([["S", "T1", "TARGET", "LIVER", "BL"], ["S", "N1", "NEW", "LUNG", "W6"]],
+                      columns=["USUBJID", "TULNKID", "TUSTRESC", "TULOC", "VISIT"])  # fmt: skip
+    tr = pd.DataFrame([["S", "T1", "LDIAM", "20", "mm", "BL", "2024-01-01"], *extra_tr],
+                      columns=["USUBJID", "TRLNKID", "TRTESTCD", "TRSTRESC", "TRSTRESU", "VISIT", "TRDTC"])  # fmt: skip
+    return tu, tr
+
+
+def test_a_result_recorded_twice_is_an_error() -> None:
+    """Summing a duplicated 20 mm row would make 40 mm (false PD)."""
+    row = ["S", "T1", "LDIAM", "20", "mm", "W6", "2024-02-12"]
+    tu, tr = _tu_tr([row, row])
+    with pytest.raises(InconsistentDataError, match="recorded more than once"):
+        derive_lesion_assessments(tu, tr, evaluator=None)
+
+
+def test_new_lesion_sizes_are_kept_for_irecist() -> None:
+    """N1 measured 10 mm at W6: its diameter is kept (iRECIST sums new lesions), not blanked as RECIST's."""
+    tu, tr = _tu_tr(
+        [["S", "T1", "LDIAM", "20", "mm", "W6", "2024-02-12"], ["S", "N1", "LDIAM", "10", "mm", "W6", "2024-02-12"]]
+    )
+    lesions = derive_lesion_assessments(tu, tr, evaluator=None).set_index("LESIONID")
+    assert lesions.loc["N1", "DIAMETER"] == 10.0
