@@ -125,7 +125,9 @@ def make_adrs(adsl: pd.DataFrame, rand: np.ndarray, last: np.ndarray, rng: np.ra
         ["CR", "PR", "SD", "PD", "NE"],
         "MISSING",
     )
-    bor_day = np.select([bor == "CR", bor == "PR", bor == "SD", bor == "PD", bor == "NE"], [cr, pr, sd, pdd, ne], np.nan)
+    bor_day = np.select(
+        [bor == "CR", bor == "PR", bor == "SD", bor == "PD", bor == "NE"], [cr, pr, sd, pdd, ne], np.nan
+    )
     yes = np.where(np.isnan(resp), "N", "Y")
     parts = [
         ovr,

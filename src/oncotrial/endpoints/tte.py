@@ -28,6 +28,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from pandas.api.types import union_categoricals
 
 from oncotrial._adsl import derive_adsl_vars, select_adsl_vars
 from oncotrial._numbers import is_whole
@@ -474,13 +475,22 @@ def derive_adtte(
             censors=[last, start],
         )
     )
-    adtte = pd.concat(parts, ignore_index=True)
+    adtte = _concat_labelled(parts, ("PARAMCD", "PARAM", "EVNTDESC", "CNSDTDSC", "SRCDOM", "SRCVAR"))
     adtte["CNSR"] = adtte["CNSR"].astype(np.int64)
-    for col in ("PARAMCD", "PARAM", "EVNTDESC", "CNSDTDSC", "SRCDOM", "SRCVAR"):  # one label per source, again
-        adtte[col] = adtte[col].astype("category")
     adtte["CNSRREAS"] = _censor_reasons(adtte, raw, data, progression, death, os_death)
     adtte = adtte.sort_values(["USUBJID", "PARAMCD"], kind="stable").reset_index(drop=True)
     return derive_adsl_vars(adtte, adsl, carried)
+
+
+def _concat_labelled(parts: list[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
+    """``parts`` one under the other, the categorical ``columns`` kept categorical (sorted categories).
+
+    pandas concatenates categoricals with different categories into text, one string per record.
+    """
+    for col in columns:
+        categories = union_categoricals([part[col] for part in parts], sort_categories=True).categories
+        parts = [part.assign(**{col: part[col].cat.set_categories(categories)}) for part in parts]
+    return pd.concat(parts, ignore_index=True)
 
 
 def _code_subjects(adsl: pd.DataFrame, adrs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
