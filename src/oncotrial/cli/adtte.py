@@ -30,7 +30,8 @@ def adtte_command(
         typer.Option(
             "--max-gap-days",
             metavar="DAYS",
-            help="Censor events after a longer gap (days, 1-3650) since the last assessment.",
+            help=f"Censor events after a longer gap (days, {MAX_GAP_DAYS_LIMITS[0]}-{MAX_GAP_DAYS_LIMITS[1]}) since the "
+            "last assessment.",
         ),
     ] = None,
     adsl_vars: AdslVarsOption = None,

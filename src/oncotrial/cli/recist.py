@@ -105,6 +105,12 @@ def from_lesions(tu: Path, tr: Path, rules: ResponseRules, opts: LesionOptions) 
     return adrs
 
 
+def _span(rule: str) -> str:
+    """The accepted values of a rule, as the help shows them (e.g. 1-3650)."""
+    low, high = RULE_LIMITS[rule]
+    return f"{low}-{high}"
+
+
 def _rules(**options: str) -> ResponseRules:
     """The response rules from the options' text, each checked against its range (RULE_LIMITS)."""
     values = {
@@ -129,13 +135,22 @@ def recist_command(
         str | None, typer.Option("--end-date", help="ADSL date column after which assessments are ignored.")
     ] = None,
     confirmation_days: Annotated[
-        str, typer.Option("--confirmation-days", metavar="DAYS", help="Days to confirm CR/PR (1-3650).")
+        str,
+        typer.Option(
+            "--confirmation-days", metavar="DAYS", help=f"Days to confirm CR/PR ({_span('confirmation_days')})."
+        ),
     ] = "28",
     sd_min_days: Annotated[
-        str, typer.Option("--sd-min-days", metavar="DAYS", help="Minimum days from the reference for SD (0-3650).")
+        str,
+        typer.Option(
+            "--sd-min-days", metavar="DAYS", help=f"Minimum days from the reference for SD ({_span('sd_min_days')})."
+        ),
     ] = "42",
     max_ne: Annotated[
-        str, typer.Option("--max-ne", metavar="N", help="NE allowed between a response and its confirmation (0-100).")
+        str,
+        typer.Option(
+            "--max-ne", metavar="N", help=f"NE allowed between a response and its confirmation ({_span('max_ne')})."
+        ),
     ] = "1",
     timepoints_path: Annotated[
         Path | None, typer.Option("--timepoints", help="Also write the time-point responses (lesion path).")

@@ -16,6 +16,10 @@ Drugs and Biologics, 2018, Table 3) are options that remove events before the ch
 * progression or death after two or more missed assessments (``max_gap_days``): censored at the
   last adequate assessment before;
 * data cut-off (``cutoff``): nothing after it is used; last-known-alive dates are capped at it.
+
+Everything is done on whole tables, never row by row: the subject ids of ADSL and ADRS become one
+categorical (merges and sorts on integer codes), and the text that only depends on the source of a
+record (EVNTDESC, CNSDTDSC, SRCDOM, SRCVAR, CNSRREAS) is a categorical label of that source.
 """
 
 from __future__ import annotations
