@@ -70,9 +70,7 @@ def derive_adsl_vars(dataset: pd.DataFrame, adsl: pd.DataFrame, columns: Sequenc
 
 
 def _adsl_rows(usubjid: pd.Series, subjects: pd.Index) -> NDArray[np.intp]:
-    """Position in ``subjects`` of each row's subject (-1 when absent); a categorical is looked up once per category."""
-    if isinstance(usubjid.dtype, pd.CategoricalDtype):
-        positions = subjects.get_indexer(usubjid.cat.categories)
-        codes = usubjid.cat.codes.to_numpy()
-        return np.where(codes >= 0, positions[codes], -1)
-    return subjects.get_indexer(pd.Index(usubjid))
+    """Position in ``subjects`` of each row's subject (-1 when absent), looked up once per distinct subject."""
+    codes, ids = pd.factorize(usubjid)
+    positions = subjects.get_indexer(pd.Index(ids))
+    return np.where(codes >= 0, positions[codes], -1)
