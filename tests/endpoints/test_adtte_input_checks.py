@@ -222,3 +222,17 @@ def test_cli_good_adsl_still_works(capsys: pytest.CaptureFixture[str], files: tu
     code, err = _run(capsys, files)
     assert code == 0, err
     assert "DSD 1 (0 events), OS 1 (0 events), PFS 1 (0 events), TTP 1 (0 events)" in err
+
+
+def test_numeric_subject_ids_in_adsl_match_text_ids_in_adrs() -> None:
+    """USUBJID 7 stored as a number (e.g. a Parquet ADSL) and "7" as text in the ADRS are one subject: the SD
+    scan of 2024-02-12 censors PFS there, 2024-02-12 - 2024-01-01 + 1 = 43 days (it was not found before)."""
+    adsl = _adsl(USUBJID=[7])
+    adrs = _adrs().assign(USUBJID="7")
+    pfs = derive_adtte(adsl, adrs).set_index("PARAMCD").loc["PFS"]
+    assert (str(pfs["USUBJID"]), pfs["ADT"].date(), int(pfs["AVAL"]), int(pfs["CNSR"])) == (
+        "7",
+        date(2024, 2, 12),
+        43,
+        1,
+    )

@@ -505,15 +505,16 @@ def _code_subjects(adsl: pd.DataFrame, adrs: pd.DataFrame) -> tuple[pd.DataFrame
     """
     adsl_codes, adsl_ids = pd.factorize(adsl["USUBJID"])
     adrs_codes, adrs_ids = pd.factorize(adrs["USUBJID"])
-    dtype = pd.CategoricalDtype(pd.Index(adsl_ids).union(pd.Index(adrs_ids)))
+    # USUBJID is CDISC text: 1 (a number in a Parquet ADSL) and "1" (a CSV ADRS) are one subject
+    adsl_ids, adrs_ids = pd.Index(adsl_ids).astype(str), pd.Index(adrs_ids).astype(str)
+    dtype = pd.CategoricalDtype(adsl_ids.union(adrs_ids))
 
     def recode(codes: NDArray[np.intp], ids: pd.Index) -> pd.Categorical:
         # the ids are looked up once each, not once per row (an ADRS has many rows per subject)
         positions = dtype.categories.get_indexer(ids)
         return pd.Categorical.from_codes(np.where(codes >= 0, positions[codes], -1), dtype=dtype)
 
-    coded_adsl = adsl.assign(USUBJID=recode(adsl_codes, pd.Index(adsl_ids)))
-    return coded_adsl, adrs.assign(USUBJID=recode(adrs_codes, pd.Index(adrs_ids)))
+    return adsl.assign(USUBJID=recode(adsl_codes, adsl_ids)), adrs.assign(USUBJID=recode(adrs_codes, adrs_ids))
 
 
 _DEFAULT_REASON = {
