@@ -82,6 +82,24 @@ def test_read_only_wanted_columns_as_text(tmp_path: Path) -> None:
     assert got.values.tolist() == [["S1", "PR, confirmed", "2024-01-02"], ["S2", "NA", ""]]
 
 
+def test_read_keeps_the_rows_asked_for_with_read_tables_types(tmp_path: Path) -> None:
+    """keep_rows=("PARAMCD", {"OVR", "PD"}): the BOR row is left out; the columns have read_table's text dtype."""
+    path = tmp_path / "adrs.csv"
+    path.write_text("USUBJID,PARAMCD,AVALC\nS1,OVR,SD\nS1,BOR,SD\nS1,PD,N\n")
+    got = read_table_columns(path, name="ADRS", wanted=lambda c: True, keep_rows=("PARAMCD", {"OVR", "PD"}))
+    assert got.values.tolist() == [["S1", "OVR", "SD"], ["S1", "PD", "N"]]
+    assert got.index.tolist() == [0, 1]
+    assert got.dtypes.tolist() == read_table(path, name="ADRS").dtypes.tolist()
+
+
+def test_read_falls_back_to_read_table_and_still_keeps_the_rows(tmp_path: Path) -> None:
+    """A quoted line break stops pyarrow's parser (newlines_in_values is off): pandas reads it, rows kept alike."""
+    path = tmp_path / "adrs.csv"
+    path.write_text('USUBJID,PARAMCD,NOTE\nS1,OVR,"two\nlines"\nS1,BOR,x\n')
+    got = read_table_columns(path, name="ADRS", wanted=lambda c: True, keep_rows=("PARAMCD", ["OVR"]))
+    assert got.values.tolist() == [["S1", "OVR", "two\nlines"]]
+
+
 def test_read_errors_are_read_tables(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="does not exist"):
         read_table_columns(tmp_path / "absent.csv", name="ADSL", wanted=lambda c: True)

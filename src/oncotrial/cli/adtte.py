@@ -11,10 +11,16 @@ import typer
 from oncotrial._adsl import DEFAULT_ADSL_VARS
 from oncotrial.cli.common import err, parse_start
 from oncotrial.cli.options import AdslVarsOption, parse_column_list, parse_whole_number
-from oncotrial.endpoints.tte import MAX_GAP_DAYS_LIMITS, SURVIVAL_COLUMNS, check_adtte_columns, derive_adtte
+from oncotrial.endpoints.tte import (
+    ADRS_PARAMETERS,
+    MAX_GAP_DAYS_LIMITS,
+    SURVIVAL_COLUMNS,
+    check_adtte_columns,
+    derive_adtte,
+)
 from oncotrial.io.arrow_csv import read_table_columns, write_table_arrow
 
-# the ADRS columns derive_adtte reads
+# the ADRS columns and parameters derive_adtte reads
 _ADRS_COLUMNS = frozenset({"USUBJID", "PARAMCD", "AVALC", "ADT", "ANL01FL"})
 
 
@@ -49,7 +55,9 @@ def adtte_command(
     adsl_table = read_table_columns(
         adsl, name="ADSL", wanted=lambda c: c in adsl_columns or c.upper().startswith("STRAT")
     )
-    adrs_table = read_table_columns(adrs, name="ADRS", wanted=_ADRS_COLUMNS.__contains__)
+    adrs_table = read_table_columns(
+        adrs, name="ADRS", wanted=_ADRS_COLUMNS.__contains__, keep_rows=("PARAMCD", ADRS_PARAMETERS)
+    )
     # a file ADSL must say who died and who was last known alive: without them OS would be silently wrong
     check_adtte_columns(adsl_table, adrs_table, start_col=start_date, nact_col=nact)
     adtte = derive_adtte(

@@ -41,6 +41,7 @@ from oncotrial.recist.dates import first_flagged as _first
 from oncotrial.recist.dates import read_dates as _dates
 
 __all__ = [
+    "ADRS_PARAMETERS",
     "MAX_GAP_DAYS_LIMITS",
     "SURVIVAL_COLUMNS",
     "TimeToEventSource",
@@ -51,6 +52,8 @@ __all__ = [
 
 #: ADSL columns of death and last-known-alive dates; without them OS cannot be derived.
 SURVIVAL_COLUMNS = ("DTHDT", "LSTALVDT")
+#: The ADRS parameters the derivation reads (its other records are not used).
+ADRS_PARAMETERS = ("OVR", "PD", "RSP", "BOR")
 #: The accepted ``max_gap_days`` (inclusive): at least a day, at most ten years.
 MAX_GAP_DAYS_LIMITS = (1, 3650)
 

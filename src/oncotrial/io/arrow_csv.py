@@ -10,10 +10,14 @@ pyarrow's takes about 3 s.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pa_compute  # type: ignore[import-untyped]
+import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
 
 from oncotrial.io.tables import read_table, write_table
 
@@ -25,17 +29,49 @@ def _is_csv(path: Path) -> bool:
     return suffixes[-1:] == [".csv"] or suffixes[-2:] == [".csv", ".gz"]
 
 
-def read_table_columns(path: Path, *, name: str, wanted: Callable[[str], bool]) -> pd.DataFrame:
-    """The columns of a table for which ``wanted(column)`` holds, every value as text for CSV (as ``read_table``)."""
+def read_table_columns(
+    path: Path,
+    *,
+    name: str,
+    wanted: Callable[[str], bool],
+    keep_rows: tuple[str, Collection[str]] | None = None,
+) -> pd.DataFrame:
+    """The columns of a table for which ``wanted(column)`` holds, every value as text for CSV (as ``read_table``).
+
+    ``keep_rows = (column, values)`` keeps only the rows whose ``column`` is one of ``values`` (a CSV is
+    filtered before it becomes a DataFrame: the rows left out never take memory). The index is 0, 1, ...
+    """
     if _is_csv(path):
         try:
-            header = pd.read_csv(path, nrows=0, dtype=str)
-            columns = [c for c in header.columns if wanted(str(c))]
-            return pd.read_csv(path, dtype=str, keep_default_na=False, engine="pyarrow", usecols=columns)
+            return _read_csv_arrow(path, wanted, keep_rows)
         except Exception:  # any failure: the standard reader decides and reports it
             pass
     table = read_table(path, name=name)
-    return table[[c for c in table.columns if wanted(str(c))]]
+    table = table[[c for c in table.columns if wanted(str(c))]]
+    if keep_rows is not None and keep_rows[0] in table.columns:
+        table = table.loc[table[keep_rows[0]].isin(list(keep_rows[1]))].reset_index(drop=True)
+    return table
+
+
+def _read_csv_arrow(
+    path: Path, wanted: Callable[[str], bool], keep_rows: tuple[str, Collection[str]] | None
+) -> pd.DataFrame:
+    """pyarrow's CSV reader, every column as text and empty values kept as "" (``keep_default_na=False``)."""
+    header = pd.read_csv(path, nrows=0, dtype=str)
+    columns = [str(c) for c in header.columns if wanted(str(c))]
+    options = pa_csv.ConvertOptions(
+        include_columns=columns,
+        column_types=dict.fromkeys(columns, pa.string()),
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    arrow = pa_csv.read_csv(path, convert_options=options)
+    if keep_rows is not None and keep_rows[0] in columns:
+        column, values = keep_rows
+        arrow = arrow.filter(pa_compute.is_in(arrow[column], value_set=pa.array(list(values), type=pa.string())))
+    # the text dtype read_csv(dtype=str) gives: Arrow-backed strings
+    frame: pd.DataFrame = arrow.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
+    return frame
 
 
 def write_table_arrow(table: pd.DataFrame, path: Path) -> None:
@@ -47,9 +83,6 @@ def write_table_arrow(table: pd.DataFrame, path: Path) -> None:
     if path.suffix.lower() != ".csv" or not plain_names or not all(_plain(table[c]) for c in table.columns):
         write_table(table, path)
         return
-    import pyarrow as pa  # type: ignore[import-untyped]  # only the commands that write large tables import it
-    import pyarrow.csv as pa_csv  # type: ignore[import-untyped]
-
     try:
         arrow = pa.Table.from_pandas(table, preserve_index=False)
         for i, field in enumerate(arrow.schema):
