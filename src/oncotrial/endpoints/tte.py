@@ -410,8 +410,8 @@ def derive_adtte(
     Raises
     ------
     DataError
-        A column is missing (``adsl_vars`` included), a date cannot be read, ADSL has no subjects or none with a start date,
-        or ``max_gap_days`` is not positive.
+        A column is missing (``adsl_vars`` included), a date cannot be read, ADSL has no subjects or
+        none with a start date, or ``max_gap_days`` is not a whole number within MAX_GAP_DAYS_LIMITS.
     InconsistentDataError
         ADSL has a subject twice, or a death, last-known-alive or tumour assessment date is before
         the subject's start date.
