@@ -325,3 +325,27 @@ def test_no_pd_in_any_subject_exits_cleanly(capsys: pytest.CaptureFixture[str], 
     code, _, err = run_cli(capsys, *args)
     assert code == 0, err
     assert _read_output(out)["S1", "BOR", ""]["AVALC"] == "SD"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "valid"),
+    [
+        pytest.param("--confirmation-days", "1e30", "from 1 to 3650", id="confirmation_days_1e30"),
+        pytest.param("--confirmation-days", "1" + "0" * 27, "from 1 to 3650", id="confirmation_days_overflows"),
+        pytest.param("--confirmation-days", "0", "from 1 to 3650", id="confirmation_days_zero"),
+        pytest.param("--sd-min-days", "-1", "from 0 to 3650", id="sd_min_days_negative"),
+        pytest.param("--sd-min-days", "99999999999999999999", "from 0 to 3650", id="sd_min_days_overflows"),
+        pytest.param("--max-ne", "2.5", "from 0 to 100", id="max_ne_fraction"),
+        pytest.param("--max-ne", "many", "from 0 to 100", id="max_ne_not_a_number"),
+    ],
+)
+def test_rule_option_out_of_range(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, option: str, value: str, valid: str
+) -> None:
+    """Ranges of oncotrial.recist.RULE_LIMITS; 1e30 and 10**27 used to end in exit 3 (integer overflow)."""
+    out = tmp_path / "adrs.csv"
+    code, _, err = run_cli(capsys, *_files(tmp_path, "ST,S1,WEEK 6,OVRLRESP,INVESTIGATOR,SD,2024-02-12,1"),
+                           option, value, "--out", str(out))  # fmt: skip
+    assert_clean_error(code, err)
+    assert f"Error: {option} '{value}' is not valid: give a whole number {valid}." in err
+    assert not out.exists()

@@ -215,3 +215,41 @@ def test_nonexistent_tu_file(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     assert_clean_error(code, err)
     assert str(absent) in err
     assert "does not exist" in err
+
+
+def test_irradiated_lesion_not_in_tu_tr_is_named(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """--irradiated lists T9 of S1, which TU/TR do not have (S1 has T1 only): refused, naming S1 and T9
+    (it used to end in "There are no lesion assessments to evaluate")."""
+    args = _files(
+        tmp_path,
+        ["ST,S1,SCREENING,T1,TARGET,LIVER,CT SCAN,INVESTIGATOR"],
+        [
+            "ST,S1,SCREENING,T1,LDIAM,30,mm,2024-01-01,INVESTIGATOR",
+            "ST,S1,WEEK 6,T1,LDIAM,30,mm,2024-02-12,INVESTIGATOR",
+        ],
+    )
+    listed = tmp_path / "irradiated.csv"
+    listed.write_text("USUBJID,LESIONID\nS1,T9\n")
+    out, own = tmp_path / "adrs.csv", tmp_path / "irradiated_tp.csv"
+    code, _, err = run_cli(capsys, *args, "--irradiated", str(listed), "--irradiated-out", str(own), "--out", str(out))
+    assert_clean_error(code, err)
+    assert "Error: 1 irradiated lesion(s) are not among the lesions of TU/TR: subject S1 lesion T9." in err
+    assert not out.exists()
+    assert not own.exists()
+
+
+def test_tr_without_treval_says_so(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The pharmaverse TR without its TREVAL column: the investigator's and the independent assessor's
+    LDIAM of 01-701-1015 T01 at SCREENING are read together; the message names the missing column (it used
+    to say only that LDIAM is recorded more than once)."""
+    base = ("reference", "pharmaverse", "sdtm")
+    tr = pd.read_csv(shared_path(*base, "tr_onco_recist.csv"), dtype=str, keep_default_na=False)
+    tr_path = tmp_path / "tr.csv"
+    tr.drop(columns="TREVAL").to_csv(tr_path, index=False)
+    out = tmp_path / "adrs.csv"
+    tu = shared_path(*base, "tu_onco_recist.csv")
+    code, _, err = run_cli(capsys, "recist", "--tu", str(tu), "--tr", str(tr_path), "--out", str(out))
+    assert_clean_error(code, err)
+    assert "Subject 01-701-1015, visit SCREENING, lesion T01: LDIAM is recorded more than once" in err
+    assert "the TR table has no TREVAL column to tell the evaluators' results apart. Add TREVAL" in err
+    assert not out.exists()

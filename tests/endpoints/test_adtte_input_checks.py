@@ -121,9 +121,20 @@ def test_missing_columns_are_listed_together() -> None:
 # 4. options
 
 
-@pytest.mark.parametrize("days", [pytest.param(0, id="zero"), pytest.param(-5, id="negative")])
-def test_max_gap_days_must_be_positive(days: int) -> None:
-    with pytest.raises(DataError, match=f"max_gap_days = {days} must be a positive"):
+@pytest.mark.parametrize(
+    "days",
+    [
+        pytest.param(0, id="zero"),
+        pytest.param(-5, id="negative"),
+        pytest.param(3651, id="over_ten_years"),
+        pytest.param(10**27, id="overflows"),
+    ],
+)
+def test_max_gap_days_outside_its_range_is_an_error(days: int) -> None:
+    """MAX_GAP_DAYS_LIMITS: 1 to 3650 days (ten years)."""
+    with pytest.raises(
+        DataError, match=f"max_gap_days = {days} is not valid: give a whole number of days from 1 to 3650"
+    ):
         derive_adtte(_adsl(), _adrs(), max_gap_days=days)
 
 
@@ -193,11 +204,16 @@ def test_cli_nact_column_must_exist(capsys: pytest.CaptureFixture[str], files: t
     assert "The ADSL table lacks the column(s) NACTDT" in err
 
 
-def test_cli_max_gap_days_must_be_positive(capsys: pytest.CaptureFixture[str], files: tuple[Path, Path, Path]) -> None:
+@pytest.mark.parametrize("value", ["-5", "0", "1e30", "1" + "0" * 27, "12.5"])
+def test_cli_max_gap_days_out_of_range(
+    capsys: pytest.CaptureFixture[str], files: tuple[Path, Path, Path], value: str
+) -> None:
+    """Range of oncotrial.endpoints.tte.MAX_GAP_DAYS_LIMITS: 1 to 3650 days (10**27 used to end in exit 3)."""
     _adsl().to_csv(files[0], index=False)
-    code, err = _run(capsys, files, "--max-gap-days", "-5")
-    assert_clean_error(code, err, expected_code=2)
-    assert "--max-gap-days" in err
+    code, err = _run(capsys, files, "--max-gap-days", value)
+    assert_clean_error(code, err)
+    assert f"Error: --max-gap-days '{value}' is not valid: give a whole number from 1 to 3650." in err
+    assert not files[2].exists()
 
 
 def test_cli_good_adsl_still_works(capsys: pytest.CaptureFixture[str], files: tuple[Path, Path, Path]) -> None:
@@ -206,3 +222,17 @@ def test_cli_good_adsl_still_works(capsys: pytest.CaptureFixture[str], files: tu
     code, err = _run(capsys, files)
     assert code == 0, err
     assert "DSD 1 (0 events), OS 1 (0 events), PFS 1 (0 events), TTP 1 (0 events)" in err
+
+
+def test_numeric_subject_ids_in_adsl_match_text_ids_in_adrs() -> None:
+    """USUBJID 7 stored as a number (e.g. a Parquet ADSL) and "7" as text in the ADRS are one subject: the SD
+    scan of 2024-02-12 censors PFS there, 2024-02-12 - 2024-01-01 + 1 = 43 days (it was not found before)."""
+    adsl = _adsl(USUBJID=[7])
+    adrs = _adrs().assign(USUBJID="7")
+    pfs = derive_adtte(adsl, adrs).set_index("PARAMCD").loc["PFS"]
+    assert (str(pfs["USUBJID"]), pfs["ADT"].date(), int(pfs["AVAL"]), int(pfs["CNSR"])) == (
+        "7",
+        date(2024, 2, 12),
+        43,
+        1,
+    )

@@ -190,3 +190,33 @@ def test_death_after_a_progression_ruled_out_by_missed_assessments_is_censored_t
     adrs = _one_subject_adrs([("OVR", "SD", "2020-04-10"), ("OVR", "PD", "2020-10-27"), ("PD", "Y", "2020-10-27")])
     pfs = derive_adtte(adsl, adrs, max_gap_days=120).set_index("PARAMCD").loc["PFS"]
     assert (pfs["ADT"], pfs["AVAL"], pfs["CNSR"]) == (pd.Timestamp("2020-04-10"), 101, 1)
+def test_adsl_variables_match_pharmaverse_adtte_onco(
+    pharmaverse: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
+) -> None:
+    """admiral's ADTTE template carries AGE, SEX, ARM, ARMCD, ACTARM and ACTARMCD (adsl_vars) into every
+    record: ours equal adtte_onco.csv's on all 512 records it has (OS, PFS, RSD as DOR)."""
+    adsl, adrs, reference = pharmaverse
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TrialWarning)
+        adtte = derive_adtte(adsl, adrs)
+    carried = ["AGE", "SEX", "ARM", "ARMCD", "ACTARM", "ACTARMCD"]
+    assert adtte.columns.tolist()[:2] == ["STUDYID", "USUBJID"]
+    got = adtte[["USUBJID", "PARAMCD", *carried]].astype(str)
+    ref = reference.assign(PARAMCD=reference["PARAMCD"].replace({"RSD": "DOR"}))[["USUBJID", "PARAMCD", *carried]]
+    merged = ref.merge(got, on=["USUBJID", "PARAMCD"], how="left", suffixes=("_ref", ""))
+    assert len(merged) == 512
+    for column in carried:
+        assert (merged[f"{column}_ref"] == merged[column]).all(), column
+
+
+def test_adsl_vars_carried_by_default_and_on_request() -> None:
+    """STRATAR is a stratification factor (carried by default), ECOGBL only when asked for; every record of S
+    has them. An ADSL without ARM simply has no ARM column in the ADTTE."""
+    adsl = _adsl(STRATAR="HIGH", ECOGBL="1")
+    adtte = derive_adtte(adsl, _adrs([("2024-02-12", "SD")]), adsl_vars=["ECOGBL"])
+    assert adtte.columns.tolist()[:3] == ["USUBJID", "STRATAR", "ECOGBL"]
+    assert set(adtte["STRATAR"].astype(str)) == {"HIGH"}
+    assert set(adtte["ECOGBL"].astype(str)) == {"1"}
+    assert "ARM" not in adtte.columns
+    with pytest.raises(DataError, match=r"ADSL has no column\(s\) ARM to carry"):
+        derive_adtte(adsl, _adrs([("2024-02-12", "SD")]), adsl_vars=["ARM"])

@@ -17,14 +17,15 @@ import pandas as pd
 import pytest
 
 from oncotrial.errors import DataError, TrialWarning
-from oncotrial.recist import ResponseRules, derive_adrs_from_overall
+from oncotrial.recist import ResponseRules, derive_adrs, derive_adrs_from_overall
 from tests.conftest import shared_path
 
 Row = dict[str, str]
 SUBJECT_PARAMS = ("BOR", "CBOR", "RSP", "CRSP", "CB", "CCB", "PD")
+# the ADSL variables carried (oncotrial._adsl.DEFAULT_ADSL_VARS that pharmaverseadam's adsl has) follow USUBJID
 ADRS_COLUMNS = [
-    "STUDYID", "USUBJID", "PARAMCD", "PARAM", "AVALC", "AVAL", "ADT", "ADTF", "AVISIT", "RSSEQ",
-    "ANL01FL", "ANL02FL", "RANDDT",
+    "STUDYID", "USUBJID", "ARM", "ARMCD", "ACTARM", "ACTARMCD", "TRT01P", "TRT01A", "AGE", "SEX", "RACE",
+    "PARAMCD", "PARAM", "AVALC", "AVAL", "ADT", "ADTF", "AVISIT", "RSSEQ", "ANL01FL", "ANL02FL", "RANDDT",
 ]  # fmt: skip
 
 
@@ -84,7 +85,15 @@ def test_adrs_matches_admiralonco_template_on_rs_onco_recist(
     ``cb_y``, ``no_data_*`` events and ``derive_extreme_records()`` for PD. Every subject (306) and
     parameter: AVALC, AVAL, ADT (empty when the reference is empty); OVR records also ANL01FL, ANL02FL.
     """
-    found = _rows_by_key(reference_adrs)
+    assert _mismatches(reference_adrs, admiralonco_rows) == []
+    # the reference's shape, counted from the file: 306 subjects x 7 parameters + 22 OVR records
+    assert len({r["USUBJID"] for r in admiralonco_rows}) == 306
+    assert len({(r["USUBJID"], r["PARAMCD"], r["RSSEQ"]) for r in admiralonco_rows}) == 306 * 7 + 22
+
+
+def _mismatches(adrs: pd.DataFrame, admiralonco_rows: list[Row]) -> list[str]:
+    """Every difference from the admiralonco reference: AVALC, AVAL, ADT (and the flags of OVR records)."""
+    found = _rows_by_key(adrs)
     mismatches: list[str] = []
     expected_keys = set()
     for ref in admiralonco_rows:
@@ -99,11 +108,28 @@ def test_adrs_matches_admiralonco_template_on_rs_onco_recist(
         mismatches += [
             f"{key} {col}: expected {ref[col]!r}, got {row[col]!r}" for col in columns if row[col] != ref[col]
         ]
-    mismatches += [f"{key}: not in the reference" for key in sorted(set(found) - expected_keys)]
-    assert mismatches == []
-    # the reference's shape, counted from the file: 306 subjects x 7 parameters + 22 OVR records
-    assert len({r["USUBJID"] for r in admiralonco_rows}) == 306
-    assert len(expected_keys) == 306 * 7 + 22
+    return mismatches + [f"{key}: not in the reference" for key in sorted(set(found) - expected_keys)]
+
+
+def test_exact_duplicate_rs_row_counted_once_with_a_warning(admiralonco_rows: list[Row]) -> None:
+    """rs_onco_recist.csv with the investigator's PD of 01-701-1028 at WEEK 6 (RSSEQ 6, 2013-08-30) given
+    twice: the copy is removed with a warning naming it, and the ADRS is still admiralonco's (BOR PD on
+    2013-08-30; counted twice, the PD lost ANL02FL and BOR fell to NE)."""
+    base = ("reference", "pharmaverse")
+    rs = pd.read_csv(shared_path(*base, "sdtm", "rs_onco_recist.csv"), dtype=str, keep_default_na=False)
+    adsl = pd.read_csv(shared_path(*base, "adam", "adsl.csv"), dtype=str, keep_default_na=False)
+    pd_row = rs.loc[(rs["USUBJID"] == "01-701-1028") & (rs["RSEVAL"] == "INVESTIGATOR") & (rs["RSSEQ"] == "6")]
+    assert pd_row[["VISIT", "RSSTRESC", "RSDTC"]].values.tolist() == [["WEEK 6", "PD", "2013-08-30"]]
+    doubled = pd.concat([rs, pd_row], ignore_index=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        adrs = derive_adrs_from_overall(doubled, adsl)
+    messages = [str(w.message) for w in caught]
+    assert (
+        "1 overall response row(s) appear more than once in the RS table with every column equal and are "
+        "counted once: 01-701-1028 WEEK 6 (2013-08-30). Remove the duplicate rows."
+    ) in messages
+    assert _mismatches(adrs, admiralonco_rows) == []
 
 
 def test_adrs_matches_admiralonco_subject_summary(reference_adrs: pd.DataFrame) -> None:
@@ -190,13 +216,15 @@ def _derive_quietly(
     reference_col: str = "RANDDT",
     end_col: str | None = None,
     rules: ResponseRules | None = None,
+    adsl_vars: tuple[str, ...] | list[str] = (),
 ) -> pd.DataFrame:
     """Derive, failing on any warning (the input is clean)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         return derive_adrs_from_overall(
-            rs, adsl, evaluator=evaluator, reference_col=reference_col, end_col=end_col, rules=rules
-        )
+            rs, adsl, evaluator=evaluator, reference_col=reference_col, end_col=end_col, rules=rules,
+            adsl_vars=adsl_vars,
+        )  # fmt: skip
 
 
 def _param(adrs: pd.DataFrame, subject: str, paramcd: str) -> tuple[str, str]:
@@ -408,3 +436,89 @@ def test_end_column_missing_from_adsl_is_an_error() -> None:
     rs = _rs(("S1", "WEEK 6", "SD", "2024-02-12"))
     with pytest.raises(DataError, match="NACTDT"):
         derive_adrs_from_overall(rs, _adsl("S1"), end_col="NACTDT")
+
+
+# --- ADSL variables carried into the ADRS -------------------------------------------------------
+
+
+def test_adsl_variables_carried_into_every_record(reference_adrs: pd.DataFrame) -> None:
+    """pharmaverseadam adsl.csv, subject 01-701-1015: ARM Placebo, ARMCD Pbo, ACTARM Placebo, ACTARMCD Pbo,
+    TRT01P/TRT01A Placebo, AGE 63, SEX F, RACE WHITE; on its 7 parameter rows and its OVR records alike."""
+    rows = reference_adrs.loc[reference_adrs["USUBJID"] == "01-701-1015"]
+    carried = ["ARM", "ARMCD", "ACTARM", "ACTARMCD", "TRT01P", "TRT01A", "AGE", "SEX", "RACE"]
+    assert len(rows) == 7 + 3  # 3 investigator OVRLRESP records in rs_onco_recist.csv
+    assert rows[carried].astype(str).drop_duplicates().values.tolist() == [
+        ["Placebo", "Pbo", "Placebo", "Pbo", "Placebo", "Placebo", "63", "F", "WHITE"]
+    ]
+
+
+def test_adsl_vars_option_carries_more_and_strata_by_name() -> None:
+    """STRAT1R (a stratification factor) is carried by default; COUNTRY only when asked for; ARM is absent
+    from this ADSL and simply not carried."""
+    adsl = _adsl("S1", STRAT1R=["ECOG 0"], COUNTRY=["FRA"], SITEID=["7"])
+    rs = _rs(("S1", "WEEK 6", "SD", "2024-02-12"))
+    default = _derive_quietly(rs, adsl)
+    assert default.columns.tolist()[:3] == ["STUDYID", "USUBJID", "STRAT1R"]
+    assert "COUNTRY" not in default.columns
+    more = _derive_quietly(rs, adsl, adsl_vars=["COUNTRY"])
+    assert more.columns.tolist()[:4] == ["STUDYID", "USUBJID", "STRAT1R", "COUNTRY"]
+    assert more.loc[more["USUBJID"] == "S1", "COUNTRY"].astype(str).unique().tolist() == ["FRA"]
+
+
+def test_adsl_vars_asked_for_must_exist() -> None:
+    with pytest.raises(DataError, match=r"ADSL has no column\(s\) ARM, TRTSEQP to carry") as info:
+        _derive_quietly(_rs(("S1", "WEEK 6", "SD", "2024-02-12")), _adsl("S1"), adsl_vars=["ARM", "TRTSEQP"])
+    assert info.value.code == "ADAM-E001"
+
+
+# --- ADSL and evaluator problems -------------------------------------------------------------------
+
+
+def test_evaluator_without_records_is_warned() -> None:
+    """RSEVAL 'Investigator' is not the default 'INVESTIGATOR': every subject would be MISSING, so it is said."""
+    rs = pd.DataFrame({"USUBJID": ["S"], "RSTESTCD": ["OVRLRESP"], "RSEVAL": ["Investigator"], "RSSTRESC": ["SD"],
+                       "RSDTC": ["2024-02-12"], "RSSEQ": ["1"]})  # fmt: skip
+    adsl = pd.DataFrame({"USUBJID": ["S"], "RANDDT": ["2024-01-01"]})
+    with pytest.warns(TrialWarning, match="No overall responses by evaluator 'INVESTIGATOR'"):
+        derive_adrs_from_overall(rs, adsl)
+
+
+def test_an_adsl_without_subjects_is_an_error() -> None:
+    """An ADSL with its header but no rows: nobody to report."""
+    rs = pd.DataFrame(
+        {"USUBJID": ["A"], "RSTESTCD": ["OVRLRESP"], "RSEVAL": ["INVESTIGATOR"], "RSSTRESC": ["PR"],
+         "RSDTC": ["2024-02-12"], "RSSEQ": [1], "VISIT": ["WEEK 6"]}
+    )  # fmt: skip
+    adsl = pd.DataFrame({"USUBJID": pd.Series([], dtype=str), "RANDDT": pd.Series([], dtype=str)})
+    with pytest.raises(DataError, match="The ADSL table has no subjects") as caught:
+        derive_adrs_from_overall(rs, adsl)
+    assert caught.value.code == "RECIST-E024"
+
+
+def test_derive_adrs_names_a_missing_reference_date() -> None:
+    """The lesion path calls derive_adrs directly: an ADSL without RANDDT is an error, not a KeyError."""
+    overall = pd.DataFrame(
+        {"USUBJID": ["A"], "ADT": [pd.Timestamp("2024-02-12")], "ADTF": [""], "AVALC": ["PR"], "RSSEQ": [1],
+         "AVISIT": ["WEEK 6"]}
+    )  # fmt: skip
+    adsl = pd.DataFrame({"USUBJID": ["A"], "TRTSDT": ["2024-01-01"]})
+    with pytest.raises(DataError, match="The ADSL table needs USUBJID and the reference date RANDDT") as caught:
+        derive_adrs(overall, adsl)
+    assert caught.value.code == "RECIST-E021"
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [pytest.param("RANDDT", "2020/01/01", id="reference-date"), pytest.param("NACTDT", "01MAR2020", id="end-date")],
+)
+def test_adsl_dates_that_are_not_dates_are_named(column: str, value: str) -> None:
+    """Before, NACTDT '01MAR2020' was silently ignored (a PD after new therapy counted)."""
+    rs = pd.DataFrame(
+        {"USUBJID": ["A"], "RSTESTCD": ["OVRLRESP"], "RSEVAL": ["INVESTIGATOR"], "RSSTRESC": ["PR"],
+         "RSDTC": ["2020-02-12"], "RSSEQ": [1], "VISIT": ["WEEK 6"]}
+    )  # fmt: skip
+    adsl = pd.DataFrame({"USUBJID": ["A"], "RANDDT": ["2020-01-01"], "NACTDT": [""]})
+    adsl.loc[0, column] = value
+    with pytest.raises(DataError, match=f"Subject A: ADSL {column} '{value}' is not a date") as caught:
+        derive_adrs_from_overall(rs, adsl, end_col="NACTDT")
+    assert caught.value.code == "DATE-E001"

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import pandas as pd
 import pytest
 
+from oncotrial.errors import DataError
 from oncotrial.recist import ResponseRules, derive_overall_response_flags, derive_response_parameters
 
 RANDDT = pd.Timestamp("2024-01-01")
@@ -185,11 +186,28 @@ CASES = [
         id="pr_confirmed_before_a_later_pr",
     ),
     # Confirmed PR (day 21 by day 49), then confirmed CR (day 63 by day 91): the confirmed-CR event
-    # comes first in CBOR, CRSP and CCB, so they are dated day 63; RSP and CB keep day 21.
+    # comes first in CBOR (event order), dated day 63; CRSP and CCB are ordered by date first
+    # (admiralonco: desc(AVALC), ADT, event_nr), so they take the confirmed PR on day 21.
     pytest.param(
         [(21, "PR"), (49, "PR"), (63, "CR"), (91, "CR")],
-        (("CR", 63), ("CR", 63), ("Y", 21), ("Y", 63), ("Y", 21), ("Y", 63), N),
+        (("CR", 63), ("CR", 63), ("Y", 21), ("Y", 21), ("Y", 21), ("Y", 21), N),
         id="confirmed_cr_event_before_confirmed_pr",
+    ),
+    # The issue's CB example: SD on day 44 (>= 42 days), then PR on day 86. CB and CCB are Y at the
+    # earliest qualifying record, the SD on day 44, not the response on day 86; RSP is the PR
+    # (its only event). The PR is unconfirmed (nothing after it): CBOR SD day 44, CRSP N.
+    pytest.param(
+        [(44, "SD"), (86, "PR")],
+        (("PR", 86), ("SD", 44), ("Y", 86), N, ("Y", 44), ("Y", 44), N),
+        id="cb_dated_at_earlier_sd",
+    ),
+    # The issue's CRSP example: PR day 45 confirmed by CR day 87 (42 days later, nothing between),
+    # that CR confirmed by CR day 137. CBOR is CR (event order) on day 87; CRSP and CCB are dated at
+    # the earliest confirmed response, the PR on day 45; BOR CR day 87.
+    pytest.param(
+        [(45, "PR"), (87, "CR"), (137, "CR")],
+        (("CR", 87), ("CR", 87), ("Y", 45), ("Y", 45), ("Y", 45), ("Y", 45), N),
+        id="crsp_dated_at_confirmed_pr_before_confirmed_cr",
     ),
     # A lone PR on day 21: BOR PR; CBOR has no confirmed response, no event >= 42 days and no PD,
     # so it is NE (the NE event takes CR/PR too); CCB N since day 21 < 42.
@@ -271,6 +289,24 @@ def test_default_rules_are_recist_and_admiralonco() -> None:
     """RECIST 1.1 / admiralonco: confirmation after >= 28 days, SD after >= 42 days, one NE."""
     rules = ResponseRules()
     assert (rules.confirmation_days, rules.sd_min_days, rules.max_ne) == (28, 42, 1)
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "valid"),
+    [
+        pytest.param("confirmation_days", 0, "from 1 to 3650", id="confirmation_days_zero"),
+        pytest.param("confirmation_days", 10**27, "from 1 to 3650", id="confirmation_days_overflows"),
+        pytest.param("sd_min_days", -1, "from 0 to 3650", id="sd_min_days_negative"),
+        pytest.param("sd_min_days", 3651, "from 0 to 3650", id="sd_min_days_over_ten_years"),
+        pytest.param("max_ne", 101, "from 0 to 100", id="max_ne_too_many"),
+        pytest.param("max_ne", 1.5, "from 0 to 100", id="max_ne_fraction"),
+    ],
+)
+def test_rules_outside_their_range_are_refused(option: str, value: float, valid: str) -> None:
+    """RULE_LIMITS: a day count from 1 (confirmation) or 0 (SD) to ten years, at most 100 NE."""
+    with pytest.raises(DataError, match=f"{option} = {value!r} is not valid: give a whole number {valid}") as info:
+        ResponseRules(**{option: value})
+    assert (info.value.code, info.value.fields) == ("RECIST-E025", {"field": option})
 
 
 def test_subject_without_records_is_missing() -> None:

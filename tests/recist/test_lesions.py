@@ -9,6 +9,7 @@ section 3.1.1). The reference test runs the shared pharmaverse RECIST set.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -227,6 +228,23 @@ def test_evaluator_filter() -> None:
     assert derive_lesion_assessments(tu, tr, evaluator=IRC)["DIAMETER"].tolist() == [34.0]
 
 
+def test_repeated_results_without_treval_name_the_missing_column() -> None:
+    """The two evaluators' results of test_evaluator_filter without TREVAL: both are read, so LDIAM of T1
+    at SCREENING is there twice; the message says that TREVAL is missing and how to fix it."""
+    tu = _tu(("S1", "T1", "TARGET", "LIVER", "SCREENING"))
+    tr = _tr(
+        ("S1", "T1", "LDIAM", "30", "mm", "SCREENING", "2024-01-01", INV),
+        ("S1", "T1", "LDIAM", "34", "mm", "SCREENING", "2024-01-01", IRC),
+    ).drop(columns="TREVAL")
+    message = (
+        "LDIAM is recorded more than once, and the TR table has no TREVAL column to tell the evaluators' "
+        "results apart. Add TREVAL"
+    )
+    with pytest.raises(InconsistentDataError, match=re.escape(message)) as info:
+        derive_lesion_assessments(tu, tr)
+    assert info.value.code == "RECIST-E016"
+
+
 def test_missing_columns() -> None:
     tu = _tu(("S1", "T1", "TARGET", "LIVER", "SCREENING")).drop(columns=["TULOC"])
     tr = _tr(("S1", "T1", "LDIAM", "30", "mm", "SCREENING"))
@@ -284,3 +302,32 @@ def test_header_only_tables(table: str, name: str) -> None:
     with pytest.raises(DataError, match=f"The {name} table has no lesion rows for evaluator INVESTIGATOR") as caught:
         derive_lesion_assessments(tables["tu"], tables["tr"])
     assert caught.value.code == "RECIST-E017"
+
+
+# --- repeated results and new-lesion sizes -----------------------------------------------------------
+
+
+def _tu_tr(extra_tr: list[list[str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """TU: target T1 at BL and new lesion N1 at W6 (no evaluator columns); TR: T1 20 mm at BL, then ``extra_tr``."""
+    tu = pd.DataFrame([["S", "T1", "TARGET", "LIVER", "BL"], ["S", "N1", "NEW", "LUNG", "W6"]],
+                      columns=["USUBJID", "TULNKID", "TUSTRESC", "TULOC", "VISIT"])  # fmt: skip
+    tr = pd.DataFrame([["S", "T1", "LDIAM", "20", "mm", "BL", "2024-01-01"], *extra_tr],
+                      columns=["USUBJID", "TRLNKID", "TRTESTCD", "TRSTRESC", "TRSTRESU", "VISIT", "TRDTC"])  # fmt: skip
+    return tu, tr
+
+
+def test_a_result_recorded_twice_is_an_error() -> None:
+    """Summing a duplicated 20 mm row would make 40 mm (false PD)."""
+    row = ["S", "T1", "LDIAM", "20", "mm", "W6", "2024-02-12"]
+    tu, tr = _tu_tr([row, row])
+    with pytest.raises(InconsistentDataError, match="recorded more than once"):
+        derive_lesion_assessments(tu, tr, evaluator=None)
+
+
+def test_new_lesion_sizes_are_kept_for_irecist() -> None:
+    """N1 measured 10 mm at W6: its diameter is kept (iRECIST sums new lesions), not blanked as RECIST's."""
+    tu, tr = _tu_tr(
+        [["S", "T1", "LDIAM", "20", "mm", "W6", "2024-02-12"], ["S", "N1", "LDIAM", "10", "mm", "W6", "2024-02-12"]]
+    )
+    lesions = derive_lesion_assessments(tu, tr, evaluator=None).set_index("LESIONID")
+    assert lesions.loc["N1", "DIAMETER"] == 10.0

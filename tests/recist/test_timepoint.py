@@ -370,3 +370,65 @@ def test_unknown_category() -> None:
         DataError, match="Subject P, visit BASELINE, lesion NT1: category 'NONTARGET' is not TARGET, NON-TARGET or NEW"
     ):
         derive_timepoint_responses(rows)
+
+
+# --- input forms and input errors -----------------------------------------------------------------
+
+
+def _lesion_row(
+    visit: str,
+    date: str,
+    baseline: object,
+    lesion: str,
+    category: str,
+    nodal: object,
+    size: float,
+    state: str | None = None,
+) -> dict[str, object]:
+    """One lesion assessment of subject A (the columns of derive_timepoint_responses)."""
+    return {"USUBJID": "A", "VISIT": visit, "ADT": pd.Timestamp(date), "BASELINE": baseline, "LESIONID": lesion,
+            "CATEGORY": category, "NODAL": nodal, "DIAMETER": size, "STATE": state}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "nodal", [pytest.param("N", id="N"), pytest.param(np.nan, id="missing"), pytest.param("False", id="text")]
+)
+def test_yes_no_flags_are_read_as_words(nodal: object) -> None:
+    """A non-nodal lesion 20 -> 8 mm is -60 %: PR, not CR (a node under 10 mm would be CR)."""
+    rows = [
+        _lesion_row("BL", "2024-01-01", "Y", "T1", "TARGET", nodal, 20.0),
+        _lesion_row("W6", "2024-02-12", "N", "T1", "TARGET", nodal, 8.0),
+    ]
+    tp = derive_timepoint_responses(pd.DataFrame(rows))
+    assert tp["OVERALL"].astype(str).tolist()[1] == "PR"
+
+
+def test_unknown_flag_value_is_an_error() -> None:
+    rows = [_lesion_row("BL", "2024-01-01", "maybe", "T1", "TARGET", False, 20.0)]
+    with pytest.raises(DataError, match="BASELINE must be yes/no"):
+        derive_timepoint_responses(pd.DataFrame(rows))
+
+
+def test_repeated_non_target_rows_do_not_hide_a_missing_lesion() -> None:
+    """N1 and N2 at baseline; at W6 N1 absent (recorded twice), N2 not assessed: non-target NE, not CR."""
+    rows = [
+        _lesion_row("BL", "2024-01-01", True, "T1", "TARGET", False, 20.0),
+        _lesion_row("BL", "2024-01-01", True, "N1", "NON-TARGET", False, np.nan, "PRESENT"),
+        _lesion_row("BL", "2024-01-01", True, "N2", "NON-TARGET", False, np.nan, "PRESENT"),
+        _lesion_row("W6", "2024-02-12", False, "T1", "TARGET", False, 0.0),
+        _lesion_row("W6", "2024-02-12", False, "N1", "NON-TARGET", False, np.nan, "ABSENT"),
+        _lesion_row("W6", "2024-02-12", False, "N1", "NON-TARGET", False, np.nan, "ABSENT"),
+    ]
+    tp = derive_timepoint_responses(pd.DataFrame(rows))
+    assert (tp["NON_TARGET"].astype(str).tolist()[1], tp["OVERALL"].astype(str).tolist()[1]) == ("NE", "PR")
+
+
+def test_undated_scan_and_empty_table_are_errors() -> None:
+    rows = [_lesion_row("BL", "2024-01-01", True, "T1", "TARGET", False, 20.0)]
+    rows[0]["ADT"] = pd.NaT
+    with pytest.raises(DataError, match="the scan has no date"):
+        derive_timepoint_responses(pd.DataFrame(rows))
+    with pytest.raises(DataError, match="no lesion assessments"):
+        derive_timepoint_responses(
+            pd.DataFrame(columns=list(_lesion_row("BL", "2024-01-01", True, "T1", "TARGET", False, 1.0)))
+        )

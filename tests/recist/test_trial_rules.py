@@ -7,11 +7,14 @@ assessed separately; a CR needs a negative PET; the primary time point is the en
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
 from oncotrial.errors import DataError
 from oncotrial.recist import (
+    derive_irradiated_flags,
     derive_pet_confirmed_response,
     derive_timepoint_responses,
     select_lesions,
@@ -61,6 +64,34 @@ def test_irradiated_lesions_are_left_out_of_the_primary_response() -> None:
 def test_selecting_lesions_needs_the_irradiated_flag() -> None:
     with pytest.raises(DataError, match="IRRADIATED"):
         select_lesions(_assessments().drop(columns="IRRADIATED"), irradiated=False)
+
+
+def test_irradiated_flags_from_a_list_of_lesions() -> None:
+    """T1 of S listed: flagged at its three visits; T2 not listed: never flagged."""
+    flagged = derive_irradiated_flags(
+        _assessments().drop(columns="IRRADIATED"), pd.DataFrame({"USUBJID": ["S"], "LESIONID": ["T1"]})
+    )
+    assert flagged.groupby("LESIONID")["IRRADIATED"].agg(list).to_dict() == {
+        "T1": [True, True, True],
+        "T2": [False, False, False],
+    }
+
+
+def test_irradiated_lesion_that_is_not_assessed_is_named() -> None:
+    """S has T1 and T2: T7 of S and T1 of an unknown subject X are refused, both named."""
+    listed = pd.DataFrame({"USUBJID": ["S", "S", "X"], "LESIONID": ["T1", "T7", "T1"]})
+    message = (
+        "2 irradiated lesion(s) are not among the lesions of TU/TR: subject S lesion T7, subject X lesion T1. "
+        "Check the subject and lesion ids"
+    )
+    with pytest.raises(DataError, match=re.escape(message)) as info:
+        derive_irradiated_flags(_assessments(), listed)
+    assert info.value.code == "RECIST-E034"
+
+
+def test_irradiated_list_needs_subject_and_lesion() -> None:
+    with pytest.raises(DataError, match=r"lacks the column\(s\) LESIONID"):
+        derive_irradiated_flags(_assessments(), pd.DataFrame({"USUBJID": ["S"], "TULNKID": ["T1"]}))
 
 
 def test_cr_needs_a_negative_pet() -> None:

@@ -8,10 +8,20 @@ from typing import Annotated
 
 import typer
 
+from oncotrial._adsl import DEFAULT_ADSL_VARS
 from oncotrial.cli.common import err, output_option, parse_start
-from oncotrial.endpoints import derive_adtte
-from oncotrial.endpoints.tte import check_adtte_columns
-from oncotrial.io.tables import read_table, write_table
+from oncotrial.cli.options import AdslVarsOption, parse_column_list, parse_whole_number
+from oncotrial.endpoints.tte import (
+    ADRS_PARAMETERS,
+    MAX_GAP_DAYS_LIMITS,
+    SURVIVAL_COLUMNS,
+    check_adtte_columns,
+    derive_adtte,
+)
+from oncotrial.io.arrow_csv import read_table_columns, write_table_arrow
+
+# the ADRS columns and parameters derive_adtte reads
+_ADRS_COLUMNS = frozenset({"USUBJID", "PARAMCD", "AVALC", "ADT", "ANL01FL"})
 
 
 def adtte_command(
@@ -22,15 +32,32 @@ def adtte_command(
     cutoff: Annotated[str | None, typer.Option("--cutoff", help="Data cut-off date (YYYY-MM-DD).")] = None,
     nact: Annotated[str | None, typer.Option("--nact", help="ADSL column: start of new anti-cancer therapy.")] = None,
     max_gap_days: Annotated[
-        int | None,
+        str | None,
         typer.Option(
-            "--max-gap-days", min=1, help="Censor events after a longer gap (days) since the last assessment."
+            "--max-gap-days",
+            metavar="DAYS",
+            help=f"Censor events after a longer gap (days, {MAX_GAP_DAYS_LIMITS[0]}-{MAX_GAP_DAYS_LIMITS[1]}) since the "
+            "last assessment.",
         ),
     ] = None,
+    adsl_vars: AdslVarsOption = None,
 ) -> None:
     """ADTTE with admiral's event/censoring choice and the FDA censoring rules; reasons per censoring."""
     cut = parse_start(cutoff, option="--cutoff") if cutoff else None
-    adsl_table, adrs_table = read_table(adsl, name="ADSL"), read_table(adrs, name="ADRS")
+    gap = (
+        None
+        if max_gap_days is None
+        else parse_whole_number(max_gap_days, option="--max-gap-days", limits=MAX_GAP_DAYS_LIMITS)
+    )
+    extra = parse_column_list(adsl_vars, option="--adsl-vars")
+    # only the columns used are read (an ADRS of a million subjects has ten million rows)
+    adsl_columns = {"USUBJID", start_date, *SURVIVAL_COLUMNS, *DEFAULT_ADSL_VARS, *extra, *([nact] if nact else [])}
+    adsl_table = read_table_columns(
+        adsl, name="ADSL", wanted=lambda c: c in adsl_columns or c.upper().startswith("STRAT")
+    )
+    adrs_table = read_table_columns(
+        adrs, name="ADRS", wanted=_ADRS_COLUMNS.__contains__, keep_rows=("PARAMCD", ADRS_PARAMETERS)
+    )
     # a file ADSL must say who died and who was last known alive: without them OS would be silently wrong
     check_adtte_columns(adsl_table, adrs_table, start_col=start_date, nact_col=nact)
     adtte = derive_adtte(
@@ -39,9 +66,10 @@ def adtte_command(
         start_col=start_date,
         cutoff=cut.date() if isinstance(cut, datetime) else cut,
         nact_col=nact,
-        max_gap_days=max_gap_days,
+        max_gap_days=gap,
+        adsl_vars=extra,
     )
-    write_table(adtte, out_path)
-    counts = adtte.groupby("PARAMCD")["CNSR"].agg(["size", "sum"])
+    write_table_arrow(adtte, out_path)
+    counts = adtte.groupby("PARAMCD", observed=True)["CNSR"].agg(["size", "sum"])
     summary = ", ".join(f"{p} {int(r['size'])} ({int(r['size'] - r['sum'])} events)" for p, r in counts.iterrows())
     err.print(f"Wrote {out_path}: {summary}", markup=False)

@@ -10,14 +10,17 @@ import pandas as pd
 import typer
 
 from oncotrial.cli.common import err, output_option
+from oncotrial.cli.options import AdslVarsOption, parse_column_list, parse_whole_number
 from oncotrial.errors import DataError
-from oncotrial.io.tables import check_columns, read_table, write_table
+from oncotrial.io.tables import read_table, write_table
 from oncotrial.recist import (
+    RULE_LIMITS,
     ResponseRules,
     derive_adrs_from_overall,
     derive_adrs_from_timepoints,
     derive_irecist_best_response,
     derive_irecist_responses,
+    derive_irradiated_flags,
     derive_lesion_assessments,
     derive_pet_confirmed_response,
     derive_subject_summary,
@@ -43,6 +46,7 @@ class LesionOptions:
     irradiated_out: Path | None = None
     irecist_path: Path | None = None
     primary_visit: str | None = None
+    adsl_vars: tuple[str, ...] = ()
 
 
 def _report_baseline(assessments: pd.DataFrame) -> None:
@@ -57,12 +61,7 @@ def _split_irradiated(assessments: pd.DataFrame, opts: LesionOptions) -> pd.Data
     """Flag the irradiated lesions listed in ``--irradiated``; write their own time points; return the rest."""
     if opts.irradiated is None:
         return assessments
-    listed = read_table(opts.irradiated, name="irradiated lesions")
-    check_columns(listed, ["USUBJID", "LESIONID"], name="irradiated lesions")
-    keys = pd.MultiIndex.from_frame(listed[["USUBJID", "LESIONID"]].astype(str))
-    flagged = assessments.assign(
-        IRRADIATED=pd.MultiIndex.from_frame(assessments[["USUBJID", "LESIONID"]].astype(str)).isin(keys)
-    )
+    flagged = derive_irradiated_flags(assessments, read_table(opts.irradiated, name="irradiated lesions"))
     if opts.irradiated_out is not None:
         write_table(derive_timepoint_responses(select_lesions(flagged, irradiated=True)), opts.irradiated_out)
     return select_lesions(flagged, irradiated=False)
@@ -100,9 +99,25 @@ def from_lesions(tu: Path, tr: Path, rules: ResponseRules, opts: LesionOptions) 
         reference_col=opts.reference_date if subjects is not None else "RANDDT",
         end_col=opts.end_date,
         rules=rules,
+        adsl_vars=opts.adsl_vars,
     )
     _write_extras(assessments, timepoints, adrs, opts)
     return adrs
+
+
+def _span(rule: str) -> str:
+    """The accepted values of a rule, as the help shows them (e.g. 1-3650)."""
+    low, high = RULE_LIMITS[rule]
+    return f"{low}-{high}"
+
+
+def _rules(**options: str) -> ResponseRules:
+    """The response rules from the options' text, each checked against its range (RULE_LIMITS)."""
+    values = {
+        name: parse_whole_number(text, option="--" + name.replace("_", "-"), limits=RULE_LIMITS[name])
+        for name, text in options.items()
+    }
+    return ResponseRules(**values)
 
 
 def recist_command(
@@ -119,9 +134,24 @@ def recist_command(
     end_date: Annotated[
         str | None, typer.Option("--end-date", help="ADSL date column after which assessments are ignored.")
     ] = None,
-    confirmation_days: Annotated[int, typer.Option("--confirmation-days", help="Days to confirm CR/PR.")] = 28,
-    sd_min_days: Annotated[int, typer.Option("--sd-min-days", help="Minimum days from the reference for SD.")] = 42,
-    max_ne: Annotated[int, typer.Option("--max-ne", help="NE allowed between a response and its confirmation.")] = 1,
+    confirmation_days: Annotated[
+        str,
+        typer.Option(
+            "--confirmation-days", metavar="DAYS", help=f"Days to confirm CR/PR ({_span('confirmation_days')})."
+        ),
+    ] = "28",
+    sd_min_days: Annotated[
+        str,
+        typer.Option(
+            "--sd-min-days", metavar="DAYS", help=f"Minimum days from the reference for SD ({_span('sd_min_days')})."
+        ),
+    ] = "42",
+    max_ne: Annotated[
+        str,
+        typer.Option(
+            "--max-ne", metavar="N", help=f"NE allowed between a response and its confirmation ({_span('max_ne')})."
+        ),
+    ] = "1",
     timepoints_path: Annotated[
         Path | None, output_option("--timepoints", help="Also write the time-point responses (lesion path).")
     ] = None,
@@ -142,13 +172,15 @@ def recist_command(
     primary_visit: Annotated[
         str | None, typer.Option("--primary-visit", help="Visit of the primary time point (e.g. 'WEEK 14').")
     ] = None,
+    adsl_vars: AdslVarsOption = None,
 ) -> None:
     """Response analysis (ADRS): BOR, CBOR, RSP, CRSP, CB, CCB and PD per subject, with the OVR records.
 
     From the lesion tables (--tu, --tr; RECIST 1.1 computed from the measurements) or, with
     --from-overall, from the RS overall responses alone (as admiralonco does).
     """
-    rules = ResponseRules(confirmation_days=confirmation_days, sd_min_days=sd_min_days, max_ne=max_ne)
+    rules = _rules(confirmation_days=confirmation_days, sd_min_days=sd_min_days, max_ne=max_ne)
+    extra = tuple(parse_column_list(adsl_vars, option="--adsl-vars"))
     if from_overall:
         if rs is None or adsl is None:
             raise DataError("--from-overall needs --rs RS and --adsl ADSL.", code="CLI-E021", field="--rs")
@@ -159,6 +191,7 @@ def recist_command(
             reference_col=reference_date,
             end_col=end_date,
             rules=rules,
+            adsl_vars=extra,
         )
     else:
         if tu is None or tr is None:
@@ -169,7 +202,7 @@ def recist_command(
             )
         opts = LesionOptions(
             adsl, evaluator, reference_date, end_date, timepoints_path, summary_path,
-            pet, irradiated, irradiated_out, irecist_path, primary_visit,
+            pet, irradiated, irradiated_out, irecist_path, primary_visit, extra,
         )  # fmt: skip
         adrs = from_lesions(tu, tr, rules, opts)
     write_table(adrs, out_path)

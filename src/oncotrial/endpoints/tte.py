@@ -16,6 +16,10 @@ Drugs and Biologics, 2018, Table 3) are options that remove events before the ch
 * progression or death after two or more missed assessments (``max_gap_days``): censored at the
   last adequate assessment before;
 * data cut-off (``cutoff``): nothing after it is used; last-known-alive dates are capped at it.
+
+Everything is done on whole tables, never row by row: the subject ids of ADSL and ADRS become one
+categorical (merges and sorts on integer codes), and the text that only depends on the source of a
+record (EVNTDESC, CNSDTDSC, SRCDOM, SRCVAR, CNSRREAS) is a categorical label of that source.
 """
 
 from __future__ import annotations
@@ -27,15 +31,31 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
+from pandas.api.types import union_categoricals
 
+from oncotrial._adsl import derive_adsl_vars, select_adsl_vars
+from oncotrial._numbers import is_whole
 from oncotrial.errors import DataError, InconsistentDataError, MissingDataError, TrialWarning
 from oncotrial.recist.dates import first_flagged as _first
 from oncotrial.recist.dates import read_dates as _dates
 
-__all__ = ["SURVIVAL_COLUMNS", "TimeToEventSource", "check_adtte_columns", "derive_adtte", "derive_param_tte"]
+__all__ = [
+    "ADRS_PARAMETERS",
+    "MAX_GAP_DAYS_LIMITS",
+    "SURVIVAL_COLUMNS",
+    "TimeToEventSource",
+    "check_adtte_columns",
+    "derive_adtte",
+    "derive_param_tte",
+]
 
 #: ADSL columns of death and last-known-alive dates; without them OS cannot be derived.
 SURVIVAL_COLUMNS = ("DTHDT", "LSTALVDT")
+#: The ADRS parameters the derivation reads (its other records are not used).
+ADRS_PARAMETERS = ("OVR", "PD", "RSP", "BOR")
+#: The accepted ``max_gap_days`` (inclusive): at least a day, at most ten years.
+MAX_GAP_DAYS_LIMITS = (1, 3650)
 
 
 @dataclass(frozen=True)
@@ -49,20 +69,18 @@ class TimeToEventSource:
     variable: str = ""  # SRCVAR, e.g. "ADT"
 
 
-def _stack(sources: Sequence[TimeToEventSource]) -> pd.DataFrame:
-    parts = []
-    for order, s in enumerate(sources):
-        part = (
-            s.dates[["USUBJID", "ADT"]]
-            .dropna(subset=["ADT"])
-            .assign(
-                _order=order, EVNTDESC=s.description, CNSDTDSC=s.censor_description, SRCDOM=s.domain, SRCVAR=s.variable
-            )
-        )
-        parts.append(part)
+def _stack(sources: Sequence[TimeToEventSource], first: int = 0) -> pd.DataFrame:
+    """The dates of all ``sources`` (USUBJID, ADT), with ``_order``: ``first`` + the source's position."""
+    parts = [s.dates[["USUBJID", "ADT"]].dropna(subset=["ADT"]).assign(_order=first + i) for i, s in enumerate(sources)]
     if not parts:
-        return pd.DataFrame(columns=["USUBJID", "ADT", "_order", "EVNTDESC", "CNSDTDSC", "SRCDOM", "SRCVAR"])
+        return pd.DataFrame({"USUBJID": [], "ADT": pd.Series(dtype="datetime64[s]"), "_order": pd.Series(dtype=int)})
     return pd.concat(parts, ignore_index=True)
+
+
+def _source_labels(order: NDArray[np.int64], labels: Sequence[str]) -> pd.Categorical[str]:
+    """``labels[order]`` as a categorical: one label per source, not one string per record."""
+    codes, uniques = pd.factorize(np.array(labels, dtype=object))
+    return pd.Categorical.from_codes(codes[order], categories=pd.Index(uniques, dtype=object))
 
 
 def derive_param_tte(
@@ -76,14 +94,23 @@ def derive_param_tte(
     """One time-to-event record per subject of ``subjects`` (``USUBJID``, ``STARTDT``) with an event or a censoring."""
     event = _stack(events).sort_values(["USUBJID", "ADT", "_order"], kind="stable").drop_duplicates("USUBJID")
     # admiral: the latest censoring date; on a tie, the source listed last
-    censor = _stack(censors).sort_values(["USUBJID", "ADT", "_order"], ascending=[True, False, False], kind="stable")
+    censor = _stack(censors, len(events)).sort_values(
+        ["USUBJID", "ADT", "_order"], ascending=[True, False, False], kind="stable"
+    )
     censor = censor.drop_duplicates("USUBJID")
     censor = censor.loc[~censor["USUBJID"].isin(event["USUBJID"])]
-    chosen = pd.concat([event.assign(CNSR=0, CNSDTDSC=""), censor.assign(CNSR=1)], ignore_index=True)
+    chosen = pd.concat([event.assign(CNSR=0), censor.assign(CNSR=1)], ignore_index=True)
     base = subjects[["USUBJID", "STARTDT", *(["STUDYID"] if "STUDYID" in subjects.columns else [])]]
-    out = base.merge(chosen.drop(columns="_order"), on="USUBJID", how="inner")
-    out["PARAMCD"], out["PARAM"] = paramcd, param
+    out = base.merge(chosen, on="USUBJID", how="inner")
+    order = out["_order"].to_numpy(dtype=np.int64)
+    sources = [*events, *censors]
+    out["PARAMCD"] = _source_labels(np.zeros(len(out), dtype=np.int64), [paramcd])
+    out["PARAM"] = _source_labels(np.zeros(len(out), dtype=np.int64), [param])
     out["AVAL"] = (out["ADT"] - out["STARTDT"]).dt.days + 1
+    out["EVNTDESC"] = _source_labels(order, [s.description for s in sources])
+    out["CNSDTDSC"] = _source_labels(order, [""] * len(events) + [s.censor_description for s in censors])
+    out["SRCDOM"] = _source_labels(order, [s.domain for s in sources])
+    out["SRCVAR"] = _source_labels(order, [s.variable for s in sources])
     _check_not_before(out.rename(columns={"STARTDT": "_start"}), column=None, start_name=f"STARTDT ({paramcd})")
     columns = [
         "USUBJID",
@@ -104,7 +131,7 @@ def derive_param_tte(
 def _subject_dates(adsl: pd.DataFrame, column: str | None) -> pd.DataFrame:
     if column is None or column not in adsl.columns:
         return pd.DataFrame({"USUBJID": pd.Series(dtype=str), "ADT": pd.Series(dtype="datetime64[s]")})
-    dates = pd.DataFrame({"USUBJID": adsl["USUBJID"].to_numpy(), "ADT": _dates(adsl, column, table="ADSL").to_numpy()})
+    dates = pd.DataFrame({"USUBJID": adsl["USUBJID"].array, "ADT": _dates(adsl, column, table="ADSL").to_numpy()})
     return dates.dropna(subset=["ADT"])
 
 
@@ -189,7 +216,7 @@ class _Data:
 
 def _params(adrs: pd.DataFrame, paramcd: str, value: str) -> pd.DataFrame:
     rows = adrs.loc[(adrs["PARAMCD"].astype(str) == paramcd) & (adrs["AVALC"].astype(str) == value)]
-    dates = pd.DataFrame({"USUBJID": rows["USUBJID"].to_numpy(), "ADT": _dates(rows, "ADT", table="ADRS").to_numpy()})
+    dates = pd.DataFrame({"USUBJID": rows["USUBJID"].array, "ADT": _dates(rows, "ADT", table="ADRS").to_numpy()})
     return dates.dropna(subset=["ADT"])
 
 
@@ -197,7 +224,7 @@ def _subjects(adsl: pd.DataFrame, start_col: str) -> pd.DataFrame:
     """USUBJID, STARTDT (and STUDYID) of the subjects with a start date; a warning names those without."""
     subjects = pd.DataFrame(
         {
-            "USUBJID": adsl["USUBJID"].to_numpy(),
+            "USUBJID": adsl["USUBJID"].array,
             "STARTDT": _dates(adsl, start_col, table="ADSL", require_full_date=True).to_numpy(),
         }
     )
@@ -253,9 +280,7 @@ def _collect(adsl: pd.DataFrame, adrs: pd.DataFrame, start_col: str) -> _Data:
     start = subjects[["USUBJID", "STARTDT"]].rename(columns={"STARTDT": "ADT"})
     flag = adrs["ANL01FL"].astype(str) == "Y" if "ANL01FL" in adrs.columns else True
     ovr = adrs.loc[(adrs["PARAMCD"].astype(str) == "OVR") & flag]
-    assessments = pd.DataFrame(
-        {"USUBJID": ovr["USUBJID"].to_numpy(), "ADT": _dates(ovr, "ADT", table="ADRS").to_numpy()}
-    )
+    assessments = pd.DataFrame({"USUBJID": ovr["USUBJID"].array, "ADT": _dates(ovr, "ADT", table="ADRS").to_numpy()})
     data = _Data(
         subjects,
         assessments,
@@ -286,7 +311,7 @@ def _apply_rules(data: _Data, adsl: pd.DataFrame, cutoff: date | None, nact: pd.
     limit = None
     if cutoff is not None:
         c = pd.Timestamp(cutoff)
-        limit = pd.DataFrame({"USUBJID": adsl["USUBJID"].to_numpy(), "ADT": c})
+        limit = pd.DataFrame({"USUBJID": adsl["USUBJID"].array, "ADT": c})
     tables = {}
     for name in ("assessments", "progression", "death", "response"):
         table = getattr(data, name)
@@ -339,10 +364,11 @@ def _check_inputs(
 ) -> None:
     """Columns, subjects and options that :func:`derive_adtte` needs; a warning for absent survival columns."""
     check_adtte_columns(adsl, adrs, start_col=start_col, nact_col=nact_col, survival_cols=())
-    if max_gap_days is not None and max_gap_days <= 0:
+    low, high = MAX_GAP_DAYS_LIMITS
+    if max_gap_days is not None and not (is_whole(max_gap_days) and low <= max_gap_days <= high):
         raise DataError(
-            f"max_gap_days = {max_gap_days} must be a positive number of days (e.g. two assessment "
-            "intervals plus the visit window).",
+            f"max_gap_days = {max_gap_days!r} is not valid: give a whole number of days from {low} to {high} "
+            "(e.g. two assessment intervals plus the visit window).",
             code="SURV-E045",
             field="max_gap_days",
         )
@@ -367,6 +393,7 @@ def derive_adtte(
     cutoff: date | None = None,
     nact_col: str | None = None,
     max_gap_days: int | None = None,
+    adsl_vars: Sequence[str] = (),
 ) -> pd.DataFrame:
     """OS, PFS, TTP, duration of response (DOR) and duration of SD (DSD) for every subject of ADSL.
 
@@ -376,22 +403,30 @@ def derive_adtte(
     the new-therapy date ``nact_col`` when one is named. Dates are ISO 8601 text (``YYYY-MM-DD``; a
     partial ``YYYY-MM`` is imputed to the month's last day, with a warning) or datetimes.
 
+    ADSL variables are carried into every record, as admiral's ``adsl_vars``: STUDYID, ARM, ARMCD,
+    ACTARM, ACTARMCD, TRT01P, TRT01A, AGE, SEX, RACE and the ``STRAT*`` stratification factors when
+    ADSL has them, and the columns named in ``adsl_vars`` (which must exist); see :mod:`oncotrial._adsl`.
+
     Raises
     ------
     DataError
-        A column is missing, a date cannot be read, ADSL has no subjects or none with a start date,
-        or ``max_gap_days`` is not positive.
+        A column is missing (``adsl_vars`` included), a date cannot be read, ADSL has no subjects or
+        none with a start date, or ``max_gap_days`` is not a whole number within MAX_GAP_DAYS_LIMITS.
     InconsistentDataError
         ADSL has a subject twice, or a death, last-known-alive or tumour assessment date is before
         the subject's start date.
     """
     _check_inputs(adsl, adrs, start_col=start_col, nact_col=nact_col, max_gap_days=max_gap_days)
+    carried = select_adsl_vars(adsl, adsl_vars)
+    adsl, adrs = _code_subjects(adsl, adrs)
     raw = _collect(adsl, adrs, start_col)
     data = _apply_rules(raw, adsl, cutoff, _subject_dates(adsl, nact_col))
     progression = _drop_after_gap(data.progression, data.assessments, data.start, max_gap_days)
     # a progression ruled out by missed assessments is not an adequate assessment for a later death either
     ruled_out = data.progression.merge(progression, how="left", indicator=True)
-    first_ruled_out = ruled_out.loc[ruled_out["_merge"] == "left_only"].groupby("USUBJID")["ADT"].min().reset_index()
+    first_ruled_out = (
+        ruled_out.loc[ruled_out["_merge"] == "left_only"].groupby("USUBJID", observed=True)["ADT"].min().reset_index()
+    )
     death = _drop_after_gap(
         data.death, _before(data.assessments, first_ruled_out, inclusive=False), data.start, max_gap_days
     )
@@ -399,7 +434,9 @@ def derive_adtte(
     dropped = pd.concat([data.progression, data.death]).merge(
         pd.concat([progression, death]), how="left", indicator=True
     )
-    first_dropped = dropped.loc[dropped["_merge"] == "left_only"].groupby("USUBJID")["ADT"].min().reset_index()
+    first_dropped = (
+        dropped.loc[dropped["_merge"] == "left_only"].groupby("USUBJID", observed=True)["ADT"].min().reset_index()
+    )
     assessments = _before(data.assessments, first_dropped, inclusive=False)
     last = TimeToEventSource(
         _last_assessment(assessments), "Last Tumor Assessment", "Last Tumor Assessment", "ADRS", "ADT"
@@ -445,10 +482,42 @@ def derive_adtte(
             censors=[last, start],
         )
     )
-    adtte = pd.concat(parts, ignore_index=True)
+    adtte = _concat_labelled(parts, ("PARAMCD", "PARAM", "EVNTDESC", "CNSDTDSC", "SRCDOM", "SRCVAR"))
     adtte["CNSR"] = adtte["CNSR"].astype(np.int64)
     adtte["CNSRREAS"] = _censor_reasons(adtte, raw, data, progression, death, os_death)
-    return adtte.sort_values(["USUBJID", "PARAMCD"], kind="stable").reset_index(drop=True)
+    adtte = adtte.sort_values(["USUBJID", "PARAMCD"], kind="stable").reset_index(drop=True)
+    return derive_adsl_vars(adtte, adsl, carried)
+
+
+def _concat_labelled(parts: list[pd.DataFrame], columns: Sequence[str]) -> pd.DataFrame:
+    """``parts`` one under the other, the categorical ``columns`` kept categorical (sorted categories).
+
+    pandas concatenates categoricals with different categories into text, one string per record.
+    """
+    for col in columns:
+        categories = union_categoricals([part[col] for part in parts], sort_categories=True).categories
+        parts = [part.assign(**{col: part[col].cat.set_categories(categories)}) for part in parts]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _code_subjects(adsl: pd.DataFrame, adrs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """USUBJID of both tables as one categorical with sorted categories.
+
+    Merges, look-ups and sorts then work on integer codes (a million text ids made them the bulk of
+    the time), and the ids still print as text in messages and sort as text in the output.
+    """
+    adsl_codes, adsl_ids = pd.factorize(adsl["USUBJID"])
+    adrs_codes, adrs_ids = pd.factorize(adrs["USUBJID"])
+    # USUBJID is CDISC text: 1 (a number in a Parquet ADSL) and "1" (a CSV ADRS) are one subject
+    adsl_ids, adrs_ids = pd.Index(adsl_ids).astype(str), pd.Index(adrs_ids).astype(str)
+    dtype = pd.CategoricalDtype(adsl_ids.union(adrs_ids))
+
+    def recode(codes: NDArray[np.intp], ids: pd.Index) -> pd.Categorical:
+        # the ids are looked up once each, not once per row (an ADRS has many rows per subject)
+        positions = dtype.categories.get_indexer(ids)
+        return pd.Categorical.from_codes(np.where(codes >= 0, positions[codes], -1), dtype=dtype)
+
+    return adsl.assign(USUBJID=recode(adsl_codes, adsl_ids)), adrs.assign(USUBJID=recode(adrs_codes, adrs_ids))
 
 
 _DEFAULT_REASON = {
@@ -456,6 +525,10 @@ _DEFAULT_REASON = {
     "Last Tumor Assessment": "No event by the last adequate tumour assessment",
     "Alive": "Alive at last contact",
 }
+_AFTER_CUTOFF = "Death after the data cut-off (censored at the cut-off)"
+_GAP = "Progression or death after two or more missed assessments (censored at the last adequate one)"
+_REMOVED = "Progression or death after new anti-cancer therapy or the data cut-off (censored before it)"
+_REASONS = ("", *_DEFAULT_REASON.values(), _AFTER_CUTOFF, _GAP, _REMOVED)
 
 
 def _censor_reasons(
@@ -465,7 +538,7 @@ def _censor_reasons(
     progression: pd.DataFrame,
     death: pd.DataFrame,
     os_death: pd.DataFrame,
-) -> pd.Series:
+) -> pd.Categorical[str]:
     """Why each censored record is censored (FDA 2018 Table 3 wording); empty for events."""
 
     def subjects(table: pd.DataFrame) -> set[str]:
@@ -474,19 +547,20 @@ def _censor_reasons(
     events_raw = subjects(raw.progression) | subjects(raw.death)
     events_cut = subjects(used.progression) | subjects(used.death)  # after cut-off and new therapy
     events_used = subjects(progression) | subjects(death)  # after the missed-assessment rule too
-    reason = adtte["EVNTDESC"].map(_DEFAULT_REASON).fillna("")
+    code = {reason: i for i, reason in enumerate(_REASONS)}
+    default = {label: code[reason] for label, reason in _DEFAULT_REASON.items()}
+    description = adtte["EVNTDESC"].astype("category").cat
+    per_label = np.array([default.get(str(label), 0) for label in description.categories] + [0], dtype=np.int8)
+    reason = per_label[description.codes.to_numpy()]  # code -1 (no description) takes the last entry: ""
     subject = adtte["USUBJID"]
-    censored = (adtte["CNSR"] == 1) & (adtte["PARAMCD"] != "OS")
-    gap = censored & subject.isin(events_cut - events_used)
-    removed = censored & subject.isin(events_raw - events_cut)
-    after_cutoff = (
-        (adtte["CNSR"] == 1) & (adtte["PARAMCD"] == "OS") & subject.isin(subjects(raw.death) - subjects(os_death))
+    censored = (adtte["CNSR"] == 1).to_numpy()
+    is_os = (adtte["PARAMCD"] == "OS").to_numpy()
+    later = (
+        (censored & is_os & subject.isin(subjects(raw.death) - subjects(os_death)).to_numpy(), _AFTER_CUTOFF),
+        (censored & ~is_os & subject.isin(events_cut - events_used).to_numpy(), _GAP),
+        (censored & ~is_os & subject.isin(events_raw - events_cut).to_numpy(), _REMOVED),
     )
-    reason = reason.mask(after_cutoff, "Death after the data cut-off (censored at the cut-off)")
-    reason = reason.mask(
-        gap, "Progression or death after two or more missed assessments (censored at the last adequate one)"
-    )
-    reason = reason.mask(
-        removed, "Progression or death after new anti-cancer therapy or the data cut-off (censored before it)"
-    )
-    return reason.where(adtte["CNSR"] == 1, "")
+    for mask, text in later:  # each overrides the ones before it
+        reason[mask] = code[text]
+    reason[~censored] = 0
+    return pd.Categorical.from_codes(reason, categories=pd.Index(_REASONS, dtype=object))

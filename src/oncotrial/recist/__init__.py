@@ -8,6 +8,7 @@ from oncotrial.recist.baseline import BASELINE_RULES, evaluate_baseline_lesions
 from oncotrial.recist.best_response import (
     AVAL_CODES,
     RESPONSE_PARAMETERS,
+    RULE_LIMITS,
     ResponseRules,
     derive_overall_response_flags,
     derive_response_parameters,
@@ -18,7 +19,12 @@ from oncotrial.recist.lesions import derive_lesion_assessments
 from oncotrial.recist.rules import OverallResponseTable, load_overall_response_table
 from oncotrial.recist.summary import derive_adrs_from_timepoints, derive_subject_summary
 from oncotrial.recist.timepoint import TARGET_RULES, derive_timepoint_responses
-from oncotrial.recist.trial_rules import derive_pet_confirmed_response, select_lesions, select_primary_timepoint
+from oncotrial.recist.trial_rules import (
+    derive_irradiated_flags,
+    derive_pet_confirmed_response,
+    select_lesions,
+    select_primary_timepoint,
+)
 
 __all__ = [
     "AVAL_CODES",
@@ -26,6 +32,7 @@ __all__ = [
     "IRESPONSES",
     "PARAMETER_NAMES",
     "RESPONSE_PARAMETERS",
+    "RULE_LIMITS",
     "TARGET_RULES",
     "ImputedDates",
     "OverallResponseTable",
@@ -36,6 +43,7 @@ __all__ = [
     "derive_adrs_from_timepoints",
     "derive_irecist_best_response",
     "derive_irecist_responses",
+    "derive_irradiated_flags",
     "derive_lesion_assessments",
     "derive_overall_response_flags",
     "derive_pet_confirmed_response",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from oncotrial._adsl import derive_adsl_vars, select_adsl_vars
 from oncotrial.errors import DataError, TrialWarning
 from oncotrial.recist.best_response import (
     AVAL_CODES,
@@ -71,6 +73,7 @@ def _overall_records(rs: pd.DataFrame, evaluator: str) -> pd.DataFrame:
         )
     if "VISIT" not in ovr.columns:
         ovr["VISIT"] = ""
+    ovr = _drop_exact_duplicates(ovr)
     seq = pd.to_numeric(ovr["RSSEQ"], errors="coerce")
     not_whole = seq.isna() | (seq != seq.round())
     if not_whole.any():
@@ -117,6 +120,25 @@ def _overall_records(rs: pd.DataFrame, evaluator: str) -> pd.DataFrame:
     )
 
 
+def _drop_exact_duplicates(ovr: pd.DataFrame) -> pd.DataFrame:
+    """One copy of each overall response recorded twice with every column equal, with a warning naming them.
+
+    A copy would otherwise count as a second assessment on the same date: a duplicated PD loses its
+    ANL02FL (a PD is then "before" it) while the copy keeps ANL01FL, and BOR falls from PD to NE.
+    """
+    repeated = ovr.duplicated(keep="first").to_numpy()
+    if not repeated.any():
+        return ovr
+    warnings.warn(
+        TrialWarning(
+            f"{int(repeated.sum())} overall response row(s) appear more than once in the RS table with every "
+            f"column equal and are counted once: {_examples(ovr[repeated])}. Remove the duplicate rows."
+        ),
+        stacklevel=4,
+    )
+    return ovr.loc[~repeated]
+
+
 def _subjects(adsl: pd.DataFrame, reference_col: str) -> pd.DataFrame:
     if adsl.empty:
         raise DataError(
@@ -137,6 +159,7 @@ def derive_adrs_from_overall(
     reference_col: str = "RANDDT",
     end_col: str | None = None,
     rules: ResponseRules | None = None,
+    adsl_vars: Sequence[str] = (),
 ) -> pd.DataFrame:
     """ADRS (OVR records with ANL01FL/ANL02FL, then BOR, CBOR, RSP, CRSP, CB, CCB, PD per subject).
 
@@ -145,9 +168,17 @@ def derive_adrs_from_overall(
     ``end_col`` names an ADSL date after which assessments are not analysed (e.g. the start of
     new anti-cancer therapy). Partial dates are imputed as admiral does and flagged; the
     warnings (:class:`~oncotrial.errors.TrialWarning`) name the subjects and visits concerned.
+    ADSL variables are carried into every record as :func:`derive_adrs` says.
     """
     _check(rs)
-    return derive_adrs(_overall_records(rs, evaluator), adsl, reference_col=reference_col, end_col=end_col, rules=rules)
+    return derive_adrs(
+        _overall_records(rs, evaluator),
+        adsl,
+        reference_col=reference_col,
+        end_col=end_col,
+        rules=rules,
+        adsl_vars=adsl_vars,
+    )
 
 
 def derive_adrs(
@@ -157,12 +188,17 @@ def derive_adrs(
     reference_col: str = "RANDDT",
     end_col: str | None = None,
     rules: ResponseRules | None = None,
+    adsl_vars: Sequence[str] = (),
 ) -> pd.DataFrame:
     """ADRS from time-point overall responses (``USUBJID, ADT, ADTF, AVALC, RSSEQ, AVISIT``) and ADSL.
 
     ``adsl`` needs ``USUBJID`` and the reference date column (text or dates); every subject in it
-    gets the subject-level parameters, with or without responses.
+    gets the subject-level parameters, with or without responses. ADSL variables are carried into
+    every record, as admiral's ``adsl_vars``: STUDYID, ARM, ARMCD, ACTARM, ACTARMCD, TRT01P, TRT01A,
+    AGE, SEX, RACE and the ``STRAT*`` stratification factors when ADSL has them, and the columns
+    named in ``adsl_vars`` (which must exist); see :mod:`oncotrial._adsl`.
     """
+    carried = select_adsl_vars(adsl, adsl_vars)
     if end_col is not None and end_col not in adsl.columns:
         raise DataError(
             f"ADSL has no column {end_col} (the end date of the assessments analysed); check the name "
@@ -209,4 +245,5 @@ def derive_adrs(
     adrs["PARAM"] = adrs["PARAMCD"].map(PARAMETER_NAMES)
     adrs[reference_col] = adrs["USUBJID"].map(subjects.set_index("USUBJID")[reference_col])
     adrs = adrs.sort_values(["USUBJID", "PARAMCD", "ADT", "RSSEQ"], kind="stable", na_position="first")
-    return adrs.reset_index(drop=True)[["STUDYID", "USUBJID", "PARAMCD", "PARAM", *columns[3:], reference_col]]
+    adrs = adrs.reset_index(drop=True)[["STUDYID", "USUBJID", "PARAMCD", "PARAM", *columns[3:], reference_col]]
+    return derive_adsl_vars(adrs, adsl, carried)

@@ -8,8 +8,11 @@ reproduced record for record:
    when given); of several on one date the worst is kept (NE < CR < PR < SD < NON-CR/NON-PD < PD,
    then the larger RSSEQ).
 2. **ANL02FL** marks the records up to and including the first PD (all of them if there is none).
-3. The subject-level parameters use the records with both flags. Each is the first matching
-   *event* in a list, the earliest record of that event giving the date:
+3. The subject-level parameters use the records with both flags. BOR, CBOR and RSP take the
+   first matching *event* in a list (admiralonco's ``order = exprs(event_nr, ADT)``), the earliest
+   record of that event giving the date. CRSP, CB and CCB are Y when any of their events occurs,
+   dated by the earliest record among all of them, whatever the event (the template orders them by
+   ``desc(AVALC), ADT, event_nr``): an SD on day 44 then a PR on day 86 give CB = Y on day 44.
 
    ======  ==========================================================================================
    BOR     CR; PR; SD (a CR, PR or SD at least ``sd_min_days`` after the reference date);
@@ -47,9 +50,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from oncotrial._numbers import is_whole
+from oncotrial.errors import DataError
+
 __all__ = [
     "AVAL_CODES",
     "RESPONSE_PARAMETERS",
+    "RULE_LIMITS",
     "ResponseRules",
     "derive_overall_response_flags",
     "derive_response_parameters",
@@ -65,13 +72,32 @@ CR, PR, SD, NONCR, PD, NE = range(6)
 _WORST = np.array([1, 2, 3, 4, 5, 0], dtype=np.int64)
 
 
+#: The accepted values of each rule (inclusive): a confirmation needs a later assessment (at least
+#: one day), and ten years bound every interval of a trial; larger values are typing errors that
+#: would also overflow the day arithmetic.
+RULE_LIMITS: dict[str, tuple[int, int]] = {"confirmation_days": (1, 3650), "sd_min_days": (0, 3650), "max_ne": (0, 100)}
+
+
 @dataclass(frozen=True)
 class ResponseRules:
-    """Parameters of the derivation, with the RECIST 1.1 / admiralonco defaults."""
+    """Parameters of the derivation, with the RECIST 1.1 / admiralonco defaults.
+
+    Each must be a whole number within :data:`RULE_LIMITS`, else a :class:`DataError` (RECIST-E025).
+    """
 
     confirmation_days: int = 28  # a response is confirmed by one at least this many days later
     sd_min_days: int = 42  # SD (and NON-CR/NON-PD) counts only this many days after the reference date
     max_ne: int = 1  # NE assessments allowed between a response and its confirmation
+
+    def __post_init__(self) -> None:
+        for name, (low, high) in RULE_LIMITS.items():
+            value = getattr(self, name)
+            if not (is_whole(value) and low <= value <= high):
+                raise DataError(
+                    f"{name} = {value!r} is not valid: give a whole number from {low} to {high}.",
+                    code="RECIST-E025",
+                    field=name,
+                )
 
 
 def _response_codes(values: pd.Series) -> NDArray[np.int64]:
@@ -237,6 +263,26 @@ def _event_positions(
     return {name: _first_per_subject(listed, mask, n_subjects) for name, mask in masks.items()}
 
 
+def _pick_earliest(
+    events: list[tuple[str, NDArray[np.int64]]], n_subjects: int
+) -> tuple[NDArray[np.object_], NDArray[np.int64]]:
+    """Y at the earliest record among all the events a subject has (admiralonco orders the Y/N
+    parameters CB, CRSP and CCB by ``desc(AVALC), ADT, event_nr``: a Y first, then the date)."""
+    position = np.full(n_subjects, -1, dtype=np.int64)
+    for _, first in events:
+        # records are sorted by subject then date: the smaller position is the earlier date
+        earlier = (first >= 0) & ((position < 0) | (first < position))
+        position[earlier] = first[earlier]
+    value = np.full(n_subjects, None, dtype=object)
+    value[position >= 0] = "Y"
+    return value, position
+
+
+# Parameters whose candidate events are ordered by date first (then event order): the Y/N
+# parameters with several events. RSP has one event; BOR and CBOR take the events in list order.
+_BY_DATE = frozenset({"CRSP", "CB", "CCB"})
+
+
 def _parameter_events(first: dict[str, NDArray[np.int64]]) -> dict[str, list[tuple[str, NDArray[np.int64]]]]:
     tail = [("SD", first["sd"]), ("NON-CR/NON-PD", first["noncr"]), ("PD", first["pd"]), ("NE", first["ne"])]
     return {
@@ -300,7 +346,7 @@ def derive_response_parameters(
     first = _event_positions(rec, subject_rows.astype(np.int64), n, rules)
     parts = []
     for paramcd, events in _parameter_events(first).items():
-        value, position = _pick(events, n)
+        value, position = (_pick_earliest if paramcd in _BY_DATE else _pick)(events, n)
         parts.append(_parameter_rows(paramcd, value, position, rec, subjects))
     pd_first = _first_per_subject_pd(flagged, subjects)
     parts.append(pd_first)

@@ -69,7 +69,18 @@ def _mm_factors(units: pd.Series, where: pd.DataFrame) -> pd.Series:
     return mapped
 
 
-def _sizes(tr: pd.DataFrame) -> pd.DataFrame:
+_REPEATED = (
+    "{TRTESTCD} is recorded more than once. Keep one result (a split lesion's fragments have their own TRLNKID)."
+)
+# Without TREVAL every evaluator's results are read together: repeated results are then the usual cause.
+_REPEATED_WITHOUT_TREVAL = (
+    "{TRTESTCD} is recorded more than once, and the TR table has no TREVAL column to tell the evaluators' "
+    "results apart. Add TREVAL (who assessed each result, e.g. INVESTIGATOR or INDEPENDENT ASSESSOR) so that "
+    "one evaluator's results are used, or keep one result per lesion and visit."
+)
+
+
+def _sizes(tr: pd.DataFrame, *, repeated_message: str = _REPEATED) -> pd.DataFrame:
     size = tr.loc[tr["TRTESTCD"].isin(_SIZE_TESTS)].copy()
     value = pd.to_numeric(size["TRSTRESC"], errors="coerce")
     text = size["TRSTRESC"].astype("string").str.strip().str.upper().fillna("")
@@ -86,8 +97,7 @@ def _sizes(tr: pd.DataFrame) -> pd.DataFrame:
     if repeated.any():
         raise lesion_error(
             size.loc[repeated],
-            "{TRTESTCD} is recorded more than once. Keep one result (a split lesion's fragments have their own "
-            "TRLNKID).",
+            repeated_message,
             "RECIST-E016",
             lesion_col="TRLNKID",
             error=InconsistentDataError,
@@ -157,7 +167,8 @@ def derive_lesion_assessments(
         }
     ).drop_duplicates(["USUBJID", "LESIONID"])
     baseline = _baselines(lesions.rename(columns={"TU_VISIT": "VISIT"}))
-    sizes = _sizes(tr)
+    without_treval = evaluator is not None and "TREVAL" not in tr.columns
+    sizes = _sizes(tr, repeated_message=_REPEATED_WITHOUT_TREVAL if without_treval else _REPEATED)
     state_rows = tr.loc[tr["TRTESTCD"] == "TUMSTATE"].drop_duplicates(["USUBJID", "TRLNKID", "VISIT"], keep="last")
     states = state_rows.set_index(["USUBJID", "TRLNKID", "VISIT"])["TRSTRESC"].str.upper()
     dates = tr.groupby(["USUBJID", "TRLNKID", "VISIT"])["TRDTC"].first()

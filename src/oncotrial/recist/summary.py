@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -40,14 +42,21 @@ def derive_adrs_from_timepoints(
     reference_col: str = "RANDDT",
     end_col: str | None = None,
     rules: ResponseRules | None = None,
+    adsl_vars: Sequence[str] = (),
 ) -> pd.DataFrame:
     """ADRS (OVR and BOR, CBOR, RSP, CRSP, CB, CCB, PD) from :func:`derive_timepoint_responses` output.
 
     Without ``adsl`` the reference date is the baseline scan date and the subjects are those assessed.
+    ADSL variables are carried as :func:`~oncotrial.recist.derive_adrs` says.
     """
     reference = _reference(timepoints, adsl, reference_col)
     return derive_adrs(
-        _overall_records(timepoints), reference, reference_col=reference_col, end_col=end_col, rules=rules
+        _overall_records(timepoints),
+        reference,
+        reference_col=reference_col,
+        end_col=end_col,
+        rules=rules,
+        adsl_vars=adsl_vars,
     )
 
 

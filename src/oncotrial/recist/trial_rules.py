@@ -1,7 +1,8 @@
 """Trial-specific response rules the seed trials need, on top of RECIST 1.1.
 
 * **Irradiated lesions** (NCT01416831, SBRT + high-dose IL-2): lesions flagged ``IRRADIATED`` are
-  left out of the primary response and assessed on their own (:func:`select_lesions`).
+  left out of the primary response and assessed on their own (:func:`derive_irradiated_flags`,
+  :func:`select_lesions`).
 * **CR confirmed by PET** : an overall CR counts only with a negative PET at that assessment;
   otherwise it is reported as PR (:func:`derive_pet_confirmed_response`).
 * **Primary time point** ("end of cycle 2, week 14"; week 21 after crossover): the response at a
@@ -19,7 +20,39 @@ import pandas as pd
 from oncotrial.errors import DataError
 from oncotrial.recist.timepoint import as_flags
 
-__all__ = ["derive_pet_confirmed_response", "select_lesions", "select_primary_timepoint"]
+__all__ = ["derive_irradiated_flags", "derive_pet_confirmed_response", "select_lesions", "select_primary_timepoint"]
+
+
+def derive_irradiated_flags(assessments: pd.DataFrame, irradiated: pd.DataFrame) -> pd.DataFrame:
+    """Add ``IRRADIATED``: whether the lesion is listed in ``irradiated`` (``USUBJID``, ``LESIONID``).
+
+    Every listed lesion must be among the assessed ones (identified in TU, measured in TR): a
+    listed lesion that is not is refused with its subject and lesion id, since an id mistyped in
+    the list would leave the irradiated lesion in the primary response.
+    """
+    missing = [c for c in ("USUBJID", "LESIONID") if c not in irradiated.columns]
+    if missing:
+        raise DataError(
+            f"The irradiated lesions table lacks the column(s) {', '.join(missing)}: give one row per lesion "
+            "with USUBJID and LESIONID (TULNKID).",
+            code="RECIST-E033",
+            field=missing[0],
+        )
+    listed = pd.MultiIndex.from_frame(irradiated[["USUBJID", "LESIONID"]].astype(str))
+    assessed = pd.MultiIndex.from_frame(assessments[["USUBJID", "LESIONID"]].astype(str))
+    unknown = listed[~listed.isin(assessed)].unique()
+    if len(unknown):
+        shown = ", ".join(f"subject {subject} lesion {lesion}" for subject, lesion in unknown[:5])
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        raise DataError(
+            f"{len(unknown)} irradiated lesion(s) are not among the lesions of TU/TR: {shown}{more}. Check the "
+            "subject and lesion ids (LESIONID is TU's TULNKID, e.g. T01) in the irradiated lesions table.",
+            code="RECIST-E034",
+            subject_id=str(unknown[0][0]),
+            lesion=str(unknown[0][1]),
+            field="LESIONID",
+        )
+    return assessments.assign(IRRADIATED=assessed.isin(listed))
 
 
 def select_lesions(assessments: pd.DataFrame, *, irradiated: bool) -> pd.DataFrame:
