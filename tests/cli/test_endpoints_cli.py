@@ -442,3 +442,24 @@ def test_rates_bad_method_and_missing_column_are_clean_errors(
     code, _, err = run_cli(capsys, "rates", "--data", str(rates_csv), "--response", "RESP")
     assert_clean_error(code, err)
     assert "RESP" in err
+
+
+def test_rates_needs_a_response_column_or_a_parameter(capsys, tmp_path):
+    path = tmp_path / "adsl.csv"
+    path.write_text("USUBJID,BOR\nA,PR\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "rates", "--data", str(path))
+    assert_clean_error(code, err)
+    assert "--response" in err
+    assert "--param" in err
+
+
+def test_km_without_time_reads_aval_and_cnsr(capsys, tmp_path):
+    """Three subjects, AVAL 1, 2, 3 with CNSR 0, 1, 0: by hand S = 2/3, 2/3, 0 (2/3 x 0/1 at 3), 2 events,
+    median 3 (the first time S <= 1/2)."""
+    path = tmp_path / "adtte.csv"
+    path.write_text("USUBJID,PARAMCD,AVAL,CNSR\nA,OS,1,0\nB,OS,2,1\nC,OS,3,0\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "km", "--data", str(path), "--json")
+    assert code == 0, err
+    whole = json.loads(out)["all"]
+    assert (whole["n"], whole["events"], whole["median"]["estimate"]) == (3, 2, 3.0)
+    assert whole["table"]["surv"] == pytest.approx([2 / 3, 2 / 3, 0.0])

@@ -26,13 +26,16 @@ from oncotrial.io.tables import MISSING_SPELLINGS, check_columns, read_table, wr
 
 DATA = Annotated[Path, typer.Option("--data", help="Table with one row per subject (.csv, .parquet, .xpt).")]
 JSON = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
-TIME = Annotated[str, typer.Option("--time", help="Column of follow-up times.")]
+TIME = Annotated[str | None, typer.Option("--time", help="Column of follow-up times (default: ADaM's AVAL).")]
 EVENT = Annotated[
     str | None,
     typer.Option("--event", help="Column of events: 1/0, true/false, event/censored, or 1/2 as R's Surv (2 = event)."),
 ]
 CENSOR = Annotated[
-    str | None, typer.Option("--censor", help="Instead of --event: an ADTTE-style CNSR column (1 = censored).")
+    str | None,
+    typer.Option(
+        "--censor", help="Instead of --event: an ADTTE-style CNSR column (1 = censored; the default with AVAL)."
+    ),
 ]
 PARAM = Annotated[str | None, typer.Option("--param", help="Keep the rows with this PARAMCD (e.g. PFS).")]
 TIES = Annotated[str, typer.Option("--ties", help="Cox ties: efron or breslow.")]
@@ -74,6 +77,21 @@ def _read_survival_data(data: Path, param: str | None, columns: list[str | None]
     return _select_param(table, param, many_code="SURV-E038", none_code="CLI-E033")
 
 
+def _time_and_outcome(time: str | None, event: str | None, censor: str | None) -> tuple[str, str | None, str | None]:
+    """The time column and the event or censoring column; ADaM's names (AVAL, CNSR) when none are given."""
+    if event is not None and censor is not None:
+        raise DataError(
+            "Give either --event (1 = event) or --censor (1 = censored), not both.", code="CLI-E032", field="--event"
+        )
+    if time is None:
+        time = "AVAL"  # an ADTTE: the analysis value ...
+        if event is None and censor is None:
+            censor = "CNSR"  # ... and its censoring flag
+    if event is None and censor is None:
+        raise DataError("Give either --event (1 = event) or --censor (1 = censored).", code="CLI-E032", field="--event")
+    return time, event, censor
+
+
 def _check_ties(ties: str) -> None:
     if ties not in ("efron", "breslow"):
         raise DataError(f"--ties '{ties}' must be efron or breslow.", code="CLI-E035", field="--ties")
@@ -81,7 +99,7 @@ def _check_ties(ties: str) -> None:
 
 def km_command(
     data: DATA,
-    time: TIME,
+    time: TIME = None,
     event: EVENT = None,
     censor: CENSOR = None,
     param: PARAM = None,
@@ -106,8 +124,7 @@ def km_command(
         raise DataError(
             f"--conf-type '{conf_type}' must be log, log-log or plain.", code="CLI-E031", field="--conf-type"
         )
-    if (event is None) == (censor is None):
-        raise DataError("Give either --event (1 = event) or --censor (1 = censored).", code="CLI-E032", field="--event")
+    time, event, censor = _time_and_outcome(time, event, censor)
     landmarks = _parse_times(at, "--at")
     table = _read_survival_data(data, param, [time, event, censor, group, strata])
     ct: ConfType = conf_type  # type: ignore[assignment]
@@ -234,7 +251,12 @@ def _response_table(table: Any, response: str, group: str | None, param: str | N
 
 def rates_command(
     data: DATA,
-    response: Annotated[str, typer.Option("--response", help="Column of best overall responses (CR, PR, SD, ...).")],
+    response: Annotated[
+        str | None,
+        typer.Option(
+            "--response", help="Column of best overall responses (CR, PR, SD, ...); with --param, default AVALC."
+        ),
+    ] = None,
     group: Annotated[str | None, typer.Option("--group", help="Column of arms.")] = None,
     method: Annotated[
         str, typer.Option("--method", help="clopper-pearson, wilson, wilson-cc, jeffreys, agresti-coull.")
@@ -246,6 +268,15 @@ def rates_command(
     as_json: JSON = False,
 ) -> None:
     """ORR, CR, disease control, SD and PD rates with intervals; two arms compared (difference, Fisher)."""
+    if response is None:
+        if param is None:
+            raise DataError(
+                "Give the column of responses with --response (a table with one row per subject), or the "
+                "parameter with --param (an ADRS, e.g. --param BOR: its AVALC is the response).",
+                code="CLI-E036",
+                field="--response",
+            )
+        response = "AVALC"  # ADaM: the parameter's value in words
     columns = [c for c in dict.fromkeys((response, group, "PARAMCD" if param else None)) if c]
     raw = read_table(
         data, name="data", columns=columns, optional=("PARAMCD", "USUBJID"), missing_values=MISSING_SPELLINGS
@@ -308,7 +339,6 @@ def _parse_covariate(spec: str) -> CoxCovariate:
 
 def cox_command(
     data: DATA,
-    time: TIME,
     covariate: Annotated[
         list[str],
         typer.Option(
@@ -317,6 +347,7 @@ def cox_command(
             "celltype:categorical:ref=squamous (reference level named; else the first level).",
         ),
     ],
+    time: TIME = None,
     event: EVENT = None,
     censor: CENSOR = None,
     param: PARAM = None,
@@ -328,8 +359,7 @@ def cox_command(
     as_json: JSON = False,
 ) -> None:
     """Cox proportional-hazards model (as R's coxph): coefficients with hazard ratios, and the global tests."""
-    if (event is None) == (censor is None):
-        raise DataError("Give either --event (1 = event) or --censor (1 = censored).", code="CLI-E032", field="--event")
+    time, event, censor = _time_and_outcome(time, event, censor)
     _check_ties(ties)
     terms = [_parse_covariate(spec) for spec in covariate]
     table = _read_survival_data(data, param, [time, event, censor, *(t.column for t in terms), strata])
