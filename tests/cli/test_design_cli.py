@@ -24,7 +24,7 @@ import pytest
 
 from tests.cli.helpers import assert_clean_error, run_cli
 
-SIMON_KEYS = {"r1", "n1", "r", "n", "en0", "pet0", "en1", "pet1", "alpha", "power"}
+SIMON_KEYS = {"r1", "n1", "r", "n", "en0", "pet0", "en1", "pet1", "alpha_achieved", "power_achieved"}
 
 
 def _design(row: dict[str, object]) -> tuple[object, ...]:
@@ -46,7 +46,8 @@ def test_simon_json_matches_simon_1989(capsys: pytest.CaptureFixture[str]) -> No
     # clinfun: EN(p0) 20.58027071488, PET(p0) 0.747324309504 for the optimal design.
     assert document["optimal"]["en0"] == pytest.approx(20.58027071488, abs=1e-9)
     assert document["optimal"]["pet0"] == pytest.approx(0.747324309504, abs=1e-12)
-    assert (document["p0"], document["p1"], document["alpha"], document["beta"]) == (0.2, 0.4, 0.05, 0.2)
+    requested = (document["p0"], document["p1"], document["alpha_requested"], document["beta_requested"])
+    assert requested == (0.2, 0.4, 0.05, 0.2)
     assert document["admissible"][0]["label"] == "Minimax"
 
 
@@ -189,11 +190,13 @@ def test_single_json_matches_clinfun_ph2single(capsys: pytest.CaptureFixture[str
     beta 0.195174503430638; then 36/11, 38/12, 39/12, 40/12."""
     code, out, _ = run_cli(capsys, "design", "single", "--p0", "0.2", "--p1", "0.4", "--json")
     assert code == 0
-    designs = json.loads(out)
+    document = json.loads(out)
+    assert (document["alpha_requested"], document["beta_requested"]) == (0.05, 0.2)
+    designs = document["designs"]
     assert [(d["n"], d["r"]) for d in designs] == [(35, 11), (36, 11), (38, 12), (39, 12), (40, 12)]
-    assert designs[0]["alpha"] == pytest.approx(0.0343574006954932, abs=1e-12)
-    assert designs[0]["beta"] == pytest.approx(0.195174503430638, abs=1e-12)
-    assert designs[0]["power"] == pytest.approx(1 - 0.195174503430638, abs=1e-12)
+    assert designs[0]["alpha_achieved"] == pytest.approx(0.0343574006954932, abs=1e-12)
+    assert designs[0]["beta_achieved"] == pytest.approx(0.195174503430638, abs=1e-12)
+    assert designs[0]["power_achieved"] == pytest.approx(1 - 0.195174503430638, abs=1e-12)
 
 
 def test_single_table(capsys: pytest.CaptureFixture[str]) -> None:

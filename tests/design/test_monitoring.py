@@ -154,7 +154,7 @@ def test_interim_reason_explains_stage1_futility() -> None:
     decision = evaluate_two_stage_interim(0, 11, **SIMON_OPTIMAL)
     assert "all 2 remaining stage-1 subjects" in decision.reason
     assert "r1 = 3" in decision.reason
-    assert str(decision) == f"Stop for futility: {decision.reason}"
+    assert " ".join(str(decision).split()) == f"Stop for futility: {decision.reason}"  # wrapped at 80 columns
 
 
 def test_stage2_enrolment_after_futile_stage1_is_rejected() -> None:

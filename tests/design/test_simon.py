@@ -22,7 +22,7 @@ from scipy.stats import binom
 
 from oncotrial.design import (
     SimonDesign,
-    SimonDesigns,
+    SimonSearch,
     compute_two_stage_characteristics,
     find_simon_designs,
     find_simon_designs_grid,
@@ -38,9 +38,10 @@ DESIGN_NUMBERS = (
     ("pet0", "PET_p0_clinfun"),
     ("en1", "EN_p1"),
     ("pet1", "PET_p1"),
-    ("alpha", "alpha_achieved"),
-    ("power", "power_achieved"),
+    ("alpha_achieved", "alpha_achieved"),
+    ("power_achieved", "power_achieved"),
 )
+SIMON_DESIGN_FIELDS = [*RULE, "en0", "pet0", "en1", "pet1", "alpha_achieved", "power_achieved"]
 SCENARIO_KEY = re.compile(r"p0=([\d.]+)_p1=([\d.]+)_a=([\d.]+)_b=([\d.]+)")
 
 
@@ -76,7 +77,7 @@ def _expected_rule(row: Row) -> tuple[int, int, int, int]:
     return (r1, n1, r, n)
 
 
-def _design_mismatches(row: Row, found: SimonDesigns) -> list[str]:
+def _design_mismatches(row: Row, found: SimonSearch) -> list[str]:
     where = f"p0={row['p0']} p1={row['p1']} {row['design']}"
     design = found.minimax if row["design"] == "minimax" else found.optimal
     problems = []
@@ -96,7 +97,7 @@ def test_simon_designs_match_clinfun_ph2simon(design_rows: list[Row]) -> None:
     ``ph2simon(pu=p0, pa=p1, ep1=alpha, ep2=beta, nmax=nmax_used)`` (minimax and optimal rows), with
     EN/PET under p1 and achieved alpha/power from exact binomial sums, and ``nrow(twostage.admissible(.))``."""
     assert len(design_rows) == 36
-    cache: dict[tuple[float, float, float, float, int], SimonDesigns] = {}
+    cache: dict[tuple[float, float, float, float, int], SimonSearch] = {}
     mismatches: list[str] = []
     for row in design_rows:
         key = (float(row["p0"]), float(row["p1"]), float(row["alpha"]), float(row["beta"]), int(row["nmax_used"]))
@@ -107,7 +108,7 @@ def test_simon_designs_match_clinfun_ph2simon(design_rows: list[Row]) -> None:
     assert not mismatches, "\n".join(mismatches)
 
 
-def _admissible_mismatches(scenario: str, rows: list[Row], found: SimonDesigns) -> list[str]:
+def _admissible_mismatches(scenario: str, rows: list[Row], found: SimonSearch) -> list[str]:
     if len(found.admissible) != len(rows):
         return [f"{scenario}: {len(found.admissible)} admissible designs != clinfun {len(rows)}"]
     problems = []
@@ -272,10 +273,11 @@ def test_find_simon_designs_says_when_no_design_up_to_1000_exists() -> None:
 
 def test_simon_design_to_dict_has_the_documented_fields() -> None:
     found = find_simon_designs(0.05, 0.25, alpha=0.05, beta=0.2)
-    assert set(found.optimal.to_dict()) == {"r1", "n1", "r", "n", "en0", "pet0", "en1", "pet1", "alpha", "power"}
+    assert list(found.optimal.to_dict()) == SIMON_DESIGN_FIELDS
     assert found.minimax.rule == "0/12,2/16"
     whole = found.to_dict()
     assert {"optimal", "minimax", "admissible"} <= set(whole)
+    assert (whole["alpha_requested"], whole["beta_requested"], whole["nmax"]) == (0.05, 0.2, 100)
     assert whole["optimal"] == found.optimal.to_dict()
     assert whole["minimax"] == found.minimax.to_dict()
     assert [a["label"] for a in whole["admissible"]] == ["Minimax", "Optimal"]
@@ -287,11 +289,13 @@ def test_simon_designs_to_frame_and_str_list_the_admissible_designs() -> None:
     minimax 0/12, 2/16 (EN 13.84, PET 0.540), optimal 0/9, 2/17 (EN 11.96, PET 0.630)."""
     found = find_simon_designs(0.05, 0.25, alpha=0.05, beta=0.2)
     frame = found.to_frame()
-    assert list(frame.columns) == ["label", *RULE, "en0", "pet0", "en1", "pet1", "alpha", "power", "q_low", "q_high"]
+    assert list(frame.columns) == ["label", *SIMON_DESIGN_FIELDS, "q_low", "q_high"]
     assert frame["label"].tolist() == ["Minimax", "Optimal"]
     assert frame[list(RULE)].to_numpy().tolist() == [[0, 12, 2, 16], [0, 9, 2, 17]]
     text = str(found)
-    assert text.startswith("Simon two-stage designs: p0 = 0.05, p1 = 0.25, alpha = 0.05, beta = 0.2 (nmax = 100)")
+    assert text.startswith(
+        "Simon two-stage designs: p0 = 0.05, p1 = 0.25\ntype I error below 0.05, type II error below 0.2, n at most 100"
+    )
     assert re.search(r"Minimax\s+0/12\s+2/16\s+13\.84\s+0\.540", text)
     assert re.search(r"Optimal\s+0/9\s+2/17\s+11\.96\s+0\.630", text)
 
@@ -303,7 +307,7 @@ def test_simon_designs_note_an_optimal_design_close_to_nmax() -> None:
     assert (_rule(found.minimax), _rule(found.optimal)) == ((0, 12, 2, 16), (0, 9, 2, 17))
     assert len(found.notes) == 1
     assert "n = 17 is within 10 of nmax = 25" in found.notes[0]
-    assert "within 10 of nmax" in str(found)
+    assert "within 10 of nmax" in " ".join(str(found).split())  # the note is wrapped at 80 columns
 
 
 def test_single_admissible_design_is_labelled_minimax_and_optimal() -> None:
@@ -317,7 +321,7 @@ def test_single_admissible_design_is_labelled_minimax_and_optimal() -> None:
     assert (only.q_low, only.q_high) == (0.0, 1.0)
     assert found.minimax == found.optimal == only.design
     assert _rule(only.design) == (0, 3, 0, 4)
-    got = (only.design.pet0, only.design.en0, only.design.alpha, only.design.power)
+    got = (only.design.pet0, only.design.en0, only.design.alpha_achieved, only.design.power_achieved)
     assert got == pytest.approx((0.857375, 3.142625, 0.142625, 0.833625), abs=1e-12)
 
 
@@ -395,7 +399,7 @@ gaps = st.integers(min_value=20, max_value=35).map(lambda k: k / 100)
 wide_gaps = st.integers(min_value=25, max_value=35).map(lambda k: k / 100)
 
 
-def _designs_or_reject(p0: float, p1: float, alpha: float, beta: float, nmax: int) -> SimonDesigns:
+def _designs_or_reject(p0: float, p1: float, alpha: float, beta: float, nmax: int) -> SimonSearch:
     try:
         return find_simon_designs(p0, p1, alpha=alpha, beta=beta, nmax=nmax)
     except DesignError as exc:
@@ -409,8 +413,8 @@ def _check_constraints(design: SimonDesign, p0: float, p1: float, alpha: float, 
     at1 = compute_two_stage_characteristics(design.r1, design.n1, design.r, design.n, p1)
     assert at0.reject < alpha
     assert 1.0 - at1.reject < beta
-    assert design.alpha == pytest.approx(at0.reject, abs=1e-12)
-    assert design.power == pytest.approx(at1.reject, abs=1e-12)
+    assert design.alpha_achieved == pytest.approx(at0.reject, abs=1e-12)
+    assert design.power_achieved == pytest.approx(at1.reject, abs=1e-12)
     assert design.pet0 == pytest.approx(at0.pet, abs=1e-12)
     assert design.en0 == pytest.approx(at0.en, abs=1e-9)
 
@@ -522,5 +526,5 @@ def test_a_design_at_exactly_alpha_is_not_returned() -> None:
     found = find_simon_designs(0.05, 0.55, alpha=0.05, beta=0.45, nmax=24)
     optimal = found.optimal
     assert (optimal.r1, optimal.n1, optimal.r, optimal.n) == (0, 2, 1, 3)
-    assert optimal.alpha == pytest.approx(0.00725, abs=1e-15)
-    assert all(a.design.alpha < 0.05 and a.design.power > 0.55 for a in found.admissible)
+    assert optimal.alpha_achieved == pytest.approx(0.00725, abs=1e-15)
+    assert all(a.design.alpha_achieved < 0.05 and a.design.power_achieved > 0.55 for a in found.admissible)

@@ -31,7 +31,7 @@ def single_rows() -> list[Row]:
 
 def _mismatches(key: tuple[str, str, str, str], rows: list[Row]) -> list[str]:
     p0, p1, alpha, beta = (float(v) for v in key)
-    found = find_single_stage_designs(p0, p1, alpha=alpha, beta=beta, count=len(rows))
+    found = find_single_stage_designs(p0, p1, alpha=alpha, beta=beta, count=len(rows)).designs
     if len(found) != len(rows):
         return [f"{key}: {len(found)} designs != clinfun {len(rows)}"]
     problems = []
@@ -39,9 +39,12 @@ def _mismatches(key: tuple[str, str, str, str], rows: list[Row]) -> list[str]:
         where = f"{key} solution {row['solution']}"
         if (got.n, got.r) != (int(row["n"]), int(row["r"])):
             problems.append(f"{where}: n, r = {got.n}, {got.r} != clinfun {row['n']}, {row['r']}")
-        if abs(got.alpha - float(row["type1_error"])) > 1e-12 or abs(got.beta - float(row["type2_error"])) > 1e-12:
+        if (
+            abs(got.alpha_achieved - float(row["type1_error"])) > 1e-12
+            or abs(got.beta_achieved - float(row["type2_error"])) > 1e-12
+        ):
             problems.append(
-                f"{where}: alpha, beta {got.alpha!r}, {got.beta!r} != {row['type1_error']}, {row['type2_error']}"
+                f"{where}: alpha, beta {got.alpha_achieved!r}, {got.beta_achieved!r} != {row['type1_error']}, {row['type2_error']}"
             )
     return problems
 
@@ -62,28 +65,35 @@ def test_single_stage_designs_match_hand_calculation() -> None:
     """p0 = .1, p1 = .9, alpha = beta = .2, by hand. n = 1, r = 0: alpha = P0(X > 0) = .1, beta = P1(X = 0) = .1.
     n = 2, r = 0: alpha = 1 - .9^2 = .19, beta = .1^2 = .01. n = 2, r = 1: alpha = .1^2 = .01,
     beta = 1 - .9^2 = .19. Ordered by n, then r."""
-    found = find_single_stage_designs(0.1, 0.9, alpha=0.2, beta=0.2, count=3)
+    found = find_single_stage_designs(0.1, 0.9, alpha=0.2, beta=0.2, count=3).designs
     assert [(d.n, d.r) for d in found] == [(1, 0), (2, 0), (2, 1)]
-    assert [(d.alpha, d.beta) for d in found] == [
+    assert [(d.alpha_achieved, d.beta_achieved) for d in found] == [
         pytest.approx((0.1, 0.1), abs=1e-12),
         pytest.approx((0.19, 0.01), abs=1e-12),
         pytest.approx((0.01, 0.19), abs=1e-12),
     ]
-    assert found[0].power == pytest.approx(0.9, abs=1e-12)
+    assert found[0].power_achieved == pytest.approx(0.9, abs=1e-12)
 
 
 def test_single_stage_accepts_type_i_error_equal_to_alpha() -> None:
     """ph2single's bounds are non-strict. p0 = .5, p1 = .9, alpha = .25, beta = .2, by hand: n = 1 fails
     (r = 0: P0(X > 0) = .5); n = 2, r = 0 fails (alpha .75); n = 2, r = 1 has alpha = .5^2 = .25 exactly,
     beta = 1 - .9^2 = .19, so it is the first design."""
-    first = find_single_stage_designs(0.5, 0.9, alpha=0.25, beta=0.2, count=1)[0]
-    assert (first.n, first.r, first.alpha) == (2, 1, 0.25)
-    assert first.beta == pytest.approx(0.19, abs=1e-12)
+    first = find_single_stage_designs(0.5, 0.9, alpha=0.25, beta=0.2, count=1).designs[0]
+    assert (first.n, first.r, first.alpha_achieved) == (2, 1, 0.25)
+    assert first.beta_achieved == pytest.approx(0.19, abs=1e-12)
 
 
 def test_single_stage_design_to_dict_has_power() -> None:
-    design = SingleStageDesign(n=2, r=1, alpha=0.25, beta=0.19)
-    assert design.to_dict() == {"n": 2, "r": 1, "alpha": 0.25, "beta": 0.19, "power": pytest.approx(0.81)}
+    """power_achieved = 1 - .19 = .81 by hand."""
+    design = SingleStageDesign(n=2, r=1, alpha_achieved=0.25, beta_achieved=0.19)
+    assert design.to_dict() == {
+        "n": 2,
+        "r": 1,
+        "alpha_achieved": 0.25,
+        "beta_achieved": 0.19,
+        "power_achieved": pytest.approx(0.81),
+    }
 
 
 @pytest.mark.parametrize(
@@ -122,12 +132,12 @@ def test_single_stage_designs_meet_alpha_and_beta_and_none_is_smaller(
     and no (n, r) with n below the first design's n qualifies."""
     p1 = p0 + gap
     # nmax = 120 keeps the tables small; these rates need n of about 100 at most (p0 = .7 against .85).
-    found = find_single_stage_designs(p0, p1, alpha=alpha, beta=beta, count=3, nmax=120)
+    found = find_single_stage_designs(p0, p1, alpha=alpha, beta=beta, count=3, nmax=120).designs
     for design in found:
-        assert design.alpha == pytest.approx(binom.sf(design.r, design.n, p0), abs=1e-12)
-        assert design.beta == pytest.approx(binom.cdf(design.r, design.n, p1), abs=1e-12)
-        assert design.alpha <= alpha
-        assert design.beta <= beta
+        assert design.alpha_achieved == pytest.approx(binom.sf(design.r, design.n, p0), abs=1e-12)
+        assert design.beta_achieved == pytest.approx(binom.cdf(design.r, design.n, p1), abs=1e-12)
+        assert design.alpha_achieved <= alpha
+        assert design.beta_achieved <= beta
     assert [(d.n, d.r) for d in found] == sorted({(d.n, d.r) for d in found})
     n = np.arange(1, found[0].n)[:, None]
     r = np.arange(found[0].n)[None, :]

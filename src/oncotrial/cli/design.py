@@ -10,12 +10,10 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 from rich.progress import Progress
-from rich.table import Table
 
-from oncotrial.cli.common import err, out, output_option, print_table, write_text
+from oncotrial.cli.common import err, out, output_option, write_text
 from oncotrial.design import (
     BetaPrior,
-    SimonDesigns,
     build_posterior_boundaries,
     build_predictive_boundaries,
     compute_boundary_characteristics,
@@ -60,26 +58,6 @@ def parse_two_stage(text: str) -> tuple[int, int, int, int]:
         )
     r1, n1, r, n = (int(g) for g in match.groups())
     return r1, n1, r, n
-
-
-def _print_simon_table(found: SimonDesigns) -> None:
-    rows = [
-        [
-            a.label,
-            f"{a.design.r1}/{a.design.n1}",
-            f"{a.design.r}/{a.design.n}",
-            f"{a.design.en0:.2f}",
-            f"{a.design.pet0:.3f}",
-            f"{a.design.en1:.2f}",
-            f"{a.design.alpha:.4f}",
-            f"{a.design.power:.4f}",
-            f"{a.q_low:.3f}-{a.q_high:.3f}",
-        ]
-        for a in found.admissible
-    ]
-    columns = ("design", "r1/n1", "r/n", "EN(p0)", "PET(p0)", "EN(p1)", "alpha", "power", "weight q")
-    title = f"Simon two-stage designs: p0 = {found.p0}, p1 = {found.p1}, alpha = {found.alpha}, beta = {found.beta}"
-    print_table(title, columns, rows, right=set(columns[1:]))
 
 
 def _read_grid(path: Path) -> pd.DataFrame:
@@ -133,9 +111,7 @@ def simon_command(
     if out_path is not None:
         write_text(str(found), out_path)
     else:
-        _print_simon_table(found)
-    for note in found.notes:
-        err.print(f"Note: {note}")
+        out.print(str(found))
 
 
 @app.command("single")
@@ -149,16 +125,11 @@ def single_command(
     as_json: JSON = False,
 ) -> None:
     """Exact single-stage designs: the smallest n (and r) meeting alpha and beta (as clinfun's ph2single)."""
-    designs = find_single_stage_designs(p0, p1, alpha=alpha, beta=beta, count=count, nmax=nmax)
+    found = find_single_stage_designs(p0, p1, alpha=alpha, beta=beta, count=count, nmax=nmax)
     if as_json:
-        _print_json([d.to_dict() for d in designs])
-        return
-    table = Table(title=f"Single-stage designs: p0 = {p0}, p1 = {p1}, alpha = {alpha}, beta = {beta}")
-    for column in ("n", "promising if more than r", "alpha", "power"):
-        table.add_column(column, justify="right")
-    for d in designs:
-        table.add_row(str(d.n), str(d.r), f"{d.alpha:.4f}", f"{d.power:.4f}")
-    out.print(table)
+        _print_json(found.to_dict())
+    else:
+        out.print(str(found))
 
 
 @app.command("infer")
@@ -226,7 +197,7 @@ def select_command(
         if as_json:
             _print_json(prob.to_dict())
         else:
-            out.print(f"{n} per arm: correct selection {prob.correct:.4f} (ties {prob.tie:.4f}, broken at random)")
+            out.print(str(prob))
         return
     found = find_selection_sample_size(p, difference, arms=arms, target=target)
     if as_json:
@@ -279,10 +250,6 @@ def bayes_command(
     if as_json:
         _print_json({"boundaries": bounds.to_dict(), "characteristics": [c.to_dict() for c in chars]})
         return
-    out.print(bounds.to_frame().to_string(index=False))
-    out.print(f"Promising at n = {nmax} if at least {bounds.success} respond.")
+    out.print(str(bounds))
     for c in chars:
-        out.print(
-            f"p = {c.p:g}: promising {c.promising:.4f}, early futility stop {c.stop_futility:.4f}, "
-            f"expected n {c.expected_n:.1f}"
-        )
+        out.print(str(c))

@@ -1,7 +1,10 @@
 """Trial design: Simon two-stage, exact single-stage, inference after a two-stage trial,
 stage-1 monitoring, randomised selection and Bayesian monitoring.
 
-Pure functions returning frozen results; numbers equal R's clinfun where clinfun has them.
+Pure functions returning frozen results, each with ``to_frame()`` (a pandas DataFrame), a JSON-safe
+``to_dict()`` and a ``__str__`` within 80 columns; numbers equal R's clinfun where clinfun has them.
+A design's achieved error rates are ``alpha_achieved`` and ``power_achieved``; a search keeps the ones
+asked for as ``alpha_requested`` and ``beta_requested``.
 """
 
 from oncotrial.design.bayes import (
@@ -24,13 +27,13 @@ from oncotrial.design.selection import (
 from oncotrial.design.simon import (
     AdmissibleDesign,
     SimonDesign,
-    SimonDesigns,
+    SimonSearch,
     TwoStageCharacteristics,
     compute_two_stage_characteristics,
     find_simon_designs,
     find_simon_designs_grid,
 )
-from oncotrial.design.single import SingleStageDesign, find_single_stage_designs
+from oncotrial.design.single import SingleStageDesign, SingleStageSearch, find_single_stage_designs
 
 __all__ = [
     "AdmissibleDesign",
@@ -42,8 +45,9 @@ __all__ = [
     "SelectionDesign",
     "SelectionProbability",
     "SimonDesign",
-    "SimonDesigns",
+    "SimonSearch",
     "SingleStageDesign",
+    "SingleStageSearch",
     "TwoStageCharacteristics",
     "TwoStageInference",
     "build_posterior_boundaries",

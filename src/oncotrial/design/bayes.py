@@ -28,8 +28,9 @@ Thall PF, Simon R. Practical Bayesian guidelines for phase IIB clinical trials. 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
@@ -39,6 +40,7 @@ from scipy.integrate import quad_vec
 from scipy.stats import beta as beta_dist
 from scipy.stats import betabinom, binom
 
+from oncotrial.design._text import format_table, wrap
 from oncotrial.design.checks import check_rate, check_sample_size
 from oncotrial.errors import DesignError
 
@@ -82,7 +84,7 @@ class BayesBoundaries:
     futility: tuple[int, ...]  # stop if responses <= value (NEVER = -1: no stopping)
     efficacy: tuple[int | None, ...]  # stop if responses >= value (None: no stopping)
     success: int  # promising at nmax if responses >= success
-    parameters: dict[str, float]
+    parameters: Mapping[str, float]  # read-only: prior_a, prior_b, theta_t, theta_l, theta_u[, delta, standard_*]
 
     def to_frame(self) -> pd.DataFrame:
         """One row per look: n, stop for futility if x <= ..., stop for efficacy if x >= ..."""
@@ -102,6 +104,23 @@ class BayesBoundaries:
             "success": self.success,
             "parameters": dict(self.parameters),
         }
+
+    def __str__(self) -> str:
+        source = "Predictive-probability boundaries (Lee & Liu 2008)"
+        if self.kind == "posterior":
+            source = "Posterior-probability boundaries (Thall & Simon 1994)"
+        settings = ", ".join(f"{name} = {value:g}" for name, value in self.parameters.items())
+        rows = [
+            [str(n), "-" if fut == NEVER else str(fut), "-" if eff is None else str(eff)]
+            for n, fut, eff in zip(self.looks, self.futility, self.efficacy, strict=True)
+        ]
+        lines = [
+            *wrap(f"{source}: p0 = {self.p0:g}, nmax = {self.nmax}"),
+            *wrap(settings, indent="  "),
+            *format_table(("n", "stop for futility if x <=", "stop for efficacy if x >="), rows),
+            f"Promising at n = {self.nmax} if at least {self.success} respond.",
+        ]
+        return "\n".join(lines)
 
 
 def _check_common(p0: float, nmax: int, looks: Sequence[int] | None, thetas: dict[str, float]) -> tuple[int, ...]:
@@ -124,7 +143,11 @@ def _check_common(p0: float, nmax: int, looks: Sequence[int] | None, thetas: dic
             code="DESIGN-E062",
             field="looks",
         )
-    return chosen
+    return tuple(int(n) if isinstance(n, np.integer) else n for n in chosen)
+
+
+def _read_only(params: dict[str, float]) -> Mapping[str, float]:
+    return MappingProxyType({name: float(value) for name, value in params.items()})
 
 
 def _first_above(prob: NDArray[np.float64], level: float) -> int | None:
@@ -176,7 +199,9 @@ def build_predictive_boundaries(
         futility.append(_last_below(pp, theta_l))
         efficacy.append(_first_above(pp, theta_u))
     params = {"prior_a": prior.a, "prior_b": prior.b, "theta_t": theta_t, "theta_l": theta_l, "theta_u": theta_u}
-    return BayesBoundaries("predictive", p0, nmax, chosen, tuple(futility), tuple(efficacy), success, params)
+    return BayesBoundaries(
+        "predictive", float(p0), int(nmax), chosen, tuple(futility), tuple(efficacy), success, _read_only(params)
+    )
 
 
 def _superiority(
@@ -227,14 +252,7 @@ def build_posterior_boundaries(
     if standard_prior is not None:
         params |= {"standard_a": standard_prior.a, "standard_b": standard_prior.b}
     return BayesBoundaries(
-        "posterior",
-        p0,
-        nmax,
-        chosen,
-        tuple(futility),
-        tuple(efficacy),
-        success,
-        params,
+        "posterior", float(p0), int(nmax), chosen, tuple(futility), tuple(efficacy), success, _read_only(params)
     )
 
 
@@ -258,6 +276,19 @@ class BoundaryCharacteristics:
             "expected_n": self.expected_n,
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row with the fields of :meth:`to_dict`."""
+        return pd.DataFrame([self.to_dict()])
+
+    def __str__(self) -> str:
+        line = (
+            f"p = {self.p:g}: promising {self.promising:.4f}, early futility stop {self.stop_futility:.4f}, "
+            f"expected n {self.expected_n:.1f}"
+        )
+        if self.stop_efficacy > 0:
+            line += f", early efficacy stop {self.stop_efficacy:.4f}"
+        return "\n".join(wrap(line))
+
 
 def compute_boundary_characteristics(boundaries: BayesBoundaries, p: float) -> BoundaryCharacteristics:
     """Exact probability of a promising result, of early stopping, and the expected size at rate ``p``."""
@@ -279,4 +310,4 @@ def compute_boundary_characteristics(boundaries: BayesBoundaries, p: float) -> B
     alive = np.convolve(alive, binom.pmf(np.arange(boundaries.nmax - n_prev + 1), boundaries.nmax - n_prev, p))
     expected += boundaries.nmax * float(alive.sum())
     promising = effic + float(alive[boundaries.success :].sum())
-    return BoundaryCharacteristics(p, promising, futile, effic, expected)
+    return BoundaryCharacteristics(float(p), promising, futile, effic, expected)

@@ -31,11 +31,13 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import comb
 from scipy.stats import beta as beta_dist
 from scipy.stats import binom
 
+from oncotrial.design._text import wrap
 from oncotrial.design.checks import check_error_rate, check_rate, check_sample_size, check_two_stage_rule, is_whole
 from oncotrial.errors import DesignError
 
@@ -62,18 +64,27 @@ class TwoStageInference:
     notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """All fields, JSON-ready."""
+        """All fields, JSON-ready (``upper`` is None where it does not exist)."""
         return {**asdict(self), "notes": list(self.notes)}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row with the fields of :meth:`to_dict`, the notes joined by "; "."""
+        return pd.DataFrame([{**self.to_dict(), "notes": "; ".join(self.notes)}])
 
     def __str__(self) -> str:
         upper = "undefined" if self.upper is None else f"{self.upper:.4f}"
-        lines = [
-            f"{self.responses} responses in {self.n1 if self.stopped_stage1 else self.n} subjects"
-            f"{' (stopped after stage 1)' if self.stopped_stage1 else ''}; {self.method}",
-            f"  p-value {self.p_value:.4g}; UMVUE {self.umvue:.4f}; median-unbiased {self.median_unbiased:.4f}",
-            f"  {100 * self.confidence:g} % interval {self.lower:.4f} to {upper}",
+        subjects = self.n1 if self.stopped_stage1 else self.n
+        stopped = " (stopped after stage 1)" if self.stopped_stage1 else ""
+        texts = [
+            (f"{self.responses} responses in {subjects} subjects{stopped}; {self.method}", ""),
+            (
+                f"p-value {self.p_value:.4g}; UMVUE {self.umvue:.4f}; median-unbiased {self.median_unbiased:.4f}",
+                "  ",
+            ),
+            (f"{100 * self.confidence:g} % interval {self.lower:.4f} to {upper}", "  "),
+            *((f"note: {note}", "  ") for note in self.notes),
         ]
-        return "\n".join(lines + [f"  note: {n}" for n in self.notes])
+        return "\n".join(line for text, indent in texts for line in wrap(text, indent=indent))
 
 
 def _as_run_pvalue(x: int, r1: int, n1: int, n2: int) -> PValueFunction:
@@ -244,16 +255,16 @@ def compute_two_stage_inference(
     pvalue, method, notes = _pvalue_function(responses, plan, n1_run, n_run, stage1_responses)
     median = _solve(pvalue, 0.5)
     return TwoStageInference(
-        responses=responses,
-        n1=n1_run,
-        n=n_run,
-        stopped_stage1=stopped,
+        responses=int(responses),
+        n1=int(n1_run),
+        n=int(n_run),
+        stopped_stage1=bool(stopped),
         umvue=_umvue(responses, r1, n1_run, n_run - n1_run),
         median_unbiased=0.0 if median is None else median,
         p_value=min(1.0, max(0.0, pvalue(p0))),  # sums of binomial terms can pass 1 by 2e-16
         lower=_solve(pvalue, alpha) or 0.0,
         upper=None if pvalue(0.0) >= 1.0 - alpha else _solve(pvalue, 1.0 - alpha),
-        confidence=1.0 - 2.0 * alpha,
+        confidence=float(1.0 - 2.0 * alpha),
         method=method,
         notes=notes,
     )

@@ -9,14 +9,17 @@ ends promising, given the responses so far; during stage 1 it includes passing s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy.stats import binom
 
+from oncotrial.design._text import wrap
 from oncotrial.design.checks import check_rate, check_sample_size, check_two_stage_rule, is_whole
 from oncotrial.errors import DesignError
 
@@ -35,14 +38,14 @@ class InterimStatus(StrEnum):
 
 @dataclass(frozen=True)
 class InterimDecision:
-    """The rule's verdict, why, and the conditional power at the rates asked for."""
+    """The rule's verdict, why, and the conditional power at the rates asked for (a read-only mapping)."""
 
     status: InterimStatus
     reason: str
     responses: int
     enrolled: int
     stage: int
-    conditional_power: dict[float, float] = field(default_factory=dict)
+    conditional_power: Mapping[float, float] = field(default_factory=lambda: MappingProxyType({}))
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: status, reason, responses, enrolled, stage, conditional_power (rate -> prob)."""
@@ -55,9 +58,19 @@ class InterimDecision:
             "conditional_power": {str(k): v for k, v in self.conditional_power.items()},
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per rate asked for (status, responses, enrolled, stage, rate, conditional_power);
+        without rates, one row with the rate and the conditional power missing."""
+        head = {"status": str(self.status), "responses": self.responses, "enrolled": self.enrolled, "stage": self.stage}
+        powers: list[tuple[float | None, float | None]] = [*self.conditional_power.items()] or [(None, None)]
+        return pd.DataFrame([{**head, "rate": p, "conditional_power": v} for p, v in powers]).astype(
+            {"rate": "float64", "conditional_power": "float64"}
+        )
+
     def __str__(self) -> str:
-        cp = "; ".join(f"conditional power at p = {p:g}: {v:.3f}" for p, v in self.conditional_power.items())
-        return f"{self.status.value.capitalize()}: {self.reason}" + (f"\n{cp}" if cp else "")
+        lines = wrap(f"{self.status.value.capitalize()}: {self.reason}")
+        lines += [f"conditional power at p = {p:g}: {v:.3f}" for p, v in self.conditional_power.items()]
+        return "\n".join(lines)
 
 
 def _conditional_power(responses: int, enrolled: int, r1: int, n1: int, r: int, n: int, p: float) -> float:
@@ -144,4 +157,5 @@ def evaluate_two_stage_interim(
     else:
         status, reason = _stage2_verdict(responses, enrolled, r1, n1, r, n)
     power = {float(p): _conditional_power(responses, enrolled, r1, n1, r, n, p) for p in rates}
-    return InterimDecision(status, reason, responses, enrolled, 1 if enrolled <= n1 else 2, power)
+    stage = 1 if enrolled <= n1 else 2
+    return InterimDecision(status, reason, int(responses), int(enrolled), stage, MappingProxyType(power))

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.polynomial.legendre import leggauss
 from numpy.typing import NDArray
 from scipy.stats import binom
 
+from oncotrial.design._text import wrap
 from oncotrial.design.checks import check_rate, check_sample_size
 from oncotrial.errors import DesignError
 
@@ -59,6 +61,18 @@ class SelectionProbability:
             "correct": self.correct,
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per arm (numbered from 1): its response rate and its probability of being selected."""
+        return pd.DataFrame({"arm": range(1, len(self.rates) + 1), "rate": self.rates, "selected": self.selected})
+
+    def __str__(self) -> str:
+        lines = [f"{self.n} per arm: correct selection {self.correct:.4f} (ties {self.tie:.4f}, broken at random)"]
+        lines += [
+            f"  arm {i} (rate {rate:g}): selected {chosen:.4f}"
+            for i, (rate, chosen) in enumerate(zip(self.rates, self.selected, strict=True), start=1)
+        ]
+        return "\n".join(lines)
+
 
 def compute_selection_probability(n: int, rates: Sequence[float]) -> SelectionProbability:
     """Exact probability that each arm has the most responses out of ``n`` (ties split at random).
@@ -87,7 +101,7 @@ def compute_selection_probability(n: int, rates: Sequence[float]) -> SelectionPr
     strictly = 0.0
     for i in range(len(p)):
         strictly += float(np.sum(f[i] * np.prod(np.delete(below, i, axis=0), axis=0)))
-    return SelectionProbability(n, tuple(float(v) for v in p), tuple(selected), 1.0 - strictly)
+    return SelectionProbability(int(n), tuple(float(v) for v in p), tuple(selected), 1.0 - strictly)
 
 
 @dataclass(frozen=True)
@@ -112,11 +126,17 @@ class SelectionDesign:
             "correct": self.correct,
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row with the fields of :meth:`to_dict`."""
+        return pd.DataFrame([self.to_dict()])
+
     def __str__(self) -> str:
-        return (
-            f"{self.n_per_arm} subjects per arm ({self.arms} arms, {self.arms * self.n_per_arm} in all) select the "
-            f"arm with rate {self.p + self.difference:g} over {self.p:g} with probability {self.correct:.3f} "
-            f"(target {self.target:g})"
+        return "\n".join(
+            wrap(
+                f"{self.n_per_arm} subjects per arm ({self.arms} arms, {self.arms * self.n_per_arm} in all) select "
+                f"the arm with rate {self.p + self.difference:g} over {self.p:g} with probability "
+                f"{self.correct:.3f} (target {self.target:g})"
+            )
         )
 
 
@@ -156,7 +176,7 @@ def find_selection_sample_size(
     for n in range(1, nmax + 1):
         correct = compute_selection_probability(n, rates).correct
         if correct >= target:
-            return SelectionDesign(n, arms, p, difference, target, correct)
+            return SelectionDesign(n, int(arms), float(p), float(difference), float(target), correct)
     raise DesignError(
         f"No n up to {nmax} per arm reaches a {target:g} probability of correct selection.",
         code="DESIGN-E053",

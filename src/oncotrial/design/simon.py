@@ -25,7 +25,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
+from oncotrial.design._scenario import SearchScenario
 from oncotrial.design._search import SearchRow, search_simon_rows, smallest_feasible_n
+from oncotrial.design._text import format_table, wrap
 from oncotrial.design.checks import (
     check_error_rate,
     check_rate,
@@ -38,7 +40,7 @@ from oncotrial.errors import DesignError
 __all__ = [
     "AdmissibleDesign",
     "SimonDesign",
-    "SimonDesigns",
+    "SimonSearch",
     "TwoStageCharacteristics",
     "compute_two_stage_characteristics",
     "find_simon_designs",
@@ -53,9 +55,20 @@ class TwoStageCharacteristics:
     """Exact behaviour of a two-stage rule at one true response rate ``p``."""
 
     p: float
-    reject: float  # P(more than r responses in n, having passed stage 1)
+    reject: float  # P(more than r responses in n, having passed stage 1): P(promising)
     pet: float  # P(stop after stage 1) = P(X1 <= r1)
     en: float  # expected number of subjects
+
+    def to_dict(self) -> dict[str, float]:
+        """``{"p", "reject", "pet", "en"}``."""
+        return asdict(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: p, reject, pet, en."""
+        return pd.DataFrame([self.to_dict()])
+
+    def __str__(self) -> str:
+        return f"At p = {self.p:g}: promising {self.reject:.4f}, early stop {self.pet:.4f}, expected size {self.en:.2f}"
 
 
 def compute_two_stage_characteristics(r1: int, n1: int, r: int, n: int, p: float) -> TwoStageCharacteristics:
@@ -69,7 +82,7 @@ def compute_two_stage_characteristics(r1: int, n1: int, r: int, n: int, p: float
     x1 = np.arange(r1 + 1, n1 + 1)
     reject = float(np.sum(binom.pmf(x1, n1, p) * binom.sf(r - x1, n2, p)))
     pet = float(binom.cdf(r1, n1, p))
-    return TwoStageCharacteristics(p=p, reject=reject, pet=pet, en=n1 + (1.0 - pet) * n2)
+    return TwoStageCharacteristics(p=float(p), reject=reject, pet=pet, en=n1 + (1.0 - pet) * n2)
 
 
 @dataclass(frozen=True)
@@ -84,8 +97,8 @@ class SimonDesign:
     pet0: float
     en1: float
     pet1: float
-    alpha: float  # achieved P(promising | p0)
-    power: float  # achieved P(promising | p1)
+    alpha_achieved: float  # P(promising | p0)
+    power_achieved: float  # P(promising | p1)
 
     @property
     def rule(self) -> str:
@@ -93,8 +106,27 @@ class SimonDesign:
         return f"{self.r1}/{self.n1},{self.r}/{self.n}"
 
     def to_dict(self) -> dict[str, float | int]:
-        """The documented JSON fields: r1, n1, r, n, en0, pet0, en1, pet1, alpha, power."""
+        """The documented JSON fields: r1, n1, r, n, en0, pet0, en1, pet1, alpha_achieved, power_achieved."""
         return asdict(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row with the fields of :meth:`to_dict`."""
+        return pd.DataFrame([self.to_dict()])
+
+    def __str__(self) -> str:
+        stage1 = (
+            "stage 1 never stops the trial"
+            if self.r1 < 0
+            else f"stop after stage 1 if at most {self.r1} of {self.n1} respond"
+        )
+        lines = [
+            f"Two-stage design {self.r1}/{self.n1}, {self.r}/{self.n}: {stage1};",
+            f"  promising if more than {self.r} of {self.n} respond",
+            f"  under p0: expected size {self.en0:.2f}, early stop {self.pet0:.3f}, "
+            f"type I error {self.alpha_achieved:.4f}",
+            f"  under p1: expected size {self.en1:.2f}, early stop {self.pet1:.3f}, power {self.power_achieved:.4f}",
+        ]
+        return "\n".join(line for text in lines for line in wrap(text))
 
 
 @dataclass(frozen=True)
@@ -113,29 +145,32 @@ class AdmissibleDesign:
         """The design's fields plus ``label``, ``q_low`` and ``q_high``."""
         return {"label": self.label, **self.design.to_dict(), "q_low": self.q_low, "q_high": self.q_high}
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row with the fields of :meth:`to_dict`."""
+        return pd.DataFrame([self.to_dict()])
+
+    def __str__(self) -> str:
+        head = f"{self.label} design, best for weights q from {self.q_low:.3f} to {self.q_high:.3f} (q n + (1 - q) EN0)"
+        return "\n".join([*wrap(head), str(self.design)])
+
 
 @dataclass(frozen=True)
-class SimonDesigns:
-    """The result of one design search: minimax, optimal and all admissible designs."""
+class SimonSearch(SearchScenario):
+    """The result of one design search: minimax, optimal and all admissible designs.
 
-    p0: float
-    p1: float
-    alpha: float
-    beta: float
-    nmax: int
+    Each design's type I and type II errors are strictly below ``alpha_requested`` and ``beta_requested``.
+    """
+
     minimax: SimonDesign
     optimal: SimonDesign
     admissible: tuple[AdmissibleDesign, ...]
     notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON shape: ``{"optimal": {...}, "minimax": {...}, "admissible": [...], ...}``."""
+        """JSON shape: ``{"p0", "p1", "alpha_requested", "beta_requested", "nmax", "optimal": {...},
+        "minimax": {...}, "admissible": [...], "notes": [...]}``."""
         return {
-            "p0": self.p0,
-            "p1": self.p1,
-            "alpha": self.alpha,
-            "beta": self.beta,
-            "nmax": self.nmax,
+            **self.scenario_dict(),
             "optimal": self.optimal.to_dict(),
             "minimax": self.minimax.to_dict(),
             "admissible": [a.to_dict() for a in self.admissible],
@@ -147,18 +182,30 @@ class SimonDesigns:
         return pd.DataFrame([a.to_dict() for a in self.admissible])
 
     def __str__(self) -> str:
-        head = (
-            f"Simon two-stage designs: p0 = {self.p0}, p1 = {self.p1}, alpha = {self.alpha}, "
-            f"beta = {self.beta} (nmax = {self.nmax})"
+        head = [
+            f"Simon two-stage designs: p0 = {self.p0:g}, p1 = {self.p1:g}",
+            f"type I error below {self.alpha_requested:g}, type II error below {self.beta_requested:g}, "
+            f"n at most {self.nmax}",
+        ]
+        rows = [
+            [
+                a.label,
+                f"{a.design.r1}/{a.design.n1}",
+                f"{a.design.r}/{a.design.n}",
+                f"{a.design.en0:.2f}",
+                f"{a.design.pet0:.3f}",
+                f"{a.design.en1:.2f}",
+                f"{a.design.alpha_achieved:.4f}",
+                f"{a.design.power_achieved:.4f}",
+                f"{a.q_low:.3f}-{a.q_high:.3f}",
+            ]
+            for a in self.admissible
+        ]
+        table = format_table(
+            ("design", "r1/n1", "r/n", "EN(p0)", "PET(p0)", "EN(p1)", "alpha", "power", "weight q"), rows
         )
-        lines = [head, f"{'design':<20} {'r1/n1':>7} {'r/n':>8} {'EN(p0)':>8} {'PET(p0)':>8} {'alpha':>7} {'power':>7}"]
-        for a in self.admissible:
-            d = a.design
-            lines.append(
-                f"{a.label:<20} {f'{d.r1}/{d.n1}':>7} {f'{d.r}/{d.n}':>8} {d.en0:>8.2f} {d.pet0:>8.3f} "
-                f"{d.alpha:>7.4f} {d.power:>7.4f}"
-            )
-        return "\n".join(lines + list(self.notes))
+        notes = [line for note in self.notes for line in wrap(note, indent="Note: ")]
+        return "\n".join([*head, *table, *notes])
 
 
 def _complete(row: SearchRow, p0: float, p1: float) -> SimonDesign:
@@ -212,7 +259,7 @@ def _no_design_error(p0: float, p1: float, alpha: float, beta: float, nmax: int)
 
 def find_simon_designs(
     p0: float, p1: float, *, alpha: float = 0.05, beta: float = 0.20, nmax: int = 100
-) -> SimonDesigns:
+) -> SimonSearch:
     """Find Simon's optimal and minimax two-stage designs and all admissible designs between them.
 
     A design qualifies when its exact type I error is below ``alpha`` and its type II error below
@@ -250,8 +297,16 @@ def find_simon_designs(
             "A design with r1 = -1 never stops after stage 1 (clinfun reports it too: its early-stopping "
             "probability is zero only up to rounding)."
         )
-    return SimonDesigns(
-        p0, p1, alpha, beta, nmax, admissible[0].design, admissible[-1].design, admissible, tuple(notes)
+    return SimonSearch(  # plain Python numbers, so that to_dict() is JSON-safe for numpy arguments too
+        float(p0),
+        float(p1),
+        float(alpha),
+        float(beta),
+        int(nmax),
+        admissible[0].design,
+        admissible[-1].design,
+        admissible,
+        tuple(notes),
     )
 
 
@@ -335,9 +390,7 @@ def find_simon_designs_grid(
             records.append({**key, "design": "none", "note": exc.message})
         else:
             for kind, design in (("minimax", found.minimax), ("optimal", found.optimal)):
-                achieved = design.to_dict()
-                achieved["alpha_achieved"], achieved["power_achieved"] = achieved.pop("alpha"), achieved.pop("power")
-                records.append({**key, "design": kind, **achieved, "n_admissible": len(found.admissible)})
+                records.append({**key, "design": kind, **design.to_dict(), "n_admissible": len(found.admissible)})
         if on_progress is not None:
             on_progress(i + 1)
     table = pd.DataFrame.from_records(records)
