@@ -515,3 +515,27 @@ def test_grid_csv_to_a_missing_folder(capsys: pytest.CaptureFixture[str], tmp_pa
     code, _, err = run_cli(capsys, "design", "simon", "--grid", str(path), "--out", str(tmp_path / "no" / "x.csv"))
     assert_clean_error(code, err)
     assert "Check that the folder exists" in err
+
+
+def test_simon_text_is_the_search_result_with_its_note(capsys: pytest.CaptureFixture[str]) -> None:
+    """p0 = .05, p1 = .25, nmax = 25: optimal 0/9, 2/17 (clinfun ph2simon, shared reference simon_designs.csv),
+    whose n lies within 10 of nmax; the note is part of the printed result and every line fits 80 columns."""
+    code, out, err = run_cli(capsys, "design", "simon", "--p0", "0.05", "--p1", "0.25", "--nmax", "25")
+    assert code == 0
+    assert out.startswith("Simon two-stage designs: p0 = 0.05, p1 = 0.25\n")
+    assert "Optimal" in out
+    assert "0/9" in out
+    assert "Note: The optimal design's n = 17 is within 10 of nmax = 25" in out
+    assert all(len(line) <= 80 for line in out.splitlines())
+    assert err == ""
+
+
+def test_simon_grid_csv_names_achieved_rates(
+    capsys: pytest.CaptureFixture[str], scenarios: Path, tmp_path: Path
+) -> None:
+    """The grid keeps the scenario's requested alpha and beta and adds the achieved rates of each design."""
+    result = tmp_path / "result.csv"
+    code, _, _ = run_cli(capsys, "design", "simon", "--grid", str(scenarios), "--out", str(result))
+    assert code == 0
+    header = result.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert {"alpha", "beta", "alpha_achieved", "power_achieved"} <= set(header)
