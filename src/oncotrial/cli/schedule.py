@@ -19,8 +19,8 @@ from oncotrial.dosing import (
     Patient,
     build_dosing_calendar,
     compute_dose_summary,
+    parse_dosing_records,
 )
-from oncotrial.dosing.records import parse_dosing_records
 from oncotrial.errors import DataError
 from oncotrial.io import calendar_to_csv, calendar_to_ics, calendar_to_json
 from oncotrial.protocol import load_protocol_reference
@@ -110,13 +110,7 @@ def print_calendar(calendar: DosingCalendar, planned: DosingCalendar, *, console
     print_table(title, columns, rows, right={"cycle", "day", "#", "dose"}, console=console)
     for note in calendar.notes:
         console.print(f"Note: {note}")
-    for s in compute_dose_summary(planned, calendar):
-        console.print(
-            f"{s.agent}: {s.planned_doses} doses planned ({s.planned_cumulative:,.10g} {s.unit}); "
-            f"{s.given_doses} given, {s.held_doses} held, {s.remaining_doses} to give; "
-            f"cumulative given {s.given_cumulative:,.10g} {s.unit}; relative dose intensity "
-            f"{s.relative_dose_intensity:.0%}"
-        )
+    console.print(str(compute_dose_summary(planned, calendar)), markup=False, highlight=False)
 
 
 def resolve_timezone(name: str | None) -> ZoneInfo:

@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+import pandas as pd
+
 from oncotrial._numbers import is_number
 from oncotrial.errors import DataError, MissingDataError
 from oncotrial.protocol.regimen import Dose
@@ -106,6 +108,14 @@ class DoseAmount:
 
     value: float
     unit: str
+
+    def to_dict(self) -> dict[str, object]:
+        """``{"value", "unit"}``."""
+        return {"value": self.value, "unit": self.unit}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: value, unit."""
+        return pd.DataFrame([self.to_dict()])
 
     def __str__(self) -> str:
         return f"{self.value:,.10g} {self.unit}"
