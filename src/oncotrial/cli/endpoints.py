@@ -21,6 +21,8 @@ from oncotrial.endpoints import (
     ConfType,
     CoxCovariate,
     IntervalMethod,
+    choose_response_column,
+    choose_time_to_event_columns,
     derive_cox_model,
     derive_response_summary,
     derive_survival_summary,
@@ -101,11 +103,6 @@ def _read(data: Path, columns: list[str | None], param: str | None, *, optional:
     )
 
 
-def _survival_columns(time: str | None, event: str | None, censor: str | None) -> list[str | None]:
-    """The columns to read: those named, or ADTTE's AVAL and CNSR (the core's defaults)."""
-    return [time or "AVAL", event, censor if censor or event or time else "CNSR"]
-
-
 def _dump(payload: Any, path: Path | None = None, *, indent: int | None = 2) -> None:
     write_text(json.dumps(payload, indent=indent, allow_nan=False), path)
 
@@ -139,8 +136,9 @@ def km_command(
         )
     ct: ConfType = conf_type  # type: ignore[assignment]
     landmarks = _parse_times(at, "--at")
-    table = _read(data, [*_survival_columns(time, event, censor), group, strata], param)
     with _options_named():
+        columns = choose_time_to_event_columns(time, event, censor)  # the core's defaults: read those columns
+        table = _read(data, [*columns, group, strata], param)
         summary = derive_survival_summary(
             table, param=param, time_col=time, event_col=event, censor_col=censor, group_col=group,
             strata_col=strata, conf_type=ct, conf_level=conf_level, landmarks=landmarks, tau=tau, rho=rho, ties=ties,
@@ -176,9 +174,8 @@ def rates_command(
 ) -> None:
     """ORR, CR, disease control, SD and PD rates with intervals; two arms compared (difference, Fisher)."""
     m: IntervalMethod = method  # type: ignore[assignment]
-    columns = [response or ("AVALC" if param else None), group]
     with _options_named():
-        table = _read(data, columns, param, optional=("USUBJID",))
+        table = _read(data, [choose_response_column(response, param), group], param, optional=("USUBJID",))
         summary = derive_response_summary(
             table, response_col=response, param=param, group_col=group, method=m, conf_level=conf_level
         )
@@ -234,8 +231,9 @@ def cox_command(
     if ties not in ("efron", "breslow"):
         raise DataError(f"--ties '{ties}' must be efron or breslow.", code="CLI-E035", field="--ties")
     terms = [_parse_covariate(spec) for spec in covariate]
-    table = _read(data, [*_survival_columns(time, event, censor), *(t.column for t in terms), strata], param)
     with _options_named():
+        columns = choose_time_to_event_columns(time, event, censor)
+        table = _read(data, [*columns, *(t.column for t in terms), strata], param)
         fit = derive_cox_model(
             table, covariates=terms, param=param, time_col=time, event_col=event, censor_col=censor,
             strata_col=strata, ties="breslow" if ties == "breslow" else "efron", conf_level=conf_level,

@@ -7,7 +7,12 @@ most 80 columns. ``derive_survival_summary``, ``derive_cox_model`` and ``derive_
 ADTTE or an ADRS as ADaM writes it (``PARAMCD``, ``AVAL``/``CNSR``, ``AVALC``; see ``endpoints.adam``).
 """
 
-from oncotrial.endpoints.adam import check_one_row_per_subject, choose_time_to_event_columns, select_parameter
+from oncotrial.endpoints.adam import (
+    check_one_row_per_subject,
+    choose_response_column,
+    choose_time_to_event_columns,
+    select_parameter,
+)
 from oncotrial.endpoints.compare import CoxResult, LogRankResult, compute_cox_regression, compute_logrank_test
 from oncotrial.endpoints.cox import CoxCovariate, derive_cox_design, derive_cox_model
 from oncotrial.endpoints.km import (
@@ -70,6 +75,7 @@ __all__ = [
     "check_one_row_per_subject",
     "check_survival_data",
     "check_time_to_event_columns",
+    "choose_response_column",
     "choose_time_to_event_columns",
     "compare_response_rates",
     "compute_binomial_interval",

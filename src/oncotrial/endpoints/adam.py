@@ -15,7 +15,7 @@ import pandas as pd
 
 from oncotrial.errors import DataError
 
-__all__ = ["check_one_row_per_subject", "choose_time_to_event_columns", "select_parameter"]
+__all__ = ["check_one_row_per_subject", "choose_response_column", "choose_time_to_event_columns", "select_parameter"]
 
 
 def select_parameter(data: pd.DataFrame, param: str | None, *, many_code: str, none_code: str) -> pd.DataFrame:
@@ -72,6 +72,21 @@ def choose_time_to_event_columns(
             parameters=("event_col", "censor_col"),
         )
     return time_col, event_col, censor_col
+
+
+def choose_response_column(response_col: str | None, param: str | None) -> str:
+    """The column of responses: ``response_col``, or an ADRS parameter's ``AVALC`` when only ``param`` is named."""
+    if response_col is not None:
+        return response_col
+    if param is None:
+        raise DataError(
+            "Name the column of responses (response_col) for a table with one row per subject, or the "
+            "parameter (param, e.g. BOR) for an ADRS: its AVALC is the response.",
+            code="RATE-E010",
+            field="response_col",
+            parameters=("response_col", "param"),
+        )
+    return "AVALC"  # ADaM: the parameter's value in words
 
 
 def check_one_row_per_subject(data: pd.DataFrame) -> None:

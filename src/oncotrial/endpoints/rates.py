@@ -31,7 +31,7 @@ import pandas as pd
 from scipy.stats import beta, binom, binomtest, fisher_exact, norm
 
 from oncotrial._results import fit_lines, format_frame, to_json_dict
-from oncotrial.endpoints.adam import check_one_row_per_subject, select_parameter
+from oncotrial.endpoints.adam import check_one_row_per_subject, choose_response_column, select_parameter
 from oncotrial.endpoints.missing import filter_complete_cases
 from oncotrial.errors import DataError
 
@@ -323,16 +323,7 @@ def derive_response_summary(
     parameters needs it. The responses are in ``response_col``, by default ADaM's ``AVALC`` when
     ``param`` is given. One row per ``USUBJID``; rows without an arm are left out with a warning.
     """
-    if response_col is None:
-        if param is None:
-            raise DataError(
-                "Name the column of responses (response_col) for a table with one row per subject, or the "
-                "parameter (param, e.g. BOR) for an ADRS: its AVALC is the response.",
-                code="RATE-E010",
-                field="response_col",
-                parameters=("response_col", "param"),
-            )
-        response_col = "AVALC"  # ADaM: the parameter's value in words
+    response_col = choose_response_column(response_col, param)
     table = select_parameter(data, param, many_code="RATE-E008", none_code="RATE-E009")
     if table.empty:
         raise DataError(
