@@ -9,14 +9,12 @@ options, calls one core function and prints ``str(result)`` or writes ``result.t
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from oncotrial.cli.common import err, out, output_option, write_text
+from oncotrial.cli.common import err, naming_options, out, output_option, write_text
 from oncotrial.endpoints import (
     ConfType,
     CoxCovariate,
@@ -65,21 +63,6 @@ _OPTIONS = {
     "method": "--method",
     "data": "--data",
 }
-
-
-@contextmanager
-def _options_named(options: Mapping[str, str] = _OPTIONS) -> Iterator[None]:
-    """A core error about a parameter set by an option says which option (``... (option --param)``); an error
-    about several (``parameters``) names each."""
-    try:
-        yield
-    except DataError as exc:
-        names = exc.fields.get("parameters") or (exc.fields.get("field"),)
-        named = [options[str(name)] for name in names if str(name) in options]
-        if not named:
-            raise
-        which = f"option {named[0]}" if len(named) == 1 else f"options {', '.join(named)}"
-        raise type(exc)(f"{exc.message} ({which})", code=exc.code, **exc.fields) from exc
 
 
 def _parse_times(text: str | None, option: str) -> list[float]:
@@ -136,7 +119,7 @@ def km_command(
         )
     ct: ConfType = conf_type  # type: ignore[assignment]
     landmarks = _parse_times(at, "--at")
-    with _options_named():
+    with naming_options(_OPTIONS):
         columns = choose_time_to_event_columns(time, event, censor)  # the core's defaults: read those columns
         table = _read(data, [*columns, group, strata], param)
         summary = derive_survival_summary(
@@ -174,7 +157,7 @@ def rates_command(
 ) -> None:
     """ORR, CR, disease control, SD and PD rates with intervals; two arms compared (difference, Fisher)."""
     m: IntervalMethod = method  # type: ignore[assignment]
-    with _options_named():
+    with naming_options(_OPTIONS):
         table = _read(data, [choose_response_column(response, param), group], param, optional=("USUBJID",))
         summary = derive_response_summary(
             table, response_col=response, param=param, group_col=group, method=m, conf_level=conf_level
@@ -231,7 +214,7 @@ def cox_command(
     if ties not in ("efron", "breslow"):
         raise DataError(f"--ties '{ties}' must be efron or breslow.", code="CLI-E035", field="--ties")
     terms = [_parse_covariate(spec) for spec in covariate]
-    with _options_named():
+    with naming_options(_OPTIONS):
         columns = choose_time_to_event_columns(time, event, censor)
         table = _read(data, [*columns, *(t.column for t in terms), strata], param)
         fit = derive_cox_model(

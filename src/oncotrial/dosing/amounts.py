@@ -158,7 +158,7 @@ def compute_dose(
             who = f"Subject {patient.subject_id}: " if patient.subject_id else ""
             raise MissingDataError(
                 f"{who}the dose {dose} is per m² of body surface, which needs the patient's height. "
-                "Give the height in cm (--height).",
+                "Give the height in cm (height_cm).",
                 code="DOSE-E002",
                 field="height_cm",
                 subject_id=patient.subject_id,

@@ -336,7 +336,7 @@ def _check_patient_number(protocol: Protocol, arm: Arm, patient: Patient) -> Non
     if needing and patient.patient_number is None:
         raise MissingDataError(
             f"{protocol.id} arm {arm.id}: the {needing[0].id} schedule depends on the patient's enrolment "
-            f"number {describe_treatment_schedule(needing[0])}. Give the enrolment number (--patient-number).",
+            f"number {describe_treatment_schedule(needing[0])}. Give the enrolment number (patient_number).",
             code="DOSE-E003",
             field="patient_number",
         )
@@ -457,9 +457,10 @@ def _index_records(
         if record.cycle not in numbers:
             raise ScheduleError(
                 f"{where}: this calendar plans cycles {min(numbers)}–{max(numbers)}; plan more cycles "
-                "(--cycles) or correct the cycle number.",
+                "(cycles) or correct the cycle number.",
                 code="DOSE-E035",
                 field="cycle",
+                parameters=("cycles",),
             )
         slot = index.setdefault((record.treatment, record.cycle), {})
         if record.number in slot:
