@@ -61,7 +61,8 @@ def test_km_needs_event_or_censor(capsys: pytest.CaptureFixture[str], adtte: tup
     path, _ = adtte
     code, _, err = run_cli(capsys, "km", "--data", str(path), "--time", "AVAL")
     assert_clean_error(code, err)
-    assert "either --event" in err
+    assert "Give either event_col" in err
+    assert "(options --event, --censor)" in " ".join(err.split())
     code, _, err = run_cli(capsys, "km", "--data", str(path), "--param", "XYZ", "--time", "AVAL", "--censor", "CNSR")
     assert_clean_error(code, err)
     assert "No rows with PARAMCD XYZ" in err

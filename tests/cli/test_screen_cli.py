@@ -145,7 +145,7 @@ def test_screen_json_output_has_the_documented_keys(capsys: pytest.CaptureFixtur
     code, out, err = run_cli(capsys, *SCREEN, "--patients", str(yaml_patients), "--json")
     assert code == 0, err
     document = json.loads(out)
-    assert set(document) == {"summary", "reasons", "patients", "errors"}
+    assert set(document) == {"summary", "reasons", "patients", "problems"}
     assert document["summary"] == {
         "records": 3,
         "screened": 3,
@@ -178,7 +178,7 @@ def test_screen_json_output_has_the_documented_keys(capsys: pytest.CaptureFixtur
         "bilirubin: bilirubin_total",
         "creatinine: creatinine",
     ]
-    assert document["errors"] == []
+    assert document["problems"] == []
 
 
 def test_bad_record_is_listed_as_not_screened_and_the_others_are_screened(
@@ -197,7 +197,7 @@ def test_bad_record_in_json_output(capsys: pytest.CaptureFixture[str], json_pati
     code, out, _ = run_cli(capsys, *SCREEN, "--patients", str(json_patients_with_a_bad_record), "--json")
     assert code == 1
     document = json.loads(out)
-    assert document["errors"] == [
+    assert document["problems"] == [
         {"index": 2, "subject_id": "J-2", "message": "Patient J-2: labs.0.unit: Field required", "code": "ELIG-E001"}
     ]
     assert [p["subject_id"] for p in document["patients"]] == ["J-1", "J-3"]
@@ -365,7 +365,7 @@ def test_the_filled_template_screens_without_a_record_error(
                              "--patients", str(path), "--json")  # fmt: skip
     assert code == 0, err
     document = json.loads(out)
-    assert document["errors"] == []
+    assert document["problems"] == []
     assert document["summary"]["screened"] == 1
 
 

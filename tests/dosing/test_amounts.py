@@ -40,7 +40,7 @@ def test_dose_per_m2_uses_mosteller_bsa():
 
 
 def test_dose_per_m2_without_height_names_the_missing_height():
-    with pytest.raises(MissingDataError, match=r"per m² of body surface.*height.*--height") as info:
+    with pytest.raises(MissingDataError, match=r"per m² of body surface.*height.*\(height_cm\)") as info:
         compute_dose(Dose(amount=100, unit="mg", per="m2"), Patient(weight_kg=70, subject_id="0012"))
     assert info.value.code == "DOSE-E002"
     assert "Subject 0012" in info.value.message

@@ -7,6 +7,7 @@ import pytest
 from oncotrial.dosing import (
     AdministrationRecord,
     CycleStartRecord,
+    DosingCalendar,
     Patient,
     build_dosing_calendar,
     compute_dose_summary,
@@ -16,12 +17,11 @@ from oncotrial.protocol import load_builtin_protocol
 MONDAY = date(2026, 11, 23)
 
 
-def test_two_held_doses_and_a_week_delay_give_an_rdi_of_962_over_1232():
-    """Plan: 28 doses x 42,000,000 IU = 1,176,000,000 IU over 21 + 16 = 37 days.
-    Doses 1 given, 2 and 3 held, cycle 2 a week late: 1 given, 25 to give, 26 x 42e6 = 1,092,000,000 IU
-    over 28 + 16 = 44 days. RDI = (26 / 44) / (28 / 37) = 962 / 1232 = 0.780844."""
+def held_and_delayed_calendars(subject_id: str | None = None) -> tuple[DosingCalendar, DosingCalendar]:
+    """NCT01416831 arm A, 70 kg, from Monday 2026-11-23: the plan, and the calendar with doses 2 and 3 of
+    cycle 1 held (hypotension) and cycle 2 a week late (2026-12-21, toxicity)."""
     protocol = load_builtin_protocol("NCT01416831")
-    patient = Patient(weight_kg=70)
+    patient = Patient(weight_kg=70, subject_id=subject_id)
     records = [
         AdministrationRecord(treatment="il2", cycle=1, number=1, status="given"),
         AdministrationRecord(treatment="il2", cycle=1, number=2, status="held", reason="hypotension"),
@@ -30,6 +30,14 @@ def test_two_held_doses_and_a_week_delay_give_an_rdi_of_962_over_1232():
     delay = [CycleStartRecord(cycle=2, start=date(2026, 12, 21), reason="toxicity")]
     planned = build_dosing_calendar(protocol, "A", patient, MONDAY)
     actual = build_dosing_calendar(protocol, "A", patient, MONDAY, administrations=records, cycle_starts=delay)
+    return planned, actual
+
+
+def test_two_held_doses_and_a_week_delay_give_an_rdi_of_962_over_1232():
+    """Plan: 28 doses x 42,000,000 IU = 1,176,000,000 IU over 21 + 16 = 37 days.
+    Doses 1 given, 2 and 3 held, cycle 2 a week late: 1 given, 25 to give, 26 x 42e6 = 1,092,000,000 IU
+    over 28 + 16 = 44 days. RDI = (26 / 44) / (28 / 37) = 962 / 1232 = 0.780844."""
+    planned, actual = held_and_delayed_calendars()
     (summary,) = compute_dose_summary(planned, actual)
     assert (summary.planned_doses, summary.given_doses, summary.held_doses, summary.remaining_doses) == (28, 1, 2, 25)
     assert summary.planned_cumulative == 1_176_000_000

@@ -19,7 +19,7 @@ from oncotrial.protocol import load_builtin_protocol
 def test_demo_examples_screen_as_described() -> None:
     text = files("oncotrial.eligibility").joinpath("examples/NCT01416831-patients.yaml").read_text(encoding="utf-8")
     log = screen_patients(load_builtin_protocol("NCT01416831"), yaml.safe_load(text), as_of=date(2026, 11, 20))
-    assert not log.errors
+    assert not log.problems
     assert [(r.subject_id, r.status) for r in log.results] == [
         ("DEMO-001", "eligible"),
         ("DEMO-002", "ineligible"),

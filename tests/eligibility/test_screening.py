@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from oncotrial.eligibility import PatientRecord, RecordError, evaluate_eligibility, screen_patients
+from oncotrial.eligibility import PatientRecord, RecordProblem, evaluate_eligibility, screen_patients
 from oncotrial.errors import DataError
 from oncotrial.protocol.models import Protocol
 from tests.eligibility.test_evaluate import AS_OF, changed, il21_patient, lab, sbrt_il2_patient, without
@@ -35,7 +35,7 @@ def test_bad_middle_record_is_reported_and_the_others_screened(sbrt_il2: Protoco
     ]
     log = screen_patients(sbrt_il2, records, as_of=AS_OF)
     assert [(r.subject_id, r.status) for r in log.results] == [("P1", "eligible"), ("P3", "ineligible")]
-    (error,) = log.errors
+    (error,) = log.problems
     assert (error.index, error.subject_id) == (2, "P2")
     assert error.message == "Patient P2: labs.0.unit: Field required"
     assert log.summary() == {
@@ -114,7 +114,7 @@ def test_malformed_record_is_a_record_error(
 ) -> None:
     log = screen_patients(il21, [record], as_of=AS_OF)
     assert log.results == ()
-    (error,) = log.errors
+    (error,) = log.problems
     assert (error.index, error.subject_id) == (1, subject_id)
     for fragment in fragments:
         assert fragment in error.message
@@ -132,7 +132,7 @@ def test_prior_therapy_ending_after_the_screening_date_is_a_record_error(il21: P
     future = named(changed(il21_patient(), ("prior_therapies", 0, "end_date"), "2026-12-01"), "F1")
     log = screen_patients(il21, [future, il21_patient()], as_of=AS_OF)
     assert [r.subject_id for r in log.results] == ["IL21-001"]
-    (error,) = log.errors
+    (error,) = log.problems
     assert (error.index, error.subject_id) == (1, "F1")
     assert error.message == (
         "Patient F1: prior_therapies[immunotherapy].end_date is 2026-12-01, after the screening date and the "
@@ -143,7 +143,7 @@ def test_prior_therapy_ending_after_the_screening_date_is_a_record_error(il21: P
 def test_event_after_the_screening_date_is_a_record_error(il21: Protocol) -> None:
     future = changed(il21_patient(), ("events", "prior_radiotherapy"), "2027-01-01")
     log = screen_patients(il21, [future], as_of=AS_OF)
-    (error,) = log.errors
+    (error,) = log.problems
     assert error.code == "ELIG-E010"
     assert error.message.startswith("Patient IL21-001: events.prior_radiotherapy is 2027-01-01, after the screening")
 
@@ -152,7 +152,7 @@ def test_records_may_be_patient_record_objects(il21: Protocol) -> None:
     record = PatientRecord.model_validate(il21_patient())
     log = screen_patients(il21, [record, named(il21_patient(reviewed=False), "IL21-002")], as_of=AS_OF)
     assert [(r.subject_id, r.status) for r in log.results] == [("IL21-001", "eligible"), ("IL21-002", "incomplete")]
-    assert log.errors == ()
+    assert log.problems == ()
 
 
 def test_the_data_age_window_reaches_every_record(sbrt_il2: Protocol) -> None:
@@ -223,7 +223,7 @@ def test_reasons_count_each_criterion_by_status(il21_batch_log: Any) -> None:
 
 def test_log_to_dict_is_json_ready(il21_batch_log: Any) -> None:
     document = json.loads(json.dumps(il21_batch_log.to_dict()))
-    assert set(document) == {"summary", "reasons", "patients", "errors"}
+    assert set(document) == {"summary", "reasons", "patients", "problems"}
     assert document["summary"]["ineligible"] == 2
     assert len(document["reasons"]) == 8
     assert [p["subject_id"] for p in document["patients"]] == ["B1", "B2", "B3", "B4"]
@@ -234,7 +234,7 @@ def test_log_to_dict_is_json_ready(il21_batch_log: Any) -> None:
     ]
     platelets = next(c for c in b3["criteria"] if c["criterion_id"] == "platelets")
     assert (platelets["status"], platelets["missing"]) == ("unknown", ["platelets"])
-    assert document["errors"] == []
+    assert document["problems"] == []
 
 
 def test_empty_batch(il21: Protocol) -> None:
@@ -252,7 +252,7 @@ def test_empty_batch(il21: Protocol) -> None:
 
 
 def test_record_error_to_dict() -> None:
-    error = RecordError(2, "P2", "Patient P2: labs.0.unit: Field required", "ELIG-E001")
+    error = RecordProblem(2, "P2", "Patient P2: labs.0.unit: Field required", "ELIG-E001")
     assert error.to_dict() == {
         "index": 2,
         "subject_id": "P2",
@@ -288,27 +288,27 @@ def test_a_nan_lab_value_is_a_record_error_not_a_pass(sbrt_il2: Protocol) -> Non
     record = changed(sbrt_il2_patient(), ("labs", "wbc"), lab("wbc", math.nan, "10^9/L"))
     log = screen_patients(sbrt_il2, [record], as_of=AS_OF)
     assert log.results == ()
-    (error,) = log.errors
+    (error,) = log.problems
     assert error.message.startswith("Patient SBRT-001: labs.0.value: Input should be a finite number")
 
 
 def test_a_birth_date_after_the_screening_date_is_a_record_error(sbrt_il2: Protocol) -> None:
     record = changed(sbrt_il2_patient(), ("birth_date",), "2030-01-01")
-    (error,) = screen_patients(sbrt_il2, [record], as_of=AS_OF).errors
+    (error,) = screen_patients(sbrt_il2, [record], as_of=AS_OF).problems
     assert error.code == "ELIG-E010"
     assert "birth_date is 2030-01-01" in error.message
 
 
 def test_date_errors_say_how_to_write_a_date(sbrt_il2: Protocol) -> None:
     record = changed(sbrt_il2_patient(), ("birth_date",), "16/11/1960")
-    (error,) = screen_patients(sbrt_il2, [record], as_of=AS_OF).errors
+    (error,) = screen_patients(sbrt_il2, [record], as_of=AS_OF).problems
     assert error.message.startswith("Patient SBRT-001: birth_date: ")
     assert error.message.endswith("(write dates as YYYY-MM-DD)")
 
 
 def test_a_numeric_subject_id_zero_is_named(sbrt_il2: Protocol) -> None:
     record = changed(changed(sbrt_il2_patient(), ("subject_id",), 0), ("sex",), "X")
-    (error,) = screen_patients(sbrt_il2, [record], as_of=AS_OF).errors
+    (error,) = screen_patients(sbrt_il2, [record], as_of=AS_OF).problems
     assert error.subject_id == "0"
     assert error.message.startswith("Patient 0: sex:")
 
@@ -316,7 +316,7 @@ def test_a_numeric_subject_id_zero_is_named(sbrt_il2: Protocol) -> None:
 def test_a_repeated_subject_id_is_not_screened_twice(sbrt_il2: Protocol) -> None:
     log = screen_patients(sbrt_il2, [sbrt_il2_patient(), sbrt_il2_patient()], as_of=AS_OF)
     assert [r.subject_id for r in log.results] == ["SBRT-001"]
-    (error,) = log.errors
+    (error,) = log.problems
     assert (error.index, error.code) == (2, "ELIG-E012")
     assert error.message.startswith("Patient SBRT-001: the subject_id is also that of record 1")
     assert log.summary()["not screened"] == 1
@@ -338,11 +338,11 @@ def test_a_record_error_has_one_short_line_per_problem(sbrt_il2: Protocol) -> No
         "ecog": {"value": 7},
         "birth_date": "16/11/1960",
     }
-    (error,) = screen_patients(sbrt_il2, [record], as_of=AS_OF).errors
+    (error,) = screen_patients(sbrt_il2, [record], as_of=AS_OF).problems
     lines = error.message.splitlines()
     assert lines[0] == "Patient MANY: 3 problems"
     assert [line.split(":")[0].strip() for line in lines[1:]] == ["birth_date", "ecog.value", "labs.0.analyte"]
-    assert len(error.problems) == 3
+    assert len(error.details) == 3
     assert max(len(line) for line in lines) < 250  # the analyte line lists the 12 accepted names
 
 
@@ -393,8 +393,8 @@ def test_a_batch_gives_the_results_of_screening_each_record_alone(protocols: dic
                 continue
             seen.add(record["subject_id"])
             expected_results += list(alone.results)
-            expected_errors += [(index, error.code) for error in alone.errors]
+            expected_errors += [(index, error.code) for error in alone.problems]
         assert list(log.results) == expected_results
-        assert [(error.index, error.code) for error in log.errors] == expected_errors
+        assert [(error.index, error.code) for error in log.problems] == expected_errors
         assert len(log.results) > 200
         assert {r.status for r in log.results} == {"eligible", "ineligible", "incomplete"}

@@ -125,7 +125,7 @@ def test_restricted_mean_matches_r_with_common_tau(reference: dict[str, dict[str
     row = _median_row(reference[ds], stratum, "log")
     fit = _fit(reference[ds], ds, stratum)
     tau = None if stratum == "all" else float(reference[ds]["data"]["time"].max())
-    rmean, se = fit.restricted_mean(tau)
+    rmean, se = fit.restricted_mean(tau).estimate, fit.restricted_mean(tau).std_err
     assert rmean == pytest.approx(float(row["rmean"]), rel=1e-6)
     assert se == pytest.approx(float(row["se_rmean"]), rel=1e-6)
 
@@ -141,8 +141,8 @@ def test_restricted_mean_of_a_group_needs_the_common_tau(reference: dict[str, di
     fit = _fit(reference["lung"], "lung", "grp=2")
     assert float(fit.table["time"].iloc[-1]) == 965.0
     assert fit.table["surv"].iloc[-1] > 0
-    assert fit.restricted_mean()[0] < float(row["rmean"]) - 1
-    rmean, se = fit.restricted_mean(1022.0)
+    assert fit.restricted_mean().estimate < float(row["rmean"]) - 1
+    rmean, se = fit.restricted_mean(1022.0).estimate, fit.restricted_mean(1022.0).std_err
     assert rmean == pytest.approx(float(row["rmean"]), rel=1e-6)
     assert se == pytest.approx(float(row["se_rmean"]), rel=1e-6)
 
@@ -239,10 +239,10 @@ def test_restricted_mean_by_hand() -> None:
     d/(n(n-d)): 1/12, 1/6, 1/2, (0 where n = d); variance 2.25/12 + .5625/6 + .0625/2 = 0.3125.
     Up to tau = 2.5: 1 + .75 + .5 * .5 = 2."""
     fit = compute_kaplan_meier([1, 2, 3, 4], [1, 1, 1, 1])
-    rmean, se = fit.restricted_mean()
+    rmean, se = fit.restricted_mean().estimate, fit.restricted_mean().std_err
     assert rmean == pytest.approx(2.5)
     assert se == pytest.approx(math.sqrt(0.3125))
-    assert fit.restricted_mean(2.5)[0] == pytest.approx(2.0)
+    assert fit.restricted_mean(2.5).estimate == pytest.approx(2.0)
 
 
 @pytest.mark.parametrize(

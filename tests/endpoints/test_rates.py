@@ -151,7 +151,7 @@ def test_response_rates_counted_by_hand() -> None:
 
     Every subject is in the denominator, the NE one included (intention to treat).
     """
-    table = derive_response_rates(pd.Series(["CR", "PR", "PR", "SD", "PD", "NE"]))
+    table = derive_response_rates(pd.Series(["CR", "PR", "PR", "SD", "PD", "NE"])).to_frame()
     counts = {row["rate"]: (row["x"], row["n"]) for row in table.to_dict(orient="records")}
     assert counts == {"ORR": (3, 6), "CR rate": (1, 6), "DCR": (4, 6), "SD rate": (1, 6), "PD rate": (1, 6)}
     assert table.set_index("rate").loc["ORR", "estimate"] == pytest.approx(0.5)
@@ -162,7 +162,7 @@ def test_response_rates_counted_by_hand() -> None:
 
 def test_response_rates_read_labels_in_any_case_and_non_cr_non_pd() -> None:
     """pr, cr, NON-CR/NON-PD, MISSING: ORR 2/4; DCR counts NON-CR/NON-PD: 3/4; MISSING is in the denominator."""
-    table = derive_response_rates(pd.Series(["pr", "cr", "NON-CR/NON-PD", "MISSING"])).set_index("rate")
+    table = derive_response_rates(pd.Series(["pr", "cr", "NON-CR/NON-PD", "MISSING"])).to_frame().set_index("rate")
     assert (table.loc["ORR", "x"], table.loc["ORR", "n"]) == (2, 4)
     assert (table.loc["DCR", "x"], table.loc["DCR", "n"]) == (3, 4)
     assert table.loc["PD rate", "x"] == 0

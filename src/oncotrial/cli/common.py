@@ -29,7 +29,8 @@ import math
 import os
 import sys
 import typing
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ __all__ = [
     "fit_column_widths",
     "guard_outputs",
     "input_limits",
+    "naming_options",
     "out",
     "output_option",
     "parse_start",
@@ -286,3 +288,18 @@ def _guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
 
     run._outputs_guarded = True  # type: ignore[attr-defined]
     return run
+
+
+@contextmanager
+def naming_options(options: Mapping[str, str]) -> Iterator[None]:
+    """A core error about a parameter (its ``field``, or each of its ``parameters``) that an option sets
+    gains the option's name: ``... (option --param)``. The core names its parameters, never the CLI's flags."""
+    try:
+        yield
+    except DataError as exc:
+        names = exc.fields.get("parameters") or (exc.fields.get("field"),)
+        named = [options[str(name)] for name in names if str(name) in options]
+        if not named:
+            raise
+        which = f"option {named[0]}" if len(named) == 1 else f"options {', '.join(named)}"
+        raise type(exc)(f"{exc.message} ({which})", code=exc.code, **exc.fields) from exc

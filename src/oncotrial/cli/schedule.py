@@ -12,18 +12,36 @@ import typer
 from rich.console import Console
 
 from oncotrial._documents import read_document, shorten_path
-from oncotrial.cli.common import input_limits, out, output_option, parse_start, print_table, write_text
+from oncotrial.cli.common import (
+    input_limits,
+    naming_options,
+    out,
+    output_option,
+    parse_start,
+    print_table,
+    write_text,
+)
 from oncotrial.dosing import (
     DosingCalendar,
     DosingRecords,
     Patient,
     build_dosing_calendar,
     compute_dose_summary,
+    parse_dosing_records,
 )
-from oncotrial.dosing.records import parse_dosing_records
 from oncotrial.errors import DataError
 from oncotrial.io import calendar_to_csv, calendar_to_ics, calendar_to_json
 from oncotrial.protocol import load_protocol_reference
+
+# the core's parameter names and the options that set them (a core message names the parameter)
+_OPTIONS = {
+    "weight_kg": "--weight",
+    "height_cm": "--height",
+    "patient_number": "--patient-number",
+    "subject_id": "--subject",
+    "cycles": "--cycles",
+    "crossover": "--crossover",
+}
 
 
 def schedule_command(
@@ -63,13 +81,15 @@ def schedule_command(
         raise typer.BadParameter("choose one of --json, --csv and --ics")
     zone = resolve_timezone(tz) if as_ics or tz is not None else None  # a mistyped --tz is never ignored
     proto = load_protocol_reference(protocol)
-    patient = Patient(weight_kg=weight, height_cm=height, patient_number=patient_number, subject_id=subject)
+    with naming_options(_OPTIONS):
+        patient = Patient(weight_kg=weight, height_cm=height, patient_number=patient_number, subject_id=subject)
     first_day = parse_start(start)
     recorded = load_dosing_records(records) if records else DosingRecords()
-    calendar = build_dosing_calendar(
-        proto, arm, patient, first_day, cycles=cycles, crossover=crossover,
-        administrations=recorded.administrations, cycle_starts=recorded.cycle_starts,
-    )  # fmt: skip
+    with naming_options(_OPTIONS):
+        calendar = build_dosing_calendar(
+            proto, arm, patient, first_day, cycles=cycles, crossover=crossover,
+            administrations=recorded.administrations, cycle_starts=recorded.cycle_starts,
+        )  # fmt: skip
     if as_json:
         write_text(calendar_to_json(calendar), output)
     elif as_csv:
@@ -110,13 +130,7 @@ def print_calendar(calendar: DosingCalendar, planned: DosingCalendar, *, console
     print_table(title, columns, rows, right={"cycle", "day", "#", "dose"}, console=console)
     for note in calendar.notes:
         console.print(f"Note: {note}")
-    for s in compute_dose_summary(planned, calendar):
-        console.print(
-            f"{s.agent}: {s.planned_doses} doses planned ({s.planned_cumulative:,.10g} {s.unit}); "
-            f"{s.given_doses} given, {s.held_doses} held, {s.remaining_doses} to give; "
-            f"cumulative given {s.given_cumulative:,.10g} {s.unit}; relative dose intensity "
-            f"{s.relative_dose_intensity:.0%}"
-        )
+    console.print(str(compute_dose_summary(planned, calendar)), markup=False, highlight=False)
 
 
 def resolve_timezone(name: str | None) -> ZoneInfo:

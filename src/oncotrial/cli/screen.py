@@ -11,8 +11,7 @@ import typer
 
 from oncotrial._documents import PATIENTS_FILE_LIMITS, read_document
 from oncotrial.cli.common import err, input_limits, out, output_option, parse_start, print_table, write_text
-from oncotrial.eligibility import ScreeningLog, screen_patients
-from oncotrial.eligibility.template import TemplateField, build_record_template
+from oncotrial.eligibility import ScreeningLog, TemplateField, build_record_template, screen_patients
 from oncotrial.errors import DataError
 from oncotrial.protocol import load_protocol_reference
 
@@ -82,16 +81,16 @@ def screen_command(
         _write_log(log, out_path)
         _print_summary(log)
     elif as_json:
-        write_text(json.dumps(log.to_dict(), indent=2, default=str), None)
+        write_text(json.dumps(log.to_dict(), indent=2, allow_nan=False), None)
     else:
         _print_log(log, proto.id, when)
-    if log.errors:
+    if log.problems:
         raise typer.Exit(1)
 
 
 def _write_log(log: ScreeningLog, path: Path) -> None:
     if path.suffix.lower() == ".json":
-        write_text(json.dumps(log.to_dict(), default=str), path)
+        write_text(json.dumps(log.to_dict(), allow_nan=False), path)
         return
     if path.suffix.lower() != ".csv":
         raise DataError(
@@ -111,8 +110,8 @@ def _print_log(log: ScreeningLog, protocol_id: str, when: date | datetime) -> No
 def _print_summary(log: ScreeningLog) -> None:
     summary = log.summary()
     out.print(", ".join(f"{k}: {v}" for k, v in summary.items()))
-    for error in log.errors:
-        err.print(f"Not screened (record {error.index}): {error.message}", markup=False)
+    for problem in log.problems:
+        err.print(f"Not screened (record {problem.index}): {problem.message}", markup=False)
 
 
 # --- the blank record, as YAML with a comment per field ------------------------------------------

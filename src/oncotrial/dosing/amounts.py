@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+import pandas as pd
+
 from oncotrial._numbers import is_number
 from oncotrial.errors import DataError, MissingDataError
 from oncotrial.protocol.regimen import Dose
@@ -107,6 +109,14 @@ class DoseAmount:
     value: float
     unit: str
 
+    def to_dict(self) -> dict[str, object]:
+        """``{"value", "unit"}``."""
+        return {"value": self.value, "unit": self.unit}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: value, unit."""
+        return pd.DataFrame([self.to_dict()])
+
     def __str__(self) -> str:
         return f"{self.value:,.10g} {self.unit}"
 
@@ -148,7 +158,7 @@ def compute_dose(
             who = f"Subject {patient.subject_id}: " if patient.subject_id else ""
             raise MissingDataError(
                 f"{who}the dose {dose} is per m² of body surface, which needs the patient's height. "
-                "Give the height in cm (--height).",
+                "Give the height in cm (height_cm).",
                 code="DOSE-E002",
                 field="height_cm",
                 subject_id=patient.subject_id,

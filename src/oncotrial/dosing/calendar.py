@@ -19,13 +19,14 @@ Re-planning from records (:mod:`oncotrial.dosing.records`):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Literal, TypeAlias
 
 import pandas as pd
 import pint
 
+from oncotrial._results import fit_lines, to_json_dict
 from oncotrial.dosing.amounts import DoseAmount, Patient, compute_dose
 from oncotrial.dosing.records import AdministrationRecord, CycleStartRecord
 from oncotrial.errors import MissingDataError, ScheduleError
@@ -92,6 +93,16 @@ class Administration:
             "reason": self.reason,
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row: the fields of :meth:`to_dict`."""
+        return pd.DataFrame([self.to_dict()])
+
+    def __str__(self) -> str:
+        return fit_lines(
+            f"{self.datetime:%a %Y-%m-%d %H:%M}  C{self.cycle}D{self.day:<3} {self.agent_name}: "
+            f"{self.dose:,.10g} {self.unit} {self.route} [{self.status}]" + (f" ({self.reason})" if self.reason else "")
+        )
+
 
 @dataclass(frozen=True)
 class CyclePlan:
@@ -102,6 +113,19 @@ class CyclePlan:
     latest_start: date
     start: date
     reason: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready fields; dates in ISO 8601."""
+        return to_json_dict(asdict(self))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: cycle, planned_start, latest_start, start, reason (dates as dates)."""
+        return pd.DataFrame([asdict(self)])
+
+    def __str__(self) -> str:
+        moved = "" if self.start == self.planned_start else f" (planned {self.planned_start:%Y-%m-%d})"
+        why = f": {self.reason}" if self.reason else ""
+        return fit_lines(f"Cycle {self.cycle} starts {self.start:%Y-%m-%d}{moved}{why}")
 
 
 @dataclass(frozen=True)
@@ -131,15 +155,26 @@ class DosingCalendar:
         starts = {c.cycle: c.start for c in self.cycles}
         return (starts[last_cycle] - starts[first_cycle]).days + self.cycle_days
 
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready: protocol_id, arm_id, crossover, subject_id, cycle_days, cycles, notes, and the
+        administrations (:meth:`to_records`)."""
+        return to_json_dict(
+            {
+                "protocol_id": self.protocol_id,
+                "arm_id": self.arm_id,
+                "crossover": self.crossover,
+                "subject_id": self.patient.subject_id,
+                "cycle_days": self.cycle_days,
+                "cycles": [c.to_dict() for c in self.cycles],
+                "notes": list(self.notes),
+                "administrations": self.to_records(),
+            }
+        )
+
     def __str__(self) -> str:
         head = f"{self.protocol_id} arm {self.arm_id}: {len(self.administrations)} administrations"
-        lines = [head]
-        for a in self.administrations:
-            lines.append(
-                f"  {a.datetime:%a %Y-%m-%d %H:%M}  C{a.cycle}D{a.day:<3} {a.agent_name}: "
-                f"{a.dose:,.10g} {a.unit} {a.route} [{a.status}]"
-            )
-        return "\n".join(lines)
+        lines = [head, *(f"  {a}" for a in self.administrations), *(f"Note: {note}" for note in self.notes)]
+        return fit_lines("\n".join(lines))
 
 
 def compute_cycle_day(day: date, cycle_start: date) -> int:
@@ -301,7 +336,7 @@ def _check_patient_number(protocol: Protocol, arm: Arm, patient: Patient) -> Non
     if needing and patient.patient_number is None:
         raise MissingDataError(
             f"{protocol.id} arm {arm.id}: the {needing[0].id} schedule depends on the patient's enrolment "
-            f"number {describe_treatment_schedule(needing[0])}. Give the enrolment number (--patient-number).",
+            f"number {describe_treatment_schedule(needing[0])}. Give the enrolment number (patient_number).",
             code="DOSE-E003",
             field="patient_number",
         )
@@ -422,9 +457,10 @@ def _index_records(
         if record.cycle not in numbers:
             raise ScheduleError(
                 f"{where}: this calendar plans cycles {min(numbers)}–{max(numbers)}; plan more cycles "
-                "(--cycles) or correct the cycle number.",
+                "(cycles) or correct the cycle number.",
                 code="DOSE-E035",
                 field="cycle",
+                parameters=("cycles",),
             )
         slot = index.setdefault((record.treatment, record.cycle), {})
         if record.number in slot:

@@ -13,11 +13,15 @@ happens to the IL-2 of cycle 2). A reduced dose counts at the amount given.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, fields
 
+import pandas as pd
+
+from oncotrial._results import fit_lines, to_json_dict
 from oncotrial.dosing.calendar import DosingCalendar
 
-__all__ = ["DoseSummary", "compute_dose_summary"]
+__all__ = ["DoseSummaries", "DoseSummary", "compute_dose_summary"]
 
 
 @dataclass(frozen=True)
@@ -43,10 +47,47 @@ class DoseSummary:
     relative_dose_intensity: float
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        """JSON-ready fields."""
+        return to_json_dict(asdict(self))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: the fields, as named."""
+        return pd.DataFrame([asdict(self)])
+
+    def __str__(self) -> str:
+        return fit_lines(
+            f"{self.agent}: {self.planned_doses} doses planned ({self.planned_cumulative:,.10g} {self.unit}); "
+            f"{self.given_doses} given, {self.held_doses} held, {self.remaining_doses} to give; "
+            f"cumulative given {self.given_cumulative:,.10g} {self.unit}; relative dose intensity "
+            f"{self.relative_dose_intensity:.0%}"
+        )
 
 
-def compute_dose_summary(planned: DosingCalendar, actual: DosingCalendar) -> list[DoseSummary]:
+@dataclass(frozen=True)
+class DoseSummaries:
+    """The dose summary of every treatment of a calendar, in the order of the arm (iterable, one per treatment)."""
+
+    summaries: tuple[DoseSummary, ...]
+
+    def __iter__(self) -> Iterator[DoseSummary]:
+        return iter(self.summaries)
+
+    def __len__(self) -> int:
+        return len(self.summaries)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per treatment (:meth:`DoseSummary.to_frame`'s columns)."""
+        return pd.DataFrame([asdict(s) for s in self.summaries], columns=[f.name for f in fields(DoseSummary)])
+
+    def to_dict(self) -> dict[str, object]:
+        """``{"treatments": [...]}``, each :meth:`DoseSummary.to_dict`."""
+        return {"treatments": [s.to_dict() for s in self.summaries]}
+
+    def __str__(self) -> str:
+        return "\n".join(str(s) for s in self.summaries) or "(no treatments)"
+
+
+def compute_dose_summary(planned: DosingCalendar, actual: DosingCalendar) -> DoseSummaries:
     """Compare the protocol's plan (no records) with the calendar re-planned from records.
 
     ``projected`` counts the doses given plus those still planned; the relative dose
@@ -84,7 +125,7 @@ def compute_dose_summary(planned: DosingCalendar, actual: DosingCalendar) -> lis
                 relative_dose_intensity=round(projected_rate / planned_rate, 6) if planned_rate else 0.0,
             )
         )
-    return summaries
+    return DoseSummaries(tuple(summaries))
 
 
 def _total(values: object) -> float:

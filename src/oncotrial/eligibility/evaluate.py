@@ -18,13 +18,15 @@ Overall: **ineligible** if any criterion is not met (every failing reason listed
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from typing import Any, Literal
 
+import pandas as pd
 import pint
 
+from oncotrial._results import fit_lines, to_json_dict
 from oncotrial.eligibility.records import MOLAR_MASS, LabResult, PatientRecord
 from oncotrial.errors import DataError
 from oncotrial.protocol.eligibility import (
@@ -68,7 +70,17 @@ class CriterionResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
-        return {**self.__dict__, "missing": list(self.missing)}
+        return to_json_dict(asdict(self))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: the criterion's id, type, kind, text, status, reason, value, date, missing (joined by ', ')."""
+        return pd.DataFrame([{**asdict(self), "missing": ", ".join(self.missing)}], columns=_CRITERION_COLUMNS)
+
+    def __str__(self) -> str:
+        return fit_lines(f"{self.criterion_id} [{self.status}]: {self.reason}")
+
+
+_CRITERION_COLUMNS = ["criterion_id", "type", "kind", "text", "status", "reason", "value", "date", "missing"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,18 @@ class EligibilityResult:
             "reasons": list(self.reasons),
             "criteria": [c.to_dict() for c in self.criteria],
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per criterion (:meth:`CriterionResult.to_frame`), after the patient's ``subject_id``."""
+        rows = [{**asdict(c), "missing": ", ".join(c.missing)} for c in self.criteria]
+        frame = pd.DataFrame(rows, columns=_CRITERION_COLUMNS)
+        frame.insert(0, "subject_id", self.subject_id)
+        return frame
+
+    def __str__(self) -> str:
+        lines = [f"Patient {self.subject_id}: {self.status}"]
+        lines += [f"  - {reason}" for reason in self.reasons]
+        return fit_lines("\n".join(lines))
 
 
 @dataclass(frozen=True)

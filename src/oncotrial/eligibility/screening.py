@@ -15,30 +15,38 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
+from oncotrial._results import fit_lines, to_json_dict
 from oncotrial.eligibility.evaluate import EligibilityResult, evaluate_eligibility, require_criteria
 from oncotrial.eligibility.records import PatientRecord
 from oncotrial.errors import TrialError, validation_messages
 from oncotrial.protocol.models import Protocol
 
-__all__ = ["RecordError", "ScreeningLog", "screen_patients"]
+__all__ = ["RecordProblem", "ScreeningLog", "screen_patients"]
 
 
 @dataclass(frozen=True)
-class RecordError:
-    """A record that could not be screened: which one, which field, what is wrong.
+class RecordProblem:
+    """Why a record could not be screened: which one, which field, what is wrong.
 
-    ``message`` has one line per problem (the first names the patient); ``problems`` holds them apart.
+    ``message`` has one line per problem (the first names the patient); ``details`` holds them apart.
     """
 
     index: int  # 1-based position in the batch
     subject_id: str | None
     message: str
     code: str | None = None
-    problems: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready fields."""
+        """JSON-ready fields: index, subject_id, message, code."""
         return {"index": self.index, "subject_id": self.subject_id, "message": self.message, "code": self.code}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: index, subject_id, message, code."""
+        return pd.DataFrame([self.to_dict()], columns=["index", "subject_id", "message", "code"])
+
+    def __str__(self) -> str:
+        return fit_lines(f"Not screened (record {self.index}): {self.message} [{self.code}]")
 
 
 @dataclass(frozen=True)
@@ -46,12 +54,12 @@ class ScreeningLog:
     """The results of a batch and the records that could not be screened."""
 
     results: tuple[EligibilityResult, ...]
-    errors: tuple[RecordError, ...]
+    problems: tuple[RecordProblem, ...]
 
     def summary(self) -> dict[str, int]:
         """Records by outcome: records (all), screened, eligible, ineligible, incomplete, not screened (errors)."""
         counts = {
-            "records": len(self.results) + len(self.errors),
+            "records": len(self.results) + len(self.problems),
             "screened": len(self.results),
             "eligible": 0,
             "ineligible": 0,
@@ -59,7 +67,7 @@ class ScreeningLog:
         }
         for r in self.results:
             counts[r.status] += 1
-        counts["not screened"] = len(self.errors)
+        counts["not screened"] = len(self.problems)
         return counts
 
     def reasons(self) -> pd.DataFrame:
@@ -82,13 +90,13 @@ class ScreeningLog:
     def to_frame(self) -> pd.DataFrame:
         """One row per record, in batch order: subject_id, status (``not screened`` for a record error),
         reasons (one per line), then each criterion's status in a column named by its id."""
-        failed = {e.index: e for e in self.errors}
+        failed = {p.index: p for p in self.problems}
         results = iter(self.results)
         rows: list[dict[str, Any]] = []
-        for index in range(1, len(self.results) + len(self.errors) + 1):
+        for index in range(1, len(self.results) + len(self.problems) + 1):
             if index in failed:
-                error = failed[index]
-                rows.append({"subject_id": error.subject_id, "status": "not screened", "reasons": error.message})
+                problem = failed[index]
+                rows.append({"subject_id": problem.subject_id, "status": "not screened", "reasons": problem.message})
                 continue
             result = next(results)
             row = {"subject_id": result.subject_id, "status": result.status, "reasons": "\n".join(result.reasons)}
@@ -101,13 +109,23 @@ class ScreeningLog:
         return ["subject_id", "status", "reasons", *ids]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: summary, reasons, patients, errors."""
-        return {
-            "summary": self.summary(),
-            "reasons": self.reasons().to_dict(orient="records"),
-            "patients": [r.to_dict() for r in self.results],
-            "errors": [e.to_dict() for e in self.errors],
-        }
+        """JSON-ready: summary, reasons, patients, problems (the records not screened)."""
+        return to_json_dict(
+            {
+                "summary": self.summary(),
+                "reasons": self.reasons().to_dict(orient="records"),
+                "patients": [r.to_dict() for r in self.results],
+                "problems": [p.to_dict() for p in self.problems],
+            }
+        )
+
+    def __str__(self) -> str:
+        lines = [", ".join(f"{k}: {v}" for k, v in self.summary().items())]
+        for result in self.results:
+            reasons = "; ".join(result.reasons)
+            lines.append(f"{result.subject_id}: {result.status}" + (f" ({reasons})" if reasons else ""))
+        lines += [str(problem) for problem in self.problems]
+        return fit_lines("\n".join(lines))
 
 
 def _describe(exc: ValidationError, subject: str | None) -> tuple[str, tuple[str, ...]]:
@@ -136,7 +154,8 @@ def screen_patients(
     as_of: date | datetime,
     max_data_age_days: float = 28.0,
 ) -> ScreeningLog:
-    """Screen every record; errors are collected per record instead of stopping the batch.
+    """Screen every record; a record's problems are collected (``ScreeningLog.problems``) instead of
+    stopping the batch.
 
     A record whose ``subject_id`` repeats an earlier record's is not screened (``ELIG-E012``).
 
@@ -146,7 +165,7 @@ def screen_patients(
         When the protocol has no eligibility criteria (``ELIG-E011``).
     """
     require_criteria(protocol)
-    results, errors = [], []
+    results, problems = [], []
     seen: dict[str, int] = {}
     for index, raw in enumerate(records, start=1):
         subject = _subject_of(raw)
@@ -155,7 +174,7 @@ def screen_patients(
                 f"Patient {subject}: the subject_id is also that of record {seen[subject]}; give each patient one "
                 f"record (merge the two, or correct the id)."
             )
-            errors.append(RecordError(index, subject, message, "ELIG-E012"))
+            problems.append(RecordProblem(index, subject, message, "ELIG-E012"))
             continue
         if subject is not None:
             seen[subject] = index
@@ -163,8 +182,8 @@ def screen_patients(
             record = raw if isinstance(raw, PatientRecord) else PatientRecord.model_validate(raw)
             results.append(evaluate_eligibility(protocol, record, as_of=as_of, max_data_age_days=max_data_age_days))
         except ValidationError as exc:
-            message, problems = _describe(exc, subject)
-            errors.append(RecordError(index, subject, message, "ELIG-E001", problems))
+            message, details = _describe(exc, subject)
+            problems.append(RecordProblem(index, subject, message, "ELIG-E001", details))
         except TrialError as exc:
-            errors.append(RecordError(index, subject, exc.message, exc.code))
-    return ScreeningLog(tuple(results), tuple(errors))
+            problems.append(RecordProblem(index, subject, exc.message, exc.code))
+    return ScreeningLog(tuple(results), tuple(problems))

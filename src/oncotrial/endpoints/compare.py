@@ -30,6 +30,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.stats import chi2, norm
 
+from oncotrial._results import fit_lines, format_frame, to_json_dict
 from oncotrial.endpoints.km import check_survival_data, compute_distinct_times
 from oncotrial.endpoints.missing import compute_missing
 from oncotrial.errors import DataError, TrialWarning
@@ -53,9 +54,17 @@ class LogRankResult:
     rho: float
     gamma: float
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per group: group, n, observed and expected events."""
+        return pd.DataFrame({"group": self.groups, "n": self.n, "observed": self.observed, "expected": self.expected})
+
+    def __str__(self) -> str:
+        head = f"Log-rank (rho = {self.rho:g}): chi-square {self.chisq:.4f} on {self.df} df, p = {self.p:.4g}"
+        return fit_lines(f"{head}\n{format_frame(self.to_frame())}")
+
     def to_dict(self) -> dict[str, Any]:
         """``{"chisq", "df", "p", "groups", "n", "observed", "expected", "rho", "gamma"}``."""
-        return {
+        return to_json_dict({
             "chisq": self.chisq,
             "df": self.df,
             "p": self.p,
@@ -65,7 +74,7 @@ class LogRankResult:
             "expected": list(self.expected),
             "rho": self.rho,
             "gamma": self.gamma,
-        }
+        })  # fmt: skip
 
 
 def _blank_as_missing(values: Any) -> pd.Series:
@@ -203,6 +212,8 @@ class CoxResult:
     events: int
     ties: str
     iterations: int
+    conf_level: float = 0.95
+    strata: str | None = None  # the column whose strata have their own baseline hazard
 
     def to_frame(self) -> pd.DataFrame:
         """The coefficient table as ``summary(coxph(...))`` prints it: term, coef, exp(coef) (``exp_coef``),
@@ -220,6 +231,19 @@ class CoxResult:
             }
         )
 
+    def __str__(self) -> str:
+        level = f"{self.conf_level:g}".removeprefix("0")
+        strata = f", stratified by {self.strata}" if self.strata else ""
+        headers = {"term": "", "exp_coef": "exp(coef)", "se_coef": "se(coef)"}
+        headers |= {"lower": f"lower {level}", "upper": f"upper {level}"}
+        lines = [f"Cox model ({self.ties} ties{strata})"]
+        lines.append(format_frame(self.to_frame().rename(columns=headers)))
+        lines.append(f"n = {self.n}, number of events = {self.events}")
+        names = {"likelihood_ratio": "Likelihood ratio test", "wald": "Wald test", "score": "Score (logrank) test"}
+        for key, test in self.global_tests().items():
+            lines.append(f"{names[key]} = {test['chisq']:.4g} on {test['df']:g} df, p = {test['p']:.4g}")
+        return fit_lines("\n".join(lines))
+
     def global_tests(self) -> dict[str, dict[str, float]]:
         """The likelihood-ratio, Wald and score tests that all coefficients are 0: chi-square, df, p."""
         df = len(self.coef)
@@ -230,7 +254,8 @@ class CoxResult:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready; for one covariate the documented ``{"coef", "hr", "lower", "upper", "p"}`` plus the rest."""
+        """JSON-ready; for one covariate the documented ``{"coef", "hr", "lower", "upper", "p"}`` plus the rest;
+        ``coefficients`` (the rows of :meth:`to_frame`) and ``tests`` (:meth:`global_tests`) for any number."""
         one = len(self.covariates) == 1
         out: dict[str, Any] = {
             name: (getattr(self, name)[0] if one else list(getattr(self, name)))
@@ -250,8 +275,12 @@ class CoxResult:
             "events": self.events,
             "ties": self.ties,
             "iterations": self.iterations,
+            "conf_level": self.conf_level,
+            "strata": self.strata,
+            "coefficients": self.to_frame().to_dict(orient="records"),
+            "tests": self.global_tests(),
         }
-        return out
+        return to_json_dict(out)
 
 
 @dataclass(frozen=True)
@@ -426,4 +455,5 @@ def compute_cox_regression(
         int(e.sum()),
         ties,
         iterations,
+        conf_level,
     )

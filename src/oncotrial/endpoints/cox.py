@@ -11,12 +11,13 @@ sorted as numbers when they all are numbers, else as text, as R's ``factor`` doe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from oncotrial.endpoints.adam import choose_time_to_event_columns, select_parameter
 from oncotrial.endpoints.compare import CoxResult, compute_cox_regression
 from oncotrial.endpoints.km import check_time_to_event_columns
 from oncotrial.endpoints.missing import filter_complete_cases
@@ -94,18 +95,22 @@ def derive_cox_design(data: pd.DataFrame, covariates: Sequence[CoxCovariate]) ->
 def derive_cox_model(
     data: pd.DataFrame,
     *,
-    time_col: str,
+    covariates: Sequence[CoxCovariate],
+    param: str | None = None,
+    time_col: str | None = None,
     event_col: str | None = None,
     censor_col: str | None = None,
-    covariates: Sequence[CoxCovariate],
     strata_col: str | None = None,
     ties: Literal["efron", "breslow"] = "efron",
     conf_level: float = 0.95,
 ) -> CoxResult:
     """Fit the Cox model of ``covariates`` (stratified by ``strata_col``) on the complete rows of ``data``;
-    events from ``event_col`` or an ADTTE ``censor_col`` (CNSR), one of the two."""
+    events from ``event_col`` or an ADTTE ``censor_col`` (CNSR), one of the two; with no time column named,
+    an ADTTE's AVAL and CNSR. ``param`` keeps the rows of that PARAMCD; a table of several parameters needs it."""
     if not covariates:
         raise DataError("A Cox model needs at least one covariate.", code="SURV-E026", field="covariates")
+    time_col, event_col, censor_col = choose_time_to_event_columns(time_col, event_col, censor_col)
+    data = select_parameter(data, param, many_code="SURV-E038", none_code="SURV-E047")
     used = [time_col, event_col, censor_col, *(term.column for term in covariates), strata_col]
     absent = [c for c in used if c is not None and c not in data.columns]
     if absent:
@@ -118,4 +123,5 @@ def derive_cox_model(
     t, e = check_time_to_event_columns(complete, time_col=time_col, event_col=event_col, censor_col=censor_col)
     design = derive_cox_design(complete, covariates)
     strata = None if strata_col is None else complete[strata_col].to_numpy()
-    return compute_cox_regression(t, e, design, strata=strata, ties=ties, conf_level=conf_level)
+    fit = compute_cox_regression(t, e, design, strata=strata, ties=ties, conf_level=conf_level)
+    return replace(fit, strata=strata_col)

@@ -31,8 +31,9 @@ Schemper M, Smith TL. A note on quantifying follow-up in studies of failure time
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
@@ -40,6 +41,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.stats import norm
 
+from oncotrial._results import fit_lines, readonly, to_json_safe
 from oncotrial.endpoints.missing import compute_row_numbers
 from oncotrial.errors import DataError, TrialWarning
 
@@ -47,6 +49,7 @@ __all__ = [
     "ConfType",
     "KaplanMeierResult",
     "QuantileEstimate",
+    "RestrictedMean",
     "check_survival_data",
     "check_time_to_event_columns",
     "compute_distinct_times",
@@ -68,8 +71,23 @@ class QuantileEstimate:
     upper: float | None
 
     def to_dict(self) -> dict[str, float | None]:
-        """``{"estimate", "lower", "upper"}``."""
-        return {"estimate": self.estimate, "lower": self.lower, "upper": self.upper}
+        """``{"estimate", "lower", "upper"}`` (None where not reached)."""
+        return {"estimate": _finite(self.estimate), "lower": _finite(self.lower), "upper": _finite(self.upper)}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: estimate, lower, upper."""
+        return pd.DataFrame([self.to_dict()], columns=["estimate", "lower", "upper"])
+
+    def __str__(self) -> str:
+        return f"{_fmt(self.estimate)} ({_fmt(self.lower)} to {_fmt(self.upper)})"
+
+
+def _finite(value: float | None) -> float | None:
+    return None if value is None or not np.isfinite(value) else float(value)
+
+
+def _fmt(value: float | None) -> str:
+    return "NA" if value is None or not np.isfinite(value) else f"{value:.4g}"
 
 
 _EVENT_LABELS = {
@@ -223,56 +241,96 @@ def _find_time(times: FloatArray, curve: FloatArray, level: float) -> float | No
     return float(t[i])
 
 
-@dataclass(frozen=True)
-class KaplanMeierResult:
-    """A Kaplan-Meier curve: the table at every distinct time and the summaries R prints."""
+_STEP_COLUMNS = ("time", "n_risk", "n_event", "n_censor", "surv", "std_err", "std_err_cumhaz", "lower", "upper")
 
-    table: pd.DataFrame
+
+@dataclass(frozen=True)
+class RestrictedMean:
+    """Restricted mean survival time up to ``tau``: the area under the curve, with its standard error."""
+
+    estimate: float
+    std_err: float
+    tau: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: estimate, std_err, tau."""
+        return pd.DataFrame([self.to_dict()], columns=["estimate", "std_err", "tau"])
+
+    def to_dict(self) -> dict[str, float | None]:
+        """``{"estimate", "std_err", "tau"}`` (None where undefined)."""
+        return {"estimate": _finite(self.estimate), "std_err": _finite(self.std_err), "tau": _finite(self.tau)}
+
+    def __str__(self) -> str:
+        return f"Restricted mean up to {self.tau:g}: {_fmt(self.estimate)} (standard error {_fmt(self.std_err)})"
+
+
+@dataclass(frozen=True, eq=False)
+class KaplanMeierResult:
+    """A Kaplan-Meier curve: the table at every distinct time and the summaries R prints.
+
+    The table's columns (``steps``) are read-only arrays; :meth:`to_frame` (or ``table``) gives a copy.
+    """
+
+    steps: Mapping[str, NDArray[Any]]
     n: int
     events: int
     conf_type: ConfType
     conf_level: float
+
+    def __post_init__(self) -> None:
+        steps = {name: readonly(self.steps[name]) for name in _STEP_COLUMNS}
+        object.__setattr__(self, "steps", MappingProxyType(steps))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The step table (a copy): time, n_risk, n_event, n_censor, surv, std_err, std_err_cumhaz, lower, upper."""
+        return pd.DataFrame({name: np.array(values) for name, values in self.steps.items()})
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The step table (a copy, as :meth:`to_frame`)."""
+        return self.to_frame()
 
     @property
     def median(self) -> QuantileEstimate:
         """Median survival time with its confidence limits (``print.survfit``)."""
         return self.quantile(0.5)
 
+    def _floats(self, name: str) -> FloatArray:
+        return np.asarray(self.steps[name], dtype=float)
+
     def quantile(self, p: float) -> QuantileEstimate:
         """The time by which a fraction ``p`` has had the event (survival ``1 - p``), with limits."""
-        t = self.table["time"].to_numpy(dtype=float)
+        t = self._floats("time")
         level = 1.0 - p
         # the lower curve reaches the level first: it gives the lower limit of the time
         return QuantileEstimate(
-            _find_time(t, self.table["surv"].to_numpy(dtype=float), level),
-            _find_time(t, self.table["lower"].to_numpy(dtype=float), level),
-            _find_time(t, self.table["upper"].to_numpy(dtype=float), level),
+            _find_time(t, self._floats("surv"), level),
+            _find_time(t, self._floats("lower"), level),
+            _find_time(t, self._floats("upper"), level),
         )
 
     def survival_at(self, times: Sequence[float]) -> pd.DataFrame:
         """Survival (with standard error and interval) and number at risk at each landmark time."""
-        t = self.table["time"].to_numpy(dtype=float)
+        t = self._floats("time")
         query = np.asarray(times, dtype=float)
         idx = np.searchsorted(t, query, side="right") - 1
         cols = ["surv", "std_err", "lower", "upper"]
-        values = {c: np.where(idx >= 0, self.table[c].to_numpy(dtype=float)[np.maximum(idx, 0)], np.nan) for c in cols}
+        values = {c: np.where(idx >= 0, self._floats(c)[np.maximum(idx, 0)], np.nan) for c in cols}
         for column, before_first in (("surv", 1.0), ("std_err", 0.0), ("lower", 1.0), ("upper", 1.0)):
             values[column] = np.where(idx >= 0, values[column], before_first)  # S = 1 before the first time
         return pd.DataFrame({"time": query, **values, "n_risk": self.number_at_risk(query)})
 
     def number_at_risk(self, times: Sequence[float] | NDArray[np.float64]) -> NDArray[np.int64]:
         """Subjects still under observation at each time (time >= t), as in a plot's risk table."""
-        t = self.table["time"].to_numpy(dtype=float)
-        n_risk = self.table["n_risk"].to_numpy(dtype=np.int64)
+        t = self._floats("time")
+        n_risk = np.asarray(self.steps["n_risk"], dtype=np.int64)
         idx = np.searchsorted(t, np.asarray(times, dtype=float), side="left")
         return np.where(idx < len(t), n_risk[np.minimum(idx, len(t) - 1)], 0).astype(np.int64)
 
-    def restricted_mean(self, tau: float | None = None) -> tuple[float, float]:
+    def restricted_mean(self, tau: float | None = None) -> RestrictedMean:
         """Restricted mean survival time up to ``tau`` (default: the last time) and its standard error."""
-        t = self.table["time"].to_numpy(dtype=float)
-        s = self.table["surv"].to_numpy(dtype=float)
-        d = self.table["n_event"].to_numpy(dtype=float)
-        n = self.table["n_risk"].to_numpy(dtype=float)
+        t, s = self._floats("time"), self._floats("surv")
+        d, n = self._floats("n_event"), self._floats("n_risk")
         end = float(t[-1]) if tau is None else float(tau)
         keep = t <= end
         t, s, d, n = t[keep], s[keep], d[keep], n[keep]
@@ -284,22 +342,26 @@ class KaplanMeierResult:
         beyond = np.cumsum(pieces[::-1])[::-1][1:]  # area after each time t_j
         with np.errstate(divide="ignore", invalid="ignore"):
             h = np.where(n - d > 0, d / (n * (n - d)), 0.0)
-        return rmean, float(np.sqrt(np.sum(beyond**2 * h)))
+        return RestrictedMean(rmean, float(np.sqrt(np.sum(beyond**2 * h))), end)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape: n, events, median with limits, and the table as columns
         (``{"time": [...], "surv": [...], ...}``; an undefined value is None)."""
-        table = {str(c): _column_values(self.table[c]) for c in self.table.columns}
-        return {"n": self.n, "events": self.events, "median": self.median.to_dict(), "table": table}
+        return {
+            "n": self.n,
+            "events": self.events,
+            "conf_type": self.conf_type,
+            "conf_level": self.conf_level,
+            "median": self.median.to_dict(),
+            "table": {name: to_json_safe(values) for name, values in self.steps.items()},
+        }
 
-
-def _column_values(column: pd.Series) -> list[Any]:
-    """A column as a list for JSON: NaN and infinities (an undefined limit) become None."""
-    values = column.to_numpy()
-    if values.dtype.kind == "f" and not np.isfinite(values).all():
-        values = values.astype(object)
-        values[~np.isfinite(column.to_numpy())] = None
-    return list(values.tolist())
+    def __str__(self) -> str:
+        med = self.median
+        return fit_lines(
+            f"Kaplan-Meier: n = {self.n}, events = {self.events}; median {med} "
+            f"({100 * self.conf_level:g} % limits, {self.conf_type} intervals)"
+        )
 
 
 def compute_distinct_times(t: FloatArray) -> tuple[FloatArray, NDArray[np.intp]]:
@@ -338,7 +400,7 @@ def compute_kaplan_meier(
         se_surv = np.where(surv > 0, surv * se_cumhaz, np.nan)
     z = float(norm.ppf(1 - (1 - conf_level) / 2))
     lower, upper = _interval(surv, se_cumhaz, conf_type, z)
-    table = pd.DataFrame(
+    steps = dict(
         {
             "time": times,
             "n_risk": n_risk.astype(np.int64),
@@ -351,7 +413,7 @@ def compute_kaplan_meier(
             "upper": upper,
         }
     )
-    return KaplanMeierResult(table, len(t), int(e.sum()), conf_type, conf_level)
+    return KaplanMeierResult(steps, len(t), int(e.sum()), conf_type, conf_level)
 
 
 def compute_median_followup(

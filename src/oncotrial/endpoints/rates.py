@@ -23,12 +23,16 @@ import math
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy.stats import beta, binom, binomtest, fisher_exact, norm
 
+from oncotrial._results import fit_lines, format_frame, to_json_dict
+from oncotrial.endpoints.adam import check_one_row_per_subject, choose_response_column, select_parameter
+from oncotrial.endpoints.missing import filter_complete_cases
 from oncotrial.errors import DataError
 
 __all__ = [
@@ -36,12 +40,15 @@ __all__ = [
     "BinomialInterval",
     "IntervalMethod",
     "RateComparison",
+    "ResponseRates",
+    "ResponseSummary",
     "check_best_responses",
     "compare_response_rates",
     "compute_binomial_interval",
     "compute_exact_p_value",
     "compute_two_sided_binomial_p",
     "derive_response_rates",
+    "derive_response_summary",
 ]
 
 IntervalMethod = Literal["clopper-pearson", "wilson", "wilson-cc", "jeffreys", "agresti-coull"]
@@ -61,7 +68,11 @@ class BinomialInterval:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
-        return asdict(self)
+        return to_json_dict(asdict(self))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: x, n, estimate, lower, upper, conf_level, method."""
+        return pd.DataFrame([asdict(self)])
 
     def __str__(self) -> str:
         pct = 100 * self.conf_level
@@ -189,13 +200,51 @@ def check_best_responses(
     )
 
 
+@dataclass(frozen=True)
+class ResponseRates:
+    """Response rates of one group of subjects (ORR, CR rate, DCR, ...), each with its interval."""
+
+    rates: Mapping[str, BinomialInterval]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rates", MappingProxyType(dict(self.rates)))
+
+    def __getitem__(self, name: str) -> BinomialInterval:
+        """The rate named ``name`` (e.g. ``"ORR"``)."""
+        if name not in self.rates:
+            raise DataError(
+                f"No rate named '{name}'; the rates are {', '.join(self.rates)}.", code="RATE-E012", field="name"
+            )
+        return self.rates[name]
+
+    @property
+    def orr(self) -> BinomialInterval:
+        """The objective response rate (the rate named ORR)."""
+        return self["ORR"]
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per rate: rate, x, n, estimate, lower, upper."""
+        rows = [
+            {"rate": name, "x": ci.x, "n": ci.n, "estimate": ci.estimate, "lower": ci.lower, "upper": ci.upper}
+            for name, ci in self.rates.items()
+        ]
+        return pd.DataFrame(rows, columns=["rate", "x", "n", "estimate", "lower", "upper"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"rates": [{"rate", "x", "n", "estimate", "lower", "upper", ...}, ...]}``."""
+        return {"rates": [{"rate": name, **ci.to_dict()} for name, ci in self.rates.items()]}
+
+    def __str__(self) -> str:
+        return "\n".join(fit_lines(f"{name}: {ci}") for name, ci in self.rates.items()) or "(no rates)"
+
+
 def derive_response_rates(
     best_responses: pd.Series,
     *,
     method: IntervalMethod = "clopper-pearson",
     conf_level: float = 0.95,
     rates: Mapping[str, Sequence[str]] | None = None,
-) -> pd.DataFrame:
+) -> ResponseRates:
     """ORR, CR rate, disease control (clinical benefit), SD and PD rates with intervals.
 
     ``best_responses`` holds one best overall response per subject (CR, PR, SD, NON-CR/NON-PD, PD,
@@ -208,12 +257,96 @@ def derive_response_rates(
     check_best_responses(best_responses, accepted=(*RESPONSES, *dict.fromkeys(extra)))
     values = best_responses.astype(str).str.strip().str.upper()
     n = len(values)
-    rows = []
+    found = {}
     for name, counted in (rates or _CATEGORIES).items():
         x = int(values.isin(list(counted)).sum())
-        ci = compute_binomial_interval(x, n, method=method, conf_level=conf_level)
-        rows.append({"rate": name, "x": x, "n": n, "estimate": ci.estimate, "lower": ci.lower, "upper": ci.upper})
-    return pd.DataFrame(rows)
+        found[name] = compute_binomial_interval(x, n, method=method, conf_level=conf_level)
+    return ResponseRates(found)
+
+
+@dataclass(frozen=True)
+class ResponseSummary:
+    """Response rates overall or per arm and, for two arms, the comparison of their ORR."""
+
+    arms: Mapping[str, ResponseRates]
+    comparison: RateComparison | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "arms", MappingProxyType(dict(self.arms)))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per arm and rate: arm, rate, x, n, estimate, lower, upper."""
+        frames = [rates.to_frame().assign(arm=arm) for arm, rates in self.arms.items()]
+        frame = pd.concat(frames, ignore_index=True)
+        return frame[["arm", *(c for c in frame.columns if c != "arm")]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"rates": {arm: [...]}, "orr_comparison": {...} or None}`` (the comparison names its arms)."""
+        comparison = None
+        if self.comparison is not None:
+            comparison = {"arms": list(self.arms), **self.comparison.to_dict()}
+        rates = {arm: result.to_dict()["rates"] for arm, result in self.arms.items()}
+        return {"rates": rates, "orr_comparison": comparison}
+
+    def __str__(self) -> str:
+        parts = []
+        for arm, rates in self.arms.items():
+            first = next(iter(rates.rates.values()))
+            title = f"Response rates: {arm} ({first.method}, {100 * first.conf_level:g} %)"
+            parts.append(f"{title}\n{format_frame(_percentages(rates.to_frame()))}")
+        if self.comparison is not None:
+            first_arm, second_arm = list(self.arms)
+            parts.append(fit_lines(f"ORR {first_arm} - {second_arm}: {self.comparison}"))
+        return "\n".join(parts)
+
+
+def _percentages(frame: pd.DataFrame) -> pd.DataFrame:
+    """rate, x/n and the estimate with its limits in per cent (one decimal), as a response table prints."""
+    shown = pd.DataFrame({"rate": frame["rate"], "x/n": frame["x"].astype(str) + "/" + frame["n"].astype(str)})
+    for column, header in (("estimate", "%"), ("lower", "lower"), ("upper", "upper")):
+        shown[header] = [f"{100 * v:.1f}" for v in frame[column]]
+    return shown
+
+
+def derive_response_summary(
+    data: pd.DataFrame,
+    *,
+    response_col: str | None = None,
+    param: str | None = None,
+    group_col: str | None = None,
+    method: IntervalMethod = "clopper-pearson",
+    conf_level: float = 0.95,
+) -> ResponseSummary:
+    """Response rates from a table of subjects or an ADRS, overall or per ``group_col`` arm (two arms compared).
+
+    ``param`` keeps the rows of that ``PARAMCD`` (e.g. ``BOR`` of a long ADRS); a table holding several
+    parameters needs it. The responses are in ``response_col``, by default ADaM's ``AVALC`` when
+    ``param`` is given. One row per ``USUBJID``; rows without an arm are left out with a warning.
+    """
+    response_col = choose_response_column(response_col, param)
+    table = select_parameter(data, param, many_code="RATE-E008", none_code="RATE-E009")
+    if table.empty:
+        raise DataError(
+            "The data have no subjects (a header without rows): there is nothing to count.",
+            code="RATE-E011",
+            field="data",
+        )
+    check_one_row_per_subject(table)
+    table = filter_complete_cases(table, [group_col])  # an arm written NA, '.' or left empty: left out
+    check_best_responses(table[response_col], rows=[int(i) + 1 for i in table.index])
+    if group_col is None:
+        arms = {"all": table}
+    else:
+        arms = {str(k): v for k, v in table.groupby(group_col, sort=True)}
+    results = {
+        name: derive_response_rates(part[response_col], method=method, conf_level=conf_level)
+        for name, part in arms.items()
+    }
+    comparison = None
+    if len(results) == 2 and group_col is not None:
+        first, second = (result.orr for result in results.values())
+        comparison = compare_response_rates(first.x, first.n, second.x, second.n, conf_level=conf_level)
+    return ResponseSummary(results, comparison)
 
 
 @dataclass(frozen=True)
@@ -229,14 +362,35 @@ class RateComparison:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
-        return {
-            "arm1": self.arm1.to_dict(),
-            "arm2": self.arm2.to_dict(),
-            "difference": self.difference,
-            "lower": self.lower,
-            "upper": self.upper,
-            "fisher_p": self.fisher_p,
-        }
+        return to_json_dict(
+            {
+                "arm1": self.arm1.to_dict(),
+                "arm2": self.arm2.to_dict(),
+                "difference": self.difference,
+                "lower": self.lower,
+                "upper": self.upper,
+                "fisher_p": self.fisher_p,
+            }
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: each arm's x/n and rate, the difference with Newcombe's limits, Fisher's p."""
+        return pd.DataFrame(
+            [
+                {
+                    "x1": self.arm1.x, "n1": self.arm1.n, "rate1": self.arm1.estimate,
+                    "x2": self.arm2.x, "n2": self.arm2.n, "rate2": self.arm2.estimate,
+                    "difference": self.difference, "lower": self.lower, "upper": self.upper,
+                    "fisher_p": self.fisher_p,
+                }
+            ]
+        )  # fmt: skip
+
+    def __str__(self) -> str:
+        return fit_lines(
+            f"Difference {100 * self.difference:.1f} % ({100 * self.lower:.1f} to {100 * self.upper:.1f} %; "
+            f"Newcombe), Fisher p = {self.fisher_p:.4g}\n  arm 1: {self.arm1}\n  arm 2: {self.arm2}"
+        )
 
 
 def compare_response_rates(x1: int, n1: int, x2: int, n2: int, *, conf_level: float = 0.95) -> RateComparison:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from oncotrial.dosing.calendar import DosingCalendar
+from oncotrial.dosing import DosingCalendar
 
 __all__ = ["CALENDAR_COLUMNS", "calendar_to_csv", "calendar_to_ics", "calendar_to_json"]
 

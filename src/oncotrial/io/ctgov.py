@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from oncotrial._numbers import is_number
-from oncotrial.eligibility.parse import ParsedLine, parse_criteria_text
+from oncotrial.eligibility import ParsedLine, parse_criteria_text
 from oncotrial.errors import DataError
 
 __all__ = ["CtgovImport", "derive_protocol_from_ctgov"]

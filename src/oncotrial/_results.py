@@ -1,0 +1,121 @@
+"""The one shape of a result: JSON-safe values for ``to_dict`` and text of at most 80 columns for ``__str__``.
+
+Every result type of the core (a frozen dataclass) has ``to_frame()`` (a DataFrame, a copy), ``to_dict()``
+(JSON-safe: no NaN or infinity, no numpy scalars, no timestamps) and ``__str__`` (what the CLI prints,
+every line at most :data:`WIDTH` characters). The helpers here serve them all.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "WIDTH",
+    "fit_lines",
+    "format_frame",
+    "format_number",
+    "frame_columns",
+    "readonly",
+    "to_json_dict",
+    "to_json_safe",
+]
+
+WIDTH = 80
+"""The widest line a result's ``__str__`` writes."""
+
+
+def to_json_safe(value: Any) -> Any:
+    """``value`` with NaN and infinities as None, numpy scalars and arrays as Python values, dates and
+    times as ISO 8601 text, tuples as lists and mapping keys as text (``json.dumps(allow_nan=False)`` works)."""
+    if isinstance(value, Mapping):
+        return {str(k): to_json_safe(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray | pd.Series):
+        return _array_values(np.asarray(value))
+    if isinstance(value, list | tuple):
+        return [to_json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, datetime | date | time):  # pd.Timestamp is a datetime
+        return value.isoformat()
+    return str(value)
+
+
+def to_json_dict(value: Mapping[Any, Any]) -> dict[str, Any]:
+    """A mapping made JSON-safe (:func:`to_json_safe`), typed as the dict it is."""
+    return {str(k): to_json_safe(v) for k, v in value.items()}
+
+
+def _array_values(values: np.ndarray[Any, Any]) -> list[Any]:
+    """An array as a list, vectorised for numbers (a step table has a value per distinct time)."""
+    if values.dtype.kind in "iub":
+        return list(values.tolist())
+    if values.dtype.kind == "f":
+        finite = np.isfinite(values)
+        if finite.all():
+            return list(values.tolist())
+        out = values.astype(object)
+        out[~finite] = None
+        return list(out.tolist())
+    return [to_json_safe(v) for v in values.tolist()]
+
+
+def frame_columns(frame: pd.DataFrame) -> dict[str, list[Any]]:
+    """A table as JSON-safe columns (``{"time": [...], "surv": [...]}``)."""
+    return {str(c): to_json_safe(frame[c].to_numpy()) for c in frame.columns}
+
+
+def readonly(values: Any, dtype: Any = None) -> np.ndarray[Any, Any]:
+    """A copy of ``values`` as a numpy array that cannot be written to (a result's table stays as computed)."""
+    array = np.array(values, dtype=dtype, copy=True)
+    array.flags.writeable = False
+    return array
+
+
+def fit_lines(text: str, width: int = WIDTH) -> str:
+    """Each line of ``text`` wrapped to ``width`` characters (continuations indented by 4)."""
+    lines: list[str] = []
+    for line in text.splitlines() or [""]:
+        if len(line) <= width:
+            lines.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip()))
+        lines.extend(
+            textwrap.wrap(line, width, initial_indent="", subsequent_indent=indent + "    ", break_long_words=True)
+            or [line[:width]]
+        )
+    return "\n".join(lines)
+
+
+def format_number(value: Any, spec: str = ".4g") -> str:
+    """A number as ``format(value, spec)``; NA where it is missing or not finite."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "NA"
+    return format(value, spec)
+
+
+def format_frame(frame: pd.DataFrame, *, formats: Mapping[str, str] | None = None) -> str:
+    """A table as text of at most 80 columns (wide tables continue below, as pandas prints them); numbers
+    as ``formats`` gives per column (a format spec, e.g. ``".1f"``), other decimals to 4 significant digits."""
+    if frame.empty:
+        return "(no rows)"
+    shown = frame.copy()
+    for column in shown.columns:
+        spec = (formats or {}).get(str(column))
+        if spec is None and not pd.api.types.is_float_dtype(shown[column]):
+            continue
+        shown[column] = [format_number(v, spec or ".4g") for v in shown[column].astype(object)]
+    text = shown.to_string(index=False, line_width=WIDTH, max_colwidth=WIDTH // 3)
+    return fit_lines(text)
