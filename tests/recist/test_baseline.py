@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from oncotrial.errors import DataError
 from oncotrial.recist import evaluate_baseline_lesions
 
 # (lesion, category, nodal, diameter mm or None, method, location)
@@ -159,3 +160,32 @@ def test_without_method_and_location_columns() -> None:
     lesions = [_target("T1", 19, "LUNG", method="CHEST X-RAY")] + [_target(f"T{i}", 20, "LIVER") for i in (2, 3)]
     table = evaluate_baseline_lesions(_baseline(lesions).drop(columns=["METHOD", "LOCATION"]))
     assert table.empty
+
+
+@pytest.mark.parametrize("no", [pytest.param("N", id="N"), pytest.param("n", id="n"), pytest.param("0", id="zero")])
+def test_nodal_written_n_is_not_a_node(no: str) -> None:
+    """A 12 mm liver lesion with NODAL = "N" (as SDTM-derived CSVs write it) is non-nodal and measurable
+    (>= 10 mm, section 3.1.1): no breach. Reading "N" as True made it a 12 mm node below 15 mm (RECIST-B03)."""
+    table = _baseline([_target("T1", 12, "LIVER")]).assign(NODAL=no, BASELINE="Y")
+    assert _breaches(evaluate_baseline_lesions(table)) == []
+
+
+def test_nodal_written_y_is_a_node() -> None:
+    """The same 12 mm lesion with NODAL = "Y" is a node below 15 mm short axis: RECIST-B03."""
+    table = _baseline([_target("T1", 12, "LYMPH NODE")]).assign(NODAL="Y", BASELINE="Y")
+    assert _breaches(evaluate_baseline_lesions(table)) == [("T1", "RECIST-B03")]
+
+
+def test_follow_up_rows_written_n_are_not_baseline() -> None:
+    """BASELINE = "N" marks a follow-up: its 3 mm new row T2 is not a baseline target below 10 mm (B01)."""
+    base = _baseline([_target("T1", 30, "LIVER")]).assign(BASELINE="Y")
+    follow = _baseline([_target("T2", 3, "LIVER")]).assign(BASELINE="N", VISIT="WEEK 6")
+    assert evaluate_baseline_lesions(pd.concat([base, follow], ignore_index=True)).empty
+
+
+def test_unknown_nodal_flag_is_refused_with_row_and_value() -> None:
+    """A flag that is neither yes nor no is an error naming the row and the value."""
+    table = _baseline([_target("T1", 12, "LIVER"), _target("T2", 12, "LUNG")]).assign(NODAL=["N", "node"])
+    with pytest.raises(DataError, match="row 2: NODAL 'node' is not a yes/no flag") as info:
+        evaluate_baseline_lesions(table)
+    assert info.value.code == "RECIST-E005"

@@ -30,10 +30,14 @@ NA = no target disease; non-target NA = no non-target disease at baseline.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
 import pytest
 
-from oncotrial.recist import load_overall_response_table
+import oncotrial.recist
+from oncotrial.recist import load_baseline_rules, load_overall_response_table
 from oncotrial.recist.rules import NEW_LESION_CODES, NON_TARGET_CODES, OVERALL_CODES, TARGET_CODES
 
 NCR = "NON-CR/NON-PD"
@@ -180,3 +184,22 @@ def test_version_and_provenance_columns() -> None:
 def test_expected_table_covers_every_combination() -> None:
     """Guard on this module: the hand-written EXPECTED list itself has 60 distinct combinations."""
     assert len({(t, nt, new) for t, nt, new, _, _ in EXPECTED}) == 60
+
+
+def test_baseline_rules_hold_the_published_thresholds() -> None:
+    """Eisenhauer et al. 2009: 10 mm by CT, 20 mm on chest X-ray, 15 mm nodal short axis (3.1.1); at most
+    5 targets and 2 per organ (3.3.2); a node below 10 mm short axis is normal for a CR (4.3.1)."""
+    rules = load_baseline_rules()
+    assert (rules.non_nodal_min_mm, rules.chest_xray_min_mm, rules.nodal_min_short_axis_mm) == (10.0, 20.0, 15.0)
+    assert (rules.max_targets, rules.max_targets_per_organ, rules.node_normal_below_mm) == (5, 2, 10.0)
+    assert rules.version == "1.1"
+    assert rules.messages["RECIST-B04"] == "more than 5 target lesions"
+
+
+def test_baseline_rule_rows_cite_a_section_and_a_rationale() -> None:
+    rows = pd.read_csv(
+        Path(oncotrial.recist.__file__).parent / "rules" / "recist11_baseline.csv", dtype=str, keep_default_na=False
+    )
+    assert rows["rule_id"].is_unique
+    assert rows["source"].str.contains("section").all()
+    assert (rows["rationale"].str.len() > 0).all()

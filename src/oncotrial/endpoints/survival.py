@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from oncotrial._frames import check_columns
 from oncotrial.endpoints.compare import CoxResult, LogRankResult, compute_cox_regression, compute_logrank_test
 from oncotrial.endpoints.km import (
     ConfType,
@@ -89,12 +90,7 @@ class SurvivalSummary:
 def _column(data: pd.DataFrame, name: str | None) -> pd.Series | None:
     if name is None:
         return None
-    if name not in data.columns:
-        raise DataError(
-            f"The data have no column '{name}'; columns: {', '.join(map(str, data.columns))}.",
-            code="SURV-E030",
-            field=name,
-        )
+    check_columns(data, [name], name="data", code="SURV-E030")
     return data[name]
 
 

@@ -4,7 +4,7 @@ Pure functions over pandas DataFrames; rules and defaults follow RECIST 1.1 and 
 """
 
 from oncotrial.recist.adrs import PARAMETER_NAMES, derive_adrs, derive_adrs_from_overall
-from oncotrial.recist.baseline import BASELINE_RULES, evaluate_baseline_lesions
+from oncotrial.recist.baseline import evaluate_baseline_lesions
 from oncotrial.recist.best_response import (
     AVAL_CODES,
     RESPONSE_PARAMETERS,
@@ -16,7 +16,7 @@ from oncotrial.recist.best_response import (
 from oncotrial.recist.dates import ImputedDates, compute_imputed_dates
 from oncotrial.recist.irecist import IRESPONSES, derive_irecist_best_response, derive_irecist_responses
 from oncotrial.recist.lesions import derive_lesion_assessments
-from oncotrial.recist.rules import OverallResponseTable, load_overall_response_table
+from oncotrial.recist.rules import BaselineRules, OverallResponseTable, load_baseline_rules, load_overall_response_table
 from oncotrial.recist.summary import derive_adrs_from_timepoints, derive_subject_summary
 from oncotrial.recist.timepoint import TARGET_RULES, derive_timepoint_responses
 from oncotrial.recist.trial_rules import (
@@ -28,12 +28,12 @@ from oncotrial.recist.trial_rules import (
 
 __all__ = [
     "AVAL_CODES",
-    "BASELINE_RULES",
     "IRESPONSES",
     "PARAMETER_NAMES",
     "RESPONSE_PARAMETERS",
     "RULE_LIMITS",
     "TARGET_RULES",
+    "BaselineRules",
     "ImputedDates",
     "OverallResponseTable",
     "ResponseRules",
@@ -51,6 +51,7 @@ __all__ = [
     "derive_subject_summary",
     "derive_timepoint_responses",
     "evaluate_baseline_lesions",
+    "load_baseline_rules",
     "load_overall_response_table",
     "select_lesions",
     "select_primary_timepoint",

@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from oncotrial.recist.timepoint import as_flags
+
 __all__ = ["IRESPONSES", "derive_irecist_best_response", "derive_irecist_responses"]
 
 IRESPONSES = ("iCR", "iPR", "iSD", "iNN", "iUPD", "iCPD", "iNE")
@@ -71,7 +73,7 @@ def derive_irecist_responses(
     ``timepoints`` is the output of :func:`derive_timepoint_responses` for ``assessments``;
     ``confirm_max_days=None`` lets any later assessment confirm an iUPD.
     """
-    follow = timepoints.loc[~timepoints["BASELINE"].to_numpy(dtype=bool)].reset_index(drop=True)
+    follow = timepoints.loc[~as_flags(timepoints, "BASELINE", "time points")].reset_index(drop=True)
     burden = _new_lesion_burden(assessments, follow)
     subject = pd.factorize(follow["USUBJID"], sort=False)[0].astype(np.int64)
     position: NDArray[np.int64] = np.asarray(follow.groupby(subject, sort=False).cumcount(), dtype=np.int64)

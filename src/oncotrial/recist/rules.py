@@ -1,10 +1,13 @@
-"""The RECIST 1.1 overall-response table, loaded from ``rules/recist11_overall_response.csv``."""
+"""The RECIST 1.1 rule tables: the overall response (``rules/recist11_overall_response.csv``) and the
+baseline thresholds (``rules/recist11_baseline.csv``), each loaded once (see ``rules/PROVENANCE.md``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -13,11 +16,14 @@ from numpy.typing import NDArray
 from oncotrial.errors import RuleTableError
 
 __all__ = [
+    "BASELINE_RULE_IDS",
     "NEW_LESION_CODES",
     "NON_TARGET_CODES",
     "OVERALL_CODES",
     "TARGET_CODES",
+    "BaselineRules",
     "OverallResponseTable",
+    "load_baseline_rules",
     "load_overall_response_table",
 ]
 
@@ -44,6 +50,11 @@ class OverallResponseTable:
         return overall, row
 
 
+def _read_rules(name: str) -> pd.DataFrame:
+    with files("oncotrial.recist").joinpath(f"rules/{name}").open(encoding="utf-8") as f:
+        return pd.read_csv(f, dtype=str, keep_default_na=False)
+
+
 def _code(values: pd.Series, codes: tuple[str, ...], column: str) -> NDArray[np.int64]:
     index = pd.Index(codes).get_indexer(pd.Index(values))
     if (index < 0).any():
@@ -59,8 +70,7 @@ def _code(values: pd.Series, codes: tuple[str, ...], column: str) -> NDArray[np.
 @lru_cache(maxsize=1)
 def load_overall_response_table() -> OverallResponseTable:
     """Load and check the packaged RECIST 1.1 table (every combination once, known values only)."""
-    with files("oncotrial.recist").joinpath("rules/recist11_overall_response.csv").open(encoding="utf-8") as f:
-        rows = pd.read_csv(f, dtype=str, keep_default_na=False)
+    rows = _read_rules("recist11_overall_response.csv")
     t = _code(rows["target"], TARGET_CODES, "target")
     nt = _code(rows["non_target"], NON_TARGET_CODES, "non_target")
     new = _code(rows["new_lesions"], NEW_LESION_CODES, "new_lesions")
@@ -71,3 +81,54 @@ def load_overall_response_table() -> OverallResponseTable:
     lookup[t, nt, new] = np.arange(len(rows))
     versions = rows["version"].unique()
     return OverallResponseTable(rows, lookup, str(versions[0]) if len(versions) == 1 else ",".join(versions))
+
+
+BASELINE_RULE_IDS = ("RECIST-B01", "RECIST-B02", "RECIST-B03", "RECIST-B04", "RECIST-B05", "RECIST-B06", "RECIST-T01")
+
+
+@dataclass(frozen=True)
+class BaselineRules:
+    """The RECIST 1.1 baseline thresholds (rows of ``rules/recist11_baseline.csv``), typed."""
+
+    non_nodal_min_mm: float  # RECIST-B01: longest diameter by CT, MRI or calipers
+    chest_xray_min_mm: float  # RECIST-B02: longest diameter on chest X-ray
+    nodal_min_short_axis_mm: float  # RECIST-B03: short axis of a measurable node
+    max_targets: int  # RECIST-B04
+    max_targets_per_organ: int  # RECIST-B05 (all lymph nodes are one organ)
+    node_normal_below_mm: float  # RECIST-T01: a node below this short axis is normal (target CR)
+    messages: Mapping[str, str]  # rule id -> the breach text
+    version: str
+
+
+def _limit(rows: pd.DataFrame, rule_id: str) -> float:
+    text = rows.loc[rows["rule_id"] == rule_id, "limit"].iloc[0]
+    try:
+        return float(text)
+    except ValueError:
+        raise RuleTableError(
+            f"The RECIST baseline rule table gives {rule_id} the limit '{text}', which is not a number.",
+            code="RECIST-E902",
+            rule_id=rule_id,
+        ) from None
+
+
+@lru_cache(maxsize=1)
+def load_baseline_rules() -> BaselineRules:
+    """Load and check the packaged baseline thresholds (each rule id exactly once)."""
+    rows = _read_rules("recist11_baseline.csv")
+    if sorted(rows["rule_id"]) != sorted(BASELINE_RULE_IDS):
+        raise RuleTableError(
+            f"The RECIST baseline rule table has the rules {sorted(rows['rule_id'])}; it needs "
+            f"{list(BASELINE_RULE_IDS)}, each once.",
+            code="RECIST-E902",
+        )
+    return BaselineRules(
+        non_nodal_min_mm=_limit(rows, "RECIST-B01"),
+        chest_xray_min_mm=_limit(rows, "RECIST-B02"),
+        nodal_min_short_axis_mm=_limit(rows, "RECIST-B03"),
+        max_targets=int(_limit(rows, "RECIST-B04")),
+        max_targets_per_organ=int(_limit(rows, "RECIST-B05")),
+        node_normal_below_mm=_limit(rows, "RECIST-T01"),
+        messages=MappingProxyType(dict(zip(rows["rule_id"], rows["message"], strict=True))),
+        version=",".join(rows["version"].unique()),
+    )

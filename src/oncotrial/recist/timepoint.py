@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from oncotrial._frames import check_columns, read_flags
 from oncotrial.errors import DataError, InconsistentDataError
 from oncotrial.recist._errors import lesion_error
 from oncotrial.recist.rules import (
@@ -49,6 +50,7 @@ from oncotrial.recist.rules import (
     NON_TARGET_CODES,
     OVERALL_CODES,
     TARGET_CODES,
+    load_baseline_rules,
     load_overall_response_table,
 )
 
@@ -80,35 +82,15 @@ class _TimePoints:
 
 
 def _check(assessments: pd.DataFrame) -> None:
-    missing = [c for c in REQUIRED if c not in assessments.columns]
-    if missing:
-        raise DataError(
-            f"The lesion assessments lack the column(s) {', '.join(missing)}.", code="RECIST-E001", field=missing[0]
-        )
+    check_columns(assessments, REQUIRED, name="lesion assessments", code="RECIST-E001")
     bad = ~assessments["CATEGORY"].isin(["TARGET", "NON-TARGET", "NEW"])
     if bad.any():
         raise lesion_error(assessments[bad], "category '{CATEGORY}' is not TARGET, NON-TARGET or NEW.", "RECIST-E002")
 
 
-_TRUE = {"true", "t", "y", "yes", "1", "1.0"}
-_FALSE = {"false", "f", "n", "no", "0", "0.0", ""}
-
-
-def as_flags(values: pd.Series, name: str) -> NDArray[np.bool_]:
-    """A yes/no column as booleans: True/False, 1/0 and Y/N (any case); missing is False."""
-    if values.dtype == bool:
-        return values.to_numpy()
-    codes, uniques = pd.factorize(values, sort=False)
-    labels = [str(u).strip().lower() for u in uniques]
-    unknown = [str(u) for u, label in zip(uniques, labels, strict=True) if label not in _TRUE | _FALSE]
-    if unknown:
-        raise DataError(
-            f"Column {name} must be yes/no (True/False, Y/N, 1/0); found {', '.join(unknown[:5])}.",
-            code="RECIST-E005",
-            field=name,
-        )
-    lookup = np.array([label in _TRUE for label in labels] + [False], dtype=bool)
-    return lookup[np.where(codes < 0, len(uniques), codes)]
+def as_flags(table: pd.DataFrame, column: str, name: str = "lesion assessments") -> NDArray[np.bool_]:
+    """A yes/no ``column`` of the ``name`` table as booleans (:func:`oncotrial._frames.read_flags`)."""
+    return read_flags(table[column], column=column, name=name, code="RECIST-E005")
 
 
 def _prepare(assessments: pd.DataFrame) -> pd.DataFrame:
@@ -116,8 +98,8 @@ def _prepare(assessments: pd.DataFrame) -> pd.DataFrame:
     if assessments.empty:
         raise DataError("There are no lesion assessments to evaluate.", code="RECIST-E006", field="assessments")
     a = assessments.reset_index(drop=True)
-    a["BASELINE"] = as_flags(a["BASELINE"], "BASELINE")
-    a["NODAL"] = as_flags(a["NODAL"], "NODAL")
+    a["BASELINE"] = as_flags(a, "BASELINE")
+    a["NODAL"] = as_flags(a, "NODAL")
     undated = a["ADT"].isna().to_numpy()
     if undated.any():
         raise lesion_error(a.loc[undated], "the scan has no date. Give the date of every assessment.", "RECIST-E007")
@@ -227,7 +209,7 @@ def _target(a: pd.DataFrame, tps: _TimePoints) -> pd.DataFrame:
         per_lesion.index.get_level_values(0).to_numpy(), weights=per_lesion.to_numpy(float), minlength=n
     )
     nonnodal_left = _count(tp, measured & ~nodal & (d > 0), n)
-    nodes_big = _count(tp, measured & nodal & (d >= 10), n)
+    nodes_big = _count(tp, measured & nodal & (d >= load_baseline_rules().node_normal_below_mm), n)
     base = tps.frame["BASELINE"].to_numpy(dtype=bool)
     per_subject = np.bincount(tps.subject, weights=np.where(base, n_meas, 0.0), minlength=tps.subject.max() + 1)
     n_base: NDArray[np.float64] = per_subject[tps.subject].astype(np.float64)
