@@ -37,7 +37,14 @@ import pandas as pd
 import pytest
 
 import oncotrial.recist
-from oncotrial.recist import load_baseline_rules, load_overall_response_table
+from oncotrial.recist import (
+    NewLesions,
+    NonTargetResponse,
+    OverallResponse,
+    TargetResponse,
+    load_baseline_rules,
+    load_overall_response_table,
+)
 from oncotrial.recist.rules import NEW_LESION_CODES, NON_TARGET_CODES, OVERALL_CODES, TARGET_CODES
 
 NCR = "NON-CR/NON-PD"
@@ -203,3 +210,13 @@ def test_baseline_rule_rows_cite_a_section_and_a_rationale() -> None:
     assert rows["rule_id"].is_unique
     assert rows["source"].str.contains("section").all()
     assert (rows["rationale"].str.len() > 0).all()
+
+
+def test_response_enums_name_the_rule_table_categories() -> None:
+    """The codes are positions in the categories of Eisenhauer et al. 2009, Tables 1-2, as the table writes them."""
+    assert TargetResponse.labels() == ("CR", "PR", "SD", "PD", "NE", "NA")
+    assert NonTargetResponse.NON_CR_NON_PD.label == "NON-CR/NON-PD"
+    assert NewLesions.labels() == ("NO", "YES")
+    table = load_overall_response_table()
+    row = table.lookup[TargetResponse.CR, NonTargetResponse.NON_CR_NON_PD, NewLesions.NO]
+    assert OverallResponse(table.rows["overall_code"].iloc[row]) is OverallResponse.PR  # Table 1, T1b

@@ -14,11 +14,20 @@ from oncotrial.recist.best_response import (
     derive_response_parameters,
 )
 from oncotrial.recist.dates import ImputedDates, compute_imputed_dates
-from oncotrial.recist.irecist import IRESPONSES, derive_irecist_best_response, derive_irecist_responses
+from oncotrial.recist.irecist import IRESPONSES, IResponse, derive_irecist_best_response, derive_irecist_responses
 from oncotrial.recist.lesions import derive_lesion_assessments
-from oncotrial.recist.rules import BaselineRules, OverallResponseTable, load_baseline_rules, load_overall_response_table
+from oncotrial.recist.rules import (
+    BaselineRules,
+    NewLesions,
+    NonTargetResponse,
+    OverallResponse,
+    OverallResponseTable,
+    TargetResponse,
+    load_baseline_rules,
+    load_overall_response_table,
+)
 from oncotrial.recist.summary import derive_adrs_from_timepoints, derive_subject_summary
-from oncotrial.recist.timepoint import TARGET_RULES, derive_timepoint_responses
+from oncotrial.recist.timepoint import TARGET_RULES, TargetRule, derive_timepoint_responses
 from oncotrial.recist.trial_rules import (
     derive_irradiated_flags,
     derive_pet_confirmed_response,
@@ -34,9 +43,15 @@ __all__ = [
     "RULE_LIMITS",
     "TARGET_RULES",
     "BaselineRules",
+    "IResponse",
     "ImputedDates",
+    "NewLesions",
+    "NonTargetResponse",
+    "OverallResponse",
     "OverallResponseTable",
     "ResponseRules",
+    "TargetResponse",
+    "TargetRule",
     "compute_imputed_dates",
     "derive_adrs",
     "derive_adrs_from_overall",

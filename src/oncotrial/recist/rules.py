@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import IntEnum
 from functools import lru_cache
 from importlib.resources import files
 from types import MappingProxyType
@@ -22,15 +23,71 @@ __all__ = [
     "OVERALL_CODES",
     "TARGET_CODES",
     "BaselineRules",
+    "NewLesions",
+    "NonTargetResponse",
+    "OverallResponse",
     "OverallResponseTable",
+    "TargetResponse",
     "load_baseline_rules",
     "load_overall_response_table",
 ]
 
-TARGET_CODES = ("CR", "PR", "SD", "PD", "NE", "NA")
-NON_TARGET_CODES = ("CR", "NON-CR/NON-PD", "NE", "PD", "NA")
-NEW_LESION_CODES = ("NO", "YES")
-OVERALL_CODES = ("CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE")
+
+class _Coded(IntEnum):
+    """A response category; its value is its position in the coded arrays, ``label`` its RECIST text."""
+
+    @property
+    def label(self) -> str:
+        return self.name.replace("NON_CR_NON_PD", "NON-CR/NON-PD")
+
+    @classmethod
+    def labels(cls) -> tuple[str, ...]:
+        return tuple(member.label for member in cls)
+
+
+class TargetResponse(_Coded):
+    """Target-lesion response at a time point (RECIST 1.1 section 4.3.1); NA: no target disease."""
+
+    CR = 0
+    PR = 1
+    SD = 2
+    PD = 3
+    NE = 4
+    NA = 5
+
+
+class NonTargetResponse(_Coded):
+    """Non-target response at a time point (RECIST 1.1 section 4.3.3); NA: no non-target disease."""
+
+    CR = 0
+    NON_CR_NON_PD = 1
+    NE = 2
+    PD = 3
+    NA = 4
+
+
+class NewLesions(_Coded):
+    """Whether an unequivocal new lesion is seen at a time point (RECIST 1.1 section 4.3.2)."""
+
+    NO = 0
+    YES = 1
+
+
+class OverallResponse(_Coded):
+    """Time-point overall response (RECIST 1.1 section 4.3.4, Tables 1 and 2), as admiralonco reads it."""
+
+    CR = 0
+    PR = 1
+    SD = 2
+    NON_CR_NON_PD = 3
+    PD = 4
+    NE = 5
+
+
+TARGET_CODES = TargetResponse.labels()
+NON_TARGET_CODES = NonTargetResponse.labels()
+NEW_LESION_CODES = NewLesions.labels()
+OVERALL_CODES = OverallResponse.labels()
 
 
 @dataclass(frozen=True)
