@@ -5,11 +5,13 @@ Expected values are written by hand from the rules in the module docstring.
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from oncotrial._frames import check_columns, find_exact_duplicates, is_missing, read_flags
+from oncotrial._frames import check_columns, find_exact_duplicates, frame_records, is_missing, read_flags
 from oncotrial.errors import DataError, DesignError
 
 
@@ -71,3 +73,19 @@ def test_is_missing_reads_r_and_sas_spellings() -> None:
 def test_find_exact_duplicates_flags_later_copies_only() -> None:
     table = pd.DataFrame({"a": [1, 1, 1, 2], "b": ["x", "x", "y", "x"]})
     assert find_exact_duplicates(table).tolist() == [False, True, False, False]
+
+
+def test_frame_records_are_json_safe() -> None:
+    """NaN, infinity and NaT become None; numpy scalars Python values; dates ISO text."""
+    table = pd.DataFrame(
+        {
+            "n": np.array([1, 2], dtype=np.int64),
+            "x": [np.nan, np.inf],
+            "d": [pd.Timestamp("2024-01-02"), pd.NaT],
+            "s": ["a", None],
+        }
+    )
+    records = frame_records(table)
+    assert records == [{"n": 1, "x": None, "d": "2024-01-02", "s": "a"}, {"n": 2, "x": None, "d": None, "s": None}]
+    assert type(records[0]["n"]) is int
+    json.dumps(records, allow_nan=False)

@@ -50,11 +50,9 @@ class LesionOptions:
 
 
 def _report_baseline(assessments: pd.DataFrame) -> None:
-    breaches = evaluate_baseline_lesions(assessments)
-    for row in breaches.head(20).itertuples():
-        err.print(f"Baseline: subject {row.USUBJID}, lesion {row.LESIONID}: {row.MESSAGE} [{row.RULE}]", markup=False)
-    if len(breaches) > 20:
-        err.print(f"Baseline: {len(breaches) - 20} more breaches of the RECIST 1.1 selection rules.", markup=False)
+    evaluation = evaluate_baseline_lesions(assessments)
+    if not evaluation.is_valid:
+        err.print(str(evaluation), markup=False)
 
 
 def _split_irradiated(assessments: pd.DataFrame, opts: LesionOptions) -> pd.DataFrame:

@@ -4,7 +4,7 @@ Pure functions over pandas DataFrames; rules and defaults follow RECIST 1.1 and 
 """
 
 from oncotrial.recist.adrs import PARAMETER_NAMES, derive_adrs, derive_adrs_from_overall
-from oncotrial.recist.baseline import evaluate_baseline_lesions
+from oncotrial.recist.baseline import BaselineBreach, BaselineEvaluation, evaluate_baseline_lesions
 from oncotrial.recist.best_response import (
     AVAL_CODES,
     RESPONSE_PARAMETERS,
@@ -42,6 +42,8 @@ __all__ = [
     "RESPONSE_PARAMETERS",
     "RULE_LIMITS",
     "TARGET_RULES",
+    "BaselineBreach",
+    "BaselineEvaluation",
     "BaselineRules",
     "IResponse",
     "ImputedDates",

@@ -9,13 +9,62 @@ target lesions per subject and two per organ, all lymph nodes counting as one or
 
 from __future__ import annotations
 
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
+from oncotrial._frames import frame_records
 from oncotrial.recist.rules import BaselineRules, load_baseline_rules
 from oncotrial.recist.timepoint import as_flags
 
-__all__ = ["evaluate_baseline_lesions"]
+__all__ = ["BaselineBreach", "BaselineEvaluation", "evaluate_baseline_lesions"]
+
+_COLUMNS = ("USUBJID", "LESIONID", "RULE", "MESSAGE")
+_SHOWN = 20  # breaches listed by str(); the table has them all
+
+
+@dataclass(frozen=True)
+class BaselineBreach:
+    """One breach of a baseline rule: the subject, the lesion, the rule id and the message."""
+
+    subject_id: str
+    lesion_id: str
+    rule_id: str
+    message: str
+
+
+@dataclass(frozen=True)
+class BaselineEvaluation:
+    """Every breach of the RECIST 1.1 baseline rules (none when the baseline is valid)."""
+
+    breaches: tuple[BaselineBreach, ...]
+    rules_version: str
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.breaches
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per breach: USUBJID, LESIONID, RULE, MESSAGE."""
+        rows = [(b.subject_id, b.lesion_id, b.rule_id, b.message) for b in self.breaches]
+        return pd.DataFrame(rows, columns=list(_COLUMNS))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rules_version": self.rules_version, "breaches": frame_records(self.to_frame())}
+
+    def __str__(self) -> str:
+        if not self.breaches:
+            return f"Baseline: every target lesion meets the RECIST {self.rules_version} selection rules."
+        lines = []
+        for b in self.breaches[:_SHOWN]:
+            text = f"Baseline: subject {b.subject_id}, lesion {b.lesion_id}: {b.message} [{b.rule_id}]"
+            lines.extend(textwrap.wrap(text, width=80, subsequent_indent="  "))
+        if len(self.breaches) > _SHOWN:
+            lines.append(f"Baseline: {len(self.breaches) - _SHOWN} more breaches of the RECIST 1.1 selection rules.")
+        return "\n".join(lines)
 
 
 def _breach(frame: pd.DataFrame, rules: BaselineRules, rule: str, detail: pd.Series) -> pd.DataFrame:
@@ -29,8 +78,8 @@ def _breach(frame: pd.DataFrame, rules: BaselineRules, rule: str, detail: pd.Ser
     )
 
 
-def evaluate_baseline_lesions(assessments: pd.DataFrame) -> pd.DataFrame:
-    """Every breach of the baseline rules (an empty table when the baseline is valid).
+def evaluate_baseline_lesions(assessments: pd.DataFrame) -> BaselineEvaluation:
+    """Every breach of the baseline rules (none when the baseline is valid); ``to_frame()`` is the table.
 
     ``assessments`` is the lesion table of :func:`derive_timepoint_responses` (``BASELINE`` and
     ``NODAL`` are yes/no flags: Y/N, true/false, 1/0); ``METHOD`` (e.g. ``CT SCAN``,
@@ -70,4 +119,9 @@ def evaluate_baseline_lesions(assessments: pd.DataFrame) -> pd.DataFrame:
     crowded = (per_organ["LESIONID"].transform("size") > limit) & (per_organ.cumcount() >= limit)
     organs = pd.Series(organ, index=base.index, dtype=str)
     parts.append(_breach(base[crowded], rules, "RECIST-B05", " (" + organs[crowded] + ")"))
-    return pd.concat(parts, ignore_index=True)
+    table = pd.concat(parts, ignore_index=True)
+    breaches = tuple(
+        BaselineBreach(str(subject), str(lesion), str(rule), str(message))
+        for subject, lesion, rule, message in table[list(_COLUMNS)].itertuples(index=False, name=None)
+    )
+    return BaselineEvaluation(breaches, rules.version)
