@@ -194,12 +194,14 @@ def derive_adrs(
     named in ``adsl_vars`` (which must exist); see :mod:`oncotrial._adsl`.
     """
     carried = select_adsl_vars(adsl, adsl_vars)
-    if end_col is not None and end_col not in adsl.columns:
-        raise DataError(
-            f"ADSL has no column {end_col} (the end date of the assessments analysed); check the name "
-            f"(e.g. NACTDT for new anti-cancer therapy) or leave it out.",
+    if end_col is not None:
+        check_columns(
+            adsl,
+            [end_col],
+            name="ADSL",
             code="RECIST-E023",
-            field=end_col,
+            hint=f"{end_col} is end_col, the end date of the assessments analysed: check the name (e.g. NACTDT "
+            "for new anti-cancer therapy) or leave it out.",
         )
     _check_adsl(adsl, reference_col)
     subjects = _subjects(adsl, reference_col)

@@ -64,13 +64,13 @@ def select_lesions(assessments: pd.DataFrame, *, irradiated: bool) -> pd.DataFra
     irradiated, so they count in the primary response. Subjects left without any baseline lesion
     are dropped from the selection (their ADRS parameters come out MISSING).
     """
-    if "IRRADIATED" not in assessments.columns:
-        raise DataError(
-            "The lesion assessments have no IRRADIATED column: flag the lesions treated with radiation "
-            "(True/False) to separate them from the primary response.",
-            code="RECIST-E030",
-            field="IRRADIATED",
-        )
+    check_columns(
+        assessments,
+        ["IRRADIATED"],
+        name="lesion assessments",
+        code="RECIST-E030",
+        hint="Flag the lesions treated with radiation (Y/N) to separate them from the primary response.",
+    )
     flag = as_flags(assessments, "IRRADIATED")
     lesion_flag = (
         pd.Series(flag)
