@@ -14,7 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from oncotrial.recist import BaselineEvaluation, evaluate_baseline_lesions
+from oncotrial.recist import (
+    BaselineEvaluation,
+    LesionResponseAnalysis,
+    derive_lesion_response_analysis,
+    evaluate_baseline_lesions,
+)
 
 
 def _baseline() -> pd.DataFrame:
@@ -76,3 +81,49 @@ def test_baseline_evaluation_text_fits_80_columns(valid: bool) -> None:
     assert all(len(line) <= 80 for line in text.splitlines())
     if valid:
         assert text == "Baseline: every target lesion meets the RECIST 1.1 selection rules."
+
+
+# --- LesionResponseAnalysis ------------------------------------------------------------------------
+
+_TU = pd.DataFrame(
+    [["S1", "T1", "TARGET", "LIVER", "BL"], ["S2", "T1", "TARGET", "LIVER", "BL"]],
+    columns=["USUBJID", "TULNKID", "TUSTRESC", "TULOC", "VISIT"],
+)
+_TR = pd.DataFrame(
+    [
+        ["S1", "T1", "LDIAM", "40", "mm", "BL", "2024-01-01"],
+        ["S1", "T1", "LDIAM", "20", "mm", "W6", "2024-02-12"],
+        ["S1", "T1", "LDIAM", "18", "mm", "W12", "2024-03-25"],
+        ["S2", "T1", "LDIAM", "30", "mm", "BL", "2024-01-01"],
+        ["S2", "T1", "LDIAM", "40", "mm", "W6", "2024-02-12"],
+    ],
+    columns=["USUBJID", "TRLNKID", "TRTESTCD", "TRSTRESC", "TRSTRESU", "VISIT", "TRDTC"],
+)
+
+
+@pytest.fixture
+def analysis() -> LesionResponseAnalysis:
+    return derive_lesion_response_analysis(_TU, _TR, evaluator=None)
+
+
+def test_lesion_analysis_counts_best_responses(analysis: LesionResponseAnalysis) -> None:
+    """S1: 40 -> 20 mm (-50 %, RECIST 1.1 PR at -30 %) -> BOR PR; S2: 30 -> 40 mm (+33 %, +10 mm: PD)."""
+    assert analysis.best_response_counts() == {"PR": 1, "PD": 1}
+    assert str(analysis) == "2 subjects; best overall response: PR 1, PD 1"
+    assert analysis.baseline.is_valid
+
+
+def test_lesion_analysis_is_frozen_and_its_tables_are_copies(analysis: LesionResponseAnalysis) -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        analysis.baseline = evaluate_baseline_lesions(_baseline())  # type: ignore[misc]
+    frame = analysis.to_frame()
+    frame["AVALC"] = "changed"
+    assert "changed" not in analysis.to_frame()["AVALC"].astype(str).tolist()
+    assert isinstance(analysis.timepoints(), pd.DataFrame)
+
+
+def test_lesion_analysis_dict_is_json_safe(analysis: LesionResponseAnalysis) -> None:
+    data = analysis.to_dict()
+    json.dumps(data, allow_nan=False)
+    assert data == {"subjects": 2, "best_overall_response": {"PR": 1, "PD": 1}, "baseline_breaches": []}
+    assert all(0 < len(line) <= 80 for line in str(analysis).splitlines())

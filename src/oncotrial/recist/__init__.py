@@ -4,6 +4,7 @@ Pure functions over pandas DataFrames; rules and defaults follow RECIST 1.1 and 
 """
 
 from oncotrial.recist.adrs import PARAMETER_NAMES, derive_adrs, derive_adrs_from_overall
+from oncotrial.recist.analysis import LesionResponseAnalysis, derive_lesion_response_analysis
 from oncotrial.recist.baseline import BaselineBreach, BaselineEvaluation, evaluate_baseline_lesions
 from oncotrial.recist.best_response import (
     AVAL_CODES,
@@ -47,6 +48,7 @@ __all__ = [
     "BaselineRules",
     "IResponse",
     "ImputedDates",
+    "LesionResponseAnalysis",
     "NewLesions",
     "NonTargetResponse",
     "OverallResponse",
@@ -62,6 +64,7 @@ __all__ = [
     "derive_irecist_responses",
     "derive_irradiated_flags",
     "derive_lesion_assessments",
+    "derive_lesion_response_analysis",
     "derive_overall_response_flags",
     "derive_pet_confirmed_response",
     "derive_response_parameters",
