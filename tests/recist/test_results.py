@@ -17,8 +17,13 @@ import pytest
 from oncotrial.recist import (
     BaselineEvaluation,
     LesionResponseAnalysis,
+    NewLesions,
+    NonTargetResponse,
+    OverallResponse,
+    TargetResponse,
     derive_lesion_response_analysis,
     evaluate_baseline_lesions,
+    load_overall_response_table,
 )
 
 
@@ -127,3 +132,24 @@ def test_lesion_analysis_dict_is_json_safe(analysis: LesionResponseAnalysis) -> 
     json.dumps(data, allow_nan=False)
     assert data == {"subjects": 2, "best_overall_response": {"PR": 1, "PD": 1}, "baseline_breaches": []}
     assert all(0 < len(line) <= 80 for line in str(analysis).splitlines())
+
+
+# --- OverallResponseCodes ---------------------------------------------------------------------------
+
+
+def test_overall_response_codes_have_the_result_shape() -> None:
+    """Eisenhauer et al. 2009, Table 1: CR/CR/No -> CR (R01) and PR/NON-CR/NON-PD/No -> PR."""
+    table = load_overall_response_table()
+    result = table.evaluate(
+        np.array([TargetResponse.CR, TargetResponse.PR]),
+        np.array([NonTargetResponse.CR, NonTargetResponse.NON_CR_NON_PD]),
+        np.array([NewLesions.NO, NewLesions.NO]),
+    )
+    assert result.to_dict()["overall"] == ["CR", "PR"]
+    assert result.to_dict()["rule_id"][0] == "R01"
+    json.dumps(result.to_dict(), allow_nan=False)
+    assert str(result) == "2 time points: CR 1, PR 1"
+    with pytest.raises(ValueError, match="read-only"):
+        result.overall[0] = OverallResponse.PD
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.rule_ids = ()  # type: ignore[misc]

@@ -136,11 +136,12 @@ def test_every_combination_matches_recist_11_tables(
 ) -> None:
     """Eisenhauer et al., Eur J Cancer 2009;45:228-247, section 4.3.4, Tables 1 and 2 (rows in the module docstring)."""
     table = load_overall_response_table()
-    codes, rows = table.evaluate(
+    result = table.evaluate(
         np.array([TARGET_CODES.index(target)]),
         np.array([NON_TARGET_CODES.index(non_target)]),
         np.array([NEW_LESION_CODES.index(new)]),
     )
+    codes, rows = result.overall, result.rule_row
     assert OVERALL_CODES[int(codes[0])] == overall
     row = table.rows.iloc[int(rows[0])]
     assert (row["target"], row["non_target"], row["new_lesions"], row["overall"]) == (target, non_target, new, overall)
@@ -152,12 +153,14 @@ def test_evaluate_is_vectorised_in_input_order() -> None:
     """Three time points at once: T1b (CR/NON-CR/NON-PD/No -> PR), T2b (NA/NON-CR/NON-PD/No ->
     NON-CR/NON-PD) and T1i (SD/CR/Yes -> PD), in that order."""
     table = load_overall_response_table()
-    codes, _ = table.evaluate(
+    result = table.evaluate(
         np.array([TARGET_CODES.index("CR"), TARGET_CODES.index("NA"), TARGET_CODES.index("SD")]),
         np.array([NON_TARGET_CODES.index(NCR)] * 2 + [NON_TARGET_CODES.index("CR")]),
         np.array([NEW_LESION_CODES.index("NO")] * 2 + [NEW_LESION_CODES.index("YES")]),
     )
-    assert [OVERALL_CODES[int(c)] for c in codes] == ["PR", NCR, "PD"]
+    assert [OVERALL_CODES[int(c)] for c in result.overall] == ["PR", NCR, "PD"]
+    assert result.to_frame()["OVERALL"].tolist() == ["PR", NCR, "PD"]
+    assert str(result) == "3 time points: PR 1, NON-CR/NON-PD 1, PD 1"
 
 
 def test_code_orders() -> None:

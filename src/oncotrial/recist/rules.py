@@ -26,6 +26,7 @@ __all__ = [
     "NewLesions",
     "NonTargetResponse",
     "OverallResponse",
+    "OverallResponseCodes",
     "OverallResponseTable",
     "TargetResponse",
     "load_baseline_rules",
@@ -100,11 +101,44 @@ class OverallResponseTable:
 
     def evaluate(
         self, target: NDArray[np.int64], non_target: NDArray[np.int64], new: NDArray[np.int64]
-    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """Overall response codes (into OVERALL_CODES) and rule rows for coded inputs."""
+    ) -> OverallResponseCodes:
+        """Overall response codes and rule rows for coded inputs (TargetResponse, NonTargetResponse, NewLesions)."""
         row = self.lookup[target, non_target, new]
         overall = self.rows["overall_code"].to_numpy()[row]
-        return overall, row
+        return OverallResponseCodes(_read_only(overall), _read_only(row), tuple(self.rows["rule_id"]))
+
+
+def _read_only(values: NDArray[np.int64]) -> NDArray[np.int64]:
+    frozen = np.array(values, dtype=np.int64)
+    frozen.flags.writeable = False
+    return frozen
+
+
+@dataclass(frozen=True)
+class OverallResponseCodes:
+    """Time-point overall responses looked up in the rule table: one code and one rule row per time point."""
+
+    overall: NDArray[np.int64]  # OverallResponse values (read-only)
+    rule_row: NDArray[np.int64]  # row of the rule table (read-only)
+    rule_ids: tuple[str, ...]  # the table's rule ids, by row
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per time point: OVERALL (its RECIST text) and RULE_ID."""
+        return pd.DataFrame(
+            {
+                "OVERALL": [OverallResponse(int(code)).label for code in self.overall],
+                "RULE_ID": [self.rule_ids[int(row)] for row in self.rule_row],
+            }
+        )
+
+    def to_dict(self) -> dict[str, list[str]]:
+        frame = self.to_frame()
+        return {"overall": frame["OVERALL"].tolist(), "rule_id": frame["RULE_ID"].tolist()}
+
+    def __str__(self) -> str:
+        counts = self.to_frame()["OVERALL"].value_counts()
+        shown = ", ".join(f"{label} {int(counts[label])}" for label in OVERALL_CODES if label in counts.index)
+        return f"{len(self.overall)} time points: {shown or 'none'}"
 
 
 def _read_rules(name: str) -> pd.DataFrame:

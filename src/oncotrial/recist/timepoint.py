@@ -365,7 +365,8 @@ def derive_timepoint_responses(assessments: pd.DataFrame) -> pd.DataFrame:
     base = tps.frame["BASELINE"].to_numpy(dtype=bool)
     table = load_overall_response_table()
     t_code = np.where(target["TARGET_CODE"].to_numpy() < 0, TargetResponse.NA, target["TARGET_CODE"].to_numpy())
-    overall, row = table.evaluate(t_code, non_target, new)
+    looked_up = table.evaluate(t_code, non_target, new)
+    overall, row = looked_up.overall, looked_up.rule_row
     result = tps.frame.copy()
     result[["SOD", "SOD_BASELINE", "NADIR", "PCHG"]] = target[["SOD", "SOD_BASELINE", "NADIR", "PCHG"]].to_numpy()
     result["TARGET"] = _labels(np.where(base, -1, target["TARGET_CODE"].to_numpy()), TARGET_CODES)
