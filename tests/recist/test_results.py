@@ -21,6 +21,7 @@ from oncotrial.recist import (
     NonTargetResponse,
     OverallResponse,
     TargetResponse,
+    compute_imputed_dates,
     derive_lesion_response_analysis,
     evaluate_baseline_lesions,
     load_overall_response_table,
@@ -153,3 +154,23 @@ def test_overall_response_codes_have_the_result_shape() -> None:
         result.overall[0] = OverallResponse.PD
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.rule_ids = ()  # type: ignore[misc]
+
+
+# --- ImputedDates ------------------------------------------------------------------------------------
+
+
+def test_imputed_dates_have_the_result_shape() -> None:
+    """admiral's derive_vars_dt(highest_imputation = "D", date_imputation = "last"): 2024-02 -> 2024-02-29 (leap
+    year), flag D; "2024" alone gives no date."""
+    result = compute_imputed_dates(pd.Series(["2024-01-15", "2024-02", "2024"]))
+    assert result.to_dict() == {
+        "dates": [
+            {"ADT": "2024-01-15", "ADTF": "", "UNPARSED": False},
+            {"ADT": "2024-02-29", "ADTF": "D", "UNPARSED": False},
+            {"ADT": None, "ADTF": "", "UNPARSED": True},
+        ]
+    }
+    json.dumps(result.to_dict(), allow_nan=False)
+    assert str(result) == "3 dates: 1 imputed to the month's last day, 1 without a date"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.flags = pd.Series(dtype=str)  # type: ignore[misc]
