@@ -97,6 +97,17 @@ def test_without_adsl_counts_from_the_baseline_scan(capsys: pytest.CaptureFixtur
     assert (bor["AVALC"], bor["ADT"], bor["RANDDT"]) == ("SD", "2024-02-12", "2024-01-01")
 
 
+def _baseline_lines(err: str) -> list[str]:
+    """The "Baseline:" messages of stderr, each wrapped at 80 columns and joined back into one line."""
+    lines: list[str] = []
+    for line in err.splitlines():
+        if line.startswith("Baseline:"):
+            lines.append(line)
+        elif line.startswith("  ") and lines:
+            lines[-1] += " " + line.strip()
+    return lines
+
+
 def test_baseline_breaches_are_printed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A 9 mm non-nodal target by CT (RECIST 1.1 section 3.1.1: >= 10 mm) -> RECIST-B01; the run goes on."""
     args = _files(
@@ -112,7 +123,7 @@ def test_baseline_breaches_are_printed(capsys: pytest.CaptureFixture[str], tmp_p
     out = tmp_path / "adrs.csv"
     code, _, err = run_cli(capsys, *args, "--out", str(out))
     assert code == 0, err
-    lines = [line for line in err.splitlines() if line.startswith("Baseline:")]
+    lines = _baseline_lines(err)
     assert lines == [
         "Baseline: subject S1, lesion T1: non-nodal target lesion below 10 mm (CT/MRI/calipers): not measurable "
         "(9.0 mm) [RECIST-B01]"
@@ -132,7 +143,7 @@ def test_more_than_20_breaches_are_summarised(capsys: pytest.CaptureFixture[str]
             tr_lines.append(f"ST,{subject},WEEK 6,T{i},LDIAM,5,mm,2024-02-12,INVESTIGATOR")
     code, _, err = run_cli(capsys, *_files(tmp_path, tu_lines, tr_lines), "--out", str(tmp_path / "adrs.csv"))
     assert code == 0, err
-    lines = [line for line in err.splitlines() if line.startswith("Baseline:")]
+    lines = _baseline_lines(err)
     assert len(lines) == 21
     assert lines[-1] == "Baseline: 2 more breaches of the RECIST 1.1 selection rules."
 
@@ -201,7 +212,9 @@ def test_lesion_measured_only_after_baseline(capsys: pytest.CaptureFixture[str],
     timepoints = tmp_path / "tp.csv"
     code, _, err = run_cli(capsys, *args, "--out", str(tmp_path / "adrs.csv"), "--timepoints", str(timepoints))
     assert code == 0, err
-    assert "Baseline: subject S1, lesion T2: target lesion without a baseline measurement [RECIST-B06]" in err
+    assert "Baseline: subject S1, lesion T2: target lesion without a baseline measurement [RECIST-B06]" in (
+        _baseline_lines(err)
+    )
     written = pd.read_csv(timepoints, dtype=str, keep_default_na=False).set_index("VISIT")
     assert written.loc["WEEK 6", "SOD"] == "30.0"
     assert written.loc["WEEK 6", "TARGET"] == "SD"

@@ -176,7 +176,7 @@ def test_summary_without_group_has_no_comparison(lung: pd.DataFrame) -> None:
 )  # fmt: skip
 def test_missing_column_raises_data_error_naming_it(lung: pd.DataFrame, columns: dict[str, str], missing: str) -> None:
     """A column that is not in the data: a DataError naming it."""
-    with pytest.raises(DataError, match=rf"The data have no column '{missing}'"):
+    with pytest.raises(DataError, match=rf"The data table lacks the column\(s\) {missing};"):
         derive_survival_summary(lung, **columns)  # type: ignore[arg-type]
 
 

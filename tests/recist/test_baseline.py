@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from oncotrial.errors import DataError
 from oncotrial.recist import evaluate_baseline_lesions
 
 # (lesion, category, nodal, diameter mm or None, method, location)
@@ -108,14 +109,14 @@ CASES = [
 @pytest.mark.parametrize(("lesions", "expected"), CASES)
 def test_baseline_rules(lesions: list[Lesion], expected: list[tuple[str, str]]) -> None:
     """RECIST 1.1 sections 3.1.1 and 3.3.1 (thresholds in the module docstring)."""
-    assert sorted(_breaches(evaluate_baseline_lesions(_baseline(lesions)))) == expected
+    assert sorted(_breaches(evaluate_baseline_lesions(_baseline(lesions)).to_frame())) == expected
 
 
 def test_messages_give_the_measure_and_count() -> None:
     lesions = [_target("T1", 9.9, "LIVER")] + [
         _target(f"T{i}", 20, organ) for i, organ in enumerate(["LUNG", "BONE", "SPLEEN", "KIDNEY", "SKIN"], 2)
     ]
-    table = evaluate_baseline_lesions(_baseline(lesions)).set_index("RULE")
+    table = evaluate_baseline_lesions(_baseline(lesions)).to_frame().set_index("RULE")
     assert table.at["RECIST-B01", "MESSAGE"] == (
         "non-nodal target lesion below 10 mm (CT/MRI/calipers): not measurable (9.9 mm)"
     )
@@ -125,7 +126,7 @@ def test_messages_give_the_measure_and_count() -> None:
 
 def test_lymph_node_organ_named_in_b05() -> None:
     lesions = [_target(f"T{i}", 20, "LYMPH NODE", nodal=True) for i in (1, 2, 3)]
-    table = evaluate_baseline_lesions(_baseline(lesions))
+    table = evaluate_baseline_lesions(_baseline(lesions)).to_frame()
     assert table["MESSAGE"].tolist() == [
         "more than 2 target lesions in one organ (all lymph nodes are one organ) (LYMPH NODE)"
     ]
@@ -135,20 +136,20 @@ def test_follow_up_measurements_are_not_checked() -> None:
     """A target that shrinks to 4 mm at a follow-up breaks no baseline rule."""
     base = _baseline([_target("T1", 20, "LIVER")])
     follow = base.assign(VISIT="WEEK 6", BASELINE=False, DIAMETER=4.0)
-    assert evaluate_baseline_lesions(pd.concat([base, follow], ignore_index=True)).empty
+    assert evaluate_baseline_lesions(pd.concat([base, follow], ignore_index=True)).is_valid
 
 
 def test_subjects_are_counted_separately() -> None:
     """Two subjects with three targets each (six in all) and two per organ: no breach."""
     lesions = [_target("T1", 20, "LIVER"), _target("T2", 20, "LIVER"), _target("T3", 20, "LUNG")]
     both = pd.concat([_baseline(lesions, subject="S1"), _baseline(lesions, subject="S2")], ignore_index=True)
-    assert evaluate_baseline_lesions(both).empty
+    assert evaluate_baseline_lesions(both).is_valid
 
 
 def test_valid_baseline_gives_an_empty_table_with_columns() -> None:
     table = evaluate_baseline_lesions(
         _baseline([_target("T1", 25, "LIVER"), _target("T2", 16, "LYMPH NODE", nodal=True)])
-    )
+    ).to_frame()
     assert table.empty
     assert list(table.columns) == ["USUBJID", "LESIONID", "RULE", "MESSAGE"]
 
@@ -157,5 +158,34 @@ def test_without_method_and_location_columns() -> None:
     """Without METHOD no X-ray rule applies (19 mm non-nodal is measurable by the CT rule); without
     LOCATION no organ count is possible (three targets, no B05)."""
     lesions = [_target("T1", 19, "LUNG", method="CHEST X-RAY")] + [_target(f"T{i}", 20, "LIVER") for i in (2, 3)]
-    table = evaluate_baseline_lesions(_baseline(lesions).drop(columns=["METHOD", "LOCATION"]))
+    table = evaluate_baseline_lesions(_baseline(lesions).drop(columns=["METHOD", "LOCATION"])).to_frame()
     assert table.empty
+
+
+@pytest.mark.parametrize("no", [pytest.param("N", id="N"), pytest.param("n", id="n"), pytest.param("0", id="zero")])
+def test_nodal_written_n_is_not_a_node(no: str) -> None:
+    """A 12 mm liver lesion with NODAL = "N" (as SDTM-derived CSVs write it) is non-nodal and measurable
+    (>= 10 mm, section 3.1.1): no breach. Reading "N" as True made it a 12 mm node below 15 mm (RECIST-B03)."""
+    table = _baseline([_target("T1", 12, "LIVER")]).assign(NODAL=no, BASELINE="Y")
+    assert _breaches(evaluate_baseline_lesions(table).to_frame()) == []
+
+
+def test_nodal_written_y_is_a_node() -> None:
+    """The same 12 mm lesion with NODAL = "Y" is a node below 15 mm short axis: RECIST-B03."""
+    table = _baseline([_target("T1", 12, "LYMPH NODE")]).assign(NODAL="Y", BASELINE="Y")
+    assert _breaches(evaluate_baseline_lesions(table).to_frame()) == [("T1", "RECIST-B03")]
+
+
+def test_follow_up_rows_written_n_are_not_baseline() -> None:
+    """BASELINE = "N" marks a follow-up: its 3 mm new row T2 is not a baseline target below 10 mm (B01)."""
+    base = _baseline([_target("T1", 30, "LIVER")]).assign(BASELINE="Y")
+    follow = _baseline([_target("T2", 3, "LIVER")]).assign(BASELINE="N", VISIT="WEEK 6")
+    assert evaluate_baseline_lesions(pd.concat([base, follow], ignore_index=True)).is_valid
+
+
+def test_unknown_nodal_flag_is_refused_with_row_and_value() -> None:
+    """A flag that is neither yes nor no is an error naming the row and the value."""
+    table = _baseline([_target("T1", 12, "LIVER"), _target("T2", 12, "LUNG")]).assign(NODAL=["N", "node"])
+    with pytest.raises(DataError, match="row 2: NODAL 'node' is not a yes/no flag") as info:
+        evaluate_baseline_lesions(table)
+    assert info.value.code == "RECIST-E005"

@@ -516,3 +516,14 @@ def test_flags_output_sorted_and_input_unchanged() -> None:
     flagged = derive_overall_response_flags(frame)
     assert flagged["RSSEQ"].tolist() == [3, 2, 1]  # A day 21, A day 63, B day 21
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_flags_output_has_only_public_columns() -> None:
+    """derive_overall_response_flags adds AVAL, ANL01FL and ANL02FL and nothing private (no ``_CODE``);
+    derive_response_parameters derives the codes it needs from AVALC: A's PR on day 30 is then BOR PR."""
+    overall = _overall([("A", 30, "PR"), ("A", 60, "PD")])
+    flagged = derive_overall_response_flags(overall)
+    assert [c for c in flagged.columns if c.startswith("_")] == []
+    assert set(flagged.columns) - set(overall.columns) == {"AVAL", "ANL01FL", "ANL02FL"}
+    params = derive_response_parameters(flagged, pd.DataFrame({"USUBJID": ["A"]})).set_index("PARAMCD")
+    assert (params.loc["BOR", "AVALC"], params.loc["PD", "AVALC"]) == ("PR", "Y")

@@ -30,10 +30,21 @@ NA = no target disease; non-target NA = no non-target disease at baseline.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
 import pytest
 
-from oncotrial.recist import load_overall_response_table
+import oncotrial.recist
+from oncotrial.recist import (
+    NewLesions,
+    NonTargetResponse,
+    OverallResponse,
+    TargetResponse,
+    load_baseline_rules,
+    load_overall_response_table,
+)
 from oncotrial.recist.rules import NEW_LESION_CODES, NON_TARGET_CODES, OVERALL_CODES, TARGET_CODES
 
 NCR = "NON-CR/NON-PD"
@@ -125,11 +136,12 @@ def test_every_combination_matches_recist_11_tables(
 ) -> None:
     """Eisenhauer et al., Eur J Cancer 2009;45:228-247, section 4.3.4, Tables 1 and 2 (rows in the module docstring)."""
     table = load_overall_response_table()
-    codes, rows = table.evaluate(
+    result = table.evaluate(
         np.array([TARGET_CODES.index(target)]),
         np.array([NON_TARGET_CODES.index(non_target)]),
         np.array([NEW_LESION_CODES.index(new)]),
     )
+    codes, rows = result.overall, result.rule_row
     assert OVERALL_CODES[int(codes[0])] == overall
     row = table.rows.iloc[int(rows[0])]
     assert (row["target"], row["non_target"], row["new_lesions"], row["overall"]) == (target, non_target, new, overall)
@@ -141,12 +153,14 @@ def test_evaluate_is_vectorised_in_input_order() -> None:
     """Three time points at once: T1b (CR/NON-CR/NON-PD/No -> PR), T2b (NA/NON-CR/NON-PD/No ->
     NON-CR/NON-PD) and T1i (SD/CR/Yes -> PD), in that order."""
     table = load_overall_response_table()
-    codes, _ = table.evaluate(
+    result = table.evaluate(
         np.array([TARGET_CODES.index("CR"), TARGET_CODES.index("NA"), TARGET_CODES.index("SD")]),
         np.array([NON_TARGET_CODES.index(NCR)] * 2 + [NON_TARGET_CODES.index("CR")]),
         np.array([NEW_LESION_CODES.index("NO")] * 2 + [NEW_LESION_CODES.index("YES")]),
     )
-    assert [OVERALL_CODES[int(c)] for c in codes] == ["PR", NCR, "PD"]
+    assert [OVERALL_CODES[int(c)] for c in result.overall] == ["PR", NCR, "PD"]
+    assert result.to_frame()["OVERALL"].tolist() == ["PR", NCR, "PD"]
+    assert str(result) == "3 time points: PR 1, NON-CR/NON-PD 1, PD 1"
 
 
 def test_code_orders() -> None:
@@ -180,3 +194,32 @@ def test_version_and_provenance_columns() -> None:
 def test_expected_table_covers_every_combination() -> None:
     """Guard on this module: the hand-written EXPECTED list itself has 60 distinct combinations."""
     assert len({(t, nt, new) for t, nt, new, _, _ in EXPECTED}) == 60
+
+
+def test_baseline_rules_hold_the_published_thresholds() -> None:
+    """Eisenhauer et al. 2009: 10 mm by CT, 20 mm on chest X-ray, 15 mm nodal short axis (3.1.1); at most
+    5 targets and 2 per organ (3.3.2); a node below 10 mm short axis is normal for a CR (4.3.1)."""
+    rules = load_baseline_rules()
+    assert (rules.non_nodal_min_mm, rules.chest_xray_min_mm, rules.nodal_min_short_axis_mm) == (10.0, 20.0, 15.0)
+    assert (rules.max_targets, rules.max_targets_per_organ, rules.node_normal_below_mm) == (5, 2, 10.0)
+    assert rules.version == "1.1"
+    assert rules.messages["RECIST-B04"] == "more than 5 target lesions"
+
+
+def test_baseline_rule_rows_cite_a_section_and_a_rationale() -> None:
+    rows = pd.read_csv(
+        Path(oncotrial.recist.__file__).parent / "rules" / "recist11_baseline.csv", dtype=str, keep_default_na=False
+    )
+    assert rows["rule_id"].is_unique
+    assert rows["source"].str.contains("section").all()
+    assert (rows["rationale"].str.len() > 0).all()
+
+
+def test_response_enums_name_the_rule_table_categories() -> None:
+    """The codes are positions in the categories of Eisenhauer et al. 2009, Tables 1-2, as the table writes them."""
+    assert TargetResponse.labels() == ("CR", "PR", "SD", "PD", "NE", "NA")
+    assert NonTargetResponse.NON_CR_NON_PD.label == "NON-CR/NON-PD"
+    assert NewLesions.labels() == ("NO", "YES")
+    table = load_overall_response_table()
+    row = table.lookup[TargetResponse.CR, NonTargetResponse.NON_CR_NON_PD, NewLesions.NO]
+    assert OverallResponse(table.rows["overall_code"].iloc[row]) is OverallResponse.PR  # Table 1, T1b

@@ -220,3 +220,14 @@ def test_summary_of_reference_subject_01_701_1118(pharmaverse: tuple[pd.DataFram
     assert pd.isna(row["PROGRESSION_DATE"])
     assert (row["SOD_BASELINE"], row["NADIR"]) == (78.0, 33.0)
     assert row["BEST_PCHG"] == pytest.approx(-57.6923, abs=1e-4)
+
+
+def test_summary_and_adrs_have_no_private_columns() -> None:
+    """The summary's columns are the documented ones; neither it nor the ADRS carries a private ``_`` column."""
+    timepoints = _timepoints(_responder())
+    adrs = derive_adrs_from_timepoints(timepoints)
+    summary = derive_subject_summary(timepoints, adrs)
+    assert list(summary.columns) == [
+        "USUBJID", "BOR", "CBOR", "RESPONSE_DATE", "PROGRESSION_DATE", "SOD_BASELINE", "NADIR", "BEST_PCHG"
+    ]  # fmt: skip
+    assert [c for c in adrs.columns if str(c).startswith("_")] == []

@@ -360,7 +360,7 @@ def test_target_lesion_not_identified_at_baseline() -> None:
 
 def test_missing_columns() -> None:
     rows = _frame(_course((0, (10,)))).drop(columns=["DIAMETER", "STATE"])
-    with pytest.raises(DataError, match=r"lack the column\(s\) DIAMETER, STATE"):
+    with pytest.raises(DataError, match=r"lesion assessments table lacks the column\(s\) DIAMETER, STATE;"):
         derive_timepoint_responses(rows)
 
 
@@ -405,8 +405,9 @@ def test_yes_no_flags_are_read_as_words(nodal: object) -> None:
 
 def test_unknown_flag_value_is_an_error() -> None:
     rows = [_lesion_row("BL", "2024-01-01", "maybe", "T1", "TARGET", False, 20.0)]
-    with pytest.raises(DataError, match="BASELINE must be yes/no"):
+    with pytest.raises(DataError, match="row 1: BASELINE 'maybe' is not a yes/no flag") as info:
         derive_timepoint_responses(pd.DataFrame(rows))
+    assert info.value.code == "RECIST-E005"
 
 
 def test_repeated_non_target_rows_do_not_hide_a_missing_lesion() -> None:

@@ -15,19 +15,10 @@ from oncotrial.errors import DataError
 from oncotrial.io.tables import read_table, write_table
 from oncotrial.recist import (
     RULE_LIMITS,
+    LesionResponseAnalysis,
     ResponseRules,
     derive_adrs_from_overall,
-    derive_adrs_from_timepoints,
-    derive_irecist_best_response,
-    derive_irecist_responses,
-    derive_irradiated_flags,
-    derive_lesion_assessments,
-    derive_pet_confirmed_response,
-    derive_subject_summary,
-    derive_timepoint_responses,
-    evaluate_baseline_lesions,
-    select_lesions,
-    select_primary_timepoint,
+    derive_lesion_response_analysis,
 )
 
 
@@ -49,60 +40,36 @@ class LesionOptions:
     adsl_vars: tuple[str, ...] = ()
 
 
-def _report_baseline(assessments: pd.DataFrame) -> None:
-    breaches = evaluate_baseline_lesions(assessments)
-    for row in breaches.head(20).itertuples():
-        err.print(f"Baseline: subject {row.USUBJID}, lesion {row.LESIONID}: {row.MESSAGE} [{row.RULE}]", markup=False)
-    if len(breaches) > 20:
-        err.print(f"Baseline: {len(breaches) - 20} more breaches of the RECIST 1.1 selection rules.", markup=False)
-
-
-def _split_irradiated(assessments: pd.DataFrame, opts: LesionOptions) -> pd.DataFrame:
-    """Flag the irradiated lesions listed in ``--irradiated``; write their own time points; return the rest."""
-    if opts.irradiated is None:
-        return assessments
-    flagged = derive_irradiated_flags(assessments, read_table(opts.irradiated, name="irradiated lesions"))
-    if opts.irradiated_out is not None:
-        write_table(derive_timepoint_responses(select_lesions(flagged, irradiated=True)), opts.irradiated_out)
-    return select_lesions(flagged, irradiated=False)
-
-
-def _write_extras(assessments: pd.DataFrame, timepoints: pd.DataFrame, adrs: pd.DataFrame, opts: LesionOptions) -> None:
+def _write_extras(analysis: LesionResponseAnalysis, opts: LesionOptions) -> None:
+    irradiated = analysis.irradiated_timepoints()
+    if opts.irradiated_out is not None and irradiated is not None:
+        write_table(irradiated, opts.irradiated_out)
     if opts.timepoints_path is not None:
-        write_table(timepoints, opts.timepoints_path)
+        write_table(analysis.timepoints(), opts.timepoints_path)
     if opts.summary_path is not None:
-        summary = derive_subject_summary(timepoints, adrs)
-        if opts.primary_visit is not None:
-            primary = select_primary_timepoint(timepoints, visit=opts.primary_visit)
-            summary = summary.merge(primary[["USUBJID", "PRIMARY"]], on="USUBJID", how="left")
-        write_table(summary, opts.summary_path)
+        write_table(analysis.subject_summary(primary_visit=opts.primary_visit), opts.summary_path)
     if opts.irecist_path is not None:
-        iresponses = derive_irecist_responses(assessments, timepoints)
-        best = derive_irecist_best_response(iresponses)
-        write_table(iresponses.merge(best, on="USUBJID", how="left"), opts.irecist_path)
+        write_table(analysis.irecist(), opts.irecist_path)
 
 
 def from_lesions(tu: Path, tr: Path, rules: ResponseRules, opts: LesionOptions) -> pd.DataFrame:
-    """ADRS from TU/TR: RECIST 1.1 time points, then the response parameters (and the extras asked for)."""
-    assessments = derive_lesion_assessments(
-        read_table(tu, name="TU"), read_table(tr, name="TR"), evaluator=opts.evaluator
-    )
-    _report_baseline(assessments)
-    assessments = _split_irradiated(assessments, opts)
-    timepoints = derive_timepoint_responses(assessments)
-    if opts.pet is not None:
-        timepoints = derive_pet_confirmed_response(timepoints, read_table(opts.pet, name="PET"))
-    subjects = read_table(opts.adsl, name="ADSL") if opts.adsl is not None else None
-    adrs = derive_adrs_from_timepoints(
-        timepoints,
-        subjects,
-        reference_col=opts.reference_date if subjects is not None else "RANDDT",
+    """ADRS from TU/TR (:func:`~oncotrial.recist.derive_lesion_response_analysis`), and the extras asked for."""
+    analysis = derive_lesion_response_analysis(
+        read_table(tu, name="TU"),
+        read_table(tr, name="TR"),
+        read_table(opts.adsl, name="ADSL") if opts.adsl is not None else None,
+        evaluator=opts.evaluator,
+        reference_col=opts.reference_date,
         end_col=opts.end_date,
         rules=rules,
+        pet=read_table(opts.pet, name="PET") if opts.pet is not None else None,
+        irradiated=read_table(opts.irradiated, name="irradiated lesions") if opts.irradiated is not None else None,
         adsl_vars=opts.adsl_vars,
     )
-    _write_extras(assessments, timepoints, adrs, opts)
-    return adrs
+    if not analysis.baseline.is_valid:
+        err.print(str(analysis.baseline), markup=False)
+    _write_extras(analysis, opts)
+    return analysis.to_frame()
 
 
 def _span(rule: str) -> str:

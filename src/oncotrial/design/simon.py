@@ -26,6 +26,7 @@ import pandas as pd
 from scipy.stats import binom
 
 from oncotrial.design._scenario import SearchScenario
+from oncotrial._frames import check_columns
 from oncotrial.design._search import SearchRow, search_simon_rows, smallest_feasible_n
 from oncotrial.design._text import format_table, wrap
 from oncotrial.design.checks import (
@@ -332,14 +333,14 @@ def _cell(value: object, row: int, column: str) -> float:
 
 def _grid_scenarios(scenarios: pd.DataFrame) -> list[tuple[int, float, float, float, float, int]]:
     """Every scenario read and checked before any is run: a bad row stops the run and is named."""
-    missing = [c for c in _GRID_COLUMNS if c not in scenarios.columns]
-    if missing:
-        raise DesignError(
-            f"The scenario table lacks the column(s) {', '.join(missing)}; it needs p0, p1, alpha, beta "
-            f"and optionally nmax.",
-            code="DESIGN-E011",
-            field=missing[0],
-        )
+    check_columns(
+        scenarios,
+        _GRID_COLUMNS,
+        name="scenario",
+        code="DESIGN-E011",
+        hint="It needs p0, p1, alpha, beta and optionally nmax.",
+        error=DesignError,
+    )
     if scenarios.empty:
         raise DesignError(
             "The scenario table has no rows: give one row per scenario (p0, p1, alpha, beta and optionally nmax).",

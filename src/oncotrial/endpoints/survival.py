@@ -14,6 +14,7 @@ import pandas as pd
 
 from oncotrial._results import fit_lines, format_frame, to_json_safe
 from oncotrial.endpoints.adam import choose_time_to_event_columns, select_parameter
+from oncotrial._frames import check_columns
 from oncotrial.endpoints.compare import CoxResult, LogRankResult, compute_cox_regression, compute_logrank_test
 from oncotrial.endpoints.km import (
     ConfType,
@@ -121,12 +122,7 @@ def _cox_line(cox: CoxResult) -> str:
 def _column(data: pd.DataFrame, name: str | None) -> pd.Series | None:
     if name is None:
         return None
-    if name not in data.columns:
-        raise DataError(
-            f"The data have no column '{name}'; columns: {', '.join(map(str, data.columns))}.",
-            code="SURV-E030",
-            field=name,
-        )
+    check_columns(data, [name], name="data", code="SURV-E030")
     return data[name]
 
 

@@ -15,11 +15,12 @@ file and, for text that is not UTF-8, the row holding the first bad byte.
 from __future__ import annotations
 
 import gzip
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from oncotrial._frames import check_columns
 from oncotrial._numbers import MISSING_SPELLINGS
 from oncotrial._writing import replace_atomically
 from oncotrial.errors import DataError
@@ -132,17 +133,6 @@ def _not_utf8(path: Path, name: str) -> DataError:
                     row=number,
                 )
     return DataError(f"The {name} file {path} is not UTF-8 text: save the file as UTF-8.", code="IO-E007", field=name)
-
-
-def check_columns(table: pd.DataFrame, required: Iterable[str], *, name: str) -> None:
-    """Raise a DataError naming the table and every required column it lacks."""
-    missing = [c for c in required if c not in table.columns]
-    if missing:
-        raise DataError(
-            f"The {name} table lacks the column(s) {', '.join(missing)}; it has {', '.join(map(str, table.columns))}.",
-            code="IO-E004",
-            field=missing[0],
-        )
 
 
 def write_table(table: pd.DataFrame, path: Path) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from oncotrial._adsl import derive_adsl_vars, select_adsl_vars
+from oncotrial._frames import check_columns, find_exact_duplicates
 from oncotrial.errors import DataError, TrialWarning
 from oncotrial.recist.best_response import (
     AVAL_CODES,
@@ -44,20 +45,14 @@ def _examples(frame: pd.DataFrame, limit: int = 5) -> str:
     return "; ".join(shown) + more
 
 
-def _check(rs: pd.DataFrame) -> None:
-    missing = [c for c in _RS_COLUMNS if c not in rs.columns]
-    if missing:
-        raise DataError(f"The RS table lacks the column(s) {', '.join(missing)}.", code="RECIST-E020", field=missing[0])
-
-
 def _check_adsl(adsl: pd.DataFrame, reference_col: str) -> None:
-    if "USUBJID" not in adsl.columns or reference_col not in adsl.columns:
-        raise DataError(
-            f"The ADSL table needs USUBJID and the reference date {reference_col} (set another with "
-            f"--reference-date, e.g. TRTSDT).",
-            code="RECIST-E021",
-            field=reference_col,
-        )
+    check_columns(
+        adsl,
+        ("USUBJID", reference_col),
+        name="ADSL",
+        code="RECIST-E021",
+        hint=f"It needs USUBJID and the reference date {reference_col} (reference_col names another, e.g. TRTSDT).",
+    )
 
 
 def _overall_records(rs: pd.DataFrame, evaluator: str) -> pd.DataFrame:
@@ -126,7 +121,7 @@ def _drop_exact_duplicates(ovr: pd.DataFrame) -> pd.DataFrame:
     A copy would otherwise count as a second assessment on the same date: a duplicated PD loses its
     ANL02FL (a PD is then "before" it) while the copy keeps ANL01FL, and BOR falls from PD to NE.
     """
-    repeated = ovr.duplicated(keep="first").to_numpy()
+    repeated = find_exact_duplicates(ovr)
     if not repeated.any():
         return ovr
     warnings.warn(
@@ -170,7 +165,7 @@ def derive_adrs_from_overall(
     warnings (:class:`~oncotrial.errors.TrialWarning`) name the subjects and visits concerned.
     ADSL variables are carried into every record as :func:`derive_adrs` says.
     """
-    _check(rs)
+    check_columns(rs, _RS_COLUMNS, name="RS", code="RECIST-E020")
     return derive_adrs(
         _overall_records(rs, evaluator),
         adsl,
@@ -199,12 +194,14 @@ def derive_adrs(
     named in ``adsl_vars`` (which must exist); see :mod:`oncotrial._adsl`.
     """
     carried = select_adsl_vars(adsl, adsl_vars)
-    if end_col is not None and end_col not in adsl.columns:
-        raise DataError(
-            f"ADSL has no column {end_col} (the end date of the assessments analysed); check the name "
-            f"(e.g. NACTDT for new anti-cancer therapy) or leave it out.",
+    if end_col is not None:
+        check_columns(
+            adsl,
+            [end_col],
+            name="ADSL",
             code="RECIST-E023",
-            field=end_col,
+            hint=f"{end_col} is end_col, the end date of the assessments analysed: check the name (e.g. NACTDT "
+            "for new anti-cancer therapy) or leave it out.",
         )
     _check_adsl(adsl, reference_col)
     subjects = _subjects(adsl, reference_col)

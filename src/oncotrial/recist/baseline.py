@@ -9,39 +9,87 @@ target lesions per subject and two per organ, all lymph nodes counting as one or
 
 from __future__ import annotations
 
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
-__all__ = ["BASELINE_RULES", "evaluate_baseline_lesions"]
+from oncotrial._frames import frame_records
+from oncotrial.recist.rules import BaselineRules, load_baseline_rules
+from oncotrial.recist.timepoint import as_flags
 
-BASELINE_RULES = {
-    "RECIST-B01": "non-nodal target lesion below 10 mm (CT/MRI/calipers): not measurable",
-    "RECIST-B02": "non-nodal target lesion below 20 mm on chest X-ray: not measurable",
-    "RECIST-B03": "nodal target lesion with short axis below 15 mm: not measurable (10-<15 mm is non-target)",
-    "RECIST-B04": "more than 5 target lesions",
-    "RECIST-B05": "more than 2 target lesions in one organ (all lymph nodes are one organ)",
-    "RECIST-B06": "target lesion without a baseline measurement",
-}
+__all__ = ["BaselineBreach", "BaselineEvaluation", "evaluate_baseline_lesions"]
+
+_COLUMNS = ("USUBJID", "LESIONID", "RULE", "MESSAGE")
+_SHOWN = 20  # breaches listed by str(); the table has them all
 
 
-def _breach(frame: pd.DataFrame, rule: str, detail: pd.Series) -> pd.DataFrame:
+@dataclass(frozen=True)
+class BaselineBreach:
+    """One breach of a baseline rule: the subject, the lesion, the rule id and the message."""
+
+    subject_id: str
+    lesion_id: str
+    rule_id: str
+    message: str
+
+
+@dataclass(frozen=True)
+class BaselineEvaluation:
+    """Every breach of the RECIST 1.1 baseline rules (none when the baseline is valid)."""
+
+    breaches: tuple[BaselineBreach, ...]
+    rules_version: str
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.breaches
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per breach: USUBJID, LESIONID, RULE, MESSAGE."""
+        rows = [(b.subject_id, b.lesion_id, b.rule_id, b.message) for b in self.breaches]
+        return pd.DataFrame(rows, columns=list(_COLUMNS))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rules_version": self.rules_version, "breaches": frame_records(self.to_frame())}
+
+    def __str__(self) -> str:
+        if not self.breaches:
+            return f"Baseline: every target lesion meets the RECIST {self.rules_version} selection rules."
+        lines = []
+        for b in self.breaches[:_SHOWN]:
+            text = f"Baseline: subject {b.subject_id}, lesion {b.lesion_id}: {b.message} [{b.rule_id}]"
+            lines.extend(textwrap.wrap(text, width=80, subsequent_indent="  "))
+        if len(self.breaches) > _SHOWN:
+            lines.append(f"Baseline: {len(self.breaches) - _SHOWN} more breaches of the RECIST 1.1 selection rules.")
+        return "\n".join(lines)
+
+
+def _breach(frame: pd.DataFrame, rules: BaselineRules, rule: str, detail: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "USUBJID": frame["USUBJID"].to_numpy(),
             "LESIONID": frame["LESIONID"].to_numpy(),
             "RULE": rule,
-            "MESSAGE": (BASELINE_RULES[rule] + detail).to_numpy(),
+            "MESSAGE": (rules.messages[rule] + detail).to_numpy(),
         }
     )
 
 
-def evaluate_baseline_lesions(assessments: pd.DataFrame) -> pd.DataFrame:
-    """Every breach of the baseline rules (an empty table when the baseline is valid).
+def evaluate_baseline_lesions(assessments: pd.DataFrame) -> BaselineEvaluation:
+    """Every breach of the baseline rules (none when the baseline is valid); ``to_frame()`` is the table.
 
-    ``assessments`` is the lesion table of :func:`derive_timepoint_responses`; ``METHOD`` (e.g.
-    ``CT SCAN``, ``CHEST X-RAY``) and ``LOCATION`` (organ) columns are used when present.
+    ``assessments`` is the lesion table of :func:`derive_timepoint_responses` (``BASELINE`` and
+    ``NODAL`` are yes/no flags: Y/N, true/false, 1/0); ``METHOD`` (e.g. ``CT SCAN``,
+    ``CHEST X-RAY``) and ``LOCATION`` (organ) columns are used when present. The thresholds are the
+    rows of ``rules/recist11_baseline.csv`` (:func:`~oncotrial.recist.load_baseline_rules`).
     """
-    base = assessments.loc[assessments["BASELINE"].to_numpy(dtype=bool) & (assessments["CATEGORY"] == "TARGET")]
+    rules = load_baseline_rules()
+    baseline = as_flags(assessments, "BASELINE")
+    base = assessments.loc[baseline & (assessments["CATEGORY"] == "TARGET").to_numpy()]
+    base = base.assign(NODAL=as_flags(base, "NODAL"))
     base = base.groupby(["USUBJID", "LESIONID"], sort=False, as_index=False).agg(
         DIAMETER=("DIAMETER", lambda d: d.sum(min_count=1)),
         NODAL=("NODAL", "first"),
@@ -50,21 +98,30 @@ def evaluate_baseline_lesions(assessments: pd.DataFrame) -> pd.DataFrame:
     )
     d = base["DIAMETER"]
     xray = base["METHOD"].astype(str).str.upper().str.contains("X-RAY|XRAY|X RAY", regex=True)
-    nodal = base["NODAL"].to_numpy(dtype=bool)
+    nodal = base["NODAL"].to_numpy(dtype=bool)  # read by as_flags above: real booleans
     text = " (" + d.round(1).astype(str) + " mm)"
+    small = ~nodal & ~xray & (d < rules.non_nodal_min_mm)
+    small_xray = ~nodal & xray & (d < rules.chest_xray_min_mm)
+    small_node = nodal & (d < rules.nodal_min_short_axis_mm)
     parts = [
-        _breach(base[d.isna()], "RECIST-B06", pd.Series("", index=base.index)[d.isna()]),
-        _breach(base[~nodal & ~xray & (d < 10)], "RECIST-B01", text[~nodal & ~xray & (d < 10)]),
-        _breach(base[~nodal & xray & (d < 20)], "RECIST-B02", text[~nodal & xray & (d < 20)]),
-        _breach(base[nodal & (d < 15)], "RECIST-B03", text[nodal & (d < 15)]),
+        _breach(base[d.isna()], rules, "RECIST-B06", pd.Series("", index=base.index)[d.isna()]),
+        _breach(base[small], rules, "RECIST-B01", text[small]),
+        _breach(base[small_xray], rules, "RECIST-B02", text[small_xray]),
+        _breach(base[small_node], rules, "RECIST-B03", text[small_node]),
     ]
     counts = base.groupby("USUBJID", sort=False)["LESIONID"].transform("size")
     rank = base.groupby("USUBJID", sort=False).cumcount()
-    over = (counts > 5) & (rank >= 5)
-    parts.append(_breach(base[over], "RECIST-B04", " (" + counts[over].astype(str) + " targets)"))
+    over = (counts > rules.max_targets) & (rank >= rules.max_targets)
+    parts.append(_breach(base[over], rules, "RECIST-B04", " (" + counts[over].astype(str) + " targets)"))
     organ = np.where(nodal, "LYMPH NODE", base["LOCATION"].astype(str).str.upper())
     per_organ = base.assign(ORGAN=organ).groupby(["USUBJID", "ORGAN"], sort=False)
-    crowded = (per_organ["LESIONID"].transform("size") > 2) & (per_organ.cumcount() >= 2)
+    limit = rules.max_targets_per_organ
+    crowded = (per_organ["LESIONID"].transform("size") > limit) & (per_organ.cumcount() >= limit)
     organs = pd.Series(organ, index=base.index, dtype=str)
-    parts.append(_breach(base[crowded], "RECIST-B05", " (" + organs[crowded] + ")"))
-    return pd.concat(parts, ignore_index=True)
+    parts.append(_breach(base[crowded], rules, "RECIST-B05", " (" + organs[crowded] + ")"))
+    table = pd.concat(parts, ignore_index=True)
+    breaches = tuple(
+        BaselineBreach(str(subject), str(lesion), str(rule), str(message))
+        for subject, lesion, rule, message in table[list(_COLUMNS)].itertuples(index=False, name=None)
+    )
+    return BaselineEvaluation(breaches, rules.version)

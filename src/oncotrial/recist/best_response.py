@@ -52,6 +52,7 @@ from numpy.typing import NDArray
 
 from oncotrial._numbers import is_whole
 from oncotrial.errors import DataError
+from oncotrial.recist.rules import OverallResponse
 
 __all__ = [
     "AVAL_CODES",
@@ -65,11 +66,20 @@ __all__ = [
 # admiralonco's aval_resp(): the analysis value of each response category.
 AVAL_CODES = {"CR": 1, "PR": 2, "SD": 3, "NON-CR/NON-PD": 4, "PD": 5, "NE": 6, "MISSING": 7}
 RESPONSE_PARAMETERS = ("BOR", "CBOR", "RSP", "CRSP", "CB", "CCB", "PD")
-# Internal integer codes of the analysable categories (-1: anything else, MISSING included).
-_CATEGORIES = ("CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE")
-CR, PR, SD, NONCR, PD, NE = range(6)
-# Worst-of-the-day order by code: NE < CR < PR < SD < NON-CR/NON-PD < PD.
-_WORST = np.array([1, 2, 3, 4, 5, 0], dtype=np.int64)
+# Integer codes of the analysable categories are OverallResponse (-1: anything else, MISSING included).
+CR, PR, SD, NONCR, PD, NE = (
+    OverallResponse.CR,
+    OverallResponse.PR,
+    OverallResponse.SD,
+    OverallResponse.NON_CR_NON_PD,
+    OverallResponse.PD,
+    OverallResponse.NE,
+)
+# Worst-of-the-day rank of each code: NE < CR < PR < SD < NON-CR/NON-PD < PD.
+_WORST_ORDER = (NE, CR, PR, SD, NONCR, PD)
+_WORST = np.array([_WORST_ORDER.index(code) for code in OverallResponse], dtype=np.int64)
+# admiralonco's aval_resp() by code.
+_AVAL = np.array([AVAL_CODES[code.label] for code in OverallResponse], dtype=np.float64)
 
 
 #: The accepted values of each rule (inclusive): a confirmation needs a later assessment (at least
@@ -103,7 +113,7 @@ class ResponseRules:
 def _response_codes(values: pd.Series) -> NDArray[np.int64]:
     """Integer code of each response (-1 when it is not an analysable RECIST category)."""
     codes, uniques = pd.factorize(values, sort=False)
-    lookup = {label: i for i, label in enumerate(_CATEGORIES)}
+    lookup = {code.label: int(code) for code in OverallResponse}
     mapped = np.array([lookup.get(str(u), -1) for u in uniques] + [-1], dtype=np.int64)
     return mapped[np.where(codes < 0, len(uniques), codes)]
 
@@ -124,7 +134,7 @@ def derive_overall_response_flags(
     """
     data = overall.sort_values(["USUBJID", "ADT", "RSSEQ"], kind="stable").reset_index(drop=True)
     code = _response_codes(data["AVALC"])
-    data["AVAL"] = np.where(code >= 0, code + 1.0, np.nan)  # aval_resp: CR 1 ... NE 6
+    data["AVAL"] = np.where(code >= 0, _AVAL[np.maximum(code, 0)], np.nan)  # aval_resp: CR 1 ... NE 6
     adt = data["ADT"].to_numpy(dtype="datetime64[D]")
     eligible = (code >= 0) & ~np.isnat(adt) & (adt >= data[reference_col].to_numpy(dtype="datetime64[D]"))
     if end_col is not None:
@@ -145,7 +155,6 @@ def derive_overall_response_flags(
     # records after the first PD of their subject: a PD strictly earlier within the subject
     pd_before = pd.Series(is_pd.astype(np.int64)).groupby(subject, sort=False).cumsum().to_numpy() - is_pd
     data["ANL02FL"] = _flag(pd_before == 0)
-    data["_CODE"] = code
     return data
 
 
@@ -166,7 +175,7 @@ def _records(flagged: pd.DataFrame, reference_col: str) -> _Records:
     codes = pd.factorize(frame["USUBJID"], sort=False)[0].astype(np.int64)
     day = frame["ADT"].to_numpy(dtype="datetime64[D]").astype(np.int64)
     ref = frame[reference_col].to_numpy(dtype="datetime64[D]").astype(np.int64)
-    return _Records(frame, codes, day, day - ref, frame["_CODE"].to_numpy(dtype=np.int64))
+    return _Records(frame, codes, day, day - ref, _response_codes(frame["AVALC"]))
 
 
 def _confirmed(
@@ -355,7 +364,7 @@ def derive_response_parameters(
 
 def _first_per_subject_pd(flagged: pd.DataFrame, subjects: pd.DataFrame) -> pd.DataFrame:
     """PD: the first PD among the ANL01FL records (admiralonco takes it before the ANL02FL cut)."""
-    pds = flagged.loc[(flagged["ANL01FL"] == "Y").to_numpy() & (flagged["_CODE"] == PD).to_numpy()]
+    pds = flagged.loc[(flagged["ANL01FL"] == "Y").to_numpy() & (_response_codes(flagged["AVALC"]) == PD)]
     pds = pds.drop_duplicates("USUBJID", keep="first").set_index("USUBJID")
     rows = pd.DataFrame(
         {"STUDYID": subjects["STUDYID"].to_numpy() if "STUDYID" in subjects else "", "USUBJID": subjects["USUBJID"]}

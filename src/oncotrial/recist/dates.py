@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from oncotrial._frames import frame_records
 from oncotrial.errors import DataError, TrialWarning
 
 __all__ = ["ImputedDates", "compute_imputed_dates", "first_flagged", "read_dates"]
@@ -26,6 +28,17 @@ class ImputedDates:
     dates: pd.Series
     flags: pd.Series  # "D" where the day was imputed, else ""
     unparsed: pd.Series  # True where no date could be made
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per input value: ADT, ADTF (the imputation flag) and UNPARSED (a copy)."""
+        return pd.DataFrame({"ADT": self.dates, "ADTF": self.flags, "UNPARSED": self.unparsed}).copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"dates": frame_records(self.to_frame())}
+
+    def __str__(self) -> str:
+        imputed, unparsed = int((self.flags == "D").sum()), int(self.unparsed.sum())
+        return f"{len(self.dates)} dates: {imputed} imputed to the month's last day, {unparsed} without a date"
 
 
 def compute_imputed_dates(text: pd.Series) -> ImputedDates:

@@ -19,15 +19,46 @@ from a state; only new non-target progression counts (written here as the interp
 
 from __future__ import annotations
 
+from enum import IntEnum
+
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-__all__ = ["IRESPONSES", "derive_irecist_best_response", "derive_irecist_responses"]
+from oncotrial.recist.rules import OverallResponse
+from oncotrial.recist.timepoint import as_flags
 
-IRESPONSES = ("iCR", "iPR", "iSD", "iNN", "iUPD", "iCPD", "iNE")
-_FROM_RECIST = {"CR": 0, "PR": 1, "SD": 2, "NON-CR/NON-PD": 3, "NE": 6}
-ICR, IPR, ISD, INN, IUPD, ICPD, INE = range(7)
+__all__ = ["IRESPONSES", "IResponse", "derive_irecist_best_response", "derive_irecist_responses"]
+
+
+class IResponse(IntEnum):
+    """iRECIST time-point response (Seymour et al. 2017), in best-response order; ``label`` is its text."""
+
+    ICR = 0
+    IPR = 1
+    ISD = 2
+    INN = 3  # iNN: non-iCR/non-iUPD (non-target disease only)
+    IUPD = 4
+    ICPD = 5
+    INE = 6
+
+    @property
+    def label(self) -> str:
+        return "i" + self.name[1:]
+
+
+IRESPONSES = tuple(code.label for code in IResponse)
+ICR, IPR, ISD, INN, IUPD, ICPD, INE = IResponse
+# The iResponse an assessment gets from its RECIST 1.1 overall response when no iUPD is pending.
+_FROM_RECIST = {
+    OverallResponse.CR.label: ICR,
+    OverallResponse.PR.label: IPR,
+    OverallResponse.SD.label: ISD,
+    OverallResponse.NON_CR_NON_PD.label: INN,
+    OverallResponse.NE.label: INE,
+}
+_RECIST_PD = -1  # grid value of a RECIST PD (any response not in _FROM_RECIST)
+_NO_ASSESSMENT = -2  # grid value where a subject has no assessment at that index
 
 
 def _new_lesion_burden(assessments: pd.DataFrame, timepoints: pd.DataFrame) -> pd.DataFrame:
@@ -71,15 +102,15 @@ def derive_irecist_responses(
     ``timepoints`` is the output of :func:`derive_timepoint_responses` for ``assessments``;
     ``confirm_max_days=None`` lets any later assessment confirm an iUPD.
     """
-    follow = timepoints.loc[~timepoints["BASELINE"].to_numpy(dtype=bool)].reset_index(drop=True)
+    follow = timepoints.loc[~as_flags(timepoints, "BASELINE", "time points")].reset_index(drop=True)
     burden = _new_lesion_burden(assessments, follow)
     subject = pd.factorize(follow["USUBJID"], sort=False)[0].astype(np.int64)
     position: NDArray[np.int64] = np.asarray(follow.groupby(subject, sort=False).cumcount(), dtype=np.int64)
     shape = (int(subject.max()) + 1 if len(follow) else 0, int(position.max()) + 1 if len(follow) else 0)
     overall = follow["OVERALL"].astype(object).to_numpy()
-    recist = np.array([_FROM_RECIST.get(str(v), -1) for v in overall], dtype=np.float64)
+    recist = np.array([_FROM_RECIST.get(str(v), _RECIST_PD) for v in overall], dtype=np.float64)
     grids = {
-        "resp": _grid(recist, subject, position, shape, -2),
+        "resp": _grid(recist, subject, position, shape, _NO_ASSESSMENT),
         "day": _grid(follow["ADT"].to_numpy(dtype="datetime64[D]").astype(np.int64), subject, position, shape, 0),
         "sod": _grid(follow["SOD"].to_numpy(dtype=float), subject, position, shape, np.nan),
         "ntpd": _grid((follow["NON_TARGET"] == "PD").to_numpy(dtype=float), subject, position, shape, 0),
@@ -87,7 +118,7 @@ def derive_irecist_responses(
         "nsum": _grid(burden["NEW_SUM"].to_numpy(dtype=float), subject, position, shape, 0),
     }
     iresp = _run_state_machine(grids, confirm_min_days, np.inf if confirm_max_days is None else confirm_max_days)
-    base = timepoints.loc[timepoints["BASELINE"].to_numpy(dtype=bool)].set_index("USUBJID")["ADT"]
+    base = timepoints.loc[as_flags(timepoints, "BASELINE", "time points")].set_index("USUBJID")["ADT"]
     days = (follow["ADT"] - follow["USUBJID"].map(base)).dt.days.to_numpy()
     result = follow.assign(NEW_COUNT=burden["NEW_COUNT"].to_numpy(), NEW_SUM=burden["NEW_SUM"].to_numpy(), DAYS=days)
     result["IRESP"] = pd.Categorical.from_codes(
@@ -104,8 +135,8 @@ def _run_state_machine(g: dict[str, NDArray[np.float64]], lo: float, hi: float) 
     ref = {name: np.zeros(n) for name in ("day", "sod", "ntpd", "count", "nsum")}
     for k in range(steps):  # one assessment index at a time, all subjects together
         resp = g["resp"][:, k]
-        present = resp > -2
-        is_pd = resp == -1
+        present = resp != _NO_ASSESSMENT
+        is_pd = resp == _RECIST_PD
         gap = g["day"][:, k] - ref["day"]
         further = (
             (g["sod"][:, k] >= ref["sod"] + 5)

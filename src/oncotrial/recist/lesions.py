@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pint
 
+from oncotrial._frames import check_columns
 from oncotrial.errors import DataError, InconsistentDataError, TrialWarning
 from oncotrial.recist._errors import lesion_error
 from oncotrial.recist.dates import compute_imputed_dates
@@ -29,14 +30,6 @@ __all__ = ["derive_lesion_assessments"]
 _TU = ("USUBJID", "TULNKID", "TUSTRESC", "TULOC", "VISIT")
 _TR = ("USUBJID", "TRLNKID", "TRTESTCD", "TRSTRESC", "TRSTRESU", "VISIT", "TRDTC")
 _SIZE_TESTS = ("DIAMETER", "LDIAM", "SAXIS", "LPERP")
-
-
-def _need(table: pd.DataFrame, columns: tuple[str, ...], name: str) -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise DataError(
-            f"The {name} table lacks the column(s) {', '.join(missing)}.", code="RECIST-E010", field=missing[0]
-        )
 
 
 def _evaluator(table: pd.DataFrame, column: str, evaluator: str | None) -> pd.DataFrame:
@@ -140,8 +133,8 @@ def derive_lesion_assessments(
     tu: pd.DataFrame, tr: pd.DataFrame, *, evaluator: str | None = "INVESTIGATOR"
 ) -> pd.DataFrame:
     """The lesion-assessment table of :func:`~oncotrial.recist.derive_timepoint_responses` from TU and TR."""
-    _need(tu, _TU, "TU")
-    _need(tr, _TR, "TR")
+    check_columns(tu, _TU, name="TU", code="RECIST-E010")
+    check_columns(tr, _TR, name="TR", code="RECIST-E010")
     tu = _evaluator(tu, "TUEVAL", evaluator)
     tr = _evaluator(tr, "TREVAL", evaluator)
     tr = tr.loc[tr["TRTESTCD"].isin([*_SIZE_TESTS, "TUMSTATE"])]  # SUMDIAM and other derived rows are ignored

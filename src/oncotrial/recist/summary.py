@@ -9,12 +9,13 @@ import pandas as pd
 
 from oncotrial.recist.adrs import derive_adrs
 from oncotrial.recist.best_response import ResponseRules
+from oncotrial.recist.timepoint import as_flags
 
 __all__ = ["derive_adrs_from_timepoints", "derive_subject_summary"]
 
 
 def _overall_records(timepoints: pd.DataFrame) -> pd.DataFrame:
-    follow = timepoints.loc[~timepoints["BASELINE"].to_numpy(dtype=bool) & timepoints["OVERALL"].notna()]
+    follow = timepoints.loc[~as_flags(timepoints, "BASELINE", "time points") & timepoints["OVERALL"].notna()]
     return pd.DataFrame(
         {
             "USUBJID": follow["USUBJID"].to_numpy(),
@@ -31,7 +32,7 @@ def _reference(timepoints: pd.DataFrame, adsl: pd.DataFrame | None, reference_co
     """ADSL's reference date, or the baseline scan date when no ADSL is given."""
     if adsl is not None:
         return adsl
-    base = timepoints.loc[timepoints["BASELINE"].to_numpy(dtype=bool), ["USUBJID", "ADT"]]
+    base = timepoints.loc[as_flags(timepoints, "BASELINE", "time points"), ["USUBJID", "ADT"]]
     return base.rename(columns={"ADT": reference_col}).drop_duplicates("USUBJID")
 
 
@@ -81,6 +82,6 @@ def derive_subject_summary(timepoints: pd.DataFrame, adrs: pd.DataFrame) -> pd.D
     complete = timepoints.loc[timepoints["PCHG"].notna()]
     summary["SOD_BASELINE"] = timepoints.groupby("USUBJID", sort=False)["SOD_BASELINE"].first()
     summary["NADIR"] = complete.groupby("USUBJID", sort=False)["SOD"].min()
-    follow = complete.loc[~complete["BASELINE"].to_numpy(dtype=bool)]
+    follow = complete.loc[~as_flags(complete, "BASELINE", "time points")]
     summary["BEST_PCHG"] = follow.groupby("USUBJID", sort=False)["PCHG"].min()
     return summary.reset_index()

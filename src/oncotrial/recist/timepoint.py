@@ -37,11 +37,13 @@ Every step is vectorised over all subjects and assessments (bincounts, grouped c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from oncotrial._frames import check_columns, read_flags
 from oncotrial.errors import DataError, InconsistentDataError
 from oncotrial.recist._errors import lesion_error
 from oncotrial.recist.rules import (
@@ -49,15 +51,37 @@ from oncotrial.recist.rules import (
     NON_TARGET_CODES,
     OVERALL_CODES,
     TARGET_CODES,
+    NewLesions,
+    NonTargetResponse,
+    TargetResponse,
+    load_baseline_rules,
     load_overall_response_table,
 )
 
-__all__ = ["TARGET_RULES", "derive_timepoint_responses"]
+__all__ = ["TARGET_RULES", "TargetRule", "derive_timepoint_responses"]
 
 REQUIRED = ("USUBJID", "VISIT", "ADT", "BASELINE", "LESIONID", "CATEGORY", "NODAL", "DIAMETER", "STATE")
 _EPS = 1e-9  # tolerance for the percentage thresholds on sums given to 0.1 mm
 
-# How the target response was reached (audit), one code per time point.
+
+class TargetRule(IntEnum):
+    """How the target response was reached (audit), one per time point; its text is in TARGET_RULES."""
+
+    BASELINE = 0
+    CR = 1
+    PR = 2
+    SD = 3
+    PD = 4
+    PD_PARTIAL = 5
+    NE = 6
+    NA = 7
+
+    @property
+    def response(self) -> TargetResponse | None:
+        """The target response this rule gives (None at baseline)."""
+        return None if self is TargetRule.BASELINE else TargetResponse[self.name.removesuffix("_PARTIAL")]
+
+
 TARGET_RULES = (
     "baseline",
     "CR: every non-nodal target gone and every node < 10 mm",
@@ -68,6 +92,8 @@ TARGET_RULES = (
     "NE: target lesion(s) not measured",
     "NA: no target disease",
 )
+# The target response of each rule (-1: baseline, no response), indexed by TargetRule.
+_RULE_RESPONSE = np.array([-1 if (r := rule.response) is None else int(r) for rule in TargetRule], dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -80,35 +106,15 @@ class _TimePoints:
 
 
 def _check(assessments: pd.DataFrame) -> None:
-    missing = [c for c in REQUIRED if c not in assessments.columns]
-    if missing:
-        raise DataError(
-            f"The lesion assessments lack the column(s) {', '.join(missing)}.", code="RECIST-E001", field=missing[0]
-        )
+    check_columns(assessments, REQUIRED, name="lesion assessments", code="RECIST-E001")
     bad = ~assessments["CATEGORY"].isin(["TARGET", "NON-TARGET", "NEW"])
     if bad.any():
         raise lesion_error(assessments[bad], "category '{CATEGORY}' is not TARGET, NON-TARGET or NEW.", "RECIST-E002")
 
 
-_TRUE = {"true", "t", "y", "yes", "1", "1.0"}
-_FALSE = {"false", "f", "n", "no", "0", "0.0", ""}
-
-
-def as_flags(values: pd.Series, name: str) -> NDArray[np.bool_]:
-    """A yes/no column as booleans: True/False, 1/0 and Y/N (any case); missing is False."""
-    if values.dtype == bool:
-        return values.to_numpy()
-    codes, uniques = pd.factorize(values, sort=False)
-    labels = [str(u).strip().lower() for u in uniques]
-    unknown = [str(u) for u, label in zip(uniques, labels, strict=True) if label not in _TRUE | _FALSE]
-    if unknown:
-        raise DataError(
-            f"Column {name} must be yes/no (True/False, Y/N, 1/0); found {', '.join(unknown[:5])}.",
-            code="RECIST-E005",
-            field=name,
-        )
-    lookup = np.array([label in _TRUE for label in labels] + [False], dtype=bool)
-    return lookup[np.where(codes < 0, len(uniques), codes)]
+def as_flags(table: pd.DataFrame, column: str, name: str = "lesion assessments") -> NDArray[np.bool_]:
+    """A yes/no ``column`` of the ``name`` table as booleans (:func:`oncotrial._frames.read_flags`)."""
+    return read_flags(table[column], column=column, name=name, code="RECIST-E005")
 
 
 def _prepare(assessments: pd.DataFrame) -> pd.DataFrame:
@@ -116,8 +122,8 @@ def _prepare(assessments: pd.DataFrame) -> pd.DataFrame:
     if assessments.empty:
         raise DataError("There are no lesion assessments to evaluate.", code="RECIST-E006", field="assessments")
     a = assessments.reset_index(drop=True)
-    a["BASELINE"] = as_flags(a["BASELINE"], "BASELINE")
-    a["NODAL"] = as_flags(a["NODAL"], "NODAL")
+    a["BASELINE"] = as_flags(a, "BASELINE")
+    a["NODAL"] = as_flags(a, "NODAL")
     undated = a["ADT"].isna().to_numpy()
     if undated.any():
         raise lesion_error(a.loc[undated], "the scan has no date. Give the date of every assessment.", "RECIST-E007")
@@ -227,7 +233,7 @@ def _target(a: pd.DataFrame, tps: _TimePoints) -> pd.DataFrame:
         per_lesion.index.get_level_values(0).to_numpy(), weights=per_lesion.to_numpy(float), minlength=n
     )
     nonnodal_left = _count(tp, measured & ~nodal & (d > 0), n)
-    nodes_big = _count(tp, measured & nodal & (d >= 10), n)
+    nodes_big = _count(tp, measured & nodal & (d >= load_baseline_rules().node_normal_below_mm), n)
     base = tps.frame["BASELINE"].to_numpy(dtype=bool)
     per_subject = np.bincount(tps.subject, weights=np.where(base, n_meas, 0.0), minlength=tps.subject.max() + 1)
     n_base: NDArray[np.float64] = per_subject[tps.subject].astype(np.float64)
@@ -258,17 +264,17 @@ def _classify_target(
     nadir = _prior_nadir(tps, total, complete)
     rise = (5 * total >= 6 * nadir - _EPS) & (total - nadir >= 5 - _EPS)  # +20 % and +5 mm over the nadir
     fall = 10 * total <= 7 * base_sum + _EPS  # -30 % from baseline
-    conditions = [
-        base,
-        n_base == 0,
-        rise & complete,
-        rise,
-        ~complete,
-        nonnodal_gone & nodes_small,
-        fall,
+    decisions = [
+        (base, TargetRule.BASELINE),
+        (n_base == 0, TargetRule.NA),
+        (rise & complete, TargetRule.PD),
+        (rise, TargetRule.PD_PARTIAL),
+        (~complete, TargetRule.NE),
+        (nonnodal_gone & nodes_small, TargetRule.CR),
+        (fall, TargetRule.PR),
     ]
-    rule = np.select(conditions, [0, 7, 4, 5, 6, 1, 2], default=3)
-    response = np.array([-1, 0, 1, 2, 3, 3, 4, 5])[rule]  # into TARGET_CODES (-1: baseline)
+    rule = np.select([c for c, _ in decisions], [int(r) for _, r in decisions], default=int(TargetRule.SD))
+    response = _RULE_RESPONSE[rule]  # a TargetResponse (-1: baseline)
     with np.errstate(divide="ignore", invalid="ignore"):
         pchg = np.where(complete & (base_sum > 0), 100.0 * (total - base_sum) / base_sum, np.nan)
     return pd.DataFrame(
@@ -305,8 +311,8 @@ def _non_target(a: pd.DataFrame, tps: _TimePoints) -> NDArray[np.int64]:
     ]
     codes = np.select(
         [n_base == 0, unequivocal > 0, known < n_base, absent >= n_base],
-        [4, 3, 2, 0],
-        default=1,
+        [NonTargetResponse.NA, NonTargetResponse.PD, NonTargetResponse.NE, NonTargetResponse.CR],
+        default=NonTargetResponse.NON_CR_NON_PD,
     )
     return np.asarray(codes, dtype=np.int64)
 
@@ -316,7 +322,7 @@ def _new_lesions(a: pd.DataFrame, tps: _TimePoints) -> NDArray[np.int64]:
     n = len(tps.frame)
     is_new = (a["CATEGORY"] == "NEW").to_numpy()
     if not is_new.any():
-        return np.zeros(n, dtype=np.int64)
+        return np.full(n, NewLesions.NO, dtype=np.int64)
     new = pd.DataFrame(
         {
             "subject": a["USUBJID"].to_numpy()[is_new],
@@ -329,7 +335,8 @@ def _new_lesions(a: pd.DataFrame, tps: _TimePoints) -> NDArray[np.int64]:
     first_sure = new[sure].groupby(["subject", "lesion"])["tp"].min().rename("first_sure")
     new = new.join(first_sure, on=["subject", "lesion"])
     confirmed = sure | (new["first_sure"].notna() & (new["tp"] <= new["first_sure"]))
-    return (np.bincount(new["tp"].to_numpy(), weights=confirmed.to_numpy(float), minlength=n) > 0).astype(np.int64)
+    seen = np.bincount(new["tp"].to_numpy(), weights=confirmed.to_numpy(float), minlength=n) > 0
+    return np.where(seen, NewLesions.YES, NewLesions.NO).astype(np.int64)
 
 
 def derive_timepoint_responses(assessments: pd.DataFrame) -> pd.DataFrame:
@@ -357,8 +364,9 @@ def derive_timepoint_responses(assessments: pd.DataFrame) -> pd.DataFrame:
     new = _new_lesions(a, tps)
     base = tps.frame["BASELINE"].to_numpy(dtype=bool)
     table = load_overall_response_table()
-    t_code = np.where(target["TARGET_CODE"].to_numpy() < 0, 5, target["TARGET_CODE"].to_numpy())
-    overall, row = table.evaluate(t_code, non_target, new)
+    t_code = np.where(target["TARGET_CODE"].to_numpy() < 0, TargetResponse.NA, target["TARGET_CODE"].to_numpy())
+    looked_up = table.evaluate(t_code, non_target, new)
+    overall, row = looked_up.overall, looked_up.rule_row
     result = tps.frame.copy()
     result[["SOD", "SOD_BASELINE", "NADIR", "PCHG"]] = target[["SOD", "SOD_BASELINE", "NADIR", "PCHG"]].to_numpy()
     result["TARGET"] = _labels(np.where(base, -1, target["TARGET_CODE"].to_numpy()), TARGET_CODES)

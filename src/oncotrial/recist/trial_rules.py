@@ -17,6 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from oncotrial._frames import check_columns
 from oncotrial.errors import DataError
 from oncotrial.recist.timepoint import as_flags
 
@@ -30,14 +31,13 @@ def derive_irradiated_flags(assessments: pd.DataFrame, irradiated: pd.DataFrame)
     listed lesion that is not is refused with its subject and lesion id, since an id mistyped in
     the list would leave the irradiated lesion in the primary response.
     """
-    missing = [c for c in ("USUBJID", "LESIONID") if c not in irradiated.columns]
-    if missing:
-        raise DataError(
-            f"The irradiated lesions table lacks the column(s) {', '.join(missing)}: give one row per lesion "
-            "with USUBJID and LESIONID (TULNKID).",
-            code="RECIST-E033",
-            field=missing[0],
-        )
+    check_columns(
+        irradiated,
+        ("USUBJID", "LESIONID"),
+        name="irradiated lesions",
+        code="RECIST-E033",
+        hint="Give one row per lesion with USUBJID and LESIONID (TULNKID).",
+    )
     listed = pd.MultiIndex.from_frame(irradiated[["USUBJID", "LESIONID"]].astype(str))
     assessed = pd.MultiIndex.from_frame(assessments[["USUBJID", "LESIONID"]].astype(str))
     unknown = listed[~listed.isin(assessed)].unique()
@@ -64,14 +64,14 @@ def select_lesions(assessments: pd.DataFrame, *, irradiated: bool) -> pd.DataFra
     irradiated, so they count in the primary response. Subjects left without any baseline lesion
     are dropped from the selection (their ADRS parameters come out MISSING).
     """
-    if "IRRADIATED" not in assessments.columns:
-        raise DataError(
-            "The lesion assessments have no IRRADIATED column: flag the lesions treated with radiation "
-            "(True/False) to separate them from the primary response.",
-            code="RECIST-E030",
-            field="IRRADIATED",
-        )
-    flag = as_flags(assessments["IRRADIATED"], "IRRADIATED")
+    check_columns(
+        assessments,
+        ["IRRADIATED"],
+        name="lesion assessments",
+        code="RECIST-E030",
+        hint="Flag the lesions treated with radiation (Y/N) to separate them from the primary response.",
+    )
+    flag = as_flags(assessments, "IRRADIATED")
     lesion_flag = (
         pd.Series(flag)
         .groupby([assessments["USUBJID"].to_numpy(), assessments["LESIONID"].to_numpy()])
@@ -79,7 +79,7 @@ def select_lesions(assessments: pd.DataFrame, *, irradiated: bool) -> pd.DataFra
     )
     chosen = assessments.loc[lesion_flag.to_numpy(dtype=bool) == irradiated]
     # a subject with no baseline lesion in the selection has nothing to assess in it
-    with_baseline = chosen.loc[chosen["BASELINE"].to_numpy(dtype=bool), "USUBJID"].unique()
+    with_baseline = chosen.loc[as_flags(chosen, "BASELINE"), "USUBJID"].unique()
     selected: pd.DataFrame = chosen.loc[chosen["USUBJID"].isin(with_baseline)].reset_index(drop=True)
     return selected
 
@@ -90,11 +90,7 @@ def derive_pet_confirmed_response(timepoints: pd.DataFrame, pet: pd.DataFrame) -
     ``pet`` has ``USUBJID``, ``VISIT`` and ``PET`` (NEGATIVE or POSITIVE). Adds ``PET`` and
     ``CR_RULE`` ("CR: PET negative", "PR: CR without a negative PET") and returns a new table.
     """
-    missing = [c for c in ("USUBJID", "VISIT", "PET") if c not in pet.columns]
-    if missing:
-        raise DataError(
-            f"The PET table lacks the column(s) {', '.join(missing)}.", code="RECIST-E031", field=missing[0]
-        )
+    check_columns(pet, ("USUBJID", "VISIT", "PET"), name="PET", code="RECIST-E031")
     result = timepoints.merge(
         pet[["USUBJID", "VISIT", "PET"]].drop_duplicates(["USUBJID", "VISIT"], keep="last"),
         on=["USUBJID", "VISIT"],
@@ -133,11 +129,12 @@ def select_primary_timepoint(
         raise DataError(
             "Give either the primary visit or the primary day (not both).", code="RECIST-E032", field="visit"
         )
-    follow = timepoints.loc[~timepoints["BASELINE"].to_numpy(dtype=bool)]
+    baseline = as_flags(timepoints, "BASELINE", "time points")
+    follow = timepoints.loc[~baseline]
     if visit is not None:
         chosen = follow.loc[follow["VISIT"].astype(str) == visit].drop_duplicates("USUBJID", keep="first")
     elif day is not None:
-        base = timepoints.loc[timepoints["BASELINE"].to_numpy(dtype=bool)].set_index("USUBJID")["ADT"]
+        base = timepoints.loc[baseline].set_index("USUBJID")["ADT"]
         days = (follow["ADT"] - follow["USUBJID"].map(base)).dt.days
         distance = (days - day).abs()
         near = follow.assign(_distance=distance).loc[distance <= window_days]
