@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from oncotrial._frames import check_columns
 from oncotrial._results import fit_lines, format_frame, to_json_safe
 from oncotrial.endpoints.adam import choose_time_to_event_columns, select_parameter
-from oncotrial._frames import check_columns
 from oncotrial.endpoints.compare import CoxResult, LogRankResult, compute_cox_regression, compute_logrank_test
 from oncotrial.endpoints.km import (
     ConfType,
