@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from oncotrial._frames import check_columns, find_exact_duplicates, frame_records, is_missing, read_flags
+from oncotrial._frames import check_columns, find_exact_duplicates, is_missing, read_flags
+from oncotrial._results import frame_records
 from oncotrial.errors import DataError, DesignError
 
 

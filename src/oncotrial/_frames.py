@@ -7,17 +7,14 @@
   as R and SAS write them) is "no". Anything else is refused with its row and value named. (NumPy's
   ``astype(bool)`` reads every non-empty string, ``"N"`` included, as True: never use it on flags.)
 * :func:`find_exact_duplicates`: rows repeated with every column equal.
-* :func:`frame_records`: a table as JSON-safe records (for a result's ``to_dict``).
 
 Dates are read by :func:`oncotrial.recist.dates.read_dates` (ISO 8601 with admiral's imputation).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,7 +28,6 @@ __all__ = [
     "FLAG_TRUE",
     "check_columns",
     "find_exact_duplicates",
-    "frame_records",
     "is_missing",
     "read_flags",
 ]
@@ -106,25 +102,3 @@ def read_flags(
 def find_exact_duplicates(table: pd.DataFrame) -> NDArray[np.bool_]:
     """Rows that repeat an earlier row with every column equal (the first copy is not flagged)."""
     return np.asarray(table.duplicated(keep="first").to_numpy(), dtype=bool)
-
-
-def _json_value(value: object) -> Any:
-    """One cell as JSON: None for missing and non-finite numbers, ISO text for dates, Python scalars."""
-    if value is None or value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat() if value == value.normalize() else value.isoformat()
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def frame_records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of ``table`` as JSON-safe dicts (no NaN or infinity, no numpy scalars, dates as ISO text)."""
-    columns = [str(c) for c in table.columns]
-    return [
-        {c: _json_value(v) for c, v in zip(columns, row, strict=True)}
-        for row in table.astype(object).itertuples(index=False, name=None)
-    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -21,10 +21,13 @@ __all__ = [
     "fit_lines",
     "format_frame",
     "format_number",
+    "format_table",
     "frame_columns",
+    "frame_records",
     "readonly",
     "to_json_dict",
     "to_json_safe",
+    "wrap",
 ]
 
 WIDTH = 80
@@ -48,6 +51,8 @@ def to_json_safe(value: Any) -> Any:
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.date().isoformat()  # a date (as an ADaM table holds it): YYYY-MM-DD
     if isinstance(value, datetime | date | time):  # pd.Timestamp is a datetime
         return value.isoformat()
     return str(value)
@@ -119,3 +124,40 @@ def format_frame(frame: pd.DataFrame, *, formats: Mapping[str, str] | None = Non
         shown[column] = [format_number(v, spec or ".4g") for v in shown[column].astype(object)]
     text = shown.to_string(index=False, line_width=WIDTH, max_colwidth=WIDTH // 3)
     return fit_lines(text)
+
+
+def frame_records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``table`` as JSON-safe dicts (:func:`to_json_safe` for each cell)."""
+    columns = [str(c) for c in table.columns]
+    return [
+        {c: to_json_safe(v) for c, v in zip(columns, row, strict=True)}
+        for row in table.astype(object).itertuples(index=False, name=None)
+    ]
+
+
+# Plain text written by hand rather than with rich or ``DataFrame.to_string``: the core imports no console
+# library, and ``to_string`` neither wraps prose nor keeps a table within a width.
+
+
+def wrap(text: str, *, indent: str = "") -> list[str]:
+    """``text`` as lines of at most 80 columns, the first starting with ``indent``.
+
+    Follow-on lines are indented 2 more than a blank ``indent``, or aligned under the text after a label
+    such as ``"Note: "``.
+    """
+    hanging = indent + "  " if not indent.strip() else " " * len(indent)
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=hanging, break_on_hyphens=False)
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """A header line and one line per row; the first column left-aligned, the others right-aligned.
+
+    Each column is as wide as its longest cell, with one space between columns.
+    """
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        first, *rest = cells
+        return " ".join([first.ljust(widths[0]), *(c.rjust(w) for c, w in zip(rest, widths[1:], strict=True))]).rstrip()
+
+    return [line(headers), *(line(row) for row in rows)]

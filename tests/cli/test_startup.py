@@ -16,7 +16,16 @@ from oncotrial import __version__
 from tests.cli.helpers import run_cli
 
 # pydantic is not listed: typer itself imports it when it builds a command (typer._adapters)
-HEAVY = ["pandas", "scipy", "numpy", "pint", "oncotrial.protocol.models", "oncotrial.design", "oncotrial.endpoints", "oncotrial.recist"]
+HEAVY = [
+    "pandas",
+    "scipy",
+    "numpy",
+    "pint",
+    "oncotrial.protocol.models",
+    "oncotrial.design",
+    "oncotrial.endpoints",
+    "oncotrial.recist",
+]
 
 
 def _modules_after(argv: list[str]) -> set[str]:

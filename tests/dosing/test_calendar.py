@@ -113,7 +113,9 @@ def test_sbrt_two_fractions_wednesday_and_friday_from_patient_21(sbrt_il2):
 
 
 def test_sbrt_arm_without_enrolment_number_asks_for_it(sbrt_il2):
-    with pytest.raises(MissingDataError, match=r"depends on the patient's enrolment number.*\(patient_number\)") as info:
+    with pytest.raises(
+        MissingDataError, match=r"depends on the patient's enrolment number.*\(patient_number\)"
+    ) as info:
         build_dosing_calendar(sbrt_il2, "B", Patient(weight_kg=70), MONDAY)
     assert info.value.code == "DOSE-E003"
 

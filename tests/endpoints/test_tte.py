@@ -190,6 +190,8 @@ def test_death_after_a_progression_ruled_out_by_missed_assessments_is_censored_t
     adrs = _one_subject_adrs([("OVR", "SD", "2020-04-10"), ("OVR", "PD", "2020-10-27"), ("PD", "Y", "2020-10-27")])
     pfs = derive_adtte(adsl, adrs, max_gap_days=120).set_index("PARAMCD").loc["PFS"]
     assert (pfs["ADT"], pfs["AVAL"], pfs["CNSR"]) == (pd.Timestamp("2020-04-10"), 101, 1)
+
+
 def test_adsl_variables_match_pharmaverse_adtte_onco(
     pharmaverse: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
 ) -> None:

@@ -40,7 +40,7 @@ from scipy.integrate import quad_vec
 from scipy.stats import beta as beta_dist
 from scipy.stats import betabinom, binom
 
-from oncotrial.design._text import format_table, wrap
+from oncotrial._results import format_table, wrap
 from oncotrial.design.checks import check_rate, check_sample_size
 from oncotrial.errors import DesignError
 

@@ -37,7 +37,7 @@ from scipy.special import comb
 from scipy.stats import beta as beta_dist
 from scipy.stats import binom
 
-from oncotrial.design._text import wrap
+from oncotrial._results import wrap
 from oncotrial.design.checks import check_error_rate, check_rate, check_sample_size, check_two_stage_rule, is_whole
 from oncotrial.errors import DesignError
 

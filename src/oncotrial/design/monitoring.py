@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
-from oncotrial.design._text import wrap
+from oncotrial._results import wrap
 from oncotrial.design.checks import check_rate, check_sample_size, check_two_stage_rule, is_whole
 from oncotrial.errors import DesignError
 

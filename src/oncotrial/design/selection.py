@@ -22,7 +22,7 @@ from numpy.polynomial.legendre import leggauss
 from numpy.typing import NDArray
 from scipy.stats import binom
 
-from oncotrial.design._text import wrap
+from oncotrial._results import wrap
 from oncotrial.design.checks import check_rate, check_sample_size
 from oncotrial.errors import DesignError
 

@@ -26,9 +26,9 @@ import pandas as pd
 from scipy.stats import binom
 
 from oncotrial._frames import check_columns
+from oncotrial._results import format_table, wrap
 from oncotrial.design._scenario import SearchScenario
 from oncotrial.design._search import SearchRow, search_simon_rows, smallest_feasible_n
-from oncotrial.design._text import format_table, wrap
 from oncotrial.design.checks import (
     check_error_rate,
     check_rate,

@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from oncotrial._results import format_table
 from oncotrial.design._binomial import get_binomial_tables
 from oncotrial.design._scenario import SearchScenario
-from oncotrial.design._text import format_table
 from oncotrial.design.checks import check_error_rate, check_rates, check_sample_size
 from oncotrial.errors import DesignError
 

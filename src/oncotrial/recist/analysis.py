@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from oncotrial._frames import frame_records
+from oncotrial._results import frame_records
 from oncotrial.recist.baseline import BaselineEvaluation, evaluate_baseline_lesions
 from oncotrial.recist.best_response import AVAL_CODES, ResponseRules
 from oncotrial.recist.irecist import derive_irecist_best_response, derive_irecist_responses

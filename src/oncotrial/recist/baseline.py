@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from oncotrial._frames import frame_records
+from oncotrial._results import frame_records
 from oncotrial.recist.rules import BaselineRules, load_baseline_rules
 from oncotrial.recist.timepoint import as_flags
 

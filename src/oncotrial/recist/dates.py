@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from oncotrial._frames import frame_records
+from oncotrial._results import frame_records
 from oncotrial.errors import DataError, TrialWarning
 
 __all__ = ["ImputedDates", "compute_imputed_dates", "first_flagged", "read_dates"]
