@@ -207,6 +207,89 @@ def test_read_columns_lacking_a_column_lists_the_files_columns(tmp_path: Path, n
     assert info.value.code == "IO-E004"
 
 
+def test_read_columns_chosen_by_a_predicate_as_text(tmp_path: Path) -> None:
+    """The columns the predicate accepts, in the file's order; a quoted comma, "NA" and "" stay text."""
+    path = tmp_path / "adrs.csv"
+    path.write_text('ADT,USUBJID,AVALC,OTHER\n2024-01-02,S1,"PR, confirmed",1\n,S2,NA,2\n')
+    table = read_table(path, name="ADRS", columns={"USUBJID", "AVALC", "ADT"}.__contains__, text=True)
+    assert table.to_dict("list") == {
+        "ADT": ["2024-01-02", ""],
+        "USUBJID": ["S1", "S2"],
+        "AVALC": ["PR, confirmed", "NA"],
+    }
+
+
+@pytest.mark.parametrize("name", ["adrs.csv", "adrs.parquet"])
+def test_read_keeps_only_the_rows_asked_for(tmp_path: Path, name: str) -> None:
+    """keep_rows=("PARAMCD", {"OVR", "PD"}): the BOR row is left out; the index is 0, 1; CSV stays text."""
+    path = tmp_path / name
+    rows = {"USUBJID": ["S1", "S1", "S1"], "PARAMCD": ["OVR", "BOR", "PD"], "AVALC": ["SD", "SD", "N"]}
+    if name.endswith(".csv"):
+        path.write_text("USUBJID,PARAMCD,AVALC\nS1,OVR,SD\nS1,BOR,SD\nS1,PD,N\n")
+    else:
+        pd.DataFrame(rows).to_parquet(path, index=False)
+    table = read_table(path, name="ADRS", keep_rows=("PARAMCD", {"OVR", "PD"}))
+    assert table.to_dict("list") == {"USUBJID": ["S1", "S1"], "PARAMCD": ["OVR", "PD"], "AVALC": ["SD", "N"]}
+    assert table.index.tolist() == [0, 1]
+
+
+def test_read_keeps_rows_by_a_column_it_does_not_return(tmp_path: Path) -> None:
+    """The filter column is read even when the columns asked for leave it out; types inferred (AVAL Int64)."""
+    path = tmp_path / "adtte.csv"
+    path.write_text("PARAMCD,AVAL,CNSR\nOS,182,0\nPFS,7,NA\nOS,30,1\n")
+    table = read_table(
+        path, name="ADTTE", columns=["AVAL", "CNSR"], keep_rows=("PARAMCD", ["OS"]), missing_values=MISSING_SPELLINGS
+    )
+    assert table.to_dict("list") == {"AVAL": [182, 30], "CNSR": [0, 1], "PARAMCD": ["OS", "OS"]}
+    assert str(table["AVAL"].dtype) == "Int64"
+
+
+@pytest.mark.parametrize("columns", [None, ["USUBJID"]], ids=["whole_table", "columns"])
+def test_read_without_the_filter_column_names_it(tmp_path: Path, columns: list[str] | None) -> None:
+    path = tmp_path / "adrs.csv"
+    path.write_text("USUBJID,AVALC\nS1,SD\n")
+    with pytest.raises(
+        DataError, match=r"The ADRS table lacks the column\(s\) PARAMCD; it has USUBJID, AVALC\."
+    ) as info:
+        read_table(path, name="ADRS", columns=columns, keep_rows=("PARAMCD", ["OVR"]))
+    assert info.value.code == "IO-E004"
+
+
+@pytest.mark.parametrize("text", [True, False])
+def test_read_quoted_line_break(tmp_path: Path, text: bool) -> None:
+    """A quoted value may span lines (pandas and R write them so): one value, in both modes."""
+    path = tmp_path / "adrs.csv"
+    path.write_text('USUBJID,PARAMCD,NOTE\nS1,OVR,"two\nlines"\nS1,BOR,x\n')
+    table = read_table(path, name="ADRS", columns=["NOTE"], text=text, keep_rows=("PARAMCD", ["OVR"]))
+    assert table["NOTE"].tolist() == ["two\nlines"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "code"),
+    [
+        pytest.param(
+            "USUBJID,RSSTRESC,RSDTC\nS1,SD,2014-01-23\nS2,NE\n",
+            r"rs\.csv cannot be read: .*Expected 3 columns, got 2: S2,NE",
+            "IO-E002",
+            id="row_with_too_few_values",
+        ),
+        pytest.param(
+            "USUBJID,RSSTRESC,USUBJID\nS1,SD,S1\n",
+            r"rs\.csv has the column\(s\) USUBJID more than once: give each column one name",
+            "IO-E008",
+            id="column_named_twice",
+        ),
+    ],
+)
+def test_read_malformed_csv_is_an_error(tmp_path: Path, text: str, message: str, code: str) -> None:
+    """A short row is named by its text (never padded with guesses); a repeated name is named."""
+    path = tmp_path / "rs.csv"
+    path.write_text(text)
+    with pytest.raises(DataError, match=message) as info:
+        read_table(path, name="RS")
+    assert info.value.code == code
+
+
 @pytest.mark.parametrize("columns", [None, ["USUBJID"]], ids=["whole_table", "columns"])
 def test_truncated_gzip_says_the_file_is_cut_short(tmp_path: Path, columns: list[str] | None) -> None:
     """An interrupted copy: the gzip stream ends early (pandas raised EOFError, which the command line

@@ -18,7 +18,7 @@ from oncotrial.endpoints.tte import (
     check_adtte_columns,
     derive_adtte,
 )
-from oncotrial.io.arrow_csv import read_table_columns, write_table_arrow
+from oncotrial.io.tables import read_table, write_table_arrow
 
 # the ADRS columns and parameters derive_adtte reads
 _ADRS_COLUMNS = frozenset({"USUBJID", "PARAMCD", "AVALC", "ADT", "ANL01FL"})
@@ -52,11 +52,11 @@ def adtte_command(
     extra = parse_column_list(adsl_vars, option="--adsl-vars")
     # only the columns used are read (an ADRS of a million subjects has ten million rows)
     adsl_columns = {"USUBJID", start_date, *SURVIVAL_COLUMNS, *DEFAULT_ADSL_VARS, *extra, *([nact] if nact else [])}
-    adsl_table = read_table_columns(
-        adsl, name="ADSL", wanted=lambda c: c in adsl_columns or c.upper().startswith("STRAT")
+    adsl_table = read_table(
+        adsl, name="ADSL", columns=lambda c: c in adsl_columns or c.upper().startswith("STRAT"), text=True
     )
-    adrs_table = read_table_columns(
-        adrs, name="ADRS", wanted=_ADRS_COLUMNS.__contains__, keep_rows=("PARAMCD", ADRS_PARAMETERS)
+    adrs_table = read_table(
+        adrs, name="ADRS", columns=_ADRS_COLUMNS.__contains__, text=True, keep_rows=("PARAMCD", ADRS_PARAMETERS)
     )
     # a file ADSL must say who died and who was last known alive: without them OS would be silently wrong
     check_adtte_columns(adsl_table, adrs_table, start_col=start_date, nact_col=nact)

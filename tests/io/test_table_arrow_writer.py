@@ -1,7 +1,7 @@
-"""Large CSV tables through pyarrow (``oncotrial.io.arrow_csv``): the same bytes and values as ``oncotrial.io.tables``.
+"""Large CSV tables written through pyarrow (``write_table_arrow``): the same bytes as ``write_table``.
 
-The oracle is :mod:`oncotrial.io.tables` itself (pandas' reader and writer): the fast paths must give
-exactly what it gives, and fall back to it wherever they could differ.
+The oracle is ``write_table`` (pandas' CSV writer) and the literal line written out below: the fast
+writer must give exactly what pandas gives, and leave to it every table where they could differ.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import pandas as pd
 import pytest
 
 from oncotrial.errors import DataError
-from oncotrial.io.arrow_csv import read_table_columns, write_table_arrow
-from oncotrial.io.tables import read_table, write_table
+from oncotrial.io.tables import write_table, write_table_arrow
 
 
 def _table() -> pd.DataFrame:
@@ -69,37 +68,3 @@ def test_single_column_and_parquet_go_through_write_table(tmp_path: Path) -> Non
 def test_write_error_is_write_tables(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="Cannot write"):
         write_table_arrow(_table(), tmp_path / "absent" / "t.csv")
-
-
-def test_read_only_wanted_columns_as_text(tmp_path: Path) -> None:
-    """Quoted commas, empty values and 'NA' stay text, as read_table reads them."""
-    path = tmp_path / "t.csv"
-    path.write_text('USUBJID,AVALC,ADT,OTHER\nS1,"PR, confirmed",2024-01-02,1\nS2,NA,,2\n')
-    got = read_table_columns(path, name="ADRS", wanted={"USUBJID", "AVALC", "ADT"}.__contains__)
-    expected = read_table(path, name="ADRS")[["USUBJID", "AVALC", "ADT"]]
-    assert got.columns.tolist() == ["USUBJID", "AVALC", "ADT"]
-    assert got.astype(object).values.tolist() == expected.astype(object).values.tolist()
-    assert got.values.tolist() == [["S1", "PR, confirmed", "2024-01-02"], ["S2", "NA", ""]]
-
-
-def test_read_keeps_the_rows_asked_for_with_read_tables_types(tmp_path: Path) -> None:
-    """keep_rows=("PARAMCD", {"OVR", "PD"}): the BOR row is left out; the columns have read_table's text dtype."""
-    path = tmp_path / "adrs.csv"
-    path.write_text("USUBJID,PARAMCD,AVALC\nS1,OVR,SD\nS1,BOR,SD\nS1,PD,N\n")
-    got = read_table_columns(path, name="ADRS", wanted=lambda c: True, keep_rows=("PARAMCD", {"OVR", "PD"}))
-    assert got.values.tolist() == [["S1", "OVR", "SD"], ["S1", "PD", "N"]]
-    assert got.index.tolist() == [0, 1]
-    assert got.dtypes.tolist() == read_table(path, name="ADRS").dtypes.tolist()
-
-
-def test_read_falls_back_to_read_table_and_still_keeps_the_rows(tmp_path: Path) -> None:
-    """A quoted line break stops pyarrow's parser (newlines_in_values is off): pandas reads it, rows kept alike."""
-    path = tmp_path / "adrs.csv"
-    path.write_text('USUBJID,PARAMCD,NOTE\nS1,OVR,"two\nlines"\nS1,BOR,x\n')
-    got = read_table_columns(path, name="ADRS", wanted=lambda c: True, keep_rows=("PARAMCD", ["OVR"]))
-    assert got.values.tolist() == [["S1", "OVR", "two\nlines"]]
-
-
-def test_read_errors_are_read_tables(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="does not exist"):
-        read_table_columns(tmp_path / "absent.csv", name="ADSL", wanted=lambda c: True)
