@@ -8,17 +8,16 @@ from typing import Annotated
 
 import typer
 
-from oncotrial._adsl import DEFAULT_ADSL_VARS
 from oncotrial.cli.common import err, output_option, parse_start
 from oncotrial.cli.options import AdslVarsOption, parse_column_list, parse_whole_number
-from oncotrial.endpoints.tte import (
+from oncotrial.endpoints import (
     ADRS_PARAMETERS,
     MAX_GAP_DAYS_LIMITS,
     SURVIVAL_COLUMNS,
     check_adtte_columns,
     derive_adtte,
 )
-from oncotrial.io.tables import read_table, write_table_arrow
+from oncotrial.io import DEFAULT_ADSL_VARS, read_table, write_table_arrow
 
 # the ADRS columns and parameters derive_adtte reads
 _ADRS_COLUMNS = frozenset({"USUBJID", "PARAMCD", "AVALC", "ADT", "ANL01FL"})

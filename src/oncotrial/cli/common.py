@@ -43,9 +43,8 @@ from rich.table import Table
 from rich.text import Text
 from typer.models import OptionInfo, ParameterInfo
 
-from oncotrial._documents import DEFAULT_LIMITS, DocumentLimits, shorten_path
-from oncotrial._writing import write_text_atomically
 from oncotrial.errors import DataError
+from oncotrial.io import DEFAULT_LIMITS, DocumentLimits, shorten_path, write_text_atomically
 
 __all__ = [
     "OUTPUT_FILES",

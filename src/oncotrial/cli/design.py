@@ -16,6 +16,8 @@ from oncotrial.design import (
     BetaPrior,
     build_posterior_boundaries,
     build_predictive_boundaries,
+    check_rate,
+    check_sample_size,
     compute_boundary_characteristics,
     compute_correct_selection,
     compute_two_stage_inference,
@@ -25,7 +27,6 @@ from oncotrial.design import (
     find_simon_designs_grid,
     find_single_stage_designs,
 )
-from oncotrial.design.checks import check_rate, check_sample_size
 from oncotrial.errors import DataError, DesignError
 
 app = typer.Typer(

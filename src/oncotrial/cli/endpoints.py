@@ -26,7 +26,7 @@ from oncotrial.endpoints import (
     derive_survival_summary,
 )
 from oncotrial.errors import DataError
-from oncotrial.io.tables import MISSING_SPELLINGS, read_table, write_table
+from oncotrial.io import MISSING_SPELLINGS, read_table, write_table
 
 DATA = Annotated[Path, typer.Option("--data", help="Table with one row per subject (.csv, .parquet, .xpt).")]
 JSON = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]

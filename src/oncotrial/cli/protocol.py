@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from oncotrial._documents import read_document, shorten_path
 from oncotrial.cli.common import err, input_limits, out, output_option, print_table, write_text
-from oncotrial.protocol.library import summarise_builtin_protocols
+from oncotrial.io import read_document, shorten_path
+from oncotrial.protocol import summarise_builtin_protocols
 
 # Start-up: `protocol list` needs only the library's index; the models (pydantic, pint), the registry
 # import and rich's layout classes are imported by the commands that use them.
@@ -75,7 +75,7 @@ def import_ctgov_command(
     """Draft a protocol from a ClinicalTrials.gov record; report which criterion lines became rules."""
     import yaml
 
-    from oncotrial.io.ctgov import derive_protocol_from_ctgov
+    from oncotrial.io import derive_protocol_from_ctgov
     from oncotrial.protocol import parse_protocol, protocol_to_dict
 
     study = read_document(file, what="registry record", field="FILE", syntax="json", limits=input_limits())

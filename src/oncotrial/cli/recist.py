@@ -12,7 +12,7 @@ import typer
 from oncotrial.cli.common import err, output_option
 from oncotrial.cli.options import AdslVarsOption, parse_column_list, parse_whole_number
 from oncotrial.errors import DataError
-from oncotrial.io.tables import read_table, write_table
+from oncotrial.io import read_table, write_table
 from oncotrial.recist import (
     RULE_LIMITS,
     LesionResponseAnalysis,

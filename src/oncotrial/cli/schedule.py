@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import typer
 from rich.console import Console
 
-from oncotrial._documents import read_document, shorten_path
 from oncotrial.cli.common import (
     input_limits,
     naming_options,
@@ -30,7 +29,7 @@ from oncotrial.dosing import (
     parse_dosing_records,
 )
 from oncotrial.errors import DataError
-from oncotrial.io import calendar_to_csv, calendar_to_ics, calendar_to_json
+from oncotrial.io import calendar_to_csv, calendar_to_ics, calendar_to_json, read_document, shorten_path
 from oncotrial.protocol import load_protocol_reference
 
 # the core's parameter names and the options that set them (a core message names the parameter)

@@ -9,10 +9,10 @@ from typing import Annotated, Any
 
 import typer
 
-from oncotrial._documents import PATIENTS_FILE_LIMITS, read_document
 from oncotrial.cli.common import err, input_limits, out, output_option, parse_start, print_table, write_text
 from oncotrial.eligibility import ScreeningLog, TemplateField, build_record_template, screen_patients
 from oncotrial.errors import DataError
+from oncotrial.io import PATIENTS_FILE_LIMITS, read_document
 from oncotrial.protocol import load_protocol_reference
 
 

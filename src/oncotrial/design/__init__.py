@@ -15,6 +15,7 @@ from oncotrial.design.bayes import (
     build_predictive_boundaries,
     compute_boundary_characteristics,
 )
+from oncotrial.design.checks import check_rate, check_sample_size
 from oncotrial.design.inference import TwoStageInference, compute_two_stage_inference
 from oncotrial.design.monitoring import InterimDecision, InterimStatus, evaluate_two_stage_interim
 from oncotrial.design.selection import (
@@ -52,6 +53,8 @@ __all__ = [
     "TwoStageInference",
     "build_posterior_boundaries",
     "build_predictive_boundaries",
+    "check_rate",
+    "check_sample_size",
     "compute_boundary_characteristics",
     "compute_correct_selection",
     "compute_selection_probability",
