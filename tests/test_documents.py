@@ -78,6 +78,19 @@ def test_the_number_of_values_is_bounded() -> None:
         parse_document(text, syntax="yaml", limits=DocumentLimits(max_nodes=1001))
 
 
+def test_a_document_the_composer_reads_holds_fewer_values() -> None:
+    """Composing takes about 500 bytes a value: a tag sends the same 1,001 items to the composer's lower bound."""
+    limits = DocumentLimits(max_nodes=1002, max_composed_nodes=500)
+    assert len(parse_document("- a\n" * 1001, syntax="yaml", limits=limits)) == 1001
+    with pytest.raises(ValueError, match=r"it holds more than 500 values \(line 500\)"):
+        parse_document("- !!str a\n" + "- a\n" * 1000, syntax="yaml", limits=limits)
+
+
+def test_a_patients_file_of_100000_screening_records_is_within_the_bounds() -> None:
+    """bench/bench_screen.py's records hold 148 values each (keys included): 14.8 million for 100,000."""
+    assert _documents.PATIENTS_FILE_LIMITS.max_nodes >= 14_800_000
+
+
 def test_the_depth_bound_is_configurable() -> None:
     assert parse_document(_flow(3), syntax="yaml", limits=DocumentLimits(max_depth=3)) == [[[]]]
     with pytest.raises(ValueError, match="nested more than 2 levels"):

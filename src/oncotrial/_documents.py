@@ -9,17 +9,23 @@ hang or memory exhaustion:
 - **nesting**: at most :attr:`DocumentLimits.max_depth` levels of lists and mappings (100 by
   default). libyaml's composer recurses in C and crashes the interpreter on deep nesting, and
   Python's ``json`` raises ``RecursionError``, so the depth is checked before either recurses;
-- **values**: a YAML document holds at most :attr:`DocumentLimits.max_nodes` values (1 million; each
-  takes about 360 bytes while the document is composed, so 50 MB of ``- a`` lines would take 4.5 GB); its aliases (``*name``) may add at most :attr:`DocumentLimits.max_alias_nodes` values once
-  expanded (a "billion laughs" document adds billions);
+- **values**: a YAML document holds at most :attr:`DocumentLimits.max_nodes` values (1 million; one
+  that PyYAML's composer reads, see below, at most :attr:`DocumentLimits.max_composed_nodes`); its
+  aliases (``*name``) may add at most :attr:`DocumentLimits.max_alias_nodes` values once expanded (a
+  "billion laughs" document adds billions). An alias is counted at the size of the node it names
+  although it is built as the same Python object, since the commands walk the data;
 - **impossible values**: a YAML date that does not exist (2026-02-30, year 0, hour 99), an integer of thousands
   of digits, and JSON's ``NaN``/``Infinity`` (not JSON numbers) are refused with their place.
 
-YAML is parsed by libyaml's C parser when PyYAML has it (``yaml._yaml.CParser``), with PyYAML's
-Python composer on top of it: that composer is the one place that sees nesting and aliases before they
-are built (``yaml.CSafeLoader`` composes in C, without bounds). The speed is that of
-``yaml.CSafeLoader`` (``bench/bench_documents.py``). Written here because neither
-PyYAML nor ``json`` offers these bounds.
+YAML is parsed by libyaml's C parser when PyYAML has it (``yaml._yaml.CParser``; it is iterative, so
+deep nesting does not crash it). Plain data (lists, mappings, untagged scalars, anchors and aliases:
+all that oncotrial's documents need) is built straight from the parser's events by :class:`_EventBuilder`,
+counting depth, values and aliases event by event: about 6 times as fast as ``yaml.CSafeLoader``,
+in a twentieth of its memory on the benchmark's file (``bench/bench_documents.py``). A document with anything more (an
+explicit tag, a merge key ``<<``, a complex key, several documents) is read by PyYAML's Python composer,
+bounded the same way (:class:`_BoundedComposer`), and its safe constructor: it builds a node per value
+(several hundred bytes each) before the data, and ``yaml.CSafeLoader``'s composer recurses in C without
+bounds. Written here because neither PyYAML nor ``json`` offers these bounds.
 """
 
 from __future__ import annotations
@@ -62,13 +68,17 @@ class DocumentLimits:
     max_depth: int = 100
     max_alias_nodes: int = 1_000_000
     max_nodes: int = 1_000_000
+    max_composed_nodes: int = 1_000_000
+    """The values of a document PyYAML's composer reads (one beyond plain data): about 500 bytes each."""
 
 
 DEFAULT_LIMITS = DocumentLimits()
-PATIENTS_FILE_LIMITS = DocumentLimits(max_bytes=512 * 1024 * 1024, max_nodes=10_000_000)
-"""A patients file is a data set: 100,000 records of 1.6 kB are 160 MB and 6 million values of YAML.
+PATIENTS_FILE_LIMITS = DocumentLimits(max_bytes=512 * 1024 * 1024, max_nodes=20_000_000, max_composed_nodes=10_000_000)
+"""A patients file is a data set: 100,000 records of 1.4 kB are 144 MB and 14.8 million values of YAML.
 
-Ten million values (about 160,000 such records) take about 3.6 GB while they are composed.
+Twenty million values are about 135,000 such records; read as plain data they take little more than
+the data itself (about 1.5 GB). A patients file that PyYAML's composer reads (one with a tag) may hold
+10 million, which take about 5 GB while composed.
 """
 
 
@@ -98,8 +108,9 @@ class _Bounds:
     Used by both YAML paths (the event builder and the bounded composer), node by node in document order.
     """
 
-    def __init__(self, limits: DocumentLimits) -> None:
+    def __init__(self, limits: DocumentLimits, max_nodes: int) -> None:
         self.limits = limits
+        self.max_nodes = max_nodes
         self.depth = 0  # lists and mappings around (and including) the node being read
         self.reach = 0  # the deepest level reached inside the node being read
         self.alias_nodes = 0  # values the aliases add when expanded
@@ -114,9 +125,7 @@ class _Bounds:
             )
 
     def too_many_values(self, line: int) -> None:
-        raise _LimitError(
-            f"it holds more than {self.limits.max_nodes:,} values (line {line}); split it into smaller files"
-        )
+        raise _LimitError(f"it holds more than {self.max_nodes:,} values (line {line}); split it into smaller files")
 
     def alias(self, anchor: str, line: int) -> None:
         """An alias adds the values and the levels of the node it names (a scalar, when not yet closed)."""
@@ -135,7 +144,7 @@ class _Bounds:
         """A node starts (a list or mapping when ``collection``); what :meth:`close` needs back."""
         saved = self.depth, self.nodes, self.reach
         self.nodes += 1
-        if self.nodes > self.limits.max_nodes:
+        if self.nodes > self.max_nodes:
             self.too_many_values(line)
         self.depth += collection
         self.deeper_than_allowed(self.depth, line)
@@ -213,12 +222,12 @@ _ParserBase: type = _fastest_parser()
 class _BoundedLoader(_ParserBase, _BoundedComposer, _CheckedConstructor, Resolver):  # type: ignore[misc]
     """A parser (libyaml's when there) with the bounded composer and the checked constructor."""
 
-    def __init__(self, stream: str, limits: DocumentLimits) -> None:
+    def __init__(self, stream: str, limits: DocumentLimits, max_nodes: int) -> None:
         _ParserBase.__init__(self, stream)  # type: ignore[misc]
         _BoundedComposer.__init__(self)
         _CheckedConstructor.__init__(self)
         Resolver.__init__(self)
-        self.bounds = _Bounds(limits)
+        self.bounds = _Bounds(limits, max_nodes)
 
     # libyaml's CParser composes in C, without bounds: PyYAML's composer (bounded above) is used instead
     check_node = Composer.check_node
@@ -283,7 +292,7 @@ class _EventBuilder:
         """
         bounds, handlers, scalars, place = self.bounds, self.handlers, self.scalars, self.place
         get_event: Callable[[], Event] = self.loader.get_event
-        max_nodes = bounds.limits.max_nodes
+        max_nodes = bounds.max_nodes
         while True:
             event = get_event()
             if type(event) is yaml.ScalarEvent and event.tag is None and event.anchor is None:
@@ -378,14 +387,14 @@ class _EventBuilder:
 
 def _load_yaml(text: str, limits: DocumentLimits) -> Any:
     """Plain data by the event builder; anything more by the bounded composer, from the start."""
-    loader = _BoundedLoader(text, limits)
+    loader = _BoundedLoader(text, limits, limits.max_nodes)
     try:
         return _EventBuilder(loader).build()
     except _Beyond:
         pass
     finally:
         loader.dispose()
-    loader = _BoundedLoader(text, limits)
+    loader = _BoundedLoader(text, limits, min(limits.max_nodes, limits.max_composed_nodes))
     try:
         return loader.get_single_data()
     finally:
