@@ -5,10 +5,10 @@ Usage: ``python bench/bench_documents.py [N_RECORDS]`` (default 100,000).
 The three example records of ``eligibility/examples/NCT01416831-patients.yaml`` are repeated (each a
 fresh copy, so the file has no aliases) with new subject ids, and written once as YAML (block style, as
 people write them) and once as JSON. Each file is read by ``read_document`` with the patients-file
-limits (libyaml's parser, PyYAML's composer counting depth and aliases), and, for comparison, by
-``yaml.CSafeLoader`` without any bound and by ``yaml.safe_load`` (PyYAML's pure-Python loader, used
-before; on a tenth of the records, as it is slow). Before timing, the script checks that the bounded
-reader returns the same data as ``yaml.CSafeLoader``. JSON: median of 3 runs; YAML: one run each (minutes).
+limits (libyaml's parser, the data built from its events counting depth, values and aliases), and,
+for comparison, by ``yaml.CSafeLoader`` without any bound and by ``yaml.safe_load`` (PyYAML's
+pure-Python loader, used before; on a tenth of the records, as it is slow). Before timing, the script checks that the bounded
+reader returns the same data as ``yaml.CSafeLoader``. JSON: median of 3 runs; YAML: one run each.
 """
 
 from __future__ import annotations

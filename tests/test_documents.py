@@ -2,12 +2,16 @@
 
 Each hostile input must end in a ``ValueError``/``DataError`` that names the problem, quickly: the
 expected messages are the module's own wording; the expected values of the documents that are
-accepted are written out by hand.
+accepted are written out by hand, or (for YAML's plain data, read by the event builder) are what
+PyYAML itself gives (``yaml.load(text, Loader=yaml.CSafeLoader)``, a well-kept library) on documents
+written by hand to hold every YAML 1.1 scalar type, anchors, flow and block style.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 import time
 from pathlib import Path
 
@@ -17,6 +21,8 @@ import yaml
 from oncotrial import _documents
 from oncotrial._documents import DocumentLimits, parse_document, read_document, shorten_path
 from oncotrial.errors import DataError
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _flow(depth: int) -> str:
@@ -70,6 +76,19 @@ def test_the_number_of_values_is_bounded() -> None:
     assert len(parse_document(text, syntax="yaml", limits=DocumentLimits(max_nodes=1002))) == 1001  # list + 1001
     with pytest.raises(ValueError, match=r"it holds more than 1,001 values \(line 1001\); split it"):
         parse_document(text, syntax="yaml", limits=DocumentLimits(max_nodes=1001))
+
+
+def test_a_document_the_composer_reads_holds_fewer_values() -> None:
+    """Composing takes about 500 bytes a value: a tag sends the same 1,001 items to the composer's lower bound."""
+    limits = DocumentLimits(max_nodes=1002, max_composed_nodes=500)
+    assert len(parse_document("- a\n" * 1001, syntax="yaml", limits=limits)) == 1001
+    with pytest.raises(ValueError, match=r"it holds more than 500 values \(line 500\)"):
+        parse_document("- !!str a\n" + "- a\n" * 1000, syntax="yaml", limits=limits)
+
+
+def test_a_patients_file_of_100000_screening_records_is_within_the_bounds() -> None:
+    """bench/bench_screen.py's records hold 148 values each (keys included): 14.8 million for 100,000."""
+    assert _documents.PATIENTS_FILE_LIMITS.max_nodes >= 14_800_000
 
 
 def test_the_depth_bound_is_configurable() -> None:
@@ -232,3 +251,121 @@ def test_shorten_path_keeps_both_ends() -> None:
     long = "a/" * 100 + "p.yaml"  # 206 characters
     # the first 10 and the last 10 characters
     assert shorten_path(long, 20) == "a/a/a/a/a/…a/a/p.yaml (206 characters)"
+
+
+# --- plain data read from the event stream gives what PyYAML gives ---------------------------------
+
+SCALARS = """\
+- subject_id: P-001
+  numeric_id: 12
+  quoted: '12'
+  double_quoted: "2026-11-16"
+  date: 2026-11-16
+  datetime: 2026-11-23 08:00:00
+  datetime_tz: 2026-11-23T08:00:00+01:00
+  minute_only: 2026-11-23T08:00
+  nothing: null
+  tilde: ~
+  empty:
+  yes_word: yes
+  on_word: On
+  false_word: false
+  hex: 0x1F
+  octal: 017
+  underscored: 1_000
+  sexagesimal: 1:30
+  float: 4.2
+  exponent: 1.5e3
+  infinity: .inf
+  unit: 10^9/L
+  percent: "%"
+  non_specific: ! 12
+  folded: >-
+    two
+    lines
+  literal: |
+    kept
+  flow: {analyte: wbc, value: 4.2, unit: 10^9/L, date: 2026-11-16}
+  list: [1, two, 3.0, null]
+  nested:
+    - {site: lung, size_mm: 24}
+    - site: liver
+      size_mm: 31
+- &base {sex: female, ecog: 1}
+- *base
+- &scalar 3
+- *scalar
+- plain text
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(SCALARS, id="every-scalar-type"),
+        pytest.param("", id="empty"),
+        pytest.param("just text\n", id="one-scalar"),
+        pytest.param("[]\n", id="empty-list"),
+        pytest.param("{a: 1, a: 2}\n", id="repeated-key-last-wins"),
+        pytest.param("--- {a: 1}\n...\n", id="explicit-document"),
+        pytest.param("- &x {a: [1, 2]}\n- <<: *x\n  b: 3\n", id="merge-key-read-by-the-composer"),
+        pytest.param("- !!str 12\n- !!float 1\n", id="explicit-tags-read-by-the-composer"),
+        pytest.param("- !!set {a, b}\n", id="set"),
+    ],
+)
+def test_yaml_is_read_as_pyyaml_reads_it(text: str) -> None:
+    assert parse_document(text, syntax="yaml") == yaml.load(text, Loader=_LOADER)
+
+
+def test_plain_data_is_read_without_pyyamls_node_graph(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The records above need no composer: with the bounded composer made to fail, they are still read."""
+    expected = yaml.load(SCALARS, Loader=_LOADER)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("fell back to the composer")
+
+    monkeypatch.setattr(_documents._BoundedLoader, "get_single_data", refuse)
+    assert parse_document(SCALARS, syntax="yaml") == expected
+
+
+def test_aliases_are_the_same_object_as_in_pyyaml() -> None:
+    data = parse_document(SCALARS, syntax="yaml")
+    assert data[2] is data[1]
+    assert data[4] == 3
+    assert data[0]["infinity"] == math.inf
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("a: [1, 2\n", id="unclosed-flow"),
+        pytest.param("--- 1\n--- 2\n", id="two-documents"),
+        pytest.param("? [1, 2]\n: x\n", id="complex-key"),
+        pytest.param("- *nowhere\n", id="undefined-alias"),
+        pytest.param("- &a 1\n- &a 2\n", id="repeated-anchor"),
+    ],
+)
+def test_bad_yaml_is_refused_with_pyyamls_problem_and_place(text: str) -> None:
+    with pytest.raises(yaml.YAMLError) as expected:
+        yaml.load(text, Loader=_LOADER)
+    mark = expected.value.problem_mark  # type: ignore[attr-defined]
+    place = f"it is not valid YAML at line {mark.line + 1}, column {mark.column + 1}: {expected.value.problem}"  # type: ignore[attr-defined]
+    # PyYAML's Python composer (the fallback) adds the alias's name to libyaml's wording
+    with pytest.raises(ValueError, match="^" + re.escape(place)):
+        parse_document(text, syntax="yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(BILLION_LAUGHS, "expand it by more than 1,000,000 values", id="alias-bomb"),
+        pytest.param(_dashes(100_000), "nested more than 100 levels deep (line 2)", id="deep-nesting"),
+        pytest.param("n: 2026-02-30\n", "'2026-02-30' cannot be read as a date or time", id="impossible-date"),
+    ],
+)
+def test_documents_beyond_plain_data_are_read_within_the_same_bounds(text: str, message: str) -> None:
+    """A tag first sends the whole document to the bounded composer, which refuses it as the builder does."""
+    started = time.perf_counter()
+    with pytest.raises(ValueError, match=re.escape(message)):
+        parse_document("- !!str tagged\n- " + text.replace("\n", "\n  "), syntax="yaml")
+    assert time.perf_counter() - started < 5
