@@ -63,7 +63,7 @@ def test_read_flags_refuses_anything_else_naming_row_and_value(bad: str) -> None
         read_flags(pd.Series(["Y", "N", bad]), column="NODAL", name="lesion assessments", code="RECIST-E005")
     assert str(info.value).startswith(f"The lesion assessments table, row 3: NODAL '{bad}' is not a yes/no flag.")
     assert info.value.code == "RECIST-E005"
-    assert info.value.fields == {"field": "NODAL", "row": 3}
+    assert info.value.fields == {"field": "NODAL", "rows": (3,)}
 
 
 def test_is_missing_reads_r_and_sas_spellings() -> None:

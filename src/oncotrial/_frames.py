@@ -93,7 +93,7 @@ def read_flags(
                 "Write Y or N (true/false and 1/0 are accepted too), or leave it empty for no.",
                 code=code,
                 field=column,
-                row=row,
+                rows=(row,),
             )
     lookup = np.array([label in FLAG_TRUE for label in labels] + [False], dtype=bool)
     return lookup[np.where(codes < 0, len(uniques), codes)]

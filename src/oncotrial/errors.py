@@ -13,11 +13,15 @@ The CLI turns it into a message and exit code 1, the web app into an HTTP status
     │  └─ InconsistentDataError
     ├─ ScheduleError                a dosing calendar request breaks a protocol limit
     ├─ RuleTableError               a rule table is malformed or the wrong version
+    ├─ UnitParseError               a unit pint cannot read (``oncotrial.units``)
     └─ StoreError                   persistence failures (wrapping SQLAlchemy, ``from exc``)
     TrialWarning(UserWarning)       statistical caveats
 
 Each error carries a message in clinical words (what, where, how to fix it), a stable
-``code`` and structured fields such as ``subject_id``, ``visit``, ``rule_id``, ``field``.
+``code`` and typed keyword fields: ``field`` (the parameter, column or document path at fault; or
+``parameters``, several),
+``subject_id``, ``visit``, ``lesion``, ``rule_id``, ``rows`` (the 1-based rows of a table at fault),
+``file``, and for schedules ``cycle`` and ``arm``. ``fields`` gives those that are set, as a dict.
 ``ProtocolError`` also carries the list of every problem found in one document.
 """
 
@@ -52,15 +56,45 @@ class TrialError(Exception):
         What is wrong, where, and how to fix it, in the words of the trial.
     code
         A stable code such as ``"DOSE-E002"``, for documentation and tests.
-    **fields
-        Structured context (``subject_id``, ``visit``, ``field``, ``rule_id``, ...).
+    field, parameters, subject_id, visit, lesion, rule_id, rows, file, cycle, arm
+        Structured context, each optional (see the module docstring).
     """
 
-    def __init__(self, message: str, *, code: str | None = None, **fields: Any) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        parameters: Sequence[str] = (),
+        subject_id: str | None = None,
+        visit: str | None = None,
+        lesion: str | None = None,
+        rule_id: str | None = None,
+        rows: Sequence[int] = (),
+        file: str | None = None,
+        cycle: int | None = None,
+        arm: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
-        self.fields = fields
+        self.field = field
+        self.parameters = tuple(parameters)
+        self.subject_id = subject_id
+        self.visit = visit
+        self.lesion = lesion
+        self.rule_id = rule_id
+        self.rows = tuple(int(r) for r in rows)
+        self.file = file
+        self.cycle = cycle
+        self.arm = arm
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """The structured fields that are set (``{"field": "p0", "rows": (3,)}``)."""
+        names = ("field", "parameters", "subject_id", "visit", "lesion", "rule_id", "rows", "file", "cycle", "arm")
+        return {name: getattr(self, name) for name in names if getattr(self, name) not in (None, ())}
 
     def __str__(self) -> str:
         return self.message
@@ -87,17 +121,32 @@ class ProtocolError(TrialError, ValueError):
         *,
         problems: Sequence[Problem] = (),
         code: str | None = "PROTOCOL-E000",
-        **fields: Any,
+        file: str | None = None,
     ) -> None:
         self.problems = tuple(problems)
         if self.problems:
             lines = "\n".join(f"  - {p}" for p in self.problems)
             message = f"{message}\n{lines}"
-        super().__init__(message, code=code, **fields)
+        super().__init__(message, code=code, file=file)
 
 
 class DesignError(TrialError, ValueError):
-    """No design meets the request, or its parameters are out of range."""
+    """No design meets the request, or its parameters are out of range.
+
+    ``needed_nmax`` is the smallest ``nmax`` with a design, when the search found none below it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        rows: Sequence[int] = (),
+        needed_nmax: int | None = None,
+    ) -> None:
+        super().__init__(message, code=code, field=field, rows=rows)
+        self.needed_nmax = needed_nmax
 
 
 class DataError(TrialError, ValueError):
@@ -113,7 +162,24 @@ class InconsistentDataError(DataError):
 
 
 class ScheduleError(TrialError, ValueError):
-    """A dosing calendar request or record breaks a limit of the protocol."""
+    """A dosing calendar request or record breaks a limit of the protocol.
+
+    ``next_valid`` is the first date or time the protocol allows, when there is one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        parameters: Sequence[str] = (),
+        cycle: int | None = None,
+        arm: str | None = None,
+        next_valid: object = None,
+    ) -> None:
+        super().__init__(message, code=code, field=field, parameters=parameters, cycle=cycle, arm=arm)
+        self.next_valid = next_valid
 
 
 class RuleTableError(TrialError, ValueError):

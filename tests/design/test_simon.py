@@ -254,7 +254,7 @@ def test_find_simon_designs_without_a_design_within_nmax_says_how_large_nmax_mus
     and that nmax indeed gives a minimax design of exactly that size (a consistency check)."""
     with pytest.raises(DesignError, match=r"nmax = 50 .*set nmax to at least \d+") as info:
         find_simon_designs(0.2, 0.3, alpha=0.05, beta=0.2, nmax=50)
-    needed = info.value.fields["needed_nmax"]
+    needed = info.value.needed_nmax
     assert info.value.code == "DESIGN-E010"
     assert isinstance(needed, int)
     assert needed > 50
@@ -268,7 +268,7 @@ def test_find_simon_designs_says_when_no_design_up_to_1000_exists() -> None:
     normal approximation gives (1.645 + 0.842)^2 x .25 / .01^2 ~ 15,000)."""
     with pytest.raises(DesignError, match=r"no design up to 1000 subjects exists") as info:
         find_simon_designs(0.5, 0.51, alpha=0.05, beta=0.2, nmax=50)
-    assert info.value.fields["needed_nmax"] is None
+    assert info.value.needed_nmax is None
 
 
 def test_simon_design_to_dict_has_the_documented_fields() -> None:

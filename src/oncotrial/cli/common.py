@@ -296,9 +296,11 @@ def naming_options(options: Mapping[str, str]) -> Iterator[None]:
     try:
         yield
     except DataError as exc:
-        names = exc.fields.get("parameters") or (exc.fields.get("field"),)
+        names = exc.parameters or (exc.field,)
         named = [options[str(name)] for name in names if str(name) in options]
         if not named:
             raise
         which = f"option {named[0]}" if len(named) == 1 else f"options {', '.join(named)}"
-        raise type(exc)(f"{exc.message} ({which})", code=exc.code, **exc.fields) from exc
+        exc.message = f"{exc.message} ({which})"  # the same error, every field kept, its message naming the option
+        exc.args = (exc.message,)
+        raise

@@ -317,16 +317,16 @@ _GRID_COLUMNS = ("p0", "p1", "alpha", "beta")
 def _cell(value: object, row: int, column: str) -> float:
     """One scenario cell as a number; empty, text or a bool is an error naming the row and column."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        raise DesignError(f"Scenario row {row} has no value for {column}.", code="DESIGN-E012", row=row, field=column)
+        raise DesignError(f"Scenario row {row} has no value for {column}.", code="DESIGN-E012", rows=(row,), field=column)
     if isinstance(value, bool | np.bool_):
-        raise DesignError(f"Scenario row {row}, {column}: {value} is not a number.", code="DESIGN-E012", row=row)
+        raise DesignError(f"Scenario row {row}, {column}: {value} is not a number.", code="DESIGN-E012", rows=(row,))
     try:
         return float(str(value).strip()) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         raise DesignError(
             f"Scenario row {row}, {column}: '{value}' is not a number (write 0.05, not 5%).",
             code="DESIGN-E012",
-            row=row,
+            rows=(row,),
             field=column,
         ) from None
 
@@ -359,7 +359,7 @@ def _grid_scenarios(scenarios: pd.DataFrame) -> list[tuple[int, float, float, fl
                 raise DesignError(f"nmax = {nmax:g} must be a whole number of subjects.", code="DESIGN-E004")
             check_sample_size(int(nmax), "nmax", minimum=2)
         except DesignError as exc:
-            raise DesignError(f"Scenario row {i}: {exc.message}", code=exc.code, row=i) from exc
+            raise DesignError(f"Scenario row {i}: {exc.message}", code=exc.code, rows=(i,)) from exc
         checked.append((i - 1, p0, p1, alpha, beta, int(nmax)))
     return checked
 

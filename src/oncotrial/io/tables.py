@@ -224,7 +224,7 @@ def _not_utf8(path: Path, name: str) -> DataError:
                     "'CSV UTF-8') and try again.",
                     code="IO-E007",
                     field=name,
-                    row=number,
+                    rows=(number,),
                 )
     return DataError(f"The {name} file {path} is not UTF-8 text: save the file as UTF-8.", code="IO-E007", field=name)
 
