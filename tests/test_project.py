@@ -52,3 +52,17 @@ def test_every_reference_file_has_its_provenance_in_the_reference_readme():
     for path in (ROOT / "tests" / "reference").iterdir():
         if path.is_dir():
             assert f"`{path.name}/" in readme, f"tests/reference/{path.name} has no provenance row"
+
+
+CLI_HELPERS = "from tests.cli." + "helpers import"  # split, so that this file does not name itself
+
+
+def test_command_line_tests_live_under_tests_cli():
+    """A reader finds every test that runs ``oncotrial`` in tests/cli/ (the core's tests beside their module)."""
+    outside = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "tests").rglob("test_*.py")
+        if "cli" not in path.relative_to(ROOT / "tests").parts[:1]
+        and CLI_HELPERS in path.read_text(encoding="utf-8")
+    ]
+    assert outside == []

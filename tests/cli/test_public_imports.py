@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 CLI = Path(__file__).resolve().parents[2] / "src" / "oncotrial" / "cli"
-PUBLIC = {f"oncotrial.{p}" for p in ("protocol", "design", "eligibility", "dosing", "recist", "endpoints", "io", "errors")}
+PUBLIC = {
+    f"oncotrial.{p}" for p in ("protocol", "design", "eligibility", "dosing", "recist", "endpoints", "io", "errors")
+}
 
 
 def _imports() -> list[tuple[str, int, str, str]]:

@@ -254,3 +254,10 @@ def test_numpy_integer_counts_are_whole_numbers() -> None:
     """np.int64(2) of np.int64(38) is the seed's 2 of 38: binom.test(2, 38) gives 0.00643872 to 0.17749059."""
     ci = compute_binomial_interval(np.int64(2), np.int64(38))  # type: ignore[arg-type]
     assert (ci.lower, ci.upper) == (pytest.approx(0.00643871671509192), pytest.approx(0.177490590347641))
+
+
+def test_derive_response_rates_refuses_unknown_values() -> None:
+    """The core refuses 'RESPONDER' (position 2) as well."""
+    with pytest.raises(DataError, match=r"'RESPONDER' \(row 2\)") as info:
+        derive_response_rates(pd.Series(["CR", "RESPONDER"], name="BOR"))
+    assert info.value.code == "RATE-E006"

@@ -235,3 +235,11 @@ def test_to_frame_one_row_per_curve(lung: pd.DataFrame) -> None:
     assert frame["group"].tolist() == ["all", "1", "2"]
     assert frame["median"].tolist() == [310.0, 270.0, 426.0]
     assert np.isfinite(frame["se_rmean"]).all()
+
+
+def test_derive_survival_summary_refuses_a_zero_horizon() -> None:
+    """The core checks its own arguments too."""
+    data = pd.DataFrame({"time": [1.0, 2.0], "dead": [1, 0]})
+    with pytest.raises(DataError, match=r"^tau = 0 must be a positive time") as info:
+        derive_survival_summary(data, time_col="time", event_col="dead", tau=0.0)
+    assert info.value.code == "SURV-E033"

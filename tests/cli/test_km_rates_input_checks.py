@@ -1,4 +1,4 @@
-"""Input checks of ``oncotrial km`` and ``oncotrial rates`` and of the cores behind them.
+"""Input checks of ``oncotrial km`` and ``oncotrial rates`` (the cores' own checks are in tests/endpoints/).
 
 Every file here is a few rows written by hand; the expected counts, survival values and row numbers
 are worked out in each docstring (rows are counted from 1 after the header).
@@ -9,11 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from oncotrial.endpoints import derive_response_rates, derive_survival_summary
-from oncotrial.errors import DataError
 from tests.cli.helpers import assert_clean_error, run_cli
 
 ADTTE = "USUBJID,PARAMCD,AVAL,CNSR\nS1,OS,10,0\nS2,OS,20,1\nS1,PFS,5,0\nS2,PFS,8,0\n"
@@ -132,14 +129,6 @@ def test_km_blank_group_is_left_out_with_a_warning(capsys: pytest.CaptureFixture
     assert re.search(r"A\W+1\W+1\W", out)
 
 
-def test_derive_survival_summary_refuses_a_zero_horizon() -> None:
-    """The core checks its own arguments too."""
-    data = pd.DataFrame({"time": [1.0, 2.0], "dead": [1, 0]})
-    with pytest.raises(DataError, match=r"^tau = 0 must be a positive time") as info:
-        derive_survival_summary(data, time_col="time", event_col="dead", tau=0.0)
-    assert info.value.code == "SURV-E033"
-
-
 # --- rates ----------------------------------------------------------------------------------------
 
 
@@ -212,10 +201,3 @@ def test_rates_header_only_file_has_no_subjects(
     assert_clean_error(code, err)
     assert "no subjects" in err
     assert "whole number" not in err
-
-
-def test_derive_response_rates_refuses_unknown_values() -> None:
-    """The core refuses 'RESPONDER' (position 2) as well."""
-    with pytest.raises(DataError, match=r"'RESPONDER' \(row 2\)") as info:
-        derive_response_rates(pd.Series(["CR", "RESPONDER"], name="BOR"))
-    assert info.value.code == "RATE-E006"
