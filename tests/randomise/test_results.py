@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import oncotrial as ot
 from tests.result_shape import assert_result_shape
 
@@ -21,6 +23,16 @@ def test_allocation_list_shape_and_frame():
     text = str(allocation)
     assert "concealed" in text
     assert "".join(allocation.slots["site=01"]) not in text.replace(" ", "")
+
+
+def test_the_allocation_list_cannot_be_changed_in_place():
+    allocation = ot.build_allocation_list(
+        ["A", "B"], ratio=[1, 1], block_sizes=(2,), n_per_stratum=2, strata=["all"], seed=0
+    )
+    with pytest.raises(TypeError):
+        allocation.slots["all"] = ("A", "A")  # type: ignore[index]
+    with pytest.raises(TypeError):
+        allocation.blocks["all"] = (2,)  # type: ignore[index]
 
 
 def test_minimisation_result_shape():

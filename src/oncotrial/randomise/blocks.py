@@ -14,6 +14,7 @@ import hashlib
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -198,7 +199,10 @@ def build_allocation_list(
     for stratum in strata:
         rng = _stratum_generator(seed, stratum)
         slots[stratum], blocks[stratum] = _stratum_list(rng, arms_t, ratio_t, sizes, n_per_stratum)
-    return AllocationList(arms_t, ratio_t, sizes, n_per_stratum, seed, tuple(strata), slots, blocks)
+    # read-only views: the list stays as drawn
+    return AllocationList(
+        arms_t, ratio_t, sizes, n_per_stratum, seed, tuple(strata), MappingProxyType(slots), MappingProxyType(blocks)
+    )
 
 
 def next_assignment(allocation: AllocationList, stratum: str, used: int) -> str:
