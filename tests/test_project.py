@@ -62,7 +62,6 @@ def test_command_line_tests_live_under_tests_cli():
     outside = [
         str(path.relative_to(ROOT))
         for path in (ROOT / "tests").rglob("test_*.py")
-        if "cli" not in path.relative_to(ROOT / "tests").parts[:1]
-        and CLI_HELPERS in path.read_text(encoding="utf-8")
+        if "cli" not in path.relative_to(ROOT / "tests").parts[:1] and CLI_HELPERS in path.read_text(encoding="utf-8")
     ]
     assert outside == []

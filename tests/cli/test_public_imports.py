@@ -11,7 +11,8 @@ import pytest
 
 CLI = Path(__file__).resolve().parents[2] / "src" / "oncotrial" / "cli"
 PUBLIC = {
-    f"oncotrial.{p}" for p in ("protocol", "design", "eligibility", "dosing", "recist", "endpoints", "io", "errors")
+    f"oncotrial.{p}"
+    for p in ("protocol", "design", "eligibility", "dosing", "recist", "endpoints", "randomise", "io", "errors")
 }
 
 

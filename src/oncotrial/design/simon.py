@@ -317,7 +317,9 @@ _GRID_COLUMNS = ("p0", "p1", "alpha", "beta")
 def _cell(value: object, row: int, column: str) -> float:
     """One scenario cell as a number; empty, text or a bool is an error naming the row and column."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        raise DesignError(f"Scenario row {row} has no value for {column}.", code="DESIGN-E012", rows=(row,), field=column)
+        raise DesignError(
+            f"Scenario row {row} has no value for {column}.", code="DESIGN-E012", rows=(row,), field=column
+        )
     if isinstance(value, bool | np.bool_):
         raise DesignError(f"Scenario row {row}, {column}: {value} is not a number.", code="DESIGN-E012", rows=(row,))
     try:
