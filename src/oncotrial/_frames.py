@@ -65,10 +65,12 @@ def check_columns(
 
 
 def is_missing(values: pd.Series) -> NDArray[np.bool_]:
-    """Where a value is missing: NaN/None/NA, or text written as R and SAS write missing (``NA``, ``.``, empty)."""
-    codes, uniques = pd.factorize(values, sort=False)
-    lookup = np.array([str(u).strip().lower() in _MISSING for u in uniques] + [True], dtype=bool)
-    return lookup[np.where(codes < 0, len(uniques), codes)]
+    """Where a value is missing: null (None, NaN, NA), or text that reads as R and SAS write missing
+    (``NA``, ``.``, empty; :data:`MISSING_SPELLINGS`, surrounding spaces ignored)."""
+    # each distinct value is looked at once: a per-row string test costs about 0.2 s at 1M rows
+    codes, uniques = pd.factorize(values)
+    spelled = np.array([str(u).strip() in MISSING_SPELLINGS for u in uniques] + [True], dtype=bool)
+    return spelled[np.where(codes < 0, len(uniques), codes)]
 
 
 def read_flags(

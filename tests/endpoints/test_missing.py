@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from oncotrial.endpoints.missing import compute_missing, compute_row_numbers, filter_complete_cases
+from oncotrial._frames import is_missing
+from oncotrial.endpoints.missing import compute_row_numbers, filter_complete_cases
 from oncotrial.errors import TrialWarning
 
 
@@ -17,12 +18,12 @@ def test_na_dot_empty_and_null_are_missing() -> None:
     """R's write.csv writes NA, SAS writes '.', a blank cell is empty; None and NaN are null. 'N/A' and '0' are
     values (R's read.csv keeps them)."""
     values = pd.Series(["NA", ".", "", "  ", None, np.nan, "N/A", "0", "A"], dtype=object)
-    assert compute_missing(values).tolist() == [True, True, True, True, True, True, False, False, False]
+    assert is_missing(values).tolist() == [True, True, True, True, True, True, False, False, False]
 
 
 def test_numbers_with_nulls() -> None:
     """A nullable whole-number column (as pyarrow reads 1, NA, 3): the middle value is missing."""
-    assert compute_missing(pd.Series([1, None, 3], dtype="Int64")).tolist() == [False, True, False]
+    assert is_missing(pd.Series([1, None, 3], dtype="Int64")).tolist() == [False, True, False]
 
 
 def test_filter_leaves_out_incomplete_rows_and_says_which_column() -> None:

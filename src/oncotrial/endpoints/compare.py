@@ -30,9 +30,9 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.stats import chi2, norm
 
+from oncotrial._frames import is_missing
 from oncotrial._results import fit_lines, format_frame, to_json_dict
 from oncotrial.endpoints.km import check_survival_data, compute_distinct_times
-from oncotrial.endpoints.missing import compute_missing
 from oncotrial.errors import DataError, TrialWarning
 
 __all__ = ["CoxResult", "LogRankResult", "compute_cox_regression", "compute_logrank_test"]
@@ -80,7 +80,7 @@ class LogRankResult:
 def _blank_as_missing(values: Any) -> pd.Series:
     """Text that reads as a missing value (empty, NA, ``.``) is missing."""
     series = pd.Series(values)
-    return series.where(~compute_missing(series))
+    return series.where(~is_missing(series))
 
 
 def _group_codes(group: Any, name: str) -> tuple[NDArray[np.int64], tuple[str, ...]]:

@@ -1,7 +1,7 @@
 """Rows with a missing value in a column the analysis uses are left out, as R's ``na.omit`` does.
 
 A value is missing when it is null (None, NaN, NA) or, in a text column, when it reads ``NA``
-(R's ``write.csv``), ``.`` (SAS) or is empty (``MISSING_SPELLINGS``, surrounding spaces ignored).
+(R's ``write.csv``), ``.`` (SAS) or is empty (:func:`oncotrial._frames.is_missing`).
 The rows left out are counted per column and reported in one ``TrialWarning``, as R prints
 "(n observations deleted due to missingness)".
 """
@@ -15,18 +15,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from oncotrial._numbers import MISSING_SPELLINGS
+from oncotrial._frames import is_missing
 from oncotrial.errors import TrialWarning
 
-__all__ = ["compute_missing", "compute_row_numbers", "filter_complete_cases"]
-
-
-def compute_missing(values: pd.Series) -> NDArray[np.bool_]:
-    """True where a value is missing (null, or text that reads NA, ``.`` or nothing)."""
-    # each distinct value is looked at once: a per-row string test costs about 0.2 s at 1M rows
-    codes, uniques = pd.factorize(values)
-    spelled = np.array([str(u).strip() in MISSING_SPELLINGS for u in uniques] + [True], dtype=bool)
-    return spelled[np.where(codes < 0, len(uniques), codes)]
+__all__ = ["compute_row_numbers", "filter_complete_cases"]
 
 
 def compute_row_numbers(values: object, positions: NDArray[np.intp]) -> list[int]:
@@ -44,7 +36,7 @@ def filter_complete_cases(data: pd.DataFrame, columns: Sequence[str | None]) -> 
     table read from a file is numbered; else the position + 1).
     """
     used = [c for c in dict.fromkeys(columns) if c is not None]
-    missing = {c: compute_missing(data[c]) for c in used}
+    missing = {c: is_missing(data[c]) for c in used}
     if not any(m.any() for m in missing.values()):
         return data
     dropped = np.logical_or.reduce(list(missing.values()))
