@@ -54,3 +54,11 @@ def test_importing_oncotrial_imports_no_subpackage():
     code = "import sys, oncotrial; print(sorted(m for m in sys.modules if m.startswith(('oncotrial.', 'pandas'))))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_lazy_package_whose_all_and_names_differ_is_refused_at_import():
+    from oncotrial._lazy import lazy_attributes
+
+    namespace = {"__name__": "oncotrial.example", "__all__": ["read_table", "write_table"]}
+    with pytest.raises(RuntimeError, match="write_table"):
+        lazy_attributes(namespace, {"read_table": "oncotrial.io.tables"})

@@ -6,8 +6,9 @@ The names are imported on first use (PEP 562), so a command that reads one docum
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from oncotrial._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from oncotrial._adsl import DEFAULT_ADSL_VARS
@@ -58,15 +59,4 @@ __all__ = [
     "write_text_atomically",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'oncotrial.io' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_WHERE})
+__getattr__, __dir__ = lazy_attributes(globals(), _WHERE)

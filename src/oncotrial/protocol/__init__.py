@@ -6,8 +6,9 @@ protocols (:mod:`oncotrial.protocol.library`) does not pay for the pydantic mode
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from oncotrial._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from oncotrial.protocol.base import Route, Weekday
@@ -112,15 +113,4 @@ __all__ = [
     "summarise_builtin_protocols",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'oncotrial.protocol' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_WHERE})
+__getattr__, __dir__ = lazy_attributes(globals(), _WHERE)
