@@ -41,7 +41,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy.stats import norm
 
-from oncotrial._results import fit_lines, readonly, to_json_safe
+from oncotrial._results import fit_lines, format_number, readonly, to_json_safe
 from oncotrial.endpoints.missing import compute_row_numbers
 from oncotrial.errors import DataError, TrialWarning
 
@@ -72,22 +72,14 @@ class QuantileEstimate:
 
     def to_dict(self) -> dict[str, float | None]:
         """``{"estimate", "lower", "upper"}`` (None where not reached)."""
-        return {"estimate": _finite(self.estimate), "lower": _finite(self.lower), "upper": _finite(self.upper)}
+        return {"estimate": to_json_safe(self.estimate), "lower": to_json_safe(self.lower), "upper": to_json_safe(self.upper)}
 
     def to_frame(self) -> pd.DataFrame:
         """One row: estimate, lower, upper."""
         return pd.DataFrame([self.to_dict()], columns=["estimate", "lower", "upper"])
 
     def __str__(self) -> str:
-        return f"{_fmt(self.estimate)} ({_fmt(self.lower)} to {_fmt(self.upper)})"
-
-
-def _finite(value: float | None) -> float | None:
-    return None if value is None or not np.isfinite(value) else float(value)
-
-
-def _fmt(value: float | None) -> str:
-    return "NA" if value is None or not np.isfinite(value) else f"{value:.4g}"
+        return f"{format_number(self.estimate)} ({format_number(self.lower)} to {format_number(self.upper)})"
 
 
 _EVENT_LABELS = {
@@ -258,10 +250,10 @@ class RestrictedMean:
 
     def to_dict(self) -> dict[str, float | None]:
         """``{"estimate", "std_err", "tau"}`` (None where undefined)."""
-        return {"estimate": _finite(self.estimate), "std_err": _finite(self.std_err), "tau": _finite(self.tau)}
+        return {"estimate": to_json_safe(self.estimate), "std_err": to_json_safe(self.std_err), "tau": to_json_safe(self.tau)}
 
     def __str__(self) -> str:
-        return f"Restricted mean up to {self.tau:g}: {_fmt(self.estimate)} (standard error {_fmt(self.std_err)})"
+        return f"Restricted mean up to {self.tau:g}: {format_number(self.estimate)} (standard error {format_number(self.std_err)})"
 
 
 @dataclass(frozen=True, eq=False)
