@@ -20,12 +20,8 @@ Reference numbers:
 
 from __future__ import annotations
 
-import dataclasses
-import json
-import typing
 from collections.abc import Callable
 
-import pandas as pd
 import pytest
 
 from oncotrial.design import (
@@ -53,6 +49,7 @@ from oncotrial.design import (
     find_simon_designs,
     find_single_stage_designs,
 )
+from tests.result_shape import assert_result_shape
 
 OPTIMAL_3_13 = {"r1": 3, "n1": 13, "r": 12, "n": 43}
 
@@ -136,46 +133,10 @@ def test_every_result_type_is_exported() -> None:
     assert {t.__name__ for t in RESULT_TYPES} <= set(oncotrial.design.__all__)
 
 
-def test_result_is_a_frozen_typed_dataclass(result: object) -> None:
-    assert dataclasses.is_dataclass(result)
-    fields = dataclasses.fields(result)
-    hints = typing.get_type_hints(type(result))
-    assert all(f.name in hints for f in fields)
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        setattr(result, fields[0].name, None)
-
-
-def _plain(value: object) -> bool:
-    """Only what json writes as itself: no numpy scalars, Timestamps, tuples or enums."""
-    if value is None or type(value) in (str, int, float, bool):
-        return True
-    if type(value) is list:
-        return all(_plain(v) for v in value)
-    if type(value) is dict:
-        return all(type(k) is str and _plain(v) for k, v in value.items())
-    return False
-
-
-def test_to_dict_is_json_safe(result: object) -> None:
-    document = result.to_dict()  # type: ignore[attr-defined]
-    assert _plain(document)
-    assert json.loads(json.dumps(document, allow_nan=False)) == document
-
-
-def test_to_frame_is_a_new_dataframe_each_time(result: object) -> None:
-    frame = result.to_frame()  # type: ignore[attr-defined]
-    assert isinstance(frame, pd.DataFrame)
-    assert not frame.empty
-    columns = list(frame.columns)
-    frame.columns = [f"changed_{i}" for i in range(len(columns))]
-    assert list(result.to_frame().columns) == columns  # type: ignore[attr-defined]
-
-
-def test_str_is_non_empty_and_fits_80_columns(result: object) -> None:
-    text = str(result)
-    assert text.strip()
-    too_wide = [line for line in text.splitlines() if len(line) > 80]
-    assert not too_wide, too_wide
+def test_result_has_the_one_shape(result: object) -> None:
+    """The shared check (tests/result_shape.py): frozen and typed, to_frame() a new DataFrame each call,
+    to_dict() plain JSON, str() within 80 columns."""
+    assert_result_shape(result)
 
 
 def test_mappings_in_results_are_read_only() -> None:

@@ -26,6 +26,7 @@ from oncotrial.recist import (
     evaluate_baseline_lesions,
     load_overall_response_table,
 )
+from tests.result_shape import assert_result_shape
 
 
 def _baseline() -> pd.DataFrame:
@@ -54,6 +55,7 @@ def evaluation() -> BaselineEvaluation:
 def test_baseline_evaluation_is_frozen(evaluation: BaselineEvaluation) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         evaluation.rules_version = "1.0"  # type: ignore[misc]
+    assert_result_shape(evaluation)
 
 
 def test_baseline_evaluation_frame_lists_each_breach(evaluation: BaselineEvaluation) -> None:
@@ -133,6 +135,7 @@ def test_lesion_analysis_dict_is_json_safe(analysis: LesionResponseAnalysis) -> 
     json.dumps(data, allow_nan=False)
     assert data == {"subjects": 2, "best_overall_response": {"PR": 1, "PD": 1}, "baseline_breaches": []}
     assert all(0 < len(line) <= 80 for line in str(analysis).splitlines())
+    assert_result_shape(analysis)
 
 
 # --- OverallResponseCodes ---------------------------------------------------------------------------
@@ -154,6 +157,7 @@ def test_overall_response_codes_have_the_result_shape() -> None:
         result.overall[0] = OverallResponse.PD
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.rule_ids = ()  # type: ignore[misc]
+    assert_result_shape(result)
 
 
 # --- ImputedDates ------------------------------------------------------------------------------------
@@ -174,3 +178,4 @@ def test_imputed_dates_have_the_result_shape() -> None:
     assert str(result) == "3 dates: 1 imputed to the month's last day, 1 without a date"
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.flags = pd.Series(dtype=str)  # type: ignore[misc]
+    assert_result_shape(result)
