@@ -65,3 +65,29 @@ def test_command_line_tests_live_under_tests_cli():
         if "cli" not in path.relative_to(ROOT / "tests").parts[:1] and CLI_HELPERS in path.read_text(encoding="utf-8")
     ]
     assert outside == []
+
+
+CORE = ("protocol", "design", "eligibility", "dosing", "recist", "endpoints", "randomise", "pk", "safety", "simulate")
+EDGES = ("store", "web", "cli", "report")
+
+
+def test_the_core_never_imports_the_store_the_web_app_the_cli_or_the_report():
+    """DESIGN.md: the core packages take plain data and return plain data; only the edges do I/O."""
+    import ast
+
+    offenders = []
+    for package in CORE:
+        for path in sorted((ROOT / "src" / "oncotrial" / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                offenders += [
+                    f"{path.relative_to(ROOT)}: {name}"
+                    for name in names
+                    if any(name == f"oncotrial.{edge}" or name.startswith(f"oncotrial.{edge}.") for edge in EDGES)
+                    or name.split(".")[0] in ("sqlalchemy", "alembic", "psycopg", "fastapi")
+                ]
+    assert offenders == []

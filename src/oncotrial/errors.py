@@ -15,6 +15,9 @@ The CLI turns it into a message and exit code 1, the web app into an HTTP status
     ├─ RuleTableError               a rule table is malformed or the wrong version
     ├─ UnitParseError               a unit pint cannot read (``oncotrial.units``)
     └─ StoreError                   persistence failures (wrapping SQLAlchemy, ``from exc``)
+       ├─ AccessError               the user's role or site does not allow it (also PermissionError)
+       ├─ NotFoundError             no such trial, site, user or patient (also LookupError)
+       └─ ConflictError             the record changed since it was read (a newer version)
     TrialWarning(UserWarning)       statistical caveats
 
 Each error carries a message in clinical words (what, where, how to fix it), a stable
@@ -32,10 +35,13 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "AccessError",
+    "ConflictError",
     "DataError",
     "DesignError",
     "InconsistentDataError",
     "MissingDataError",
+    "NotFoundError",
     "Problem",
     "ProtocolError",
     "RuleTableError",
@@ -188,6 +194,18 @@ class RuleTableError(TrialError, ValueError):
 
 class StoreError(TrialError):
     """Persistence failed (wraps the database error with ``raise ... from exc``)."""
+
+
+class AccessError(StoreError, PermissionError):
+    """The acting user's role or site does not allow the operation."""
+
+
+class NotFoundError(StoreError, LookupError):
+    """No trial, site, user, patient or record with the name given."""
+
+
+class ConflictError(StoreError):
+    """Another user changed the record since it was read: the second writer is refused, never overwrites."""
 
 
 class TrialWarning(UserWarning):

@@ -1,0 +1,176 @@
+"""Opening the trial database: the URL, the engine, sessions, and the schema check.
+
+The URL comes from ``--db URL``, else the ``ONCOTRIAL_DB`` environment variable, else
+``sqlite:///oncotrial.db`` in the working folder (:func:`resolve_url`; the CLI reads the variable, the
+store never reads the environment on its own). :func:`open_store` builds the engine; nothing is built at
+import.
+
+SQLite: one file, WAL journal, foreign keys on, ``synchronous=FULL`` (a commit that returned is on disk),
+a busy timeout, and ``BEGIN IMMEDIATE`` for every write transaction, so that two writers queue for the
+lock instead of one failing half-way when it upgrades a read lock. PostgreSQL: ``postgresql+psycopg://``
+(psycopg 3); a plain ``postgresql://`` URL is read as psycopg's.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from oncotrial.errors import ConflictError, StoreError
+
+__all__ = ["DEFAULT_URL", "Store", "open_store", "resolve_url"]
+
+DEFAULT_URL = "sqlite:///oncotrial.db"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def resolve_url(url: str | None, environ: dict[str, str] | None = None) -> str:
+    """The database URL: ``url``, else ``environ["ONCOTRIAL_DB"]``, else :data:`DEFAULT_URL`.
+
+    ``postgresql://`` and ``postgres://`` become ``postgresql+psycopg://`` (psycopg 3 is the driver shipped).
+    """
+    chosen = url or (environ or {}).get("ONCOTRIAL_DB") or DEFAULT_URL
+    for prefix in ("postgresql://", "postgres://"):
+        if chosen.startswith(prefix):
+            chosen = "postgresql+psycopg://" + chosen[len(prefix) :]
+    return chosen
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy's begin event below emits BEGIN itself
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # writes take the lock at BEGIN (IMMEDIATE): a deferred transaction that reads, then writes, can fail
+    # with "database is locked" half-way when another writer got there first
+    immediate = connection.get_execution_options().get("oncotrial_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _build_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(
+            f"database URL {url!r} cannot be read; give sqlite:///PATH or postgresql+psycopg://USER@HOST/DB",
+            code="STORE-E001",
+            field="db",
+        ) from exc
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if backend == "postgresql":
+        return create_engine(parsed, pool_pre_ping=True)
+    raise StoreError(
+        f"database URL {url!r}: {backend!r} is not supported; use sqlite:///PATH or postgresql+psycopg://...",
+        code="STORE-E002",
+        field="db",
+    )
+
+
+@dataclass(frozen=True)
+class Store:
+    """An open trial database: its URL, engine and session factories (build it with :func:`open_store`)."""
+
+    url: str
+    engine: Engine
+    _reads: sessionmaker[Session]
+    _writes: sessionmaker[Session]
+
+    @property
+    def backend(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; closed (its transaction ended) at the end, its objects still readable."""
+        with self._reads() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session for one operation: committed when the block ends, rolled back whole on any error.
+
+        Database errors are translated into :class:`~oncotrial.errors.StoreError` (``from exc``).
+        """
+        with self._writes() as session:
+            try:
+                yield session
+                session.commit()
+            except SQLAlchemyError as exc:
+                session.rollback()
+                raise translate_error(exc) from exc
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def translate_error(exc: SQLAlchemyError) -> StoreError:
+    """A :class:`StoreError` in words for a database error that a check did not catch first."""
+    if isinstance(exc, StaleDataError):  # the version column: another writer updated the row first
+        return ConflictError(
+            "the record was changed by someone else while you were saving it; reload it and make your change again",
+            code="STORE-E040",
+            field="version",
+        )
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return StoreError("the connection to the database was lost; try again", code="STORE-E003")
+    text = str(getattr(exc, "orig", exc)).splitlines()[0]
+    return StoreError(f"the database refused the change: {text}", code="STORE-E004")
+
+
+def open_store(url: str, *, check_schema: bool = True) -> Store:
+    """Open the database at ``url``.
+
+    Parameters
+    ----------
+    url
+        A SQLAlchemy URL (see :func:`resolve_url`).
+    check_schema
+        Refuse a database without oncotrial's tables or with an older schema, naming the command that fixes
+        it (``oncotrial db init`` or ``oncotrial db upgrade``). Only those two commands open without it.
+
+    Raises
+    ------
+    StoreError
+        When the URL cannot be read, the server cannot be reached, or the schema is not current.
+    """
+    engine = _build_engine(url)
+    store = Store(
+        url,
+        engine,
+        sessionmaker(engine, expire_on_commit=False),
+        sessionmaker(engine.execution_options(oncotrial_write=True), expire_on_commit=False),
+    )
+    if check_schema:
+        from oncotrial.store.migrate import check_current  # alembic is imported only here
+
+        try:
+            check_current(store)
+        except BaseException:
+            engine.dispose()
+            raise
+    return store

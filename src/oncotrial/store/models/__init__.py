@@ -1,0 +1,44 @@
+"""The tables of the trial database, one module per trial concept (SQLAlchemy 2 typed models)."""
+
+from oncotrial.store.models.audit import AuditEntry, AuditHead
+from oncotrial.store.models.base import Base
+from oncotrial.store.models.dosing import Administration, CycleStart, TreatmentStart
+from oncotrial.store.models.followup import DISPOSITION_EVENTS, Disposition
+from oncotrial.store.models.patient import Consent, Patient, PatientIdentity, Screening, ScreeningCriterion
+from oncotrial.store.models.randomisation import AllocationSecret, AllocationSlot, Crossover, Randomisation
+from oncotrial.store.models.safety import AdverseEvent, LabResult, Sample
+from oncotrial.store.models.trial import ROLES, ProtocolVersion, Site, Trial, User
+from oncotrial.store.models.tumour import Assessment, Lesion, Measurement, RecordedResponse, TimepointResponse
+
+__all__ = [
+    "DISPOSITION_EVENTS",
+    "ROLES",
+    "Administration",
+    "AdverseEvent",
+    "AllocationSecret",
+    "AllocationSlot",
+    "Assessment",
+    "AuditEntry",
+    "AuditHead",
+    "Base",
+    "Consent",
+    "Crossover",
+    "CycleStart",
+    "Disposition",
+    "LabResult",
+    "Lesion",
+    "Measurement",
+    "Patient",
+    "PatientIdentity",
+    "ProtocolVersion",
+    "Randomisation",
+    "RecordedResponse",
+    "Sample",
+    "Screening",
+    "ScreeningCriterion",
+    "Site",
+    "TimepointResponse",
+    "TreatmentStart",
+    "Trial",
+    "User",
+]

@@ -1,0 +1,67 @@
+"""Dosing: each administration as given, held (with the reason) or delayed, and cycle starts that moved.
+
+The planned calendar is not stored: it is rebuilt by ``oncotrial.dosing`` from the protocol version, the
+patient's start and these records, so it can never disagree with them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from oncotrial.store.models.base import Base, Versioned
+
+__all__ = ["Administration", "CycleStart", "TreatmentStart"]
+
+
+class TreatmentStart(Versioned, Base):
+    """When a patient's calendar starts (day 1 of cycle 1, as the protocol's rules place it)."""
+
+    __tablename__ = "treatment_start"
+
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), primary_key=True)
+    arm: Mapped[str] = mapped_column(String(64))
+    start: Mapped[dt.datetime] = mapped_column()
+
+
+class Administration(Versioned, Base):
+    """One planned dose and what happened to it (the fields of ``oncotrial.dosing``'s records).
+
+    For data imported from SDTM EX without a protocol, ``treatment`` is EXTRT, ``cycle`` and ``number`` are
+    the order of the records, and ``amount``/``unit`` are EXDOSE/EXDOSU.
+    """
+
+    __tablename__ = "administration"
+    __table_args__ = (UniqueConstraint("patient_id", "treatment", "cycle", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    treatment: Mapped[str] = mapped_column(String(128))
+    cycle: Mapped[int] = mapped_column()
+    number: Mapped[int] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16))  # given | held | delayed
+    given_at: Mapped[dt.datetime | None] = mapped_column()
+    ended_at: Mapped[dt.datetime | None] = mapped_column()
+    amount: Mapped[float | None] = mapped_column()
+    unit: Mapped[str | None] = mapped_column(String(32))
+    percent: Mapped[float | None] = mapped_column()
+    route: Mapped[str | None] = mapped_column(String(64))
+    form: Mapped[str | None] = mapped_column(String(64))
+    frequency: Mapped[str | None] = mapped_column(String(64))
+    visit: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CycleStart(Versioned, Base):
+    """A cycle started on another day than planned (a delay for toxicity), with the reason."""
+
+    __tablename__ = "cycle_start"
+    __table_args__ = (UniqueConstraint("patient_id", "cycle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    cycle: Mapped[int] = mapped_column()
+    start: Mapped[dt.date] = mapped_column()
+    reason: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,102 @@
+"""Tumour assessments: lesions identified at baseline, measurements per visit, time-point responses.
+
+``Lesion``, ``Assessment`` and ``Measurement`` hold what was recorded (SDTM TU and TR); ``TimepointResponse``
+holds what ``oncotrial.recist`` derived from them, with its rule id, and is recomputed whenever a
+measurement of the patient changes. ``RecordedResponse`` holds responses as an evaluator recorded them
+(SDTM RS), such as the investigator's overall response of imported data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from oncotrial.store.models.base import Base, Versioned
+
+__all__ = ["Assessment", "Lesion", "Measurement", "RecordedResponse", "TimepointResponse"]
+
+
+class Lesion(Versioned, Base):
+    """A lesion (TU): ``code`` is its link id (``T01``, ``NT02``, ``NEW01``); ``kind`` target, non-target or new."""
+
+    __tablename__ = "lesion"
+    __table_args__ = (UniqueConstraint("patient_id", "evaluator", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    evaluator: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # TARGET | NON-TARGET | NEW
+    location: Mapped[str | None] = mapped_column(Text)
+    method: Mapped[str | None] = mapped_column(String(64))
+    identified_on: Mapped[dt.date] = mapped_column()
+    visit: Mapped[str | None] = mapped_column(String(64))
+    irradiated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Assessment(Versioned, Base):
+    """One visit's tumour assessment by one evaluator."""
+
+    __tablename__ = "assessment"
+    __table_args__ = (UniqueConstraint("patient_id", "evaluator", "visit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    evaluator: Mapped[str] = mapped_column(String(64))
+    visit: Mapped[str] = mapped_column(String(64))
+    visit_number: Mapped[float | None] = mapped_column()
+    assessed_on: Mapped[dt.date] = mapped_column()
+
+
+class Measurement(Versioned, Base):
+    """One lesion at one assessment (TR): a diameter in mm (``LDIAM``), or a status (``TUMSTATE``)."""
+
+    __tablename__ = "measurement"
+    __table_args__ = (UniqueConstraint("assessment_id", "lesion_id", "test_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    lesion_id: Mapped[int] = mapped_column(ForeignKey("lesion.id"))
+    test_code: Mapped[str] = mapped_column(String(16))  # LDIAM | TUMSTATE
+    value: Mapped[float | None] = mapped_column()  # mm
+    status: Mapped[str | None] = mapped_column(String(64))  # PRESENT | ABSENT | UNEQUIVOCAL | ...
+    not_done_reason: Mapped[str | None] = mapped_column(Text)
+    measured_on: Mapped[dt.date | None] = mapped_column()
+
+
+class TimepointResponse(Versioned, Base):
+    """The time-point response ``oncotrial.recist`` derived for an assessment, with its rule id."""
+
+    __tablename__ = "timepoint_response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), unique=True)
+    target: Mapped[str | None] = mapped_column(String(32))
+    non_target: Mapped[str | None] = mapped_column(String(32))
+    new_lesions: Mapped[str | None] = mapped_column(String(16))
+    overall: Mapped[str] = mapped_column(String(16))
+    rule_id: Mapped[str] = mapped_column(String(64))
+    sum_of_diameters: Mapped[float | None] = mapped_column()
+
+
+class RecordedResponse(Versioned, Base):
+    """A response as an evaluator recorded it (RS): test code (``OVRLRESP``, ``TRGRESP``, ...), result, date."""
+
+    __tablename__ = "recorded_response"
+    __table_args__ = (UniqueConstraint("patient_id", "evaluator", "test_code", "visit", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
+    evaluator: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(64))  # RECIST 1.1, ...
+    test_code: Mapped[str] = mapped_column(String(16))
+    test_name: Mapped[str | None] = mapped_column(Text)
+    visit: Mapped[str] = mapped_column(String(64))
+    visit_number: Mapped[float | None] = mapped_column()
+    assessed_on: Mapped[dt.date | None] = mapped_column()
+    original: Mapped[str | None] = mapped_column(String(64))
+    response: Mapped[str | None] = mapped_column(String(64))
+    link_group: Mapped[str | None] = mapped_column(String(64))
+    accepted: Mapped[str | None] = mapped_column(String(4))

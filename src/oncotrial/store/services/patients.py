@@ -1,0 +1,226 @@
+"""Patients: enrolment (with identifying data kept apart), consent, screening, and the soft delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from oncotrial.eligibility import PatientRecord, evaluate_eligibility
+from oncotrial.errors import DataError, validation_messages
+from oncotrial.store.access import SITE_ROLES, require, require_site
+from oncotrial.store.audit import Actor, audit_context
+from oncotrial.store.models import Consent, Patient, PatientIdentity, Screening, ScreeningCriterion
+from oncotrial.store.services._common import (
+    check_after_consent,
+    check_version,
+    find_patient,
+    find_site,
+    find_trial,
+    protocol_of_patient,
+)
+
+__all__ = ["delete_patient", "enrol_patient", "record_consent", "record_screening"]
+
+SEXES = ("F", "M", "U")
+
+
+def _require_entry(actor: Actor) -> None:
+    """Data entry by a site role; a statistician's import goes through the same operations."""
+    require(actor, "enter_data" if actor.role in SITE_ROLES or actor.role != "statistician" else "import")
+
+
+def _next_subject_id(session: Session, trial_id: int, site_id: int, site_code: str) -> str:
+    count = session.execute(
+        select(func.count()).select_from(Patient).where(Patient.trial_id == trial_id, Patient.site_id == site_id)
+    ).scalar_one()
+    return f"{site_code}-{count + 1:04d}"
+
+
+def _enrolment_number(session: Session, trial_id: int, given: int | None, subject_id: str) -> int:
+    if given is None:
+        top = session.execute(select(func.max(Patient.enrolment_number)).where(Patient.trial_id == trial_id))
+        return int(top.scalar() or 0) + 1
+    if isinstance(given, bool) or not isinstance(given, int) or given < 1:
+        raise DataError(
+            f"patient {subject_id}: enrolment number {given!r} must be a whole number from 1",
+            code="STORE-E060",
+            field="enrolment_number",
+            subject_id=subject_id,
+        )
+    taken = session.execute(
+        select(Patient.subject_id).where(Patient.trial_id == trial_id, Patient.enrolment_number == given)
+    ).scalar_one_or_none()
+    if taken is not None:
+        raise DataError(
+            f"enrolment number {given} is already patient {taken}'s; give the next free number, or "
+            "leave it out to have it assigned",
+            code="STORE-E061",
+            field="enrolment_number",
+            subject_id=subject_id,
+        )
+    return given
+
+
+def enrol_patient(
+    session: Session,
+    actor: Actor,
+    trial_code: str,
+    *,
+    enrolled_on: dt.date,
+    site_code: str | None = None,
+    subject_id: str | None = None,
+    enrolment_number: int | None = None,
+    sex: str | None = None,
+    age: float | None = None,
+    age_unit: str | None = "YEARS",
+    race: str | None = None,
+    ethnicity: str | None = None,
+    country: str | None = None,
+    name: str | None = None,
+    birth_date: dt.date | None = None,
+) -> Patient:
+    """Register a patient at a site, under the trial's current protocol version.
+
+    A site role enrols at its own site (``site_code`` defaults to it). The subject id is ``SITE-NNNN`` in
+    order within the site unless given; the enrolment number is the next in the trial unless given (a
+    number already used is refused). Name and date of birth go to the identity table only.
+    """
+    _require_entry(actor)
+    trial = find_trial(session, trial_code)
+    if site_code is None:
+        if actor.site_id is None:
+            raise DataError("give the site of the patient", code="STORE-E062", field="site")
+        from oncotrial.store.models import Site
+
+        site = session.get_one(Site, actor.site_id)
+    else:
+        site = find_site(session, trial, site_code)
+    require_site(actor, site.id)
+    if sex is not None and sex not in SEXES:
+        raise DataError(f"sex {sex!r}: use F, M or U", code="STORE-E063", field="sex")
+    if age is not None and not 0 <= age < 130:
+        raise DataError(f"age {age!r} is not a plausible age in years", code="STORE-E064", field="age")
+    sid = subject_id or _next_subject_id(session, trial.id, site.id, site.code)
+    if session.execute(select(Patient.id).where(Patient.trial_id == trial.id, Patient.subject_id == sid)).first():
+        raise DataError(
+            f"trial {trial.code} already has a patient {sid}", code="STORE-E065", field="subject_id", subject_id=sid
+        )
+    number = _enrolment_number(session, trial.id, enrolment_number, sid)
+    with audit_context(session, actor):
+        patient = Patient(
+            trial_id=trial.id,
+            site_id=site.id,
+            subject_id=sid,
+            enrolment_number=number,
+            protocol_version_id=trial.current_protocol_id,
+            enrolled_on=enrolled_on,
+            sex=sex,
+            age=age,
+            age_unit=age_unit if age is not None else None,
+            race=race,
+            ethnicity=ethnicity,
+            country=country,
+        )
+        session.add(patient)
+        session.flush()
+        if name is not None or birth_date is not None:
+            session.add(PatientIdentity(patient_id=patient.id, name=name, birth_date=birth_date))
+            session.flush()
+    return patient
+
+
+def record_consent(
+    session: Session, actor: Actor, trial_code: str, subject_id: str, *, form_version: str, consent_date: dt.date
+) -> Consent:
+    """Record a signed consent (form version and date)."""
+    _require_entry(actor)
+    patient = find_patient(session, actor, find_trial(session, trial_code), subject_id)
+    if not form_version.strip():
+        raise DataError(
+            f"patient {subject_id}: give the version of the consent form signed",
+            code="STORE-E066",
+            field="form_version",
+            subject_id=subject_id,
+        )
+    with audit_context(session, actor):
+        consent = Consent(patient_id=patient.id, form_version=form_version, consent_date=consent_date)
+        session.add(consent)
+        session.flush()
+    return consent
+
+
+def _parse_record(subject_id: str, record: dict[str, Any]) -> PatientRecord:
+    try:
+        return PatientRecord.model_validate({"subject_id": subject_id, **record})
+    except ValidationError as exc:
+        lines = "; ".join(
+            f"{place}: {message}" if place else message for place, message in validation_messages(exc.errors())
+        )
+        raise DataError(
+            f"patient {subject_id}: the screening record cannot be read: {lines}",
+            code="STORE-E067",
+            field="record",
+            subject_id=subject_id,
+        ) from exc
+
+
+def record_screening(
+    session: Session,
+    actor: Actor,
+    trial_code: str,
+    subject_id: str,
+    record: dict[str, Any],
+    *,
+    screened_at: dt.datetime,
+) -> Screening:
+    """Screen the patient under the protocol they were enrolled under, and keep the record and each
+    criterion's result (``oncotrial.eligibility``); dated on or after consent."""
+    require(actor, "enter_data")
+    patient = find_patient(session, actor, find_trial(session, trial_code), subject_id)
+    check_after_consent(session, patient, screened_at, field="screened_at")
+    protocol = protocol_of_patient(session, patient, needed_for="eligibility")
+    parsed = _parse_record(subject_id, record)
+    result = evaluate_eligibility(protocol, parsed, as_of=screened_at)
+    with audit_context(session, actor):
+        screening = Screening(
+            patient_id=patient.id,
+            screened_at=screened_at,
+            status=result.status,
+            record_json=json.dumps(record, sort_keys=True, default=str),
+            protocol_version_id=patient.protocol_version_id,
+        )
+        session.add(screening)
+        session.flush()
+        session.add_all(
+            ScreeningCriterion(
+                screening_id=screening.id, criterion_id=c.criterion_id, type=c.type, status=c.status, reason=c.reason
+            )
+            for c in result.criteria
+        )
+        session.flush()
+    return screening
+
+
+def delete_patient(
+    session: Session,
+    actor: Actor,
+    trial_code: str,
+    subject_id: str,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+) -> Patient:
+    """Soft delete: the patient and their records stay, marked deleted, with the reason (audited)."""
+    require(actor, "enter_data")
+    patient = find_patient(session, actor, find_trial(session, trial_code), subject_id, for_update=True)
+    check_version(patient, expected_version, what=f"patient {subject_id}", subject_id=subject_id)
+    with audit_context(session, actor, reason):
+        patient.deleted_on = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        patient.deleted_reason = reason
+        session.flush()
+    return patient

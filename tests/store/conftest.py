@@ -1,0 +1,223 @@
+"""Fixtures of the store tests: every test that takes ``store`` runs on SQLite and on a real PostgreSQL.
+
+PostgreSQL comes from ``ONCOTRIAL_TEST_PG``, a URL with the right to create databases (``.ci/run`` starts
+Debian's server, makes a role with a fresh password and sets it). Each pytest-xdist worker gets its own
+database, created once with the schema (``oncotrial db init``'s code) and emptied between tests. Without the
+variable or the server, the PostgreSQL cases skip and say why; with ``ONCOTRIAL_REQUIRE_SERVERS=1`` (CI) they
+fail instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Iterator
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from oncotrial.store import Store, open_store
+from oncotrial.store.migrate import init_schema
+from oncotrial.store.models import Base
+
+PG_ENV = "ONCOTRIAL_TEST_PG"
+TRIAL = "NCT01416831"
+
+
+def servers_required() -> bool:
+    return os.environ.get("ONCOTRIAL_REQUIRE_SERVERS") == "1"
+
+
+def missing_server(reason: str) -> None:
+    """Skip (a developer's run) or fail (CI, ``ONCOTRIAL_REQUIRE_SERVERS=1``) for a server that is not there."""
+    if servers_required():
+        pytest.fail(f"{reason} (ONCOTRIAL_REQUIRE_SERVERS=1 makes this a failure)")
+    pytest.skip(reason)
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    store = open_store(f"sqlite:///{path}", check_schema=False)
+    init_schema(store)
+    store.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A database of this worker's own on the test server, with the schema; dropped at the end."""
+    admin = os.environ.get(PG_ENV)
+    if not admin:
+        missing_server(
+            f"PostgreSQL tests need a server: set {PG_ENV}=postgresql+psycopg://USER:PASSWORD@127.0.0.1/"
+            "postgres (a role that may create databases)"
+        )
+    assert admin is not None
+    name = f"oncotrial_test_{_worker()}"
+    engine = create_engine(admin.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        engine.dispose()
+        missing_server(f"PostgreSQL at {PG_ENV} cannot be reached: {str(exc).splitlines()[0]}")
+    url = engine.url.set(database=name).render_as_string(hide_password=False)
+    store = open_store(url, check_schema=False)
+    init_schema(store)
+    store.dispose()
+    yield url
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def _empty_postgres(store: Store) -> None:
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with store.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty, current database: a copy of the SQLite template, or this worker's PostgreSQL
+    database emptied."""
+    if request.param == "sqlite":
+        path = tmp_path / "trial.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("pg_url")
+    store = open_store(url)
+    _empty_postgres(store)
+    store.dispose()
+    return url
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    opened = open_store(store_url)
+    yield opened
+    opened.dispose()
+
+
+def builtin_protocol_text(protocol_id: str = TRIAL) -> str:
+    return (files("oncotrial.protocol.library") / f"{protocol_id}.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def trial_store(store: Store) -> Store:
+    """``store`` with NCT01416831 (its protocol verbatim), sites 01 and 02, the allocation list drawn from seed
+    20261130, and one user per role: ``admin``, ``coord1``/``inv1`` (site 01), ``coord2``/``inv2`` (site 02),
+    ``monitor``, ``stat``."""
+    from oncotrial.store.services import (
+        actor_for,
+        add_site,
+        add_user,
+        bootstrap_admin,
+        create_trial,
+        setup_allocation,
+    )
+
+    with store.write() as session:
+        bootstrap_admin(session, "admin", full_name="Trial Admin")
+    with store.write() as session:
+        admin = actor_for(session, "admin")
+        create_trial(session, admin, TRIAL, protocol_yaml=builtin_protocol_text())
+        for code in ("01", "02"):
+            add_site(session, admin, TRIAL, code, name=f"Site {code}")
+            add_user(
+                session,
+                admin,
+                f"coord{int(code)}",
+                role="coordinator",
+                full_name=f"Coordinator {code}",
+                trial_code=TRIAL,
+                site_code=code,
+            )
+            add_user(
+                session,
+                admin,
+                f"inv{int(code)}",
+                role="investigator",
+                full_name=f"Investigator {code}",
+                trial_code=TRIAL,
+                site_code=code,
+            )
+        add_user(session, admin, "monitor", role="monitor", full_name="Monitor")
+        add_user(session, admin, "stat", role="statistician", full_name="Statistician")
+        setup_allocation(session, admin, TRIAL, seed=20261130)
+    return store
+
+
+# Screening NCT01416831 on Saturday 2026-11-21 for a start on Monday 2026-11-23, consent on 2026-11-18: the
+# record below meets every criterion (the same patient as tests/eligibility/test_evaluate.py's, checked there
+# criterion by criterion).
+SCREENED_AT = dt.datetime(2026, 11, 21, 9, 0)
+CONSENTED_ON = dt.date(2026, 11, 18)
+LAB_DAY = "2026-11-16"
+_ABSENT = (
+    "brain_metastases_not_radiosurgery_candidate prior_radiation_to_sbrt_site active_infection pregnant_or_lactating "
+    "cardiac_ischemia chronic_steroids"
+).split()
+
+
+def _lab(analyte: str, value: float, unit: str, **limits: float) -> dict[str, object]:
+    return {"analyte": analyte, "value": value, "unit": unit, "date": LAB_DAY, **limits}
+
+
+def eligible_record() -> dict[str, object]:
+    """A screening record that meets every criterion of NCT01416831 on :data:`SCREENED_AT`."""
+    return {
+        "sex": "female",
+        "birth_date": "1961-04-02",
+        "planned_start": "2026-11-23T08:00",
+        "ecog": {"value": 1, "date": LAB_DAY},
+        "labs": [
+            _lab("wbc", 4.2, "10^9/L"),
+            _lab("hemoglobin", 12.5, "g/dL"),
+            _lab("ast", 30, "U/L", lln=10, uln=40),
+            _lab("alt", 25, "U/L", lln=7, uln=40),
+            _lab("bilirubin_total", 0.8, "mg/dL"),
+            _lab("creatinine", 88, "umol/L"),
+            _lab("dlco_pct_predicted", 85, "%"),
+            _lab("fev1_pct_predicted", 90, "%"),
+            _lab("fev1_fvc_pct_predicted", 78, "%"),
+        ],
+        "lesions": [{"site": "lung", "method": "spiral_ct", "size_mm": 24, "date": "2026-11-10"}],
+        "conditions": {
+            "melanoma_histologically_confirmed": True,
+            "sbrt_amenable_site": True,
+            **dict.fromkeys(_ABSENT, False),
+        },
+        "childbearing_potential": True,
+        "pregnancy_test": {"result": "negative", "datetime": "2026-11-21T09:00"},
+        "consent_date": "2026-11-18",
+    }
+
+
+def enrol_eligible(store: Store, username: str = "inv1", *, randomise: bool = False) -> str:
+    """Enrol, consent and screen (eligible) a patient at ``username``'s site; randomise too when asked.
+    Returns the subject id."""
+    from oncotrial.store import services
+
+    with store.write() as session:
+        actor = services.actor_for(session, username)
+        patient = services.enrol_patient(session, actor, TRIAL, enrolled_on=CONSENTED_ON)
+        services.record_consent(
+            session, actor, TRIAL, patient.subject_id, form_version="2.0", consent_date=CONSENTED_ON
+        )
+        services.record_screening(session, actor, TRIAL, patient.subject_id, eligible_record(), screened_at=SCREENED_AT)
+        subject_id = patient.subject_id
+    if randomise:
+        with store.write() as session:
+            actor = services.actor_for(session, username)
+            services.randomise(session, actor, TRIAL, subject_id, randomised_on=SCREENED_AT.date())
+    return subject_id
