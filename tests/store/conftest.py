@@ -1,8 +1,8 @@
 """Fixtures of the store tests: every test that takes ``store`` runs on SQLite and on a real PostgreSQL.
 
 PostgreSQL comes from ``ONCOTRIAL_TEST_PG``, a URL with the right to create databases (``.ci/run`` starts
-Debian's server, makes a role with a fresh password and sets it). Each pytest-xdist worker gets its own
-database, created once with the schema (``oncotrial db init``'s code) and emptied between tests. Without the
+Debian's server, makes a role with a fresh password and sets it). Each pytest-xdist worker of each run gets its
+own database, created once with the schema (``oncotrial db init``'s code) and emptied between tests. Without the
 variable or the server, the PostgreSQL cases skip and say why; with ``ONCOTRIAL_REQUIRE_SERVERS=1`` (CI) they
 fail instead.
 """
@@ -52,7 +52,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
+def pg_url(testrun_uid: str) -> Iterator[str]:
     """A database of this worker's own on the test server, with the schema; dropped at the end."""
     admin = os.environ.get(PG_ENV)
     if not admin:
@@ -61,7 +61,7 @@ def pg_url() -> Iterator[str]:
             "postgres (a role that may create databases)"
         )
     assert admin is not None
-    name = f"oncotrial_test_{_worker()}"
+    name = f"oncotrial_test_{_worker()}_{testrun_uid[:8]}"  # two runs at once never share a database
     engine = create_engine(admin.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
