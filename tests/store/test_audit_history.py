@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from oncotrial.errors import AccessError, NotFoundError
 from oncotrial.store import Store
-from oncotrial.store.models import ScreeningCriterion
+from oncotrial.store.audit import audit_context
+from oncotrial.store.models import AdverseEvent, Assessment, Lesion, Measurement, Patient, ScreeningCriterion
 from oncotrial.store.services import (
     actor_for,
     audit_history,
@@ -23,6 +24,8 @@ from oncotrial.store.services import (
     record_screening,
 )
 from tests.store.conftest import CONSENTED_ON, SCREENED_AT, TRIAL, eligible_record, enrol_eligible
+
+FIRST_TABLES = {"patient", "patient_identity", "consent", "screening", "screening_criterion"}  # enrolment's
 
 
 @pytest.fixture
@@ -114,3 +117,38 @@ def test_site_roles_may_not_read_the_audit_trail(history_store: Store, username:
 def test_an_unknown_patient_has_no_history(history_store: Store) -> None:
     with pytest.raises(NotFoundError, match="has no patient '01-0099'"), history_store.read() as session:
         audit_history(session, actor_for(session, "monitor"), TRIAL, "01-0099")
+
+
+def test_grandchild_records_and_records_deleted_since_are_in_the_history(trial_store: Store) -> None:
+    """A measurement belongs to the patient through its assessment; an adverse event deleted (with a reason) keeps
+    its insert and delete entries in the history. Written with the ORM and an audit context, as services do."""
+    subject = enrol_eligible(trial_store)
+    with trial_store.write() as session:
+        actor = actor_for(session, "inv1")
+        patient_id = session.execute(select(Patient.id).where(Patient.subject_id == subject)).scalar_one()
+        with audit_context(session, actor):
+            lesion = Lesion(
+                patient_id=patient_id, evaluator="INVESTIGATOR", code="T01", kind="TARGET", identified_on=CONSENTED_ON
+            )
+            visit = Assessment(
+                patient_id=patient_id, evaluator="INVESTIGATOR", visit="BASELINE", assessed_on=CONSENTED_ON
+            )
+            event = AdverseEvent(patient_id=patient_id, term="Fatigue", grade=1, onset=dt.date(2026, 11, 25))
+            session.add_all([lesion, visit, event])
+            session.flush()
+            session.add(Measurement(assessment_id=visit.id, lesion_id=lesion.id, test_code="LDIAM", value=24.0))
+            session.flush()
+    with trial_store.write() as session:
+        with audit_context(session, actor_for(session, "inv1"), "entered for the wrong patient"):
+            session.delete(session.get_one(AdverseEvent, 1))
+            session.flush()
+    with trial_store.read() as session:
+        entries = audit_history(session, actor_for(session, "monitor"), TRIAL, subject)
+    tail = [(e.table_name, e.action, e.reason) for e in entries if e.table_name not in FIRST_TABLES]
+    assert tail == [
+        ("adverse_event", "insert", None),
+        ("assessment", "insert", None),
+        ("lesion", "insert", None),
+        ("measurement", "insert", None),
+        ("adverse_event", "delete", "entered for the wrong patient"),
+    ]
