@@ -23,6 +23,8 @@ an onset before a recorded consent with ``pre_consent`` set, and a partial onset
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -153,6 +155,32 @@ def _partial_onsets(batch: Batch) -> None:
     )
 
 
+def _last_day(partial: str) -> dt.date:
+    """The last day of a partial date's period (``2014`` -> 2014-12-31, ``2014-02`` -> 2014-02-28)."""
+    year = int(partial[:4])
+    if len(partial) == 4:
+        return dt.date(year, 12, 31)
+    month = int(partial[5:7])
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _flag_pre_consent(batch: Batch) -> None:
+    """Imported data: an onset before consent is flagged, not refused; a partial onset only when its whole
+    period is before consent (``2014-01`` with consent on 2014-01-02 may be after it)."""
+    check_after_consents(batch, "onset", flag_column="pre_consent")
+    frame = batch.frame
+    set_column(
+        batch,
+        "pre_consent",
+        [
+            bool(flag) and (partial is None or _last_day(partial) < consent)
+            for flag, partial, consent in zip(
+                frame["pre_consent"], frame["onset_partial"], frame["consent_date"], strict=True
+            )
+        ],
+    )
+
+
 def _check_grades(batch: Batch) -> None:
     to_numbers(batch, "grade", integer=True)
     to_texts(batch, "severity", choices=SEVERITIES)
@@ -188,7 +216,7 @@ def _checked_adverse_events(session: Session, actor: Actor, trial_code: str, row
     to_dates(batch, "resolved")
     check_not_before(batch, "resolved", "onset", code="STORE-E112")
     set_column(batch, "pre_consent", [False] * len(batch.frame))
-    check_after_consents(batch, "onset", flag_column="pre_consent")
+    _flag_pre_consent(batch)
     to_texts(batch, "attribution", choices=ATTRIBUTIONS)
     to_texts(batch, "action_taken", choices=ACTIONS)
     to_texts(batch, "outcome", choices=OUTCOMES)
