@@ -27,6 +27,7 @@ from sqlalchemy import text
 from oncotrial.store import Store, open_store, verify_chain
 from oncotrial.store.migrate import init_schema
 from oncotrial.store.services import (
+    _batch,
     actor_for,
     add_site,
     add_user,
@@ -35,7 +36,6 @@ from oncotrial.store.services import (
     enrol_patient,
     record_lab_results,
 )
-from oncotrial.store.services import _batch
 
 SDTM = Path(__file__).resolve().parents[1] / "tests" / "reference" / "pharmaverse" / "sdtm"
 TRIAL = "CDISCPILOT01"
