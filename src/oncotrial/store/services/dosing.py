@@ -285,7 +285,9 @@ def check_calendars(session: Session, batch: Batch, *, excluding: int | None = N
     frame = batch.frame
     frame_rows = frame.assign(_row=range(1, len(frame) + 1))
     patient_ids = sorted(set(frame["patient_id"].tolist()))
-    patients = {p.id: p for p in session.execute(select(PatientRow).where(PatientRow.id.in_(patient_ids))).scalars()}
+    # the patients' rows are locked, so that two batches for one patient cannot both pass a limit they break together
+    locked = select(PatientRow).where(PatientRow.id.in_(patient_ids)).with_for_update()
+    patients = {p.id: p for p in session.execute(locked).scalars()}
     stored = _administrations(session, patient_ids, excluding=excluding)
     for patient_id, group in frame_rows.groupby("patient_id", sort=False):
         patient = patients[cast(int, patient_id)]
