@@ -7,7 +7,9 @@ treatment start, the cycle starts and every administration recorded so far plus 
 protocol's limits (doses per cycle, per two cycles, the end of a cycle, the maximum delay of a cycle, the
 planned dose) are the core's, enforced once. Its :class:`~oncotrial.errors.ScheduleError` (or
 :class:`~oncotrial.errors.DataError`) comes back with the patient and the row added, its code and message
-(the limit) unchanged.
+(the limit) unchanged. A patient who crossed over (``record_crossover``) is planned in the randomised arm up
+to the crossover rule's first cycle, and from it on the crossover calendar, which starts on the recorded
+start of that cycle (``record_cycle_start``).
 
 A trial without a protocol holds data imported from elsewhere (SDTM EX): there is no calendar, so only the
 generic checks are made: the status, a reason for a held or delayed dose, the time of a dose given, an
