@@ -7,6 +7,17 @@ written, or nothing.
 """
 
 from oncotrial.store.services._common import actor_for
+from oncotrial.store.services.assessments import (
+    RecordedBatch,
+    StoredTimepoint,
+    record_assessment,
+    record_baseline_lesions,
+    record_lesions,
+    record_measurements,
+    record_recorded_responses,
+    timepoint_responses,
+    update_measurement,
+)
 from oncotrial.store.services.patients import delete_patient, enrol_patient, record_consent, record_screening
 from oncotrial.store.services.randomisation import (
     correct_randomisation,
@@ -17,6 +28,8 @@ from oncotrial.store.services.randomisation import (
 from oncotrial.store.services.trials import add_protocol_version, add_site, add_user, bootstrap_admin, create_trial
 
 __all__ = [
+    "RecordedBatch",
+    "StoredTimepoint",
     "actor_for",
     "add_protocol_version",
     "add_site",
@@ -27,8 +40,15 @@ __all__ = [
     "delete_patient",
     "enrol_patient",
     "randomise",
+    "record_assessment",
+    "record_baseline_lesions",
     "record_consent",
     "record_crossover",
+    "record_lesions",
+    "record_measurements",
+    "record_recorded_responses",
     "record_screening",
     "setup_allocation",
+    "timepoint_responses",
+    "update_measurement",
 ]
