@@ -23,10 +23,11 @@ from typing import Any
 import pandas as pd
 
 from oncotrial.store import open_store
-from oncotrial.store.audit import Actor, insert_audited
+from oncotrial.store.audit import insert_audited
 from oncotrial.store.migrate import init_schema
 from oncotrial.store.models import Patient, Site, Trial
 from oncotrial.store.services import (
+    _timepoints,
     actor_for,
     add_site,
     add_user,
@@ -36,7 +37,6 @@ from oncotrial.store.services import (
     record_measurements,
     record_recorded_responses,
 )
-from oncotrial.store.services import _timepoints
 
 SDTM = Path(__file__).resolve().parents[1] / "tests" / "reference" / "pharmaverse" / "sdtm"
 TRIAL = "CDISCPILOT01"

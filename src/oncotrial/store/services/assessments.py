@@ -38,23 +38,33 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from oncotrial.errors import DataError, NotFoundError, TrialError
-from oncotrial.recist import compute_imputed_dates
-from oncotrial.store.access import require, require_site
+from oncotrial.errors import DataError, NotFoundError
+from oncotrial.store.access import require
 from oncotrial.store.audit import Actor, audit_context, insert_audited
 from oncotrial.store.models import (
     Assessment,
-    Base,
-    Consent,
     Lesion,
     Measurement,
     Patient,
-    RecordedResponse,
     TimepointResponse,
     Trial,
+)
+from oncotrial.store.services._batch import (
+    READER,
+    RecordedBatch,
+    batch_frame,
+    check_after_consent,
+    iso_dates,
+    map_patients,
+    read_rows,
+    refuse,
+    refuse_duplicates,
+    refuse_uncontrolled,
+    text_column,
+    write_rows,
 )
 from oncotrial.store.services._common import check_version, find_patient, find_trial
 from oncotrial.store.services._timepoints import (
@@ -65,6 +75,7 @@ from oncotrial.store.services._timepoints import (
     recompute_timepoints,
 )
 from oncotrial.store.services.patients import _require_entry
+from oncotrial.store.services.responses import RESPONSE_VALUES, record_recorded_responses
 
 __all__ = [
     "RESPONSE_VALUES",
@@ -86,27 +97,7 @@ UNITS = ("mm", "cm")
 STATES = ("PRESENT", "ABSENT", "UNEQUIVOCAL", "EQUIVOCAL", "NE")
 # how staff also write a state; stored as the core reads it
 STATE_SYNONYMS = {"UNEQUIVOCAL PROGRESSION": "UNEQUIVOCAL", "NOT EVALUABLE": "NE", "NOT EVALUATED": "NE"}
-# RECIST 1.1 response values by RS test code (the values of pharmaverse's rs_onco.csv; "CHECK" is its mark of an
-# overall response sent back to the reader for review); other test codes are kept as recorded
-RESPONSE_VALUES: Mapping[str, tuple[str, ...]] = {
-    "OVRLRESP": ("CR", "PR", "SD", "PD", "NE", "NON-CR/NON-PD", "CHECK"),
-    "TRGRESP": ("CR", "PR", "SD", "PD", "NE"),
-    "NTRGRESP": ("CR", "NON-CR/NON-PD", "PD", "NE"),
-    "NEWLPROG": ("Y", "N", "EQUIVOCAL", "UNEQUIVOCAL"),
-}
-_READER = ("evaluator", "evaluator_id")
 _RECOMPUTED = "time-point responses recomputed by oncotrial.recist after "
-
-
-@dataclass(frozen=True)
-class RecordedBatch:
-    """What a batch wrote: the new rows' ids, the patients touched, the time-point responses written or changed,
-    and what the import should report (readers whose responses the core cannot derive, baseline breaches kept)."""
-
-    ids: tuple[int, ...]
-    patients: int
-    timepoints: int
-    problems: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -129,150 +120,6 @@ class StoredTimepoint:
 # --- reading a batch ------------------------------------------------------------------------------------
 
 
-def _frame(rows: Iterable[Mapping[str, Any]] | pd.DataFrame, defaults: Mapping[str, Any]) -> pd.DataFrame:
-    """The rows as a table, with the optional columns filled with their defaults, and ``_row`` (1-based)."""
-    frame = (
-        rows.reset_index(drop=True).copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame.from_records(list(rows))
-    )
-    for column, default in defaults.items():
-        if column not in frame.columns:
-            frame[column] = default
-        elif default is not None:
-            frame[column] = frame[column].where(frame[column].notna(), default)
-    frame["_row"] = np.arange(1, len(frame) + 1)
-    return frame
-
-
-def _refuse(
-    frame: pd.DataFrame,
-    bad: pd.Series | np.ndarray,
-    what: str,
-    *,
-    field: str,
-    code: str,
-    error: type[TrialError] = DataError,
-) -> None:
-    """Raise for the first row of ``bad``; ``what`` is formatted with that row's columns."""
-    flags = np.asarray(bad, dtype=bool)
-    if not flags.any():
-        return
-    row = frame.iloc[int(np.argmax(flags))]
-    subject = row.get("subject_id")
-    raise error(
-        f"row {row['_row']}, patient {subject}: " + what.format(**{str(k): v for k, v in row.items()}),
-        code=code,
-        field=field,
-        subject_id=None if pd.isna(subject) else str(subject),
-        rows=(int(row["_row"]),),
-    )
-
-
-def _text(frame: pd.DataFrame, column: str, *, upper: bool = False) -> pd.Series:
-    """A text column stripped, empty as None (upper case when asked); each distinct value is read once."""
-    codes, uniques = pd.factorize(frame[column], sort=False)
-    cleaned = [str(u).strip().upper() if upper else str(u).strip() for u in uniques]
-    labels = np.array([c or None for c in cleaned] + [None], dtype=object)
-    return pd.Series(labels[np.where(codes < 0, len(uniques), codes)], index=frame.index, dtype=object)
-
-
-def _require(frame: pd.DataFrame, columns: Sequence[str], *, code: str) -> None:
-    for column in columns:
-        if column not in frame.columns:
-            raise DataError(f"the rows have no {column}; every row needs one", code=code, field=column)
-        _refuse(frame, frame[column].isna(), f"{column} is missing; give it", field=column, code=code)
-
-
-def _controlled(frame: pd.DataFrame, column: str, allowed: Sequence[str], *, code: str) -> None:
-    bad = frame[column].notna() & ~frame[column].isin(allowed)
-    _refuse(frame, bad, f"{column} '{{{column}}}' is not one of {', '.join(allowed)}", field=column, code=code)
-
-
-def _iso_dates(frame: pd.DataFrame, column: str, *, code: str) -> pd.Series:
-    """The dates of ``column`` as ISO text (a date object or text; text may be partial, YYYY-MM)."""
-    text = frame[column].map(lambda v: v.isoformat() if isinstance(v, dt.date) else v)
-    frame[column] = _text(frame.assign(**{column: text}), column)
-    unreadable = frame[column].notna() & compute_imputed_dates(frame[column]).unparsed
-    _refuse(
-        frame,
-        unreadable,
-        f"{column} '{{{column}}}' is not a date; write YYYY-MM-DD (or YYYY-MM when the day is not known)",
-        field=column,
-        code=code,
-    )
-    return pd.Series(compute_imputed_dates(frame[column]).dates.to_numpy(), index=frame.index)
-
-
-def _patients(session: Session, actor: Actor, trial: Trial, frame: pd.DataFrame) -> None:
-    """Add ``patient_id``: one query maps subject ids to the trial's patients; the site check per patient."""
-    frame["subject_id"] = frame["subject_id"].astype(str)
-    subjects = sorted(set(frame["subject_id"]))
-    found = {
-        sid: (pid, site, deleted)
-        for sid, pid, site, deleted in session.execute(
-            select(Patient.subject_id, Patient.id, Patient.site_id, Patient.deleted_on).where(
-                Patient.trial_id == trial.id, Patient.subject_id.in_(subjects)
-            )
-        )
-    }
-    live = {sid for sid, (_, _, deleted) in found.items() if deleted is None}
-    _refuse(
-        frame,
-        ~frame["subject_id"].isin(live),
-        f"trial {trial.code} has no patient {{subject_id}} (or the patient was deleted); enrol the patient first",
-        field="subject_id",
-        code="STORE-E301",
-        error=NotFoundError,
-    )
-    for sid in subjects:
-        require_site(actor, found[sid][1], subject_id=sid)
-    frame["patient_id"] = frame["subject_id"].map({sid: found[sid][0] for sid in subjects}).astype(int)
-
-
-def _after_consent(session: Session, trial: Trial, frame: pd.DataFrame, dates: pd.Series, *, field: str) -> None:
-    """Refuse dates before the patient's consent, and dated records of a patient without one (unless the trial
-    was imported without a protocol: see the module docstring)."""
-    consent = dict(
-        session.execute(
-            select(Consent.patient_id, func.min(Consent.consent_date))
-            .where(Consent.patient_id.in_(sorted(set(frame["patient_id"].tolist()))))
-            .group_by(Consent.patient_id)
-        ).all()
-    )
-    consented = pd.to_datetime(frame["patient_id"].map(consent))
-    if trial.current_protocol_id is not None:
-        _refuse(
-            frame,
-            consented.isna(),
-            "no consent is recorded, so nothing dated can be recorded yet; record the consent first",
-            field=field,
-            code="STORE-E302",
-        )
-    early = (dates < consented).fillna(False).to_numpy(dtype=bool)
-    before = frame.assign(_consent=frame["patient_id"].map(consent))
-    _refuse(
-        before,
-        early,
-        f"{field} {{{field}}} is before consent on {{_consent}}; check the date",
-        field=field,
-        code="STORE-E303",
-    )
-
-
-def _reader(frame: pd.DataFrame) -> None:
-    frame["evaluator"] = _text(frame, "evaluator", upper=True)
-    frame["evaluator_id"] = _text(frame, "evaluator_id").fillna("")
-
-
-def _duplicates(frame: pd.DataFrame, keys: Sequence[str], what: str, *, code: str) -> None:
-    _refuse(
-        frame,
-        frame.duplicated(list(keys), keep="first"),
-        f"{what} is given twice in the batch; keep one row",
-        field=keys[-1],
-        code=code,
-    )
-
-
 # --- lesions (TU) ---------------------------------------------------------------------------------------
 
 _LESION_DEFAULTS = {
@@ -285,8 +132,19 @@ _LESION_DEFAULTS = {
     "irradiated": False,
     "accepted": None,
 }
-_LESION_COLUMNS = ("patient_id", *_READER, "code", "kind", "location", "method", "identified_on", "visit",
-                   "visit_number", "irradiated", "accepted")  # fmt: skip
+_LESION_COLUMNS = (
+    "patient_id",
+    *READER,
+    "code",
+    "kind",
+    "location",
+    "method",
+    "identified_on",
+    "visit",
+    "visit_number",
+    "irradiated",
+    "accepted",
+)
 
 
 def _breach_rows(frame: pd.DataFrame, breaches: pd.DataFrame) -> np.ndarray:
@@ -307,7 +165,7 @@ def _refuse_breaches(frame: pd.DataFrame, breaches: pd.DataFrame, *, fix: str) -
     if breaches.empty:
         return
     first = breaches.iloc[0]
-    _refuse(
+    refuse(
         frame,
         _breach_rows(frame, breaches),
         f"target lesion {first['LESIONID']}: {first['MESSAGE']} (RECIST 1.1 {first['RULE']}); {fix}",
@@ -323,15 +181,31 @@ def _check_target_limits(frame: pd.DataFrame, known: pd.DataFrame) -> None:
     targets = lesions.loc[(lesions["kind"] == "TARGET") & lesions["visit"].notna()]
     if targets.empty:
         return
-    results = targets.assign(assessment_id=0, test_code="DIAMETER", value=np.nan, unit="mm", status=None,
-                             measured_on=targets["identified_on"])  # fmt: skip
+    results = targets.assign(
+        assessment_id=0,
+        test_code="DIAMETER",
+        value=np.nan,
+        unit="mm",
+        status=None,
+        measured_on=targets["identified_on"],
+    )
     breaches = evaluate_baseline(lesions, results).to_frame()
     breaches = breaches.loc[breaches["RULE"].isin(["RECIST-B04", "RECIST-B05"])]
     _refuse_breaches(frame, breaches, fix="record it as NON-TARGET")
 
 
-_KNOWN = ("lesion_id", "patient_id", *_READER, "code", "kind", "location", "method", "visit", "identified_on",
-          "irradiated")  # fmt: skip
+_KNOWN = (
+    "lesion_id",
+    "patient_id",
+    *READER,
+    "code",
+    "kind",
+    "location",
+    "method",
+    "visit",
+    "identified_on",
+    "irradiated",
+)
 
 
 def _known_lesions(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
@@ -344,15 +218,11 @@ def _known_lesions(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _prepare_lesions(session: Session, actor: Actor, trial: Trial, rows: Any) -> pd.DataFrame:
-    frame = _frame(rows, _LESION_DEFAULTS)
-    _require(frame, ("subject_id", "code", "kind", "identified_on"), code="STORE-E305")
-    _reader(frame)
-    frame["code"] = _text(frame, "code")
-    frame["kind"] = _text(frame, "kind", upper=True)
-    _controlled(frame, "kind", KINDS, code="STORE-E306")
-    for column in ("location", "method", "visit", "accepted"):
-        frame[column] = _text(frame, column)
-    _refuse(
+    required = ("subject_id", "code", "kind", "identified_on")
+    texts = ("code", "location", "method", "visit", "accepted")
+    frame = read_rows(rows, _LESION_DEFAULTS, required=required, texts=texts, codes=("kind",), error_code="STORE-E305")
+    refuse_uncontrolled(frame, "kind", KINDS, code="STORE-E306")
+    refuse(
         frame,
         frame["visit"].isna(),
         "lesion {code}: give the visit at which it was identified (the baseline visit for targets and non-targets)",
@@ -360,12 +230,16 @@ def _prepare_lesions(session: Session, actor: Actor, trial: Trial, rows: Any) ->
         code="STORE-E305",
     )
     frame["irradiated"] = frame["irradiated"].map(lambda v: bool(v) and str(v).upper() not in ("N", "FALSE", "0"))
-    _patients(session, actor, trial, frame)
-    _after_consent(session, trial, frame, _iso_dates(frame, "identified_on", code="STORE-E307"), field="identified_on")
-    _duplicates(frame, ("patient_id", *_READER, "code"), "lesion {code} of evaluator {evaluator}", code="STORE-E308")
+    map_patients(session, actor, trial, frame)
+    check_after_consent(
+        session, trial, frame, iso_dates(frame, "identified_on", code="STORE-E307"), field="identified_on"
+    )
+    refuse_duplicates(
+        frame, ("patient_id", *READER, "code"), "lesion {code} of evaluator {evaluator}", code="STORE-E308"
+    )
     known = _known_lesions(session, frame)
-    taken = frame.merge(known[["patient_id", *_READER, "code"]], how="left", indicator=True)["_merge"] == "both"
-    _refuse(
+    taken = frame.merge(known[["patient_id", *READER, "code"]], how="left", indicator=True)["_merge"] == "both"
+    refuse(
         frame,
         taken.to_numpy(),
         "lesion {code} of evaluator {evaluator} is already recorded; correct it instead of recording it again",
@@ -376,27 +250,8 @@ def _prepare_lesions(session: Session, actor: Actor, trial: Trial, rows: Any) ->
     return frame
 
 
-def _write(
-    session: Session,
-    actor: Actor,
-    model: type[Base],
-    frame: pd.DataFrame,
-    columns: Sequence[str],
-    *,
-    ids: Sequence[str],
-) -> list[int]:
-    """Insert ``frame``'s ``columns`` into ``model``'s table (audited): missing values as NULL, ``ids`` as ints."""
-    table = frame[list(columns)].astype(object)
-    records = cast(list[dict[str, Any]], table.where(table.notna(), None).to_dict("records"))
-    for record in records:
-        for name in ids:
-            if record[name] is not None:
-                record[name] = int(record[name])
-    return insert_audited(session, cast(Table, model.__table__), records, actor)
-
-
 def _insert_lesions(session: Session, actor: Actor, frame: pd.DataFrame) -> list[int]:
-    return _write(session, actor, Lesion, frame, _LESION_COLUMNS, ids=("patient_id",))
+    return write_rows(session, actor, Lesion, frame, _LESION_COLUMNS, ids=("patient_id",))
 
 
 def record_lesions(
@@ -430,8 +285,21 @@ _MEASUREMENT_DEFAULTS = {
     "link_group": None,
     "accepted": None,
 }
-_MEASUREMENT_COLUMNS = ("assessment_id", "lesion_id", "test_code", "value", "unit", "status", "original",
-                        "original_unit", "not_done_reason", "measured_on", "method", "link_group", "accepted")  # fmt: skip
+_MEASUREMENT_COLUMNS = (
+    "assessment_id",
+    "lesion_id",
+    "test_code",
+    "value",
+    "unit",
+    "status",
+    "original",
+    "original_unit",
+    "not_done_reason",
+    "measured_on",
+    "method",
+    "link_group",
+    "accepted",
+)
 
 
 def _check_results(frame: pd.DataFrame) -> None:
@@ -439,9 +307,9 @@ def _check_results(frame: pd.DataFrame) -> None:
     sized = frame["test_code"].isin([*SIZE_TESTS, "SUMDIAM"]).to_numpy()
     value = pd.to_numeric(frame["value"], errors="coerce")
     unreadable = frame["value"].notna() & value.isna()
-    _refuse(frame, unreadable, "{test_code} '{value}' is not a number (mm)", field="value", code="STORE-E310")
+    refuse(frame, unreadable, "{test_code} '{value}' is not a number (mm)", field="value", code="STORE-E310")
     impossible = (value < 0) | np.isinf(value)
-    _refuse(
+    refuse(
         frame,
         impossible,
         "{test_code} {value} is not a possible size; give mm of 0 or more",
@@ -449,16 +317,16 @@ def _check_results(frame: pd.DataFrame) -> None:
         code="STORE-E310",
     )
     frame["value"] = value.where(sized).astype(object).where(value.notna() & sized, None)
-    frame["unit"] = _text(frame, "unit").where(sized, None)
+    frame["unit"] = text_column(frame, "unit").where(sized, None)
     frame.loc[sized & frame["value"].notna() & frame["unit"].isna(), "unit"] = "mm"
-    _controlled(frame, "unit", UNITS, code="STORE-E311")
-    state = _text(frame, "status", upper=True)
+    refuse_uncontrolled(frame, "unit", UNITS, code="STORE-E311")
+    state = text_column(frame, "status", upper=True)
     frame["status"] = state.map(lambda v: STATE_SYNONYMS.get(v, v) if v is not None else None).where(~sized, None)
-    _controlled(frame, "status", STATES, code="STORE-E312")
+    refuse_uncontrolled(frame, "status", STATES, code="STORE-E312")
     for column in ("not_done_reason", "original", "original_unit", "method", "link_group", "accepted"):
-        frame[column] = _text(frame, column)
+        frame[column] = text_column(frame, column)
     empty = frame["value"].isna() & frame["status"].isna() & frame["not_done_reason"].isna()
-    _refuse(
+    refuse(
         frame,
         empty,
         "{test_code} of lesion {lesion} has no result; give a size, a status, or why it was not done",
@@ -469,11 +337,11 @@ def _check_results(frame: pd.DataFrame) -> None:
 
 def _lesion_ids(frame: pd.DataFrame, known: pd.DataFrame) -> None:
     """Add ``lesion_id``; a lesion that is not among the patient's (reader's) lesions is refused, naming them."""
-    lookup = known.set_index(["patient_id", *_READER, "code"])["lesion_id"]
-    index = pd.MultiIndex.from_frame(frame[["patient_id", *_READER, "lesion"]])
+    lookup = known.set_index(["patient_id", *READER, "code"])["lesion_id"]
+    index = pd.MultiIndex.from_frame(frame[["patient_id", *READER, "lesion"]])
     ids = lookup.reindex(index).to_numpy()
     sumdiam = (frame["test_code"] == "SUMDIAM").to_numpy()
-    _refuse(
+    refuse(
         frame,
         sumdiam & frame["lesion"].notna().to_numpy(),
         "SUMDIAM is the sum of all target lesions; give no lesion",
@@ -484,11 +352,13 @@ def _lesion_ids(frame: pd.DataFrame, known: pd.DataFrame) -> None:
     if stray.any():
         row = frame.iloc[int(np.argmax(stray))]
         mine = known.loc[
-            (known["patient_id"] == row["patient_id"]) & (known["evaluator"] == row["evaluator"]) & (known["evaluator_id"] == row["evaluator_id"]),
+            (known["patient_id"] == row["patient_id"])
+            & (known["evaluator"] == row["evaluator"])
+            & (known["evaluator_id"] == row["evaluator_id"]),
             "code",
-        ]  # fmt: skip
+        ]
         listed = ", ".join(sorted(mine)) or "none yet"
-        _refuse(
+        refuse(
             frame,
             stray,
             f"lesion {{lesion}} was not identified at baseline (the patient's lesions for {{evaluator}}: {listed}); "
@@ -503,29 +373,32 @@ def _prepare_measurements(
     session: Session, actor: Actor, trial: Trial, rows: Any, *, pending: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Checked measurement rows; ``pending`` are lesions of the same operation not yet written (new lesions)."""
-    frame = _frame(rows, _MEASUREMENT_DEFAULTS)
-    _require(frame, ("subject_id", "visit", "test_code", "measured_on"), code="STORE-E309")
-    _reader(frame)
-    frame["visit"] = _text(frame, "visit")
-    frame["test_code"] = _text(frame, "test_code", upper=True)
-    frame["lesion"] = _text(frame, "lesion")
-    _controlled(frame, "test_code", TESTS, code="STORE-E316")
+    required = ("subject_id", "visit", "test_code", "measured_on")
+    frame = read_rows(
+        rows,
+        _MEASUREMENT_DEFAULTS,
+        required=required,
+        texts=("visit", "lesion"),
+        codes=("test_code",),
+        error_code="STORE-E309",
+    )
+    refuse_uncontrolled(frame, "test_code", TESTS, code="STORE-E316")
     _check_results(frame)
-    _patients(session, actor, trial, frame)
-    frame["_date"] = _iso_dates(frame, "measured_on", code="STORE-E307")
-    _after_consent(session, trial, frame, frame["_date"], field="measured_on")
+    map_patients(session, actor, trial, frame)
+    frame["_date"] = iso_dates(frame, "measured_on", code="STORE-E307")
+    check_after_consent(session, trial, frame, frame["_date"], field="measured_on")
     known = _known_lesions(session, frame)
     if pending is not None:
         known = pd.concat([known, pending.reindex(columns=known.columns).assign(lesion_id=0)], ignore_index=True)
     _lesion_ids(frame, known)
-    keys = ("patient_id", *_READER, "visit", "lesion", "test_code", "measured_on")
-    _duplicates(frame, keys, "{test_code} of lesion {lesion} at {visit} on {measured_on}", code="STORE-E317")
+    keys = ("patient_id", *READER, "visit", "lesion", "test_code", "measured_on")
+    refuse_duplicates(frame, keys, "{test_code} of lesion {lesion} at {visit} on {measured_on}", code="STORE-E317")
     return frame
 
 
 def _assessment_ids(session: Session, actor: Actor, frame: pd.DataFrame, *, new_only: bool) -> pd.Series:
     """The assessment of each row: stored, or recorded now (its date the visit's first scan day)."""
-    keys = ["patient_id", *_READER, "visit"]
+    keys = ["patient_id", *READER, "visit"]
     visits = frame.groupby(keys, sort=False).agg(assessed_on=("_date", "min"), visit_number=("visit_number", "first"))
     visits = visits.reset_index()
     wanted = [tuple(v) for v in visits[keys].itertuples(index=False, name=None)]
@@ -536,7 +409,7 @@ def _assessment_ids(session: Session, actor: Actor, frame: pd.DataFrame, *, new_
     stored = {key: r[4] for r in rows if (key := tuple(r[:4])) in wanted_set}
     if new_only and stored:
         first = next(iter(stored))
-        _refuse(
+        refuse(
             frame,
             (frame["visit"] == first[3]).to_numpy(),
             "visit {visit} of evaluator {evaluator} is already recorded; correct a measurement with update_measurement",
@@ -565,11 +438,11 @@ def _assessment_ids(session: Session, actor: Actor, frame: pd.DataFrame, *, new_
 def _insert_measurements(session: Session, actor: Actor, frame: pd.DataFrame, *, new_only: bool = False) -> list[int]:
     frame = frame.assign(assessment_id=_assessment_ids(session, actor, frame, new_only=new_only))
     if (frame["lesion_id"].astype(object) == 0).any():  # lesions of this operation, written just before
-        known = _known_lesions(session, frame).set_index(["patient_id", *_READER, "code"])["lesion_id"]
-        index = pd.MultiIndex.from_frame(frame[["patient_id", *_READER, "lesion"]])
+        known = _known_lesions(session, frame).set_index(["patient_id", *READER, "code"])["lesion_id"]
+        index = pd.MultiIndex.from_frame(frame[["patient_id", *READER, "lesion"]])
         frame["lesion_id"] = pd.Series(known.reindex(index).to_numpy(), index=frame.index).astype(object)
         frame["lesion_id"] = frame["lesion_id"].where(frame["lesion_id"].notna(), None)
-    return _write(session, actor, Measurement, frame, _MEASUREMENT_COLUMNS, ids=("assessment_id", "lesion_id"))
+    return write_rows(session, actor, Measurement, frame, _MEASUREMENT_COLUMNS, ids=("assessment_id", "lesion_id"))
 
 
 def _baseline_problems(session: Session, trial: Trial, frame: pd.DataFrame, done: Recomputed) -> tuple[str, ...]:
@@ -603,83 +476,6 @@ def record_measurements(
         session, actor, patients, reason=_RECOMPUTED + "measurements were recorded", strict=False
     )
     return RecordedBatch(tuple(ids), len(patients), done.written, _baseline_problems(session, trial, frame, done))
-
-
-# --- responses as recorded (RS) -------------------------------------------------------------------------
-
-_RESPONSE_DEFAULTS = {
-    "evaluator": "INVESTIGATOR",
-    "evaluator_id": "",
-    "category": "RECIST 1.1",
-    "test_name": None,
-    "visit_number": None,
-    "original": None,
-    "response": None,
-    "not_done_reason": None,
-    "link_group": None,
-    "accepted": None,
-}
-_RESPONSE_COLUMNS = ("patient_id", *_READER, "category", "test_code", "test_name", "visit", "visit_number",
-                     "assessed_on", "original", "response", "not_done_reason", "link_group", "accepted")  # fmt: skip
-
-
-def _check_responses(frame: pd.DataFrame) -> None:
-    recist = frame["category"].str.upper().str.startswith("RECIST").to_numpy(dtype=bool)
-    for test_code, allowed in RESPONSE_VALUES.items():
-        bad = recist & (frame["test_code"] == test_code).to_numpy() & frame["response"].notna().to_numpy()
-        bad &= ~frame["response"].isin(allowed).to_numpy()
-        _refuse(
-            frame,
-            bad,
-            f"{test_code} response '{{response}}' is not a RECIST 1.1 value ({', '.join(allowed)})",
-            field="response",
-            code="STORE-E320",
-        )
-    empty = frame["response"].isna() & frame["not_done_reason"].isna()
-    _refuse(
-        frame,
-        empty,
-        "{test_code} at {visit} has no response; give it, or why it was not done",
-        field="response",
-        code="STORE-E321",
-    )
-
-
-def record_recorded_responses(
-    session: Session, actor: Actor, trial_code: str, rows: Iterable[Mapping[str, Any]] | pd.DataFrame
-) -> RecordedBatch:
-    """Record responses as evaluators recorded them (RS rows: ``subject_id``, ``evaluator``, ``evaluator_id``,
-    ``category``, ``test_code``, ``test_name``, ``visit``, ``visit_number``, ``assessed_on``, ``original``,
-    ``response``, ``not_done_reason``, ``link_group``, ``accepted``), all or none. RECIST responses take the
-    values of :data:`RESPONSE_VALUES`; dates are on or after consent."""
-    _require_entry(actor)
-    trial = find_trial(session, trial_code)
-    frame = _frame(rows, _RESPONSE_DEFAULTS)
-    _require(frame, ("subject_id", "test_code", "visit"), code="STORE-E319")
-    _reader(frame)
-    for column in ("category", "test_name", "visit", "original", "not_done_reason", "link_group", "accepted"):
-        frame[column] = _text(frame, column)
-    frame["test_code"] = _text(frame, "test_code", upper=True)
-    frame["response"] = _text(frame, "response", upper=True)
-    _check_responses(frame)
-    _patients(session, actor, trial, frame)
-    if "assessed_on" not in frame.columns:
-        frame["assessed_on"] = None
-    dates = _iso_dates(frame, "assessed_on", code="STORE-E307")
-    partial = frame["assessed_on"].notna() & (frame["assessed_on"].str.len() != 10)
-    _refuse(
-        frame,
-        partial,
-        "assessed_on {assessed_on} is not a whole date; give YYYY-MM-DD",
-        field="assessed_on",
-        code="STORE-E307",
-    )
-    _after_consent(session, trial, frame, dates, field="assessed_on")
-    keys = ("patient_id", *_READER, "category", "test_code", "visit", "assessed_on")
-    _duplicates(frame, keys, "{test_code} of {evaluator} at {visit} on {assessed_on}", code="STORE-E322")
-    frame["assessed_on"] = [None if pd.isna(d) else d.date() for d in dates]
-    ids = _write(session, actor, RecordedResponse, frame, _RESPONSE_COLUMNS, ids=("patient_id",))
-    return RecordedBatch(tuple(ids), int(frame["patient_id"].nunique()), 0, ())
 
 
 # --- data entry, one patient ----------------------------------------------------------------------------
@@ -740,7 +536,7 @@ def record_baseline_lesions(
         session, actor, trial, _entry_rows(subject_id, shapes, {**reader, "identified_on": identified_on})
     )
     if (frame["kind"] == "NEW").any():
-        _refuse(
+        refuse(
             frame,
             frame["kind"] == "NEW",
             "lesion {code}: a NEW lesion is not found at baseline; record it with the visit at which it appeared",
@@ -748,10 +544,13 @@ def record_baseline_lesions(
             code="STORE-E306",
         )
     results = [
-        {"lesion": item.get("code"), **({"status": "PRESENT"} if "diameter" not in item and "status" not in item else {}),
-         **{k: v for k, v in item.items() if k in ("diameter", "status", "test_code", "value")}}
+        {
+            "lesion": item.get("code"),
+            **({"status": "PRESENT"} if "diameter" not in item and "status" not in item else {}),
+            **{k: v for k, v in item.items() if k in ("diameter", "status", "test_code", "value")},
+        }
         for item in lesions
-    ]  # fmt: skip
+    ]
     measured = _prepare_measurements(
         session,
         actor,
@@ -861,7 +660,7 @@ def update_measurement(
         what=f"the {found.test_code} of lesion {lesion} at {visit} (patient {subject_id})",
         subject_id=subject_id,
     )
-    checked = _frame(
+    checked = batch_frame(
         [
             {
                 "subject_id": subject_id,
