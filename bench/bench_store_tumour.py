@@ -27,7 +27,6 @@ from oncotrial.store.audit import insert_audited
 from oncotrial.store.migrate import init_schema
 from oncotrial.store.models import Patient, Site, Trial
 from oncotrial.store.services import (
-    _timepoints,
     actor_for,
     add_site,
     add_user,
@@ -154,6 +153,22 @@ def _timed(what: str, call: Callable[[], Any]) -> Any:
     return result
 
 
+def _spy(module: Any, name: str) -> list[float]:
+    """Replace ``module.name`` by a timed call; returns the list the times are added to."""
+    spent: list[float] = []
+    original = getattr(module, name)
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - start)
+
+    setattr(module, name, timed)
+    return spent
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--url")
@@ -169,21 +184,13 @@ def main() -> None:
     rows = tu_rows(tu), tr_rows(tr), rs_rows(rs)
     with store.write() as session:
         _timed("record_lesions (TU)", lambda: record_lesions(session, stat, TRIAL, rows[0]))
-    recompute = _timepoints.recompute_timepoints
-    spent: list[float] = []
-
-    def timed_recompute(*a: Any, **k: Any) -> Any:
-        start = time.perf_counter()
-        try:
-            return recompute(*a, **k)
-        finally:
-            spent.append(time.perf_counter() - start)
-
-    _timepoints_module: Any = sys.modules["oncotrial.store.services.assessments"]
-    _timepoints_module.recompute_timepoints = timed_recompute
+    spent = _spy(sys.modules["oncotrial.store.services.assessments"], "recompute_timepoints")
+    audit = _spy(sys.modules["oncotrial.store.services._batch"], "insert_audited")
+    audit_direct = _spy(sys.modules["oncotrial.store.services.assessments"], "insert_audited")
     with store.write() as session:
         batch = _timed("record_measurements (TR)", lambda: record_measurements(session, stat, TRIAL, rows[1]))
     print(f"  of which the RECIST recompute (load, core, store): {sum(spent):.2f} s; {batch.timepoints} responses")
+    print(f"  of which insert_audited (measurements and assessments): {sum(audit) + sum(audit_direct):.2f} s")
     print(f"  problems reported: {len(batch.problems)}; first: {batch.problems[:1]}")
     with store.write() as session:
         _timed("record_recorded_responses (RS)", lambda: record_recorded_responses(session, stat, TRIAL, rows[2]))

@@ -403,3 +403,66 @@ def test_a_partial_scan_date_is_kept_as_recorded(pilot_store: Store) -> None:
         scanned = set(session.execute(select(Measurement.measured_on)).scalars())
     assert dates == {"2014-01"}
     assert "2014-01" in scanned
+
+
+def test_a_reader_with_two_scans_under_one_visit_name_is_kept_and_reported(pilot_store: Store) -> None:
+    """pharmaverse's 01-711-1143 has visit UNSCHEDULED 9.2 scanned on 2013-06-22 and on 2013-09-22 (tr_onco): the
+    results are stored as recorded, and each of its three readers is named in the problems, without responses."""
+    subject = ["01-711-1143"]
+    with pilot_store.write() as session:
+        stat = actor_for(session, "stat")
+        enrol_patient(session, stat, PILOT, site_code="701", subject_id=subject[0], enrolled_on=dt.date(2013, 1, 1))
+        record_lesions(session, stat, PILOT, _pharmaverse("tu_onco.csv", TU_FIELDS, subject))
+        tr = _pharmaverse("tr_onco.csv.gz", TR_FIELDS, subject)
+        batch = record_measurements(session, stat, PILOT, tr)
+    assert len(batch.ids) == len(tr)
+    assert batch.timepoints == 0
+    repeated = [p for p in batch.problems if "[STORE-E330]" in p]
+    assert [p.split(",")[0] for p in repeated] == [
+        "Subject 01-711-1143 (INDEPENDENT ASSESSOR RADIOLOGIST 1)",
+        "Subject 01-711-1143 (INDEPENDENT ASSESSOR RADIOLOGIST 2)",
+        "Subject 01-711-1143 (INVESTIGATOR)",
+    ]
+
+
+def test_an_unmeasurable_baseline_target_is_refused_under_a_protocol(trial_store: Store) -> None:
+    """NCT01416831 has an oncotrial protocol: a lymph node target of 12 mm short axis at baseline, loaded through
+    the batches, is refused (RECIST 1.1 section 3.1.1, rule RECIST-B03) and nothing is written."""
+    subject = enrol_eligible(trial_store)
+    lesion = {
+        "subject_id": subject,
+        "code": "T01",
+        "kind": "TARGET",
+        "location": "LYMPH NODE",
+        "identified_on": "2026-11-20",
+        "visit": "BASELINE",
+    }
+    size = {
+        "subject_id": subject,
+        "lesion": "T01",
+        "visit": "BASELINE",
+        "test_code": "DIAMETER",
+        "value": 12,
+        "measured_on": "2026-11-20",
+    }
+    before = _counts(trial_store)
+
+    def load() -> None:  # one transaction, as an import
+        with trial_store.write() as session:
+            actor = actor_for(session, "inv1")
+            record_lesions(session, actor, TRIAL, [lesion])
+            record_measurements(session, actor, TRIAL, [size])
+
+    with pytest.raises(DataError, match="RECIST-B03") as err:
+        load()
+    assert err.value.rows == (1,)
+    assert _counts(trial_store) == before
+
+
+def test_a_visit_is_recorded_once(trial_store: Store) -> None:
+    subject = _patient_with_baseline(trial_store)
+    _visit(trial_store, subject, "WEEK 6", WEEK6_ON, 20, 14)
+    before = _counts(trial_store)
+    with pytest.raises(DataError, match="visit WEEK 6 of evaluator INVESTIGATOR is already recorded"):
+        _visit(trial_store, subject, "WEEK 6", WEEK6_ON, 21, 14)
+    assert _counts(trial_store) == before

@@ -195,7 +195,7 @@ def _repeated_results(tr: pd.DataFrame) -> tuple[set[str], list[str]]:
     spares a whole core pass per reader on a large import."""
     sizes = tr.loc[tr["TRTESTCD"] != "TUMSTATE"]
     twice = sizes.loc[sizes.duplicated(["USUBJID", "TRLNKID", "VISIT", "TRTESTCD"], keep=False)]
-    first = twice.drop_duplicates("USUBJID")
+    first = twice.drop_duplicates("USUBJID").sort_values("USUBJID")  # the same order on every database
     problems = [
         f"Subject {key}, visit {visit}, lesion {lesion}: {test} is recorded more than once (scans of different "
         f"dates under one visit name) [STORE-E330]: no time-point response is derived for this reader; give each "
