@@ -466,3 +466,16 @@ def test_a_visit_is_recorded_once(trial_store: Store) -> None:
     with pytest.raises(DataError, match="visit WEEK 6 of evaluator INVESTIGATOR is already recorded"):
         _visit(trial_store, subject, "WEEK 6", WEEK6_ON, 21, 14)
     assert _counts(trial_store) == before
+
+
+def test_under_a_protocol_the_cores_refusal_refuses_the_batch_naming_the_patient(trial_store: Store) -> None:
+    """Two sizes of T01 at WEEK 6 (scans on two dates under one visit name): for a trial with an oncotrial protocol
+    the batch is refused with the core's error (RECIST-E016), naming the patient, and nothing is written."""
+    subject = _patient_with_baseline(trial_store)
+    size = {"subject_id": subject, "lesion": "T01", "visit": "WEEK 6", "test_code": "DIAMETER"}
+    rows = [{**size, "value": 15, "measured_on": "2027-01-01"}, {**size, "value": 14, "measured_on": "2027-01-05"}]
+    before = _counts(trial_store)
+    with pytest.raises(DataError, match="DIAMETER is recorded more than once") as err, trial_store.write() as session:
+        record_measurements(session, actor_for(session, "inv1"), TRIAL, rows)
+    assert (err.value.code, err.value.subject_id) == ("RECIST-E016", subject)
+    assert _counts(trial_store) == before

@@ -209,8 +209,10 @@ def _derive_each_reader(
     tu: pd.DataFrame, tr: pd.DataFrame, subjects: dict[str, str], *, strict: bool
 ) -> tuple[pd.DataFrame | None, BaselineEvaluation | None, list[str]]:
     """The core's result; a reader the core refuses is refused (``strict``) or left out and reported."""
-    repeated, problems = _repeated_results(tr)
-    tu, tr = tu.loc[~tu["USUBJID"].isin(repeated)], tr.loc[~tr["USUBJID"].isin(repeated)]
+    problems: list[str] = []
+    if not strict:  # strict: the core's own error names the first such reader
+        repeated, problems = _repeated_results(tr)
+        tu, tr = tu.loc[~tu["USUBJID"].isin(repeated)], tr.loc[~tr["USUBJID"].isin(repeated)]
     while len(tr):
         try:
             timepoints, baseline = _derive(tu, tr)

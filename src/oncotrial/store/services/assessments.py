@@ -24,7 +24,8 @@ Choices:
 - The baseline selection rules: the batch of lesions is held to the limits on the number of targets (RECIST-B04,
   B05), which need no size; the measurability of targets (B01-B03, B06) is checked with their baseline sizes, and
   refused for a trial with an oncotrial protocol. A trial imported from elsewhere keeps its data as recorded: the
-  breaches are returned in ``RecordedBatch.problems``, as are readers whose responses the core cannot derive.
+  breaches are returned in ``RecordedBatch.problems``, as are readers whose responses the core cannot derive
+  (under a protocol, the core's refusal refuses the batch, as it refuses data entry).
 - Dates on or after consent. A patient of a trial imported without a protocol may have no consent recorded
   (pharmaverse's DM has no RFICDTC): the check is then not made, and reported by the import.
 """
@@ -264,7 +265,9 @@ def record_lesions(
     frame = _prepare_lesions(session, actor, trial, rows)
     ids = _insert_lesions(session, actor, frame)
     patients = frame["patient_id"].unique().tolist()
-    done = recompute_timepoints(session, actor, patients, reason=_RECOMPUTED + "lesions were recorded", strict=False)
+    done = recompute_timepoints(
+        session, actor, patients, reason=_RECOMPUTED + "lesions were recorded", strict=_strict(trial)
+    )
     return RecordedBatch(tuple(ids), len(patients), done.written, done.problems)
 
 
@@ -473,7 +476,7 @@ def record_measurements(
     ids = _insert_measurements(session, actor, frame)
     patients = frame["patient_id"].unique().tolist()
     done = recompute_timepoints(
-        session, actor, patients, reason=_RECOMPUTED + "measurements were recorded", strict=False
+        session, actor, patients, reason=_RECOMPUTED + "measurements were recorded", strict=_strict(trial)
     )
     return RecordedBatch(tuple(ids), len(patients), done.written, _baseline_problems(session, trial, frame, done))
 
@@ -500,6 +503,12 @@ def _measurement_rows(
             row["test_code"] = "TUMSTATE"
         rows.append(row)
     return rows
+
+
+def _strict(trial: Trial) -> bool:
+    """A batch for a trial with an oncotrial protocol is held to the core's checks like data entry; data imported
+    without one are kept as recorded, and what the core refuses is reported (see the module docstring)."""
+    return trial.current_protocol_id is not None
 
 
 def _reason(cause: str, subject_id: str, visit: str) -> str:
