@@ -139,6 +139,15 @@ def test_follow_up_measurements_are_not_checked() -> None:
     assert evaluate_baseline_lesions(pd.concat([base, follow], ignore_index=True)).is_valid
 
 
+def test_split_lesion_fragments_add_up_and_an_unmeasured_target_stays_missing_in_an_object_column() -> None:
+    """DIAMETER as object values (None for not measured, as a table built by concatenation holds them): the two
+    fragments of T1 (4 + 7 = 11 mm, RECIST 1.1 section 4.3.1) are measurable (not B01), T2 has no measurement
+    (B06, not B01 for a 0 mm sum)."""
+    table = _baseline([_target("T1", 4, "LIVER"), _target("T1", 7, "LIVER"), _target("T2", None, "LUNG")])
+    table["DIAMETER"] = pd.Series([4.0, 7.0, None], dtype=object)
+    assert _breaches(evaluate_baseline_lesions(table).to_frame()) == [("T2", "RECIST-B06")]
+
+
 def test_subjects_are_counted_separately() -> None:
     """Two subjects with three targets each (six in all) and two per organ: no breach."""
     lesions = [_target("T1", 20, "LIVER"), _target("T2", 20, "LIVER"), _target("T3", 20, "LUNG")]

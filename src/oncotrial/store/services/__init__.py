@@ -7,6 +7,17 @@ written, or nothing.
 """
 
 from oncotrial.store.services._common import actor_for
+from oncotrial.store.services.assessments import (
+    RecordedBatch,
+    StoredTimepoint,
+    record_assessment,
+    record_baseline_lesions,
+    record_lesions,
+    record_measurements,
+    record_recorded_responses,
+    timepoint_responses,
+    update_measurement,
+)
 from oncotrial.store.services.audit import HistoryEntry, audit_history
 from oncotrial.store.services.dosing import (
     record_administration,
@@ -40,6 +51,8 @@ from oncotrial.store.services.trials import add_protocol_version, add_site, add_
 
 __all__ = [
     "HistoryEntry",
+    "RecordedBatch",
+    "StoredTimepoint",
     "actor_for",
     "add_protocol_version",
     "add_site",
@@ -55,6 +68,8 @@ __all__ = [
     "record_administrations",
     "record_adverse_event",
     "record_adverse_events",
+    "record_assessment",
+    "record_baseline_lesions",
     "record_consent",
     "record_crossover",
     "record_cycle_start",
@@ -62,12 +77,17 @@ __all__ = [
     "record_dispositions",
     "record_lab_results",
     "record_last_known_alive",
+    "record_lesions",
+    "record_measurements",
     "record_off_study",
     "record_off_treatment",
+    "record_recorded_responses",
     "record_samples",
     "record_screening",
     "record_treatment_start",
     "setup_allocation",
+    "timepoint_responses",
     "update_administration",
     "update_adverse_event",
+    "update_measurement",
 ]
