@@ -251,3 +251,17 @@ def test_a_minimisation_waits_for_the_one_before_it_to_commit(store: Store) -> N
         assert later.is_alive()  # the second waits until the first commits
     later.join(timeout=30)
     assert arms == {first: "A", second: "B"}
+
+
+def test_the_date_of_birth_of_a_screening_goes_to_the_identity_table_not_the_stored_record(trial_store: Store) -> None:
+    """eligible_record() gives birth_date 1961-04-02: the screening row must not hold it (the statistician reads
+    screenings), the identity table must."""
+    from oncotrial.store.models import PatientIdentity, Screening
+
+    enrol_eligible(trial_store)
+    with trial_store.read() as session:
+        stored = session.execute(select(Screening.record_json)).scalar_one()
+        identity = session.execute(select(PatientIdentity.birth_date)).scalar_one()
+    assert "1961-04-02" not in stored
+    assert "birth_date" not in stored
+    assert identity == dt.date(1961, 4, 2)

@@ -28,6 +28,8 @@ from oncotrial.store.services._common import (
 __all__ = ["delete_patient", "enrol_patient", "record_consent", "record_screening"]
 
 SEXES = ("F", "M", "U")
+# fields of a screening record that identify the patient: kept in patient_identity, not in the screening
+IDENTIFYING_FIELDS = frozenset({"birth_date", "name"})
 
 
 def _next_subject_id(session: Session, trial_id: int, site_id: int, site_code: str) -> str:
@@ -175,19 +177,39 @@ def record_screening(
     screened_at: dt.datetime,
 ) -> Screening:
     """Screen the patient under the protocol they were enrolled under, and keep the record and each
-    criterion's result (``oncotrial.eligibility``); dated on or after consent."""
+    criterion's result (``oncotrial.eligibility``); dated on or after consent.
+
+    The date of birth is identifying: it is kept in the identity table (never in the stored screening record,
+    which the statistician reads), and must agree with a date of birth recorded there before.
+    """
     require(actor, "enter_data")
     patient = find_patient(session, actor, find_trial(session, trial_code), subject_id)
     check_after_consent(session, patient, screened_at, field="screened_at")
     protocol = protocol_of_patient(session, patient, needed_for="eligibility")
     parsed = _parse_record(subject_id, record)
     result = evaluate_eligibility(protocol, parsed, as_of=screened_at)
+    identity = session.get(PatientIdentity, patient.id)
+    if parsed.birth_date is not None and identity is not None and identity.birth_date not in (None, parsed.birth_date):
+        raise DataError(
+            f"patient {subject_id}: the record's birth_date {parsed.birth_date} differs from the date of birth "
+            "recorded at enrolment; check which is right",
+            code="STORE-E068",
+            field="birth_date",
+            subject_id=subject_id,
+        )
+    kept = {key: value for key, value in record.items() if key not in IDENTIFYING_FIELDS}
     with audit_context(session, actor):
+        if parsed.birth_date is not None and identity is None:
+            session.add(PatientIdentity(patient_id=patient.id, name=None, birth_date=parsed.birth_date))
+        elif parsed.birth_date is not None and identity is not None and identity.birth_date is None:
+            with audit_context(session, actor, "date of birth from the screening record"):
+                identity.birth_date = parsed.birth_date
+                session.flush()
         screening = Screening(
             patient_id=patient.id,
             screened_at=screened_at,
             status=result.status,
-            record_json=json.dumps(record, sort_keys=True, default=str),
+            record_json=json.dumps(kept, sort_keys=True, default=str),
             protocol_version_id=patient.protocol_version_id,
         )
         session.add(screening)
