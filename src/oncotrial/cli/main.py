@@ -61,6 +61,17 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "rates": ("oncotrial.cli.endpoints", "rates_command", "Response rates with exact or score intervals, by group."),
     "demo": ("oncotrial.cli.demo", "demo_command", "The end-to-end demo."),
+    # the trial database (issue 12): --db URL (else ONCOTRIAL_DB), --as USER (else ONCOTRIAL_USER)
+    "db": ("oncotrial.cli.db", "app", "The trial database: create its schema, upgrade it, show its state."),
+    "trial": (
+        "oncotrial.cli.trial",
+        "app",
+        "Trials in the database: create one with its protocol, draw its allocation.",
+    ),
+    "site": ("oncotrial.cli.site", "app", "Sites of a trial."),
+    "user": ("oncotrial.cli.user", "app", "Staff: users with a role, and a site for the site roles."),
+    "patient": ("oncotrial.cli.patient", "app", "Patients: enrol, consent, screen, randomise, delete."),
+    "audit": ("oncotrial.cli.audit", "app", "The audit trail: verify its SHA-256 chain and the records."),
 }
 
 
