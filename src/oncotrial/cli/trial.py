@@ -21,17 +21,16 @@ CodeArgument = Annotated[str, typer.Argument(metavar="CODE", help="The trial's c
 
 def load_protocol_text(reference: str) -> str:
     """The text of a protocol given as a built-in id or a YAML file, as it is (stored verbatim, with its SHA-256)."""
-    from oncotrial.protocol.io import load_builtin_protocol
-    from oncotrial.protocol.library import builtin_protocol_files
+    from importlib.resources import files
+
+    from oncotrial.protocol import load_builtin_protocol
 
     path = Path(reference)
     if path.suffix.lower() in {".yaml", ".yml"} or path.is_file():
         read_document(path, what="protocol file", field="--protocol", limits=input_limits())  # bounds, syntax
         return path.read_bytes().decode("utf-8-sig")
-    load_builtin_protocol(reference)  # an unknown id is refused with the ids there are
-    files = builtin_protocol_files()
-    match = {key.lower(): key for key in files}[reference.strip().lower()]
-    return files[match].read_text(encoding="utf-8")
+    builtin = load_builtin_protocol(reference)  # an unknown id is refused with the ids there are
+    return (files("oncotrial.protocol.library") / f"{builtin.id}.yaml").read_text(encoding="utf-8")
 
 
 @app.command("create")
