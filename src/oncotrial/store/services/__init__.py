@@ -7,12 +7,33 @@ written, or nothing.
 """
 
 from oncotrial.store.services._common import actor_for
+from oncotrial.store.services.dosing import (
+    record_administration,
+    record_administrations,
+    record_cycle_start,
+    record_treatment_start,
+    update_administration,
+)
+from oncotrial.store.services.followup import (
+    record_death,
+    record_dispositions,
+    record_last_known_alive,
+    record_off_study,
+    record_off_treatment,
+)
 from oncotrial.store.services.patients import delete_patient, enrol_patient, record_consent, record_screening
 from oncotrial.store.services.randomisation import (
     correct_randomisation,
     randomise,
     record_crossover,
     setup_allocation,
+)
+from oncotrial.store.services.safety import (
+    record_adverse_event,
+    record_adverse_events,
+    record_lab_results,
+    record_samples,
+    update_adverse_event,
 )
 from oncotrial.store.services.trials import add_protocol_version, add_site, add_user, bootstrap_admin, create_trial
 
@@ -27,8 +48,23 @@ __all__ = [
     "delete_patient",
     "enrol_patient",
     "randomise",
+    "record_administration",
+    "record_administrations",
+    "record_adverse_event",
+    "record_adverse_events",
     "record_consent",
     "record_crossover",
+    "record_cycle_start",
+    "record_death",
+    "record_dispositions",
+    "record_lab_results",
+    "record_last_known_alive",
+    "record_off_study",
+    "record_off_treatment",
+    "record_samples",
     "record_screening",
+    "record_treatment_start",
     "setup_allocation",
+    "update_administration",
+    "update_adverse_event",
 ]

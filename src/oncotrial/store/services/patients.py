@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from oncotrial.eligibility import PatientRecord, evaluate_eligibility
 from oncotrial.errors import DataError, validation_messages
-from oncotrial.store.access import SITE_ROLES, require, require_site
+from oncotrial.store.access import require, require_site
 from oncotrial.store.audit import Actor, audit_context
 from oncotrial.store.models import Consent, Patient, PatientIdentity, Screening, ScreeningCriterion
 from oncotrial.store.services._common import (
@@ -22,16 +22,12 @@ from oncotrial.store.services._common import (
     find_site,
     find_trial,
     protocol_of_patient,
+    require_entry,
 )
 
 __all__ = ["delete_patient", "enrol_patient", "record_consent", "record_screening"]
 
 SEXES = ("F", "M", "U")
-
-
-def _require_entry(actor: Actor) -> None:
-    """Data entry by a site role; a statistician's import goes through the same operations."""
-    require(actor, "enter_data" if actor.role in SITE_ROLES or actor.role != "statistician" else "import")
 
 
 def _next_subject_id(session: Session, trial_id: int, site_id: int, site_code: str) -> str:
@@ -90,7 +86,7 @@ def enrol_patient(
     order within the site unless given; the enrolment number is the next in the trial unless given (a
     number already used is refused). Name and date of birth go to the identity table only.
     """
-    _require_entry(actor)
+    require_entry(actor)
     trial = find_trial(session, trial_code)
     if site_code is None:
         if actor.site_id is None:
@@ -138,7 +134,7 @@ def record_consent(
     session: Session, actor: Actor, trial_code: str, subject_id: str, *, form_version: str, consent_date: dt.date
 ) -> Consent:
     """Record a signed consent (form version and date)."""
-    _require_entry(actor)
+    require_entry(actor)
     patient = find_patient(session, actor, find_trial(session, trial_code), subject_id)
     if not form_version.strip():
         raise DataError(
