@@ -15,9 +15,10 @@ import shutil
 from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, select, text
 
 from oncotrial.store import Store, open_store
 from oncotrial.store.migrate import init_schema
@@ -117,6 +118,12 @@ def trial_store(store: Store) -> Store:
     """``store`` with NCT01416831 (its protocol verbatim), sites 01 and 02, the allocation list drawn from seed
     20261130, and one user per role: ``admin``, ``coord1``/``inv1`` (site 01), ``coord2``/``inv2`` (site 02),
     ``monitor``, ``stat``."""
+    return build_trial(store)
+
+
+def build_trial(store: Store, **allocation: Any) -> Store:
+    """:func:`trial_store`'s trial, sites and users in ``store``; ``allocation`` goes to ``setup_allocation``
+    (default: seed 20261130, permuted blocks, no stratification factors)."""
     from oncotrial.store.services import (
         actor_for,
         add_site,
@@ -153,7 +160,7 @@ def trial_store(store: Store) -> Store:
             )
         add_user(session, admin, "monitor", role="monitor", full_name="Monitor")
         add_user(session, admin, "stat", role="statistician", full_name="Statistician")
-        setup_allocation(session, admin, TRIAL, seed=20261130)
+        setup_allocation(session, admin, TRIAL, **{"seed": 20261130, **allocation})
     return store
 
 
@@ -274,3 +281,34 @@ def imported_store(trial_store: Store) -> Store:
             session, stat, IMPORTED, "01-701-1015", form_version="1", consent_date=dt.date(2014, 1, 2)
         )
     return trial_store
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a database with no tables at all (a file of its own, or a PostgreSQL database of this test's
+    own, dropped after it), for tests that create the schema themselves (an older revision, then upgrade)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    worker_url = make_url(request.getfixturevalue("pg_url"))  # the server is there (or the test skipped)
+    name = f"{worker_url.database}_empty"
+    engine = create_engine(
+        os.environ[PG_ENV].replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield worker_url.set(database=name).render_as_string(hide_password=False)
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def table_rows(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (the audit trail too), by table, in primary-key order: equal before and after an
+    operation that writes nothing."""
+    with store.read() as session:
+        return {
+            table.name: [tuple(row) for row in session.execute(select(table).order_by(*table.primary_key.columns))]
+            for table in Base.metadata.sorted_tables
+        }

@@ -13,7 +13,7 @@ from oncotrial.errors import AccessError, DataError
 from oncotrial.store import Store, verify_chain
 from oncotrial.store.models import AllocationSlot, AuditEntry, Randomisation
 from oncotrial.store.services import actor_for, correct_randomisation, randomise
-from tests.store.conftest import SCREENED_AT, TRIAL, enrol_eligible
+from tests.store.conftest import SCREENED_AT, TRIAL, enrol_eligible, table_rows
 
 
 def _arms(store: Store) -> list[str]:
@@ -104,8 +104,10 @@ def test_randomising_an_ineligible_patient_is_refused(trial_store: Store) -> Non
         subject = enrol_patient(session, actor, TRIAL, enrolled_on=dt.date(2026, 11, 18)).subject_id
         record_consent(session, actor, TRIAL, subject, form_version="2.0", consent_date=dt.date(2026, 11, 18))
         assert record_screening(session, actor, TRIAL, subject, record, screened_at=SCREENED_AT).status == "ineligible"
+    before = table_rows(trial_store)
     with pytest.raises(DataError, match="screened ineligible"), trial_store.write() as session:
         randomise(session, actor_for(session, "inv1"), TRIAL, subject, randomised_on=dt.date(2026, 11, 21))
+    assert table_rows(trial_store) == before
 
 
 def test_a_coordinator_may_not_randomise_and_another_site_may_not_see_the_patient(trial_store: Store) -> None:

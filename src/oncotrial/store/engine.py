@@ -13,17 +13,19 @@ lock instead of one failing half-way when it upgrades a read lock. PostgreSQL: `
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.util import identity_key
 
 from oncotrial.errors import ConflictError, StoreError
 
@@ -117,8 +119,9 @@ class Store:
                 yield session
                 session.commit()
             except SQLAlchemyError as exc:
+                error = translate_error(exc, session)  # before the rollback, which forgets the records
                 session.rollback()
-                raise translate_error(exc) from exc
+                raise error from exc
             except BaseException:
                 session.rollback()
                 raise
@@ -128,13 +131,58 @@ class Store:
         self.engine.dispose()
 
 
-def translate_error(exc: SQLAlchemyError) -> StoreError:
-    """A :class:`StoreError` in words for a database error that a check did not catch first."""
+def _stale_record(exc: StaleDataError, session: Session | None) -> tuple[str, str | None]:
+    """The record an UPDATE or DELETE found changed, in words, and its patient's subject id.
+
+    SQLAlchemy names the table; :func:`_note_edits` noted, before the flush, which records of it were written
+    and whose they are (after the failure the records are expired, and the transaction refuses SQL).
+    """
+    match = re.search(r"on table '([^']+)'", str(exc))
+    table = match.group(1) if match else None
+    notes = session.info.get("flushed_edits", []) if session is not None else []
+    note = next((n for n in notes if n[0] == table), None)
+    if note is None:
+        return (f"a {table} record" if table else "the record"), None
+    _table, key, subject_id = note
+    if table == "patient":
+        return f"patient {subject_id}", subject_id
+    owner = f" of patient {subject_id}" if subject_id else ""
+    return f"the {table} record {key}{owner}", subject_id
+
+
+def _subject_of(session: Session, record: Any) -> str | None:
+    """The subject id of the patient a record belongs to, if the session holds that patient (no SQL)."""
+    from oncotrial.store.models import Patient  # the models are not needed to open a store
+
+    patient: Any = record
+    if not isinstance(record, Patient):
+        patient_id = inspect(record).dict.get("patient_id")
+        patient = session.identity_map.get(identity_key(Patient, patient_id)) if patient_id is not None else None
+    subject_id = inspect(patient).dict.get("subject_id") if patient is not None else None
+    return str(subject_id) if subject_id is not None else None
+
+
+def _note_edits(session: Session, _flush: Any, _instances: Any) -> None:
+    """Note the records a flush updates or deletes, and whose they are, for :func:`_stale_record`."""
+    edited = [*(o for o in session.dirty if session.is_modified(o)), *session.deleted]
+    session.info["flushed_edits"] = [
+        (getattr(o, "__tablename__", None), (inspect(o).identity or ("?",))[0], _subject_of(session, o)) for o in edited
+    ]
+
+
+event.listen(Session, "before_flush", _note_edits)
+
+
+def translate_error(exc: SQLAlchemyError, session: Session | None = None) -> StoreError:
+    """A :class:`StoreError` in words for a database error that a check did not catch first; with the
+    ``session`` that failed, a conflict names the record (and its patient)."""
     if isinstance(exc, StaleDataError):  # the version column: another writer updated the row first
+        what, subject_id = _stale_record(exc, session)
         return ConflictError(
-            "the record was changed by someone else while you were saving it; reload it and make your change again",
+            f"{what} was changed by someone else while you were saving it; reload it and make your change again",
             code="STORE-E040",
             field="version",
+            subject_id=subject_id,
         )
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return StoreError("the connection to the database was lost; try again", code="STORE-E003")

@@ -87,8 +87,12 @@ def check_current(store: Store) -> None:
     )
 
 
-def init_schema(store: Store) -> str:
-    """Create oncotrial's tables in an empty database; refuse one that already has tables."""
+def init_schema(store: Store, revision: str = "head") -> str:
+    """Create oncotrial's tables in an empty database; refuse one that already has tables.
+
+    ``revision`` (default: the newest) creates an older schema, as an older oncotrial did (the migration
+    tests start from one).
+    """
     try:
         tables = inspect(store.engine).get_table_names()
     except OperationalError as exc:
@@ -102,8 +106,8 @@ def init_schema(store: Store) -> str:
             code="STORE-E009",
             field="db",
         )
-    command.upgrade(_config(store), "head")
-    return head_revision()
+    command.upgrade(_config(store), revision)
+    return current_revision(store) or ""
 
 
 def upgrade_schema(store: Store, revision: str = "head") -> tuple[str | None, str]:

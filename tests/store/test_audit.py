@@ -1,0 +1,127 @@
+"""``oncotrial.store.audit.verify_chain`` on SQLite and PostgreSQL: a change made behind the application's back,
+to the audit trail or to the data, is found and named by its entry, table and record.
+
+Each tamper runs as a database owner could run it: the append-only triggers of revision 0002 dropped first,
+then raw SQL. It runs in one transaction, verified inside it, then rolled back, so that the test database keeps
+its triggers. The expected entry is read with plain SQL (the last entry of the record), never from the code
+under test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from oncotrial.store import ChainReport, Store, verify_chain
+from oncotrial.store.audit import audit_context
+from oncotrial.store.models import AdverseEvent, Patient
+from oncotrial.store.services import actor_for
+from tests.store.conftest import enrol_eligible
+
+DROP_TRIGGERS = {
+    "sqlite": ("DROP TRIGGER audit_entry_no_update", "DROP TRIGGER audit_entry_no_delete"),
+    "postgresql": ("DROP TRIGGER audit_entry_append_only ON audit_entry",),
+}
+
+
+def tampered(store: Store, *statements: str) -> ChainReport:
+    """:func:`verify_chain`'s report after ``statements`` (raw SQL, the triggers dropped first), rolled back."""
+    with store.engine.connect() as conn, conn.begin() as transaction:
+        for statement in (*DROP_TRIGGERS[store.backend], *statements):
+            conn.execute(text(statement))
+        report = verify_chain(Session(bind=conn))
+        transaction.rollback()
+    return report
+
+
+def scalar(store: Store, query: str) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.execute(text(query)).scalar_one())
+
+
+def last_entry(store: Store, table: str, record_id: int) -> int:
+    return scalar(store, f"SELECT max(seq) FROM audit_entry WHERE table_name = '{table}' AND record_id = {record_id}")
+
+
+@pytest.fixture
+def audited_store(trial_store: Store) -> Store:
+    """A randomised patient of site 01, with one grade 3 adverse event, all audited; the chain verifies."""
+    subject = enrol_eligible(trial_store, randomise=True)
+    with trial_store.write() as session, audit_context(session, actor_for(session, "inv1")):
+        patient = session.execute(select(Patient).where(Patient.subject_id == subject)).scalar_one()
+        session.add(
+            AdverseEvent(patient_id=patient.id, term="Rash maculo-papular", grade=3, onset=dt.date(2026, 12, 1))
+        )
+        session.flush()
+    with trial_store.read() as session:
+        assert verify_chain(session).ok
+    return trial_store
+
+
+def test_a_changed_audit_entry_is_named_by_its_seq_table_and_record(audited_store: Store) -> None:
+    seq = scalar(audited_store, "SELECT seq FROM audit_entry WHERE table_name = 'randomisation'")
+    report = tampered(
+        audited_store,
+        f'UPDATE audit_entry SET new_values = replace(replace(replace(new_values, \'"arm":"A"\', \'"arm":"X"\'), '
+        f'\'"arm":"B"\', \'"arm":"A"\'), \'"arm":"X"\', \'"arm":"B"\') WHERE seq = {seq}',
+    )
+    assert report.problem is not None
+    assert (report.problem.seq, report.problem.table_name, report.problem.record_id) == (seq, "randomisation", 1)
+    assert "it was changed" in report.problem.message
+    assert f"audit trail does NOT verify: entry {seq} (randomisation record 1)" in str(report)
+
+
+@pytest.mark.parametrize(
+    ("table", "statement"),
+    [
+        pytest.param(
+            "randomisation", "UPDATE randomisation SET arm = CASE arm WHEN 'A' THEN 'B' ELSE 'A' END", id="arm"
+        ),
+        pytest.param("adverse_event", "UPDATE adverse_event SET grade = 2", id="ae_grade"),
+    ],
+)
+def test_a_data_row_changed_with_raw_sql_is_named_by_its_last_entry(
+    audited_store: Store, table: str, statement: str
+) -> None:
+    seq = last_entry(audited_store, table, 1)
+    report = tampered(audited_store, f"{statement} WHERE id = 1")
+    assert report.problem is not None
+    assert (report.problem.seq, report.problem.table_name, report.problem.record_id) == (seq, table, 1)
+    assert "changed outside oncotrial" in report.problem.message
+
+
+def test_a_deleted_audit_entry_is_named_as_missing(audited_store: Store) -> None:
+    seq = scalar(audited_store, "SELECT seq FROM audit_entry WHERE table_name = 'randomisation'")
+    report = tampered(audited_store, f"DELETE FROM audit_entry WHERE seq = {seq}")
+    assert report.problem is not None
+    assert (report.problem.seq, report.problem.table_name) == (seq, None)
+    assert report.problem.message == f"entry {seq} is missing (next is {seq + 1})"
+
+
+def test_the_deleted_last_audit_entry_is_found_by_the_chain_head(audited_store: Store) -> None:
+    last = scalar(audited_store, "SELECT max(seq) FROM audit_entry")
+    report = tampered(audited_store, f"DELETE FROM audit_entry WHERE seq = {last}")
+    assert report.problem is not None
+    assert report.problem.seq == last
+    assert f"the chain ends at entry {last - 1} but its head says {last}" in report.problem.message
+
+
+def test_a_row_inserted_behind_the_applications_back_is_named(audited_store: Store) -> None:
+    report = tampered(
+        audited_store,
+        "INSERT INTO consent (patient_id, form_version, consent_date, version) VALUES (1, '9.9', '2026-11-19', 1)",
+    )
+    assert report.problem is not None
+    assert (report.problem.seq, report.problem.table_name, report.problem.record_id) == (None, "consent", 2)
+    assert "no audit entry" in report.problem.message
+
+
+def test_a_tamper_rolled_back_leaves_a_chain_that_verifies(audited_store: Store) -> None:
+    """The helper above leaves nothing behind: the next test's database is the fixture's."""
+    tampered(audited_store, "UPDATE adverse_event SET grade = 2 WHERE id = 1")
+    with audited_store.read() as session:
+        assert verify_chain(session).ok
+    assert scalar(audited_store, "SELECT grade FROM adverse_event") == 3
