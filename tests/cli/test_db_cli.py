@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.cli.conftest import run_ok
+from tests.cli.conftest import query, run_ok
 from tests.cli.helpers import assert_clean_error, run_cli
 
 
@@ -24,7 +24,8 @@ def _users(url: str) -> list[tuple[str, str]]:
 def test_init_creates_the_schema_and_the_first_admin(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'new.db'}"
     out = run_ok(capsys, "db", "init", "--db", url, "--admin", "ada", "--admin-name", "Ada Byron")
-    assert "schema revision 0001" in out
+    [(revision,)] = query(url, "SELECT version_num FROM alembic_version")
+    assert f"schema revision {revision}" in out
     assert "ada (Ada Byron)" in out
     assert _users(url) == [("ada", "admin")]
 
@@ -49,9 +50,10 @@ def test_init_needs_the_admin_name_with_the_admin(tmp_path: Path, capsys: pytest
 
 
 def test_status_says_current_and_json_gives_the_revisions(trial_db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert "schema revision 0001, current" in run_ok(capsys, "db", "status", "--db", trial_db)
+    [(revision,)] = query(trial_db, "SELECT version_num FROM alembic_version")
+    assert f"schema revision {revision}, current" in run_ok(capsys, "db", "status", "--db", trial_db)
     status = json.loads(run_ok(capsys, "db", "status", "--db", trial_db, "--json"))
-    assert (status["revision"], status["head"], status["state"]) == ("0001", "0001", "current")
+    assert (status["revision"], status["head"], status["state"]) == (revision, revision, "current")
 
 
 def test_status_of_an_empty_database_names_db_init(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -61,30 +63,56 @@ def test_status_of_an_empty_database_names_db_init(tmp_path: Path, capsys: pytes
 
 
 @pytest.fixture
-def behind_db(trial_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The trial's database (revision 0001) read by an oncotrial as if it shipped a revision 0002 after it."""
-    monkeypatch.setattr("oncotrial.store.migrate.head_revision", lambda: "0002")
-    return trial_db
+def behind_db(tmp_path: Path) -> str:
+    """A database created at revision 0001, as the first oncotrial with a database did, with its first admin."""
+    from oncotrial.store import open_store
+    from oncotrial.store.migrate import init_schema
+    from oncotrial.store.services import bootstrap_admin
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    store = open_store(url, check_schema=False)
+    init_schema(store, "0001")
+    with store.write() as session:  # 0002 adds triggers only: today's tables are 0001's
+        bootstrap_admin(session, "ada", full_name="Ada Byron")
+    store.dispose()
+    return url
 
 
 def test_a_database_behind_is_refused_in_one_line_naming_db_upgrade(
     behind_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run_cli(capsys, "patient", "enrol", "--trial", "NCT01416831", "--db", behind_db, "--as", "inv1")
+    code, out, err = run_cli(
+        capsys, "trial", "create", "T1", "--protocol", "NCT01416831", "--db", behind_db, "--as", "ada"
+    )
     assert_clean_error(code, err)
     assert out == ""
     assert len(err.strip().splitlines()) == 1
-    assert "older than this oncotrial's 0002" in err
+    assert "schema revision 0001, older than this oncotrial's" in err
     assert "oncotrial db upgrade" in err
 
 
 def test_status_of_a_database_behind_says_behind(behind_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     status = json.loads(run_ok(capsys, "db", "status", "--db", behind_db, "--json"))
     assert (status["revision"], status["state"]) == ("0001", "behind")
+    assert "oncotrial db upgrade" in run_ok(capsys, "db", "status", "--db", behind_db)
+
+
+def test_upgrade_migrates_a_database_behind_and_keeps_its_rows(
+    behind_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = run_ok(capsys, "db", "upgrade", "--db", behind_db)
+    [(revision,)] = query(behind_db, "SELECT version_num FROM alembic_version")
+    assert f"from schema revision 0001 to {revision}" in out
+    assert revision != "0001"
+    assert _users(behind_db) == [("ada", "admin")]
+    assert "Created trial T1" in run_ok(
+        capsys, "trial", "create", "T1", "--protocol", "NCT01416831", "--db", behind_db, "--as", "ada"
+    )
 
 
 def test_upgrade_of_a_current_database_changes_nothing(trial_db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert "already at schema revision 0001" in run_ok(capsys, "db", "upgrade", "--db", trial_db)
+    [(revision,)] = query(trial_db, "SELECT version_num FROM alembic_version")
+    assert f"already at schema revision {revision}" in run_ok(capsys, "db", "upgrade", "--db", trial_db)
     assert ("admin", "admin") in _users(trial_db)
 
 
