@@ -3,6 +3,7 @@ themselves, and the store's parametrised ``store_url`` (SQLite and PostgreSQL) f
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,68 @@ def build_trial(capsys: pytest.CaptureFixture[str], url: str, *, initialised: bo
         run_ok(capsys, "user", "add", username, "--role", role, "--name", username.title(), *where, *admin)
     run_ok(capsys, "trial", "allocation", TRIAL, "--seed", "20261130", *admin)
     return url
+
+
+# --- patients, through the commands --------------------------------------------------------------------------
+
+
+def as_user(url: str, user: str) -> tuple[str, ...]:
+    """``--trial`` NCT01416831, ``--db`` and ``--as``."""
+    return ("--trial", TRIAL, "--db", url, "--as", user)
+
+
+def consent_args(url: str, subject: str, form_version: str, day: str, *, user: str = "inv1") -> tuple[str, ...]:
+    return (
+        "patient",
+        "consent",
+        "--subject",
+        subject,
+        "--form-version",
+        form_version,
+        "--date",
+        day,
+        *as_user(url, user),
+    )
+
+
+def enrolled(capsys: pytest.CaptureFixture[str], url: str, user: str = "inv1") -> str:
+    """Enrol and consent (2026-11-18) a patient at ``user``'s site; the subject id."""
+    enrolled = json.loads(
+        run_ok(capsys, "patient", "enrol", "--enrolled-on", "2026-11-18", "--json", *as_user(url, user))
+    )
+    subject = str(enrolled["subject_id"])
+    run_ok(capsys, *consent_args(url, subject, "2.0", "2026-11-18", user=user))
+    return subject
+
+
+def screen_args(url: str, subject: str, record: Path, *extra: str, at: str = "2026-11-21T09:00") -> tuple[str, ...]:
+    """``patient screen`` of ``subject`` with ``record`` at ``at``, as inv1."""
+    return (
+        "patient",
+        "screen",
+        "--subject",
+        subject,
+        "--record",
+        str(record),
+        "--at",
+        at,
+        *extra,
+        *as_user(url, "inv1"),
+    )
+
+
+def screened(capsys: pytest.CaptureFixture[str], url: str, record: Path) -> str:
+    """A patient of inv1's site, enrolled, consented and screened with ``record``; the subject id."""
+    subject = enrolled(capsys, url)
+    run_ok(capsys, *screen_args(url, subject, record))
+    return subject
+
+
+def randomised(capsys: pytest.CaptureFixture[str], url: str, record: Path) -> str:
+    """A patient of inv1's site, screened eligible with ``record`` and randomised on 2026-11-21; the subject id."""
+    subject = screened(capsys, url, record)
+    run_ok(capsys, "patient", "randomise", "--subject", subject, "--on", "2026-11-21", *as_user(url, "inv1"))
+    return subject
 
 
 @pytest.fixture

@@ -9,47 +9,38 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.cli.conftest import TRIAL, build_trial, query, run_ok
+from tests.cli.conftest import (
+    TRIAL,
+    as_user,
+    build_trial,
+    consent_args,
+    enrolled,
+    query,
+    run_ok,
+    screen_args,
+    screened,
+)
 from tests.cli.helpers import assert_clean_error, run_cli
 from tests.store.conftest import eligible_record
-
-
-def _as(url: str, user: str) -> tuple[str, ...]:
-    return ("--trial", TRIAL, "--db", url, "--as", user)
-
-
-def _consent_args(url: str, subject: str, form_version: str, day: str, *, user: str = "inv1") -> tuple[str, ...]:
-    return ("patient", "consent", "--subject", subject, "--form-version", form_version, "--date", day, *_as(url, user))
-
-
-def _enrolled(capsys: pytest.CaptureFixture[str], url: str, user: str = "inv1") -> str:
-    """Enrol and consent (2026-11-18) a patient at ``user``'s site; the subject id."""
-    enrolled = json.loads(run_ok(capsys, "patient", "enrol", "--enrolled-on", "2026-11-18", "--json", *_as(url, user)))
-    subject = str(enrolled["subject_id"])
-    run_ok(capsys, *_consent_args(url, subject, "2.0", "2026-11-18", user=user))
-    return subject
-
-
-def _screen_args(url: str, subject: str, record: Path, *extra: str, at: str = "2026-11-21T09:00") -> tuple[str, ...]:
-    """``patient screen`` of ``subject`` with ``record`` at ``at``, as inv1."""
-    return ("patient", "screen", "--subject", subject, "--record", str(record), "--at", at, *extra, *_as(url, "inv1"))
-
-
-def _screened(capsys: pytest.CaptureFixture[str], url: str, record: Path) -> str:
-    """A patient of inv1's site, enrolled, consented and screened with ``record``; the subject id."""
-    subject = _enrolled(capsys, url)
-    run_ok(capsys, *_screen_args(url, subject, record))
-    return subject
 
 
 def test_enrol_prints_the_subject_id_and_enrolment_number(trial_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Subject ids run SITE-NNNN within the site; enrolment numbers run across the trial (store's rules)."""
     first = run_ok(
-        capsys, "patient", "enrol", "--enrolled-on", "2026-11-18", "--sex", "f", "--age", "65", *_as(trial_db, "inv1")
+        capsys,
+        "patient",
+        "enrol",
+        "--enrolled-on",
+        "2026-11-18",
+        "--sex",
+        "f",
+        "--age",
+        "65",
+        *as_user(trial_db, "inv1"),
     )
     assert first.strip() == f"Enrolled patient 01-0001 at site 01 of trial {TRIAL} on 2026-11-18 (enrolment number 1)."
     second = json.loads(
-        run_ok(capsys, "patient", "enrol", "--enrolled-on", "2026-11-19", "--json", *_as(trial_db, "inv2"))
+        run_ok(capsys, "patient", "enrol", "--enrolled-on", "2026-11-19", "--json", *as_user(trial_db, "inv2"))
     )
     assert second == {
         "trial": TRIAL,
@@ -77,7 +68,7 @@ def test_enrol_keeps_name_and_birth_date_apart(trial_db: str, capsys: pytest.Cap
         "Mary Major",
         "--birth-date",
         "1961-04-02",
-        *_as(trial_db, "coord1"),
+        *as_user(trial_db, "coord1"),
     )
     assert query(trial_db, "SELECT subject_id, enrolment_number FROM patient") == [("01-0042", 21)]
     assert query(trial_db, "SELECT name, birth_date FROM patient_identity") == [("Mary Major", "1961-04-02")]
@@ -97,7 +88,7 @@ def test_enrol_keeps_name_and_birth_date_apart(trial_db: str, capsys: pytest.Cap
 def test_enrol_refuses_bad_input_and_writes_nothing(
     trial_db: str, argv: list[str], user: str, says: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run_cli(capsys, "patient", "enrol", *argv, *_as(trial_db, user))
+    code, out, err = run_cli(capsys, "patient", "enrol", *argv, *as_user(trial_db, user))
     assert_clean_error(code, err)
     assert out == ""
     assert says in err
@@ -108,8 +99,8 @@ def test_enrol_refuses_bad_input_and_writes_nothing(
 def test_a_duplicate_enrolment_number_is_refused_naming_the_patient_who_has_it(
     trial_db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    run_ok(capsys, "patient", "enrol", "--enrolment-number", "7", *_as(trial_db, "inv1"))
-    code, _, err = run_cli(capsys, "patient", "enrol", "--enrolment-number", "7", *_as(trial_db, "inv2"))
+    run_ok(capsys, "patient", "enrol", "--enrolment-number", "7", *as_user(trial_db, "inv1"))
+    code, _, err = run_cli(capsys, "patient", "enrol", "--enrolment-number", "7", *as_user(trial_db, "inv2"))
     assert_clean_error(code, err)
     assert "enrolment number 7 is already patient 01-0001's" in err
     assert "(option --enrolment-number)" in err
@@ -120,8 +111,8 @@ def test_screen_prints_each_criterion_and_the_result(
     trial_db: str, record_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The record meets all 20 criteria of NCT01416831 (tests/eligibility/test_evaluate.py checks them one by one)."""
-    subject = _enrolled(capsys, trial_db)
-    out = run_ok(capsys, *_screen_args(trial_db, subject, record_file))
+    subject = enrolled(capsys, trial_db)
+    out = run_ok(capsys, *screen_args(trial_db, subject, record_file))
     assert "Screening of patient 01-0001 (NCT01416831) at 2026-11-21 09:00" in out
     for criterion in ("melanoma-histology", "ecog", "pregnancy-test", "consent", "cardiac-ischemia", "creatinine"):
         assert any(line.startswith(criterion) and " met " in line for line in out.splitlines()), criterion
@@ -136,8 +127,8 @@ def test_screen_json_names_the_criterion_not_met(
     record = {**eligible_record(), "ecog": {"value": 3, "date": "2026-11-16"}}
     path = tmp_path / "ecog3.json"
     path.write_text(json.dumps(record), encoding="utf-8")
-    subject = _enrolled(capsys, trial_db)
-    result = json.loads(run_ok(capsys, *_screen_args(trial_db, subject, path, "--json")))
+    subject = enrolled(capsys, trial_db)
+    result = json.loads(run_ok(capsys, *screen_args(trial_db, subject, path, "--json")))
     assert result["status"] == "ineligible"
     assert [c["criterion_id"] for c in result["criteria"] if c["status"] != "met"] == ["ecog"]
 
@@ -164,8 +155,8 @@ def test_screen_refuses_bad_input_and_writes_nothing(
 ) -> None:
     path = tmp_path / "record.yaml"
     path.write_text(content, encoding="utf-8")
-    subject = _enrolled(capsys, trial_db)
-    code, _, err = run_cli(capsys, *_screen_args(trial_db, subject, path, at=at))
+    subject = enrolled(capsys, trial_db)
+    code, _, err = run_cli(capsys, *screen_args(trial_db, subject, path, at=at))
     assert_clean_error(code, err)
     assert says in err
     assert query(trial_db, "SELECT count(*) FROM screening") == [(0,)]
@@ -175,9 +166,9 @@ def test_randomise_prints_the_arm_the_list_gave(
     trial_db: str, record_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The arm printed is the first place of the (one) stratum's concealed list, read here from the table."""
-    subject = _screened(capsys, trial_db, record_file)
+    subject = screened(capsys, trial_db, record_file)
     [(first_arm,)] = query(trial_db, "SELECT arm FROM allocation_slot WHERE sequence = 1")
-    out = run_ok(capsys, "patient", "randomise", "--subject", subject, "--on", "2026-11-21", *_as(trial_db, "inv1"))
+    out = run_ok(capsys, "patient", "randomise", "--subject", subject, "--on", "2026-11-21", *as_user(trial_db, "inv1"))
     assert out.strip() == f"Randomised patient {subject} to arm {first_arm} on 2026-11-21."
     assert query(trial_db, "SELECT arm FROM randomisation") == [(first_arm,)]
 
@@ -194,8 +185,8 @@ def test_randomise_prints_the_arm_the_list_gave(
 def test_randomise_refuses_and_assigns_nothing(
     trial_db: str, record_file: Path, user: str, argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    subject = _screened(capsys, trial_db, record_file)
-    code, _, err = run_cli(capsys, "patient", "randomise", "--subject", subject, *argv, *_as(trial_db, user))
+    subject = screened(capsys, trial_db, record_file)
+    code, _, err = run_cli(capsys, "patient", "randomise", "--subject", subject, *argv, *as_user(trial_db, user))
     assert_clean_error(code, err)
     assert says in err
     assert query(trial_db, "SELECT count(*) FROM randomisation") == [(0,)]
@@ -203,23 +194,27 @@ def test_randomise_refuses_and_assigns_nothing(
 
 
 def test_an_unscreened_patient_is_not_randomised(trial_db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    subject = _enrolled(capsys, trial_db)
+    subject = enrolled(capsys, trial_db)
     code, _, err = run_cli(
-        capsys, "patient", "randomise", "--subject", subject, "--on", "2026-11-21", *_as(trial_db, "inv1")
+        capsys, "patient", "randomise", "--subject", subject, "--on", "2026-11-21", *as_user(trial_db, "inv1")
     )
     assert_clean_error(code, err)
     assert f"patient {subject} has not been screened" in err
 
 
 def test_delete_is_soft_and_needs_a_reason(trial_db: str, capsys: pytest.CaptureFixture[str]) -> None:
-    subject = _enrolled(capsys, trial_db)
-    code, _, err = run_cli(capsys, "patient", "delete", "--subject", subject, "--reason", " ", *_as(trial_db, "inv1"))
+    subject = enrolled(capsys, trial_db)
+    code, _, err = run_cli(
+        capsys, "patient", "delete", "--subject", subject, "--reason", " ", *as_user(trial_db, "inv1")
+    )
     assert_clean_error(code, err)
     assert "--reason" in err
-    out = run_ok(capsys, "patient", "delete", "--subject", subject, "--reason", "entered twice", *_as(trial_db, "inv1"))
+    out = run_ok(
+        capsys, "patient", "delete", "--subject", subject, "--reason", "entered twice", *as_user(trial_db, "inv1")
+    )
     assert "Deleted patient 01-0001" in out
     assert query(trial_db, "SELECT subject_id, deleted_reason FROM patient") == [(subject, "entered twice")]
-    code, _, err = run_cli(capsys, *_consent_args(trial_db, subject, "3", "2026-11-20"))
+    code, _, err = run_cli(capsys, *consent_args(trial_db, subject, "3", "2026-11-20"))
     assert_clean_error(code, err)
     assert "no patient '01-0001' (deleted) (option --subject)" in err
 
@@ -228,7 +223,7 @@ def test_enrol_screen_and_randomise_on_sqlite_and_postgresql(
     store_url: str, record_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     build_trial(capsys, store_url, initialised=True)
-    subject = _screened(capsys, store_url, record_file)
+    subject = screened(capsys, store_url, record_file)
     assigned = json.loads(
         run_ok(
             capsys,
@@ -239,7 +234,7 @@ def test_enrol_screen_and_randomise_on_sqlite_and_postgresql(
             "--on",
             "2026-11-21",
             "--json",
-            *_as(store_url, "inv1"),
+            *as_user(store_url, "inv1"),
         )
     )
     assert query(store_url, "SELECT arm FROM randomisation") == [(assigned["arm"],)]
@@ -251,6 +246,6 @@ def test_the_record_file_may_be_the_list_that_screen_template_writes(
 ) -> None:
     path = tmp_path / "one.yaml"
     path.write_text(yaml.safe_dump([{"subject_id": "SCR-1", **eligible_record()}]), encoding="utf-8")
-    subject = _enrolled(capsys, trial_db)
-    out = run_ok(capsys, *_screen_args(trial_db, subject, path))
+    subject = enrolled(capsys, trial_db)
+    out = run_ok(capsys, *screen_args(trial_db, subject, path))
     assert "Patient 01-0001: eligible." in out

@@ -58,7 +58,14 @@ def test_the_session_sets_the_database_and_user_and_runs_every_kind_of_command()
     commands = [" ".join(w[1:3]) for w in words if w[0] == "oncotrial"]
     for command in ("db init", "trial create", "site add", "user add", "trial allocation", "patient enrol"):
         assert command in commands
-    assert commands[-3:] == ["patient screen", "patient randomise", "audit verify"]
+    assert commands[-6:] == [
+        "patient screen",
+        "patient randomise",
+        "dose start",
+        "dose record",
+        "ae add",
+        "audit verify",
+    ]
 
 
 def test_the_session_enrols_screens_and_randomises_one_patient(outputs: list[str]) -> None:
@@ -66,6 +73,8 @@ def test_the_session_enrols_screens_and_randomises_one_patient(outputs: list[str
     assert "Enrolled patient 01-0001 at site 01 of trial NCT01416831 on 2026-11-18 (enrolment number 1)." in text
     assert "Patient 01-0001: eligible." in text
     assert re.search(r"Randomised patient 01-0001 to arm [AB] on 2026-11-21\.", text)
+    assert "Recorded il2 cycle 1 dose 1 of patient 01-0001: given at 2026-11-23 08:00." in text
+    assert "Recorded adverse event 1 of patient 01-0001: Hypotension, grade 3, onset 2026-11-24." in text
     assert outputs[-1].startswith("Audit trail OK")
 
 

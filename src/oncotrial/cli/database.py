@@ -35,6 +35,8 @@ __all__ = [
     "AsOption",
     "DbOption",
     "JsonOption",
+    "SubjectOption",
+    "TrialOption",
     "acting_username",
     "database_url",
     "opened_store",
@@ -61,6 +63,8 @@ AsOption = Annotated[
     typer.Option("--as", metavar="USER", help="The user name of the member of staff who acts (else ONCOTRIAL_USER)."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print what was recorded as JSON.")]
+TrialOption = Annotated[str, typer.Option("--trial", help="The trial's code.")]
+SubjectOption = Annotated[str, typer.Option("--subject", metavar="ID", help="The patient's subject id (01-0007).")]
 
 # the fields the store names in its errors, and the options that set them on every command
 COMMON_FIELDS = {"db": "--db", "user": "--as", "trial": "--trial", "site": "--site", "subject_id": "--subject"}

@@ -71,6 +71,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "site": ("oncotrial.cli.site", "app", "Sites of a trial."),
     "user": ("oncotrial.cli.user", "app", "Staff: users with a role, and a site for the site roles."),
     "patient": ("oncotrial.cli.patient", "app", "Patients: enrol, consent, screen, randomise, delete."),
+    "dose": ("oncotrial.cli.dose", "app", "Doses: the treatment start, then each dose given, held or delayed."),
+    "ae": ("oncotrial.cli.ae", "app", "Adverse events: CTCAE term and grade, dates, attribution, action taken."),
     "audit": ("oncotrial.cli.audit", "app", "The audit trail: verify its SHA-256 chain and the records."),
 }
 

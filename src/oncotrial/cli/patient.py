@@ -12,6 +12,8 @@ from oncotrial.cli.database import (
     AsOption,
     DbOption,
     JsonOption,
+    SubjectOption,
+    TrialOption,
     operation,
     parse_day,
     parse_factors,
@@ -22,9 +24,6 @@ from oncotrial.errors import DataError
 from oncotrial.io import read_document
 
 app = typer.Typer(no_args_is_help=True, help="Patients: enrol, consent, screen, randomise, delete.")
-
-TrialOption = Annotated[str, typer.Option("--trial", help="The trial's code.")]
-SubjectOption = Annotated[str, typer.Option("--subject", metavar="ID", help="The patient's subject id (01-0007).")]
 
 
 @app.command("enrol")
