@@ -4,16 +4,19 @@ corrections and what is refused."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from oncotrial.errors import AccessError, DataError
-from oncotrial.store import Store, verify_chain
+from oncotrial.store import Store, open_store, verify_chain
+from oncotrial.store.migrate import init_schema
 from oncotrial.store.models import AllocationSlot, AuditEntry, Randomisation
 from oncotrial.store.services import actor_for, correct_randomisation, randomise
-from tests.store.conftest import SCREENED_AT, TRIAL, enrol_eligible, table_rows
+from tests.store.conftest import SCREENED_AT, TRIAL, build_trial, enrol_eligible, table_rows
 
 
 def _arms(store: Store) -> list[str]:
@@ -145,3 +148,106 @@ def test_an_assignment_is_undone_only_by_an_audited_correction_with_a_reason(tri
         assert f'"arm":"{first.arm}"' in (entry.old_values or "")
         assert f'"arm":"{other}"' in (entry.new_values or "")
         assert verify_chain(session).ok
+
+
+STRATA_FACTORS = {"site": ["01", "02"], "ecog": ["0", "1"]}
+# 24 patients: investigators of sites 01 and 02 in turn, ECOG 0 and 1 in turn within each site: six per stratum
+STRATA = ("site=01;ecog=0", "site=01;ecog=1", "site=02;ecog=0", "site=02;ecog=1")
+STRATIFIED_PLAN = [(f"inv{1 + i % 2}", {"site": f"0{1 + i % 2}", "ecog": str(i // 2 % 2)}) for i in range(24)]
+
+
+def _randomise_all(store: Store, plan: list[tuple[str, dict[str, str]]]) -> list[tuple[str, str]]:
+    """Enrol, screen and randomise each patient of ``plan`` (investigator, factors); their (subject, arm)."""
+    assigned = []
+    for username, factors in plan:
+        subject = enrol_eligible(store, username)
+        with store.write() as session:
+            actor = actor_for(session, username)
+            arm = randomise(session, actor, TRIAL, subject, randomised_on=SCREENED_AT.date(), factors=factors).arm
+        assigned.append((subject, arm))
+    return assigned
+
+
+def test_each_completed_block_of_each_stratum_is_in_the_ratio(store: Store) -> None:
+    """Site 01/02 x ECOG 0/1, six patients in each of the four strata. NCT01416831 randomises A:B 1:1 in blocks of
+    2 or 4, so every block whose slots are all taken holds as many A as B; each stratum has at least one (its first
+    block has at most 4 slots)."""
+    build_trial(store, factors=STRATA_FACTORS)
+    _randomise_all(store, STRATIFIED_PLAN)
+    with store.read() as session:
+        rows = session.execute(
+            select(Randomisation.stratum, Randomisation.arm, AllocationSlot.stratum, AllocationSlot.block,
+                   AllocationSlot.block_size, AllocationSlot.arm)
+            .join(AllocationSlot, AllocationSlot.patient_id == Randomisation.patient_id)
+        ).all()  # fmt: skip
+    assert len(rows) == 24
+    assert all(r[0] == r[2] and r[1] == r[5] for r in rows)  # the assignment is its slot's
+    blocks: dict[tuple[str, int], list[str]] = {}
+    sizes: dict[tuple[str, int], int] = {}
+    for stratum, arm, _, block, size, _ in rows:
+        blocks.setdefault((stratum, block), []).append(arm)
+        sizes[(stratum, block)] = size
+    complete = {key: Counter(arms) for key, arms in blocks.items() if len(arms) == sizes[key]}
+    assert Counter(stratum for stratum, *_ in rows) == dict.fromkeys(STRATA, 6)
+    assert {stratum for stratum, _ in complete} == set(STRATA)
+    for key, counts in complete.items():
+        assert counts["A"] == counts["B"] == sizes[key] // 2, key
+
+
+def test_minimisation_assigns_reproducibly_from_the_seed(store: Store, tmp_path: Path) -> None:
+    """Pocock-Simon minimisation over site and ECOG (method "minimisation"): the same seed, in another database,
+    gives the same arms to the same patients in the same order; no slot of a list is used."""
+    plan = STRATIFIED_PLAN[:10]
+    build_trial(store, method="minimisation", factors=STRATA_FACTORS, seed=7)
+    first = _randomise_all(store, plan)
+    other = open_store(f"sqlite:///{tmp_path / 'again.db'}", check_schema=False)
+    init_schema(other)
+    again = _randomise_all(build_trial(other, method="minimisation", factors=STRATA_FACTORS, seed=7), plan)
+    other.dispose()
+    assert first == again
+    assert {arm for _, arm in first} == {"A", "B"}
+    with store.read() as session:
+        assert set(session.execute(select(Randomisation.method)).scalars()) == {"minimisation"}
+        assert session.execute(select(func.count()).select_from(AllocationSlot)).scalar_one() == 0
+
+
+@pytest.mark.parametrize("method", ["blocks", "minimisation"])
+def test_each_assignment_is_audited_with_its_arm_user_and_reason(store: Store, method: str) -> None:
+    build_trial(store, method=method, factors=STRATA_FACTORS)
+    [(subject, arm)] = _randomise_all(store, STRATIFIED_PLAN[:1])
+    with store.read() as session:
+        entry = session.execute(
+            select(AuditEntry).where(AuditEntry.table_name == "randomisation", AuditEntry.action == "insert")
+        ).scalar_one()
+        assert (entry.username, entry.reason) == ("inv1", f"randomisation of patient {subject}")
+        assert f'"arm":"{arm}"' in (entry.new_values or "")
+        assert f'"method":"{method}"' in (entry.new_values or "")
+        assert verify_chain(session).ok
+
+
+def test_a_minimisation_waits_for_the_one_before_it_to_commit(store: Store) -> None:
+    """Two patients of the same site and ECOG, randomised by minimisation at the same time: the second counts the
+    first's assignment, as if they came one after the other. With seed 1 (enrolment numbers 1 and 2 seed the
+    draws), one after the other gives A then B; a second that did not see the first would get A as well (the
+    draws as ``oncotrial.randomise.assign_by_minimisation`` makes them, worked out once for this seed)."""
+    build_trial(store, method="minimisation", factors=STRATA_FACTORS, seed=1)
+    first, second = enrol_eligible(store), enrol_eligible(store)
+    factors = {"site": "01", "ecog": "0"}
+    arms: dict[str, str] = {}
+
+    def assign(subject: str) -> None:
+        with store.write() as session:
+            actor = actor_for(session, "inv1")
+            arms[subject] = randomise(
+                session, actor, TRIAL, subject, randomised_on=SCREENED_AT.date(), factors=factors
+            ).arm
+
+    later = threading.Thread(target=assign, args=(second,))
+    with store.write() as session:
+        actor = actor_for(session, "inv1")
+        arms[first] = randomise(session, actor, TRIAL, first, randomised_on=SCREENED_AT.date(), factors=factors).arm
+        later.start()
+        later.join(timeout=1.0)
+        assert later.is_alive()  # the second waits until the first commits
+    later.join(timeout=30)
+    assert arms == {first: "A", second: "B"}

@@ -7,6 +7,7 @@ written, or nothing.
 """
 
 from oncotrial.store.services._common import actor_for
+from oncotrial.store.services.audit import HistoryEntry, audit_history
 from oncotrial.store.services.dosing import (
     record_administration,
     record_administrations,
@@ -38,10 +39,12 @@ from oncotrial.store.services.safety import (
 from oncotrial.store.services.trials import add_protocol_version, add_site, add_user, bootstrap_admin, create_trial
 
 __all__ = [
+    "HistoryEntry",
     "actor_for",
     "add_protocol_version",
     "add_site",
     "add_user",
+    "audit_history",
     "bootstrap_admin",
     "correct_randomisation",
     "create_trial",

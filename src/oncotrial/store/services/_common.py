@@ -70,12 +70,21 @@ def find_site(session: Session, trial: Trial, code: str) -> Site:
     return site
 
 
-def find_patient(session: Session, actor: Actor, trial: Trial, subject_id: str, *, for_update: bool = False) -> Patient:
-    """A patient of ``trial`` whom ``actor`` may see (own site for site roles); deleted patients are not found."""
+def find_patient(
+    session: Session,
+    actor: Actor,
+    trial: Trial,
+    subject_id: str,
+    *,
+    for_update: bool = False,
+    include_deleted: bool = False,
+) -> Patient:
+    """A patient of ``trial`` whom ``actor`` may see (own site for site roles); deleted patients are not found
+    unless ``include_deleted`` (their history stays readable)."""
     require(actor, "read")
     stmt = select(Patient).where(Patient.trial_id == trial.id, Patient.subject_id == subject_id)
     patient = session.execute(stmt.with_for_update() if for_update else stmt).scalar_one_or_none()
-    if patient is None or patient.deleted_on is not None:
+    if patient is None or (patient.deleted_on is not None and not include_deleted):
         raise NotFoundError(
             f"trial {trial.code} has no patient {subject_id!r}" + (" (deleted)" if patient is not None else ""),
             code="STORE-E023",

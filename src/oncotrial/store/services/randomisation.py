@@ -237,7 +237,9 @@ def randomise(
         )
     design = _randomised_design(protocol_of_patient(session, patient, needed_for="randomisation"), trial)
     _check_eligible(session, patient)
-    secret = session.get(AllocationSecret, trial.id)
+    # one randomisation of a trial at a time: minimisation counts every earlier assignment, so a second one must
+    # wait for the first to commit (PostgreSQL; SQLite's writers queue at BEGIN IMMEDIATE anyway)
+    secret = session.get(AllocationSecret, trial.id, with_for_update=True)
     if secret is None:
         raise DataError(
             f"trial {trial.code} has no allocation list yet; an admin draws it with `oncotrial trial allocation`",
