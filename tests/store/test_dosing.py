@@ -18,12 +18,23 @@ from sqlalchemy import select
 
 from oncotrial.errors import ConflictError, DataError, ScheduleError
 from oncotrial.store import Store, verify_chain
-from oncotrial.store.models import Administration, AuditEntry, CycleStart, Randomisation, TreatmentStart
+from oncotrial.store.audit import audit_context
+from oncotrial.store.models import (
+    Administration,
+    AuditEntry,
+    CycleStart,
+    Patient,
+    Randomisation,
+    RecordedResponse,
+    TreatmentStart,
+)
 from oncotrial.store.services import (
     actor_for,
     add_protocol_version,
+    correct_randomisation,
     record_administration,
     record_administrations,
+    record_crossover,
     record_cycle_start,
     record_treatment_start,
     update_administration,
@@ -322,3 +333,55 @@ def test_imported_data_get_the_generic_checks_only(imported_store: Store) -> Non
     assert count_rows(imported_store, Administration) == before
     with imported_store.read() as session:
         assert verify_chain(session).ok
+
+
+def _crossed_over_patient(store: Store) -> str:
+    """A patient of arm A (the arm with the crossover rule: corrected to A if the list gave B), started on
+    Monday 2026-11-23, with a recorded PD; returns the subject id."""
+    subject_id = enrol_eligible(store, randomise=True)
+    with store.write() as session:
+        actor = actor_for(session, "inv1")
+        correct_randomisation(session, actor, TRIAL, subject_id, arm="A", reason="test: arm A's crossover")
+        record_treatment_start(session, actor, TRIAL, subject_id, start=TREATMENT_START, weight_kg=70)
+        patient_id = session.execute(select(Patient.id).where(Patient.subject_id == subject_id)).scalar_one()
+        with audit_context(session, actor):
+            session.add(
+                RecordedResponse(
+                    patient_id=patient_id,
+                    evaluator="INVESTIGATOR",
+                    category="RECIST 1.1",
+                    test_code="OVRLRESP",
+                    visit="WEEK 6",
+                    assessed_on=dt.date(2027, 1, 4),
+                    response="PD",
+                )
+            )
+            session.flush()
+    return subject_id
+
+
+def test_crossover_cycles_follow_the_crossover_calendar(trial_store: Store) -> None:
+    """NCT01416831 arm A crosses over to SBRT + IL-2 from cycle 3 (rule sbrt-after-progression). Before the
+    crossover, SBRT in cycle 3 is not a treatment of arm A (DOSE-E034); after it, with cycle 3 starting on Monday
+    2027-01-11, the single SBRT fraction of patients 1-20 is due the Friday before (2027-01-08) and IL-2
+    dose 1 on the Monday, and both are kept."""
+    subject_id = _crossed_over_patient(trial_store)
+    sbrt = {"subject_id": subject_id, "treatment": "sbrt", "cycle": 3, "number": 1, "status": "given",
+            "given_at": dt.datetime(2027, 1, 8, 8, 0)}  # fmt: skip
+    il2 = _dose(subject_id, 1, 3, given_at=dt.datetime(2027, 1, 11, 8, 0))
+    with pytest.raises(ScheduleError, match="'sbrt' is not a treatment of this arm") as caught:
+        _record(trial_store, [sbrt])
+    assert caught.value.code == "DOSE-E034"
+    with trial_store.write() as session:
+        actor = actor_for(session, "inv1")
+        record_crossover(
+            session, actor, TRIAL, subject_id, to_arm="B", crossover_on=dt.date(2027, 1, 5), reason="PD after 2 cycles"
+        )
+    with pytest.raises(DataError, match="record its start") as missing_start:
+        _record(trial_store, [sbrt, il2])
+    assert (missing_start.value.code, missing_start.value.rows) == ("STORE-E146", (2,))
+    with trial_store.write() as session:
+        record_cycle_start(
+            session, actor_for(session, "inv1"), TRIAL, subject_id, cycle=3, start=dt.date(2027, 1, 11), reason="SBRT"
+        )
+    assert len(_record(trial_store, [sbrt, il2])) == 2

@@ -7,7 +7,9 @@ treatment start, the cycle starts and every administration recorded so far plus 
 protocol's limits (doses per cycle, per two cycles, the end of a cycle, the maximum delay of a cycle, the
 planned dose) are the core's, enforced once. Its :class:`~oncotrial.errors.ScheduleError` (or
 :class:`~oncotrial.errors.DataError`) comes back with the patient and the row added, its code and message
-(the limit) unchanged.
+(the limit) unchanged. A patient who crossed over (``record_crossover``) is planned in the randomised arm up
+to the crossover rule's first cycle, and from it on the crossover calendar, which starts on the recorded
+start of that cycle (``record_cycle_start``).
 
 A trial without a protocol holds data imported from elsewhere (SDTM EX): there is no calendar, so only the
 generic checks are made: the status, a reason for a held or delayed dose, the time of a dose given, an
@@ -31,8 +33,9 @@ from sqlalchemy.orm import Session
 
 from oncotrial.dosing import AdministrationRecord, CycleStartRecord, Patient, build_dosing_calendar
 from oncotrial.errors import DataError, NotFoundError, ScheduleError, TrialError, validation_messages
+from oncotrial.protocol.models import Protocol
 from oncotrial.store.audit import Actor, audit_context
-from oncotrial.store.models import Administration, CycleStart, Randomisation, TreatmentStart
+from oncotrial.store.models import Administration, Crossover, CycleStart, Randomisation, TreatmentStart
 from oncotrial.store.models import Patient as PatientRow
 from oncotrial.store.services._batch import (
     Batch,
@@ -236,7 +239,7 @@ def _with_row(exc: TrialError, subject_id: str, rows: Sequence[tuple[int, int, i
     """The core's error, with the patient and the batch row at fault: of the patient's rows, the last one of the
     cycle the error names (the dose beyond the limit), else the patient's last row."""
     chosen = [r for r in rows if exc.cycle is None or r[1] == exc.cycle] or list(rows)
-    row = max(chosen, key=lambda r: (r[1], r[2]))[0] if chosen else None
+    row = max(chosen, key=lambda r: (r[1], r[2], r[0]))[0] if chosen else None
     where = f"row {row}, " if row is not None else ""
     located = copy.copy(exc)  # the same class, code, field, cycle and next valid date
     located.message = f"{where}patient {subject_id}: {exc.message.rstrip('.')}; nothing was recorded"
@@ -244,6 +247,50 @@ def _with_row(exc: TrialError, subject_id: str, rows: Sequence[tuple[int, int, i
     located.subject_id = subject_id
     located.rows = (row,) if row is not None else ()
     return located
+
+
+def _build_calendars(
+    protocol: Protocol,
+    start: TreatmentStart,
+    patient: Patient,
+    records: Sequence[AdministrationRecord],
+    starts: Sequence[CycleStartRecord],
+    crossover: str | None,
+) -> None:
+    """The randomised arm's calendar; for a patient who crossed over, the cycles from the crossover rule's first
+    one are the crossover calendar's (``build_dosing_calendar(..., crossover=rule)``), starting on the recorded
+    start of that cycle."""
+    arm = protocol.arm(start.arm)
+    rule = next((r for r in arm.crossover if r.id == crossover), None)
+    first = rule.first_cycle_number if rule is not None else None
+    before = [r for r in records if first is None or r.cycle < first]
+    starts_before = [c for c in starts if first is None or c.cycle < first]
+    cycles = max([arm.planned_cycles, *(r.cycle for r in before), *(c.cycle for c in starts_before)])
+    build_dosing_calendar(
+        protocol, start.arm, patient, start.start, cycles=cycles, administrations=before, cycle_starts=starts_before
+    )
+    after = [r for r in records if first is not None and r.cycle >= first]
+    if rule is None or not after:
+        return
+    first = rule.first_cycle_number
+    first_start = next((c for c in starts if c.cycle == first), None)
+    if first_start is None:
+        raise DataError(
+            f"cycle {first} is the first cycle after the crossover to arm {rule.to_arm}: record its start (the "
+            "day 1 of that cycle) before its doses",
+            code="STORE-E146",
+            field="cycle",
+            cycle=first,
+        )
+    build_dosing_calendar(
+        protocol,
+        start.arm,
+        patient,
+        first_start.start,
+        crossover=rule.id,
+        administrations=after,
+        cycle_starts=[c for c in starts if c.cycle > first],
+    )
 
 
 def _check_calendar(
@@ -257,22 +304,13 @@ def _check_calendar(
 ) -> None:
     """Rebuild the patient's calendar from everything recorded (``rows``: the batch's (row, cycle, number))."""
     protocol = protocol_of_patient(session, patient, needed_for="the dosing calendar")
+    crossover = session.execute(select(Crossover.rule_id).where(Crossover.patient_id == patient.id)).scalar()
     try:
         records = [
             _as_record(a if isinstance(a, Mapping) else {n: getattr(a, n) for n in FIELDS}) for a in administrations
         ]
         starts = [CycleStartRecord(cycle=c.cycle, start=c.start, reason=c.reason) for c in cycle_starts]
-        arm = protocol.arm(start.arm)
-        cycles = max([arm.planned_cycles, *(r.cycle for r in records), *(c.cycle for c in starts)])
-        build_dosing_calendar(
-            protocol,
-            start.arm,
-            _patient_of(patient, start),
-            start.start,
-            cycles=cycles,
-            administrations=records,
-            cycle_starts=starts,
-        )
+        _build_calendars(protocol, start, _patient_of(patient, start), records, starts, crossover)
     except ValidationError as exc:
         message = "; ".join(f"{where}: {what}" if where else what for where, what in validation_messages(exc.errors()))
         raise _with_row(DataError(message, code="DOSE-E051"), patient.subject_id, rows) from exc
@@ -285,7 +323,9 @@ def check_calendars(session: Session, batch: Batch, *, excluding: int | None = N
     frame = batch.frame
     frame_rows = frame.assign(_row=range(1, len(frame) + 1))
     patient_ids = sorted(set(frame["patient_id"].tolist()))
-    patients = {p.id: p for p in session.execute(select(PatientRow).where(PatientRow.id.in_(patient_ids))).scalars()}
+    # the patients' rows are locked, so that two batches for one patient cannot both pass a limit they break together
+    locked = select(PatientRow).where(PatientRow.id.in_(patient_ids)).with_for_update()
+    patients = {p.id: p for p in session.execute(locked).scalars()}
     stored = _administrations(session, patient_ids, excluding=excluding)
     for patient_id, group in frame_rows.groupby("patient_id", sort=False):
         patient = patients[cast(int, patient_id)]
