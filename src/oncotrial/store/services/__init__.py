@@ -7,11 +7,19 @@ written, or nothing.
 """
 
 from oncotrial.store.services._common import actor_for
-from oncotrial.store.services.patients import delete_patient, enrol_patient, record_consent, record_screening
+from oncotrial.store.services.patients import (
+    delete_patient,
+    enrol_patient,
+    enrol_patients,
+    record_consent,
+    record_consents,
+    record_screening,
+)
 from oncotrial.store.services.randomisation import (
     correct_randomisation,
     randomise,
     record_crossover,
+    record_recorded_assignments,
     setup_allocation,
 )
 from oncotrial.store.services.trials import add_protocol_version, add_site, add_user, bootstrap_admin, create_trial
@@ -26,9 +34,12 @@ __all__ = [
     "create_trial",
     "delete_patient",
     "enrol_patient",
+    "enrol_patients",
     "randomise",
     "record_consent",
+    "record_consents",
     "record_crossover",
+    "record_recorded_assignments",
     "record_screening",
     "setup_allocation",
 ]
