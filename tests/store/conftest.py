@@ -221,3 +221,56 @@ def enrol_eligible(store: Store, username: str = "inv1", *, randomise: bool = Fa
             actor = services.actor_for(session, username)
             services.randomise(session, actor, TRIAL, subject_id, randomised_on=SCREENED_AT.date())
     return subject_id
+
+
+# --- clinical data entry (dosing, safety, follow-up) -------------------------------------------------------
+
+# NCT01416831 treatment starts on a Monday: the Monday after the screening above.
+TREATMENT_START = dt.datetime(2026, 11, 23, 8, 0)
+IMPORTED = "CDISCPILOT01"
+
+
+def count_rows(store: Store, model: type[Base]) -> tuple[int, int]:
+    """(rows of ``model``'s table, audit entries): both unchanged after a refused operation."""
+    from sqlalchemy import func, select
+
+    from oncotrial.store.models import AuditEntry
+
+    with store.read() as session:
+        rows = session.execute(select(func.count()).select_from(model)).scalar_one()
+        entries = session.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
+    return int(rows), int(entries)
+
+
+@pytest.fixture
+def treated_store(trial_store: Store) -> tuple[Store, str]:
+    """``trial_store`` with one patient of site 01 randomised and started on :data:`TREATMENT_START`, 70 kg;
+    returns the store and the subject id."""
+    from oncotrial.store import services
+
+    subject_id = enrol_eligible(trial_store, "inv1", randomise=True)
+    with trial_store.write() as session:
+        actor = services.actor_for(session, "inv1")
+        services.record_treatment_start(session, actor, TRIAL, subject_id, start=TREATMENT_START, weight_kg=70)
+    return trial_store, subject_id
+
+
+@pytest.fixture
+def imported_store(trial_store: Store) -> Store:
+    """``trial_store`` with a second trial, :data:`IMPORTED`, without a protocol (data from elsewhere), one site
+    701, and patient 01-701-1015 enrolled by the statistician, consented on 2014-01-02."""
+    from oncotrial.store import services
+
+    with trial_store.write() as session:
+        admin = services.actor_for(session, "admin")
+        services.create_trial(session, admin, IMPORTED)
+        services.add_site(session, admin, IMPORTED, "701", name="Site 701")
+    with trial_store.write() as session:
+        stat = services.actor_for(session, "stat")
+        services.enrol_patient(
+            session, stat, IMPORTED, site_code="701", subject_id="01-701-1015", enrolled_on=dt.date(2014, 1, 2)
+        )
+        services.record_consent(
+            session, stat, IMPORTED, "01-701-1015", form_version="1", consent_date=dt.date(2014, 1, 2)
+        )
+    return trial_store

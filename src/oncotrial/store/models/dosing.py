@@ -17,13 +17,16 @@ __all__ = ["Administration", "CycleStart", "TreatmentStart"]
 
 
 class TreatmentStart(Versioned, Base):
-    """When a patient's calendar starts (day 1 of cycle 1, as the protocol's rules place it)."""
+    """When a patient's calendar starts (day 1 of cycle 1, as the protocol's rules place it), and the body size
+    its doses per kg or per m² are computed from (``oncotrial.dosing.Patient``)."""
 
     __tablename__ = "treatment_start"
 
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), primary_key=True)
     arm: Mapped[str] = mapped_column(String(64))
     start: Mapped[dt.datetime] = mapped_column()
+    weight_kg: Mapped[float | None] = mapped_column()
+    height_cm: Mapped[float | None] = mapped_column()
 
 
 class Administration(Versioned, Base):

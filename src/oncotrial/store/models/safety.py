@@ -24,7 +24,9 @@ class AdverseEvent(Versioned, Base):
     body_system: Mapped[str | None] = mapped_column(Text)  # AEBODSYS
     grade: Mapped[int | None] = mapped_column()  # CTCAE 1-5; None only for imported data without one
     severity: Mapped[str | None] = mapped_column(String(16))  # AESEV, for data graded mild/moderate/severe
-    onset: Mapped[dt.date] = mapped_column()
+    onset: Mapped[dt.date] = mapped_column()  # the first day of onset_partial when only that is known
+    onset_partial: Mapped[str | None] = mapped_column(String(10))  # AESTDTC as reported when partial (2014-01)
+    pre_consent: Mapped[bool] = mapped_column(Boolean, default=False)  # imported data: onset before consent
     resolved: Mapped[dt.date | None] = mapped_column()
     attribution: Mapped[str | None] = mapped_column(String(32))
     serious: Mapped[bool] = mapped_column(Boolean, default=False)

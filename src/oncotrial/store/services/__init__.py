@@ -7,6 +7,20 @@ written, or nothing.
 """
 
 from oncotrial.store.services._common import actor_for
+from oncotrial.store.services.dosing import (
+    record_administration,
+    record_administrations,
+    record_cycle_start,
+    record_treatment_start,
+    update_administration,
+)
+from oncotrial.store.services.followup import (
+    record_death,
+    record_dispositions,
+    record_last_known_alive,
+    record_off_study,
+    record_off_treatment,
+)
 from oncotrial.store.services.patients import (
     delete_patient,
     enrol_patient,
@@ -22,6 +36,13 @@ from oncotrial.store.services.randomisation import (
     record_recorded_assignments,
     setup_allocation,
 )
+from oncotrial.store.services.safety import (
+    record_adverse_event,
+    record_adverse_events,
+    record_lab_results,
+    record_samples,
+    update_adverse_event,
+)
 from oncotrial.store.services.trials import add_protocol_version, add_site, add_user, bootstrap_admin, create_trial
 
 __all__ = [
@@ -36,10 +57,25 @@ __all__ = [
     "enrol_patient",
     "enrol_patients",
     "randomise",
+    "record_administration",
+    "record_administrations",
+    "record_adverse_event",
+    "record_adverse_events",
     "record_consent",
     "record_consents",
     "record_crossover",
+    "record_cycle_start",
+    "record_death",
+    "record_dispositions",
+    "record_lab_results",
+    "record_last_known_alive",
+    "record_off_study",
+    "record_off_treatment",
     "record_recorded_assignments",
+    "record_samples",
     "record_screening",
+    "record_treatment_start",
     "setup_allocation",
+    "update_administration",
+    "update_adverse_event",
 ]

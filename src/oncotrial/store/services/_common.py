@@ -27,6 +27,7 @@ __all__ = [
     "find_trial",
     "protocol_of_patient",
     "protocol_of_trial",
+    "require_entry",
 ]
 
 
@@ -41,6 +42,12 @@ def actor_for(session: Session, username: str) -> Actor:
             field="user",
         )
     return Actor(user.id, user.username, user.role, user.site_id)
+
+
+def require_entry(actor: Actor) -> None:
+    """Data entry by a site role; a statistician's import of data from elsewhere goes through the same
+    operations under the ``import`` permission."""
+    require(actor, "import" if actor.role == "statistician" else "enter_data")
 
 
 def find_trial(session: Session, code: str) -> Trial:

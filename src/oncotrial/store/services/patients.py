@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from oncotrial.eligibility import PatientRecord, evaluate_eligibility
 from oncotrial.errors import DataError, NotFoundError, validation_messages
-from oncotrial.store.access import SITE_ROLES, require, require_site
+from oncotrial.store.access import require, require_site
 from oncotrial.store.audit import Actor, audit_context, insert_audited
 from oncotrial.store.models import Consent, Patient, PatientIdentity, Screening, ScreeningCriterion, Site
 from oncotrial.store.services._common import (
@@ -23,6 +23,7 @@ from oncotrial.store.services._common import (
     find_site,
     find_trial,
     protocol_of_patient,
+    require_entry,
 )
 
 __all__ = [
@@ -35,11 +36,6 @@ __all__ = [
 ]
 
 SEXES = ("F", "M", "U")
-
-
-def _require_entry(actor: Actor) -> None:
-    """Data entry by a site role; a statistician's import goes through the same operations."""
-    require(actor, "enter_data" if actor.role in SITE_ROLES or actor.role != "statistician" else "import")
 
 
 def _next_subject_id(session: Session, trial_id: int, site_id: int, site_code: str) -> str:
@@ -117,7 +113,7 @@ def enrol_patient(
     order within the site unless given; the enrolment number is the next in the trial unless given (a
     number already used is refused). Name and date of birth go to the identity table only.
     """
-    _require_entry(actor)
+    require_entry(actor)
     trial = find_trial(session, trial_code)
     if site_code is None:
         if actor.site_id is None:
@@ -160,7 +156,7 @@ def record_consent(
     session: Session, actor: Actor, trial_code: str, subject_id: str, *, form_version: str, consent_date: dt.date
 ) -> Consent:
     """Record a signed consent (form version and date)."""
-    _require_entry(actor)
+    require_entry(actor)
     patient = find_patient(session, actor, find_trial(session, trial_code), subject_id)
     if not form_version.strip():
         raise DataError(
@@ -303,7 +299,7 @@ def enrol_patients(session: Session, actor: Actor, trial_code: str, rows: Sequen
     identifying ``name`` and ``birth_date`` (written to the identity table only). Enrolment numbers follow the
     trial's last one, in the rows' order. Every row is checked before any is written; returns the patients' ids.
     """
-    _require_entry(actor)
+    require_entry(actor)
     trial = find_trial(session, trial_code)
     site_ids = _batch_site_ids(session, actor, trial, rows)
     _check_new_subjects(session, trial, rows)
@@ -336,7 +332,7 @@ def enrol_patients(session: Session, actor: Actor, trial_code: str, rows: Sequen
 def record_consents(session: Session, actor: Actor, trial_code: str, rows: Sequence[Mapping[str, Any]]) -> list[int]:
     """Record many signed consents (``subject_id``, ``form_version``, ``consent_date``), checked as
     :func:`record_consent` does, all before any is written."""
-    _require_entry(actor)
+    require_entry(actor)
     trial = find_trial(session, trial_code)
     subjects = sorted({str(row["subject_id"]) for row in rows})
     found = {

@@ -1,0 +1,415 @@
+"""Batch entry: the checks and the write every ``record_<things>(session, actor, trial_code, rows)`` shares.
+
+A batch is a sequence of mappings, one per record, each naming its patient (``subject_id``). It is read into
+one DataFrame (``object`` columns: the values as given), checked column by column with pandas (no loop
+over rows in Python for a check), and only when every row passes is it written, with one multi-row
+``INSERT`` per table through :func:`~oncotrial.store.audit.insert_audited`. The first bad row stops the
+batch: its error names the row (``rows=(n,)``, 1-based), the patient (``subject_id``) and the field, and
+nothing is written. One query maps every subject id of the batch to its patient, site and consent date.
+
+Dates are ``datetime.date``/``datetime.datetime`` objects or ISO 8601 text (``2014-01-02``,
+``2014-01-02T10:30``), local time without a UTC offset (as SDTM's ``--DTC``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import String, Table, func, select
+from sqlalchemy.orm import Session
+
+from oncotrial.errors import DataError, NotFoundError, TrialError
+from oncotrial.store.access import require_site
+from oncotrial.store.audit import Actor, audit_context, insert_audited
+from oncotrial.store.models import Base, Consent, Patient, Trial
+from oncotrial.store.services._common import check_version, find_trial, protocol_of_trial, require_entry
+
+__all__ = [
+    "Batch",
+    "check_after_consents",
+    "check_lengths",
+    "check_not_before",
+    "correct_record",
+    "is_missing",
+    "open_batch",
+    "refuse_rows",
+    "set_column",
+    "to_bools",
+    "to_dates",
+    "to_datetimes",
+    "to_numbers",
+    "to_texts",
+    "write_batch",
+]
+
+Rows = Sequence[Mapping[str, Any]]
+
+
+@dataclass
+class Batch:
+    """A batch being checked: the rows as a frame (with ``patient_id``, ``site_id``, ``consent_date`` added),
+    the trial, whether it has a protocol (data entry) or not (data imported from elsewhere)."""
+
+    frame: pd.DataFrame
+    trial: Trial
+    has_protocol: bool
+    what: str
+
+    @property
+    def imported(self) -> bool:
+        """Data from elsewhere (a trial without an oncotrial protocol): only the generic checks apply."""
+        return not self.has_protocol
+
+
+def refuse_rows(
+    batch: Batch,
+    mask: pd.Series | np.ndarray[Any, Any],
+    *,
+    field: str,
+    code: str,
+    message: Callable[[pd.Series], str],
+    error: type[TrialError] = DataError,
+) -> None:
+    """Raise ``error`` for the first row where ``mask`` is true: ``row N, patient X: <message(row)>``."""
+    flags = np.asarray(mask, dtype=bool)
+    if not flags.any():
+        return
+    position = int(np.argmax(flags))
+    row = batch.frame.iloc[position]
+    subject_id = str(row["subject_id"])
+    raise error(
+        f"{batch.what} row {position + 1}, patient {subject_id}: {message(row)}; nothing was recorded",
+        code=code,
+        field=field,
+        subject_id=subject_id,
+        rows=(position + 1,),
+    )
+
+
+def _read_frame(rows: Rows, fields: Sequence[str], required: Sequence[str], what: str) -> pd.DataFrame:
+    if isinstance(rows, Mapping) or not len(rows):
+        raise DataError(
+            f"give the {what} records as a list of rows (one mapping per record), at least one",
+            code="STORE-E100",
+            field="rows",
+        )
+    frame = pd.DataFrame(list(rows), dtype=object)  # the values as given: no type inference
+    unknown = sorted(set(frame.columns) - {"subject_id", *fields})
+    if unknown:
+        position = int(np.argmax(frame[unknown].notna().any(axis=1).to_numpy()))
+        raise DataError(
+            f"{what} row {position + 1}: {', '.join(unknown)} is not a field of a {what} record (its fields: "
+            f"subject_id, {', '.join(fields)})",
+            code="STORE-E101",
+            field=unknown[0],
+            rows=(position + 1,),
+        )
+    for name in ("subject_id", *fields):
+        if name not in frame.columns:
+            frame[name] = None
+    frame = frame.where(frame.notna(), None)
+    for name in ("subject_id", *required):
+        missing = np.array([is_missing(v) or (isinstance(v, str) and not v.strip()) for v in frame[name]], dtype=bool)
+        if missing.any():
+            position = int(np.argmax(missing))
+            subject = frame["subject_id"].iloc[position]
+            who = f", patient {subject}" if subject is not None else ""
+            raise DataError(
+                f"{what} row {position + 1}{who}: {name} is missing; give it; nothing was recorded",
+                code="STORE-E102",
+                field=name,
+                subject_id=None if subject is None else str(subject),
+                rows=(position + 1,),
+            )
+    frame["subject_id"] = pd.Series([str(v).strip() for v in frame["subject_id"]], index=frame.index, dtype=object)
+    return frame.reset_index(drop=True)
+
+
+def _patients(session: Session, trial: Trial) -> pd.DataFrame:
+    """Every patient of the trial (one query): id, site, deleted or not, first consent date."""
+    first_consent = (
+        select(Consent.patient_id, func.min(Consent.consent_date).label("consent_date"))
+        .group_by(Consent.patient_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            Patient.subject_id,
+            Patient.id.label("patient_id"),
+            Patient.site_id,
+            Patient.deleted_on,
+            first_consent.c.consent_date,
+        )
+        .outerjoin(first_consent, first_consent.c.patient_id == Patient.id)
+        .where(Patient.trial_id == trial.id)
+    )
+    found = pd.DataFrame(
+        session.execute(stmt).all(), columns=["subject_id", "patient_id", "site_id", "deleted", "consent_date"]
+    )
+    return found.astype(object)
+
+
+def open_batch(
+    session: Session,
+    actor: Actor,
+    trial_code: str,
+    rows: Rows,
+    *,
+    what: str,
+    fields: Sequence[str],
+    required: Sequence[str] = (),
+) -> Batch:
+    """Check the role, read ``rows`` (fields known, ``required`` present), and find each row's patient (known,
+    not deleted, at a site the actor may enter data for)."""
+    require_entry(actor)
+    trial = find_trial(session, trial_code)
+    frame = _read_frame(rows, fields, required, what)
+    patients = _patients(session, trial)
+    merged = frame.merge(patients, on="subject_id", how="left", validate="many_to_one")
+    batch = Batch(merged, trial, protocol_of_trial(session, trial) is not None, what)
+    refuse_rows(
+        batch,
+        merged["patient_id"].isna().to_numpy() | merged["deleted"].notna().to_numpy(),
+        field="subject_id",
+        code="STORE-E023",
+        message=lambda row: (
+            f"trial {trial.code} has no patient {row['subject_id']}"
+            + (" (deleted)" if pd.notna(row["deleted"]) else "")
+            + "; check the subject id"
+        ),
+        error=NotFoundError,
+    )
+    for subject_id, site_id in merged[["subject_id", "site_id"]].drop_duplicates().itertuples(index=False):
+        require_site(actor, int(site_id), subject_id=str(subject_id))
+    merged["patient_id"] = merged["patient_id"].astype("int64")
+    return batch
+
+
+# --- column conversions: each refuses the first value it cannot read --------------------------------------
+
+
+def is_missing(value: Any) -> bool:
+    """None, or a NaN or NaT that pandas put in place of one."""
+    return value is None or value is pd.NaT or (isinstance(value, float) and value != value)
+
+
+def set_column(batch: Batch, column: str, values: Sequence[Any]) -> None:
+    """Replace a column by Python values, kept as they are (``object``: no NaN for None, no numpy scalars)."""
+    batch.frame[column] = pd.Series(list(values), index=batch.frame.index, dtype=object)
+
+
+def to_texts(batch: Batch, column: str, *, choices: Sequence[str] | None = None) -> None:
+    """Text, stripped (empty is missing); with ``choices``, one of them in any case, stored as the choice is
+    spelt."""
+    values = [None if is_missing(v) else (str(v).strip() or None) for v in batch.frame[column]]
+    if choices is not None:
+        spelt = {c.casefold(): c for c in choices}
+        values = [None if v is None else spelt.get(v.casefold(), "") for v in values]
+        refuse_rows(
+            batch,
+            np.array([v == "" for v in values], dtype=bool),
+            field=column,
+            code="STORE-E104",
+            message=lambda row: f"{column} {row[column]!r} is not one of {', '.join(choices)}",
+        )
+    set_column(batch, column, values)
+
+
+def check_lengths(batch: Batch, model: type[Base]) -> None:
+    """Refuse text longer than its column holds (PostgreSQL would refuse it at the end; SQLite never would)."""
+    table = cast(Table, model.__table__)
+    for column in table.columns:
+        length = column.type.length if isinstance(column.type, String) else None
+        if length is not None and column.name in batch.frame.columns:
+            _check_length(batch, column.name, length)
+
+
+def _check_length(batch: Batch, column: str, length: int) -> None:
+    refuse_rows(
+        batch,
+        np.array([isinstance(v, str) and len(v) > length for v in batch.frame[column]], dtype=bool),
+        field=column,
+        code="STORE-E105",
+        message=lambda row: f"{column} {row[column]!r} is longer than {length} characters",
+    )
+
+
+def to_numbers(batch: Batch, column: str, *, integer: bool = False) -> None:
+    """Finite numbers (``integer``: whole numbers); booleans are not numbers."""
+    raw = batch.frame[column]
+    numbers = pd.to_numeric(pd.Series([None if isinstance(v, bool) else v for v in raw], dtype=object), errors="coerce")
+    values = numbers.to_numpy(dtype=float)
+    given = np.array([not is_missing(v) for v in raw], dtype=bool)
+    bad = given & ~np.isfinite(values)
+    if integer:
+        bad |= np.isfinite(values) & (values != np.round(values))
+    kind = "a whole number" if integer else "a number"
+    refuse_rows(
+        batch, bad, field=column, code="STORE-E106", message=lambda row: f"{column} {row[column]!r} is not {kind}"
+    )
+    set_column(batch, column, [None if v != v else (int(v) if integer else float(v)) for v in values.tolist()])
+
+
+def to_bools(batch: Batch, column: str, *, default: bool | None = None) -> None:
+    """True/False, also written Y/N (SDTM) or yes/no; missing gives ``default`` (refused when it is None)."""
+    words = {"y": True, "yes": True, "true": True, "n": False, "no": False, "false": False}
+
+    def read(value: Any) -> bool | str | None:
+        if is_missing(value):
+            return default
+        if isinstance(value, bool | np.bool_):
+            return bool(value)
+        return words.get(str(value).strip().casefold(), "?")
+
+    values = [read(v) for v in batch.frame[column]]
+    refuse_rows(
+        batch,
+        np.array([v is None or v == "?" for v in values], dtype=bool),
+        field=column,
+        code="STORE-E107",
+        message=lambda row: f"{column} {row[column]!r}: give Y or N",
+    )
+    set_column(batch, column, values)
+
+
+def _parse_times(batch: Batch, column: str) -> pd.Series:
+    raw = batch.frame[column]
+    text = [v.isoformat() if isinstance(v, dt.date) else (None if is_missing(v) else str(v).strip()) for v in raw]
+    refuse_rows(
+        batch,
+        np.array([v is not None and len(v) > 10 and ("Z" in v or "+" in v[10:] or "-" in v[10:]) for v in text]),
+        field=column,
+        code="STORE-E108",
+        message=lambda row: f"{column} {row[column]!s} has a UTC offset; give the local time without one",
+    )
+    parsed = pd.Series(pd.to_datetime(pd.Series(text, dtype=object), format="ISO8601", errors="coerce"))
+    unread = np.array([v is not None and (len(v) < 10 or is_missing(p)) for v, p in zip(text, parsed, strict=True)])
+    refuse_rows(
+        batch,
+        unread,
+        field=column,
+        code="STORE-E108",
+        message=lambda row: f"{column} {row[column]!s} is not a date (give YYYY-MM-DD, or YYYY-MM-DDTHH:MM)",
+    )
+    return parsed
+
+
+def to_datetimes(batch: Batch, column: str) -> None:
+    """Date and time (a date alone is its midnight)."""
+    parsed = _parse_times(batch, column)
+    set_column(batch, column, [None if v is pd.NaT else v.to_pydatetime() for v in parsed])
+
+
+def to_dates(batch: Batch, column: str) -> None:
+    """A date (the date of a date and time)."""
+    parsed = _parse_times(batch, column)
+    set_column(batch, column, [None if v is pd.NaT else v.date() for v in parsed])
+
+
+def day_of(values: pd.Series) -> pd.Series:
+    """The date of each date or datetime (None stays None), for comparisons."""
+    return pd.Series(
+        [v.date() if isinstance(v, dt.datetime) else (None if is_missing(v) else v) for v in values],
+        index=values.index,
+        dtype=object,
+    )
+
+
+# --- common checks ------------------------------------------------------------------------------------------
+
+
+def check_after_consents(batch: Batch, column: str, *, flag_column: str | None = None) -> None:
+    """Dates on or after the patient's first consent.
+
+    Data entry (a trial with a protocol) needs a recorded consent and refuses an earlier date. Data imported
+    from elsewhere is checked only against a consent that is recorded; with ``flag_column``, an earlier
+    date is kept and flagged there instead of refused (adverse events reported from before consent).
+    """
+    frame = batch.frame
+    day, consent = day_of(frame[column]), frame["consent_date"]
+    if batch.has_protocol:
+        refuse_rows(
+            batch,
+            (day.notna() & consent.isna()).to_numpy(),
+            field=column,
+            code="STORE-E030",
+            message=lambda _row: (
+                "no consent is recorded, so nothing dated can be recorded yet; record the consent first"
+            ),
+        )
+    before = (day.notna() & consent.notna()).to_numpy().copy()
+    before[before] = day[before].to_numpy() < consent[before].to_numpy()
+    if flag_column is not None and batch.imported:
+        set_column(batch, flag_column, before.tolist())
+        return
+    refuse_rows(
+        batch,
+        before,
+        field=column,
+        code="STORE-E031",
+        message=lambda row: f"{column} {row[column]} is before consent on {row['consent_date']}; check the date",
+    )
+
+
+def check_not_before(batch: Batch, later: str, earlier: str, *, code: str) -> None:
+    """``later`` is not before ``earlier`` where both are given."""
+    a, b = day_of(batch.frame[later]), day_of(batch.frame[earlier])
+    both = (a.notna() & b.notna()).to_numpy().copy()
+    wrong = both.copy()
+    wrong[both] = batch.frame[later][both].to_numpy() < batch.frame[earlier][both].to_numpy()
+    refuse_rows(
+        batch,
+        wrong,
+        field=later,
+        code=code,
+        message=lambda row: f"{later} {row[later]} is before {earlier} {row[earlier]}; check both dates",
+    )
+
+
+def write_batch(session: Session, actor: Actor, model: type[Base], batch: Batch, **constant: Any) -> list[int]:
+    """Insert every row of the checked batch into ``model``'s table (audited); its columns are taken from the
+    frame, ``constant`` ones from the keywords. Returns the new ids in row order."""
+    table = cast(Table, model.__table__)
+    names = [c.name for c in table.columns if c.name not in ("id", "version") and c.name not in constant]
+    columns = [batch.frame[name].tolist() for name in names]
+    rows = [{**dict(zip(names, values, strict=True)), **constant} for values in zip(*columns, strict=True)]
+    return insert_audited(session, table, rows, actor)
+
+
+def correct_record(
+    session: Session,
+    actor: Actor,
+    record: Base,
+    *,
+    changes: Mapping[str, Any],
+    editable: Sequence[str],
+    current: Mapping[str, Any],
+    recheck: Callable[[dict[str, Any]], Batch],
+    reason: str,
+    expected_version: int | None,
+    what: str,
+    subject_id: str,
+) -> None:
+    """Correct ``record`` (an ORM object): refuse an edit from an older version, and a field that cannot be
+    changed; check ``current`` values with ``changes`` applied as a new row would be (``recheck``); then write
+    the checked values of ``editable`` (and the columns the checks derive) with the reason, audited."""
+    check_version(record, expected_version, what=what, subject_id=subject_id)
+    unknown = sorted(set(changes) - set(editable))
+    if unknown:
+        raise DataError(
+            f"{what}: {', '.join(unknown)} cannot be changed (the fields that can: {', '.join(editable)})",
+            code="STORE-E101",
+            field=unknown[0],
+            subject_id=subject_id,
+        )
+    values = recheck({"subject_id": subject_id, **current, **changes}).frame.iloc[0]
+    columns = {c.name for c in cast(Table, record.__table__).columns} - {"id", "patient_id", "version"}
+    with audit_context(session, actor, reason):
+        for name in sorted(columns & set(values.index)):
+            setattr(record, name, values[name])
+        session.flush()

@@ -1,0 +1,505 @@
+"""Dosing: the start of a patient's treatment, each administration given, held or delayed, delayed cycles,
+and corrections.
+
+The planned calendar is not stored: :func:`check_calendars` rebuilds it with
+:func:`oncotrial.dosing.build_dosing_calendar` from the protocol version the patient was enrolled under, the
+treatment start, the cycle starts and every administration recorded so far plus the new ones, so the
+protocol's limits (doses per cycle, per two cycles, the end of a cycle, the maximum delay of a cycle, the
+planned dose) are the core's, enforced once. Its :class:`~oncotrial.errors.ScheduleError` (or
+:class:`~oncotrial.errors.DataError`) comes back with the patient and the row added, its code and message
+(the limit) unchanged.
+
+A trial without a protocol holds data imported from elsewhere (SDTM EX): there is no calendar, so only the
+generic checks are made: the status, a reason for a held or delayed dose, the time of a dose given, an
+amount with its unit, dates on or after consent, ``ended_at`` not before ``given_at``. Choice: such data may
+record an amount of 0 (SDTM records a placebo as EXDOSE 0: 226 of CDISCPILOT01's 591 EX rows), which entry
+under a protocol refuses (a dose not given is ``held``).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from oncotrial.dosing import AdministrationRecord, CycleStartRecord, Patient, build_dosing_calendar
+from oncotrial.errors import DataError, NotFoundError, ScheduleError, TrialError, validation_messages
+from oncotrial.store.audit import Actor, audit_context
+from oncotrial.store.models import Administration, CycleStart, Randomisation, TreatmentStart
+from oncotrial.store.models import Patient as PatientRow
+from oncotrial.store.services._batch import (
+    Batch,
+    Rows,
+    check_after_consents,
+    check_lengths,
+    check_not_before,
+    correct_record,
+    open_batch,
+    refuse_rows,
+    to_datetimes,
+    to_numbers,
+    to_texts,
+    write_batch,
+)
+from oncotrial.store.services._common import (
+    check_after_consent,
+    find_patient,
+    find_trial,
+    protocol_of_patient,
+    require_entry,
+)
+
+__all__ = [
+    "STATUSES",
+    "record_administration",
+    "record_administrations",
+    "record_cycle_start",
+    "record_treatment_start",
+    "update_administration",
+]
+
+STATUSES = ("given", "held", "delayed")
+KEY = ("treatment", "cycle", "number")
+FIELDS = (
+    *KEY,
+    "status",
+    "given_at",
+    "ended_at",
+    "amount",
+    "unit",
+    "percent",
+    "reason",
+    "route",
+    "form",
+    "frequency",
+    "visit",
+)
+
+
+# --- treatment start and cycle starts -----------------------------------------------------------------------
+
+
+def _patient_of(protocol_patient: PatientRow, start: TreatmentStart) -> Patient:
+    return Patient(
+        weight_kg=start.weight_kg if start.weight_kg is not None else float("nan"),
+        height_cm=start.height_cm,
+        patient_number=protocol_patient.enrolment_number,
+        subject_id=protocol_patient.subject_id,
+    )
+
+
+def record_treatment_start(
+    session: Session,
+    actor: Actor,
+    trial_code: str,
+    subject_id: str,
+    *,
+    start: dt.datetime,
+    weight_kg: float,
+    height_cm: float | None = None,
+) -> TreatmentStart:
+    """Record day 1 of cycle 1 (date and time of the first dose) in the patient's randomised arm, on or after
+    randomisation, with the weight (and height, for doses per m²) the doses are computed from. The calendar
+    from it is built once, so a start the protocol does not allow (NCT01416831: not a Monday) is refused with
+    the next valid date."""
+    require_entry(actor)
+    patient = find_patient(session, actor, find_trial(session, trial_code), subject_id, for_update=True)
+    assignment = session.execute(
+        select(Randomisation).where(Randomisation.patient_id == patient.id)
+    ).scalar_one_or_none()
+    if assignment is None:
+        raise DataError(
+            f"patient {subject_id} is not randomised, so has no arm to start; randomise first",
+            code="STORE-E140",
+            field="start",
+            subject_id=subject_id,
+        )
+    if start.date() < assignment.randomised_on:
+        raise DataError(
+            f"patient {subject_id}: treatment start {start:%Y-%m-%d %H:%M} is before randomisation on "
+            f"{assignment.randomised_on}; check the date",
+            code="STORE-E141",
+            field="start",
+            subject_id=subject_id,
+        )
+    check_after_consent(session, patient, start, field="start")
+    if session.get(TreatmentStart, patient.id) is not None:
+        raise DataError(
+            f"patient {subject_id}: the treatment start is already recorded; a wrong one is corrected, not "
+            "recorded twice",
+            code="STORE-E142",
+            field="start",
+            subject_id=subject_id,
+        )
+    treatment_start = TreatmentStart(
+        patient_id=patient.id, arm=assignment.arm, start=start, weight_kg=weight_kg, height_cm=height_cm
+    )
+    _check_calendar(session, patient, treatment_start, [], [], rows=())
+    with audit_context(session, actor):
+        session.add(treatment_start)
+        session.flush()
+    return treatment_start
+
+
+def record_cycle_start(
+    session: Session,
+    actor: Actor,
+    trial_code: str,
+    subject_id: str,
+    *,
+    cycle: int,
+    start: dt.date,
+    reason: str,
+) -> CycleStart:
+    """Record that a cycle (2 or later) started on another day than planned, with the reason; the protocol's
+    window (NCT01416831: planned day to 7 days later, a Monday) is checked on the rebuilt calendar."""
+    require_entry(actor)
+    patient = find_patient(session, actor, find_trial(session, trial_code), subject_id, for_update=True)
+    check_after_consent(session, patient, start, field="start")
+    if not reason.strip():
+        raise DataError(
+            f"patient {subject_id}: give the reason cycle {cycle} started later (e.g. 'toxicity not resolved')",
+            code="STORE-E143",
+            field="reason",
+            subject_id=subject_id,
+        )
+    treatment_start = _treatment_start(session, patient)
+    existing = _cycle_starts(session, patient.id)
+    if any(c.cycle == cycle for c in existing):
+        raise DataError(
+            f"patient {subject_id}: the start of cycle {cycle} is already recorded",
+            code="STORE-E144",
+            field="cycle",
+            subject_id=subject_id,
+        )
+    record = CycleStart(patient_id=patient.id, cycle=cycle, start=start, reason=reason.strip())
+    _check_calendar(
+        session, patient, treatment_start, _administrations(session, [patient.id]), [*existing, record], rows=()
+    )
+    with audit_context(session, actor):
+        session.add(record)
+        session.flush()
+    return record
+
+
+def _treatment_start(session: Session, patient: PatientRow) -> TreatmentStart:
+    found = session.get(TreatmentStart, patient.id)
+    if found is None:
+        raise DataError(
+            f"patient {patient.subject_id}: no treatment start is recorded, so the protocol's calendar cannot be "
+            "built; record the treatment start first",
+            code="STORE-E145",
+            field="start",
+            subject_id=patient.subject_id,
+        )
+    return found
+
+
+def _cycle_starts(session: Session, patient_id: int) -> list[CycleStart]:
+    return list(session.execute(select(CycleStart).where(CycleStart.patient_id == patient_id)).scalars())
+
+
+def _administrations(
+    session: Session, patient_ids: Sequence[int], *, excluding: int | None = None
+) -> list[Administration]:
+    stmt = select(Administration).where(Administration.patient_id.in_(patient_ids))
+    if excluding is not None:
+        stmt = stmt.where(Administration.id != excluding)
+    return list(session.execute(stmt).scalars())
+
+
+# --- the calendar check -------------------------------------------------------------------------------------
+
+
+def _as_record(row: Mapping[str, Any]) -> AdministrationRecord:
+    return AdministrationRecord(
+        treatment=row["treatment"],
+        cycle=row["cycle"],
+        number=row["number"],
+        status=row["status"],
+        datetime=row["given_at"],
+        amount=row["amount"],
+        unit=row["unit"],
+        percent=row["percent"],
+        reason=row["reason"],
+    )
+
+
+def _with_row(exc: TrialError, subject_id: str, rows: Sequence[tuple[int, int, int]]) -> TrialError:
+    """The core's error, with the patient and the batch row at fault: of the patient's rows, the last one of the
+    cycle the error names (the dose beyond the limit), else the patient's last row."""
+    chosen = [r for r in rows if exc.cycle is None or r[1] == exc.cycle] or list(rows)
+    row = max(chosen, key=lambda r: (r[1], r[2]))[0] if chosen else None
+    where = f"row {row}, " if row is not None else ""
+    located = copy.copy(exc)  # the same class, code, field, cycle and next valid date
+    located.message = f"{where}patient {subject_id}: {exc.message.rstrip('.')}; nothing was recorded"
+    located.args = (located.message,)
+    located.subject_id = subject_id
+    located.rows = (row,) if row is not None else ()
+    return located
+
+
+def _check_calendar(
+    session: Session,
+    patient: PatientRow,
+    start: TreatmentStart,
+    administrations: Sequence[Mapping[str, Any] | Administration],
+    cycle_starts: Sequence[CycleStart],
+    *,
+    rows: Sequence[tuple[int, int, int]],
+) -> None:
+    """Rebuild the patient's calendar from everything recorded (``rows``: the batch's (row, cycle, number))."""
+    protocol = protocol_of_patient(session, patient, needed_for="the dosing calendar")
+    try:
+        records = [
+            _as_record(a if isinstance(a, Mapping) else {n: getattr(a, n) for n in FIELDS}) for a in administrations
+        ]
+        starts = [CycleStartRecord(cycle=c.cycle, start=c.start, reason=c.reason) for c in cycle_starts]
+        arm = protocol.arm(start.arm)
+        cycles = max([arm.planned_cycles, *(r.cycle for r in records), *(c.cycle for c in starts)])
+        build_dosing_calendar(
+            protocol,
+            start.arm,
+            _patient_of(patient, start),
+            start.start,
+            cycles=cycles,
+            administrations=records,
+            cycle_starts=starts,
+        )
+    except ValidationError as exc:
+        message = "; ".join(f"{where}: {what}" if where else what for where, what in validation_messages(exc.errors()))
+        raise _with_row(DataError(message, code="DOSE-E051"), patient.subject_id, rows) from exc
+    except (ScheduleError, DataError) as exc:
+        raise _with_row(exc, patient.subject_id, rows) from exc
+
+
+def check_calendars(session: Session, batch: Batch, *, excluding: int | None = None) -> None:
+    """Each patient's calendar rebuilt with the batch's rows added (``excluding``: a record being replaced)."""
+    frame = batch.frame
+    frame_rows = frame.assign(_row=range(1, len(frame) + 1))
+    patient_ids = sorted(set(frame["patient_id"].tolist()))
+    patients = {p.id: p for p in session.execute(select(PatientRow).where(PatientRow.id.in_(patient_ids))).scalars()}
+    stored = _administrations(session, patient_ids, excluding=excluding)
+    for patient_id, group in frame_rows.groupby("patient_id", sort=False):
+        patient = patients[cast(int, patient_id)]
+        start = session.get(TreatmentStart, patient.id)
+        refuse_rows(
+            batch,
+            (frame["patient_id"] == patient_id).to_numpy() & (start is None),
+            field="start",
+            code="STORE-E145",
+            message=lambda _row: (
+                "no treatment start is recorded, so the protocol's calendar cannot be built; "
+                "record the treatment start first"
+            ),
+        )
+        assert start is not None
+        new = [dict(zip(FIELDS, values, strict=True)) for values in group[list(FIELDS)].itertuples(index=False)]
+        rows = list(zip(group["_row"], group["cycle"], group["number"], strict=True))
+        mine = [a for a in stored if a.patient_id == patient.id]
+        _check_calendar(session, patient, start, [*mine, *new], _cycle_starts(session, patient.id), rows=rows)
+
+
+# --- administrations ----------------------------------------------------------------------------------------
+
+
+def _check_statuses(batch: Batch) -> None:
+    frame = batch.frame
+    refuse_rows(
+        batch,
+        ((frame["cycle"] < 1) | (frame["number"] < 1)).to_numpy(),
+        field="cycle",
+        code="STORE-E150",
+        message=lambda row: f"cycle {row['cycle']} dose {row['number']}: cycles and doses are numbered from 1",
+    )
+    status = frame["status"]
+    refuse_rows(
+        batch,
+        (status.isin(["held", "delayed"]) & frame["reason"].isna()).to_numpy(),
+        field="reason",
+        code="STORE-E151",
+        message=lambda row: (
+            f"{row['treatment']} cycle {row['cycle']} dose {row['number']} is {row['status']}: give "
+            "the reason (e.g. 'grade 3 hypotension')"
+        ),
+    )
+    refuse_rows(
+        batch,
+        (status.isin(["given", "delayed"]) & frame["given_at"].isna()).to_numpy(),
+        field="given_at",
+        code="STORE-E152",
+        message=lambda row: (
+            f"{row['treatment']} cycle {row['cycle']} dose {row['number']} is {row['status']}: give "
+            "the date and time it was given (given_at)"
+        ),
+    )
+    given = frame[["given_at", "ended_at", "amount", "unit", "percent"]].notna().any(axis=1)
+    refuse_rows(
+        batch,
+        ((status == "held") & given).to_numpy(),
+        field="status",
+        code="STORE-E153",
+        message=lambda row: (
+            f"{row['treatment']} cycle {row['cycle']} dose {row['number']} is held, so it has no "
+            "time or amount; remove them, or record it as given"
+        ),
+    )
+
+
+def _check_amounts(batch: Batch) -> None:
+    frame = batch.frame
+    amount, unit, percent = frame["amount"], frame["unit"], frame["percent"]
+    refuse_rows(
+        batch,
+        ((amount.notna() & percent.notna()) | (amount.notna() != unit.notna())).to_numpy(),
+        field="amount",
+        code="STORE-E154",
+        message=lambda row: (
+            f"{row['treatment']} cycle {row['cycle']} dose {row['number']}: give the dose given as "
+            "amount with its unit (e.g. amount 21000000, unit IU), or as percent of the planned dose, not both"
+        ),
+    )
+
+    # imported data may record a placebo as 0 (SDTM EXDOSE 0); entry under a protocol records a dose not given
+    # as held
+    def too_small(value: Any, *, zero_allowed: bool) -> bool:
+        return value is not None and (value < 0 if zero_allowed else value <= 0)
+
+    small = [
+        too_small(a, zero_allowed=batch.imported) or too_small(p, zero_allowed=False)
+        for a, p in zip(amount, percent, strict=True)
+    ]
+    refuse_rows(
+        batch,
+        np.array(small, dtype=bool),
+        field="amount",
+        code="STORE-E155",
+        message=lambda row: (
+            f"{row['treatment']} cycle {row['cycle']} dose {row['number']}: the dose given must be "
+            "more than 0 (a dose not given is recorded as held)"
+        ),
+    )
+
+
+def _check_unique(session: Session, batch: Batch, excluding: int | None) -> None:
+    frame = batch.frame
+    keys = list(zip(frame["patient_id"], frame["treatment"], frame["cycle"], frame["number"], strict=True))
+    stored = {
+        (a.patient_id, a.treatment, a.cycle, a.number)
+        for a in _administrations(session, sorted(set(frame["patient_id"].tolist())), excluding=excluding)
+    }
+    seen: set[tuple[Any, ...]] = set()
+    twice = []
+    for key in keys:
+        twice.append(key in stored or key in seen)
+        seen.add(key)
+    refuse_rows(
+        batch,
+        pd.Series(twice).to_numpy(),
+        field="number",
+        code="STORE-E157",
+        message=lambda row: (
+            f"{row['treatment']} cycle {row['cycle']} dose {row['number']} is already recorded; "
+            "correct the recorded one instead"
+        ),
+    )
+
+
+def _checked_administrations(
+    session: Session, actor: Actor, trial_code: str, rows: Rows, *, excluding: int | None = None
+) -> Batch:
+    batch = open_batch(
+        session, actor, trial_code, rows, what="administration", fields=FIELDS, required=(*KEY, "status")
+    )
+    to_texts(batch, "status", choices=STATUSES)
+    for column in ("treatment", "reason", "unit", "route", "form", "frequency", "visit"):
+        to_texts(batch, column)
+    to_numbers(batch, "cycle", integer=True)
+    to_numbers(batch, "number", integer=True)
+    to_numbers(batch, "amount")
+    to_numbers(batch, "percent")
+    to_datetimes(batch, "given_at")
+    to_datetimes(batch, "ended_at")
+    _check_statuses(batch)
+    _check_amounts(batch)
+    check_not_before(batch, "ended_at", "given_at", code="STORE-E156")
+    check_after_consents(batch, "given_at")
+    check_lengths(batch, Administration)
+    _check_unique(session, batch, excluding)
+    if batch.has_protocol:
+        check_calendars(session, batch, excluding=excluding)
+    return batch
+
+
+def record_administrations(session: Session, actor: Actor, trial_code: str, rows: Rows) -> list[int]:
+    """Record administrations, each row one dose (``subject_id``, ``treatment``, ``cycle``, ``number``, ``status``
+    given|held|delayed, ``given_at``, ``amount`` with ``unit`` or ``percent``, ``reason``, and optionally
+    ``route``, ``form``, ``frequency``, ``visit``, ``ended_at``). Every row is checked (for a trial with a
+    protocol, against each patient's rebuilt calendar) before any is written. Returns the new ids in row order.
+    """
+    batch = _checked_administrations(session, actor, trial_code, rows)
+    return write_batch(session, actor, Administration, batch)
+
+
+def record_administration(session: Session, actor: Actor, trial_code: str, subject_id: str, **fields: Any) -> int:
+    """Record one administration (keyword arguments: the fields of :func:`record_administrations`); its id."""
+    return record_administrations(session, actor, trial_code, [{"subject_id": subject_id, **fields}])[0]
+
+
+def update_administration(
+    session: Session,
+    actor: Actor,
+    trial_code: str,
+    subject_id: str,
+    *,
+    treatment: str,
+    cycle: int,
+    number: int,
+    changes: Mapping[str, Any],
+    reason: str,
+    expected_version: int | None,
+) -> Administration:
+    """Correct a recorded administration (``changes``: field -> new value; ``reason`` is the correction's, kept in
+    the audit trail; a change of the dose's own reason is ``changes={"reason": ...}``). The corrected record is
+    checked as a new one would be (the calendar included). An edit made from an older version than the stored
+    one is refused (:class:`~oncotrial.errors.ConflictError`)."""
+    require_entry(actor)
+    patient = find_patient(session, actor, find_trial(session, trial_code), subject_id)
+    stored = session.execute(
+        select(Administration)
+        .where(
+            Administration.patient_id == patient.id,
+            Administration.treatment == treatment,
+            Administration.cycle == cycle,
+            Administration.number == number,
+        )
+        .with_for_update()
+    ).scalar_one_or_none()
+    if stored is None:
+        raise NotFoundError(
+            f"patient {subject_id} has no record of {treatment} cycle {cycle} dose {number}",
+            code="STORE-E158",
+            field="number",
+            subject_id=subject_id,
+        )
+    correct_record(
+        session,
+        actor,
+        stored,
+        changes=changes,
+        editable=FIELDS[len(KEY) :],
+        current={name: getattr(stored, name) for name in FIELDS},
+        recheck=lambda row: _checked_administrations(session, actor, trial_code, [row], excluding=stored.id),
+        reason=reason,
+        expected_version=expected_version,
+        what=f"{treatment} cycle {cycle} dose {number} of patient {subject_id}",
+        subject_id=subject_id,
+    )
+    return stored
