@@ -25,7 +25,7 @@ import datetime as dt
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -290,6 +290,27 @@ event.listen(Session, "after_flush", _after_flush)
 event.listen(Session, "after_transaction_end", _transaction_end)
 
 
+def _row_encoder(table: Table) -> Callable[[Mapping[str, Any]], str]:
+    """``canonical_json(_typed(table, row))`` for rows of ``table``, several times faster on a bulk load: the
+    per-column work (which columns are floats, which are dates) is decided once per table, not per value."""
+    floats = {c.name for c in table.columns if isinstance(c.type, Float)}
+    names = sorted(c.name for c in table.columns)
+
+    def encode(row: Mapping[str, Any]) -> str:
+        values: dict[str, Any] = {}
+        for name in names:
+            value = row.get(name)
+            if value is None or type(value) is str or type(value) is bool:
+                values[name] = value
+            elif type(value) is int and name in floats:
+                values[name] = float(value)
+            else:
+                values[name] = _plain(value)
+        return _ENCODER.encode(values)
+
+    return encode
+
+
 def _insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
     """``INSERT`` the rows (every column given) through the driver's ``executemany``, each value converted by
     its column type's bind processor as SQLAlchemy would: the same stored text (SQLite dates, booleans), without
@@ -345,14 +366,12 @@ def insert_audited(
     given = all(row.get(pk) is not None for row in rows)
     ids = [int(row[pk]) for row in rows] if given else _new_ids(conn, table, pk, len(rows))
     versioned = "version" in columns
+    encode = _row_encoder(table)
     payload = []
     for row, record_id in zip(rows, ids, strict=True):
-        full = _typed(table, {name: row.get(name) for name in columns})
-        full[pk] = record_id
-        if versioned:
-            full["version"] = 1
+        full = {**row, pk: record_id, **({"version": 1} if versioned else {})}
         payload.append(full)
-        chain.add(actor, "insert", table.name, record_id, None, canonical_json(full), reason, at)
+        chain.add(actor, "insert", table.name, record_id, None, encode(full), reason, at)
     _insert_many(conn, table, payload)
     chain.close()
     return ids

@@ -29,8 +29,9 @@ NOT_KEPT = {
     "PC": {"PCORRES", "PCORRESU", "PCNAM", "VISITNUM", "VISITDY", "PCDY"},
 }  # fmt: skip
 NUMBERS = {"AGE", "EXDOSE", "LBSTRESN", "LBSTNRLO", "LBSTNRHI", "VISITNUM", "PCSTRESN", "PCLLOQ", "PCTPTNUM"}
-# partial dates come back as their first day: 2003 -> 2003-01-01, 2014-01 -> 2014-01-01
-PARTIAL_DATES = {"AE": ("AESTDTC",)}
+# partial dates come back as their first day: 2003 -> 2003-01-01, 2014-01 -> 2014-01-01 (none left: the AE
+# service keeps a partial onset as reported)
+PARTIAL_DATES: dict[str, tuple[str, ...]] = {}
 # DM's arm of a patient never randomised (no RANDOMIZED record in DS: pharmaverse's screen failures) is not kept
 ARM_COLUMNS = ("ARM", "ARMCD", "ACTARM", "ACTARMCD")
 

@@ -6,8 +6,8 @@ order, which is the input's ``--SEQ`` order) are rebuilt on export. The columns 
 (:data:`NOT_KEPT`, also in :mod:`oncotrial.store.cdisc`'s table).
 
 Dates are ISO 8601 text in SDTM and dates or date-times in the store. A partial date (``2014-01``, ``2014``)
-is kept as its first day, the imputation admiral's ``impute_dtc_dt`` makes with ``date_imputation = "first"``,
-because the store's date columns hold whole dates; so it comes back whole (``2014-01-01``). A date-time kept
+of AESTDTC is passed on as reported (the AE service keeps it beside the onset, its first day) and comes back as
+reported; a column of kind ``iso`` is passed to the service as ISO text. A date-time kept
 to the minute comes back to the minute, and one without a time comes back without one (a time of exactly
 00:00 is written as a date alone); PC's ``PCDTC`` comes back to the second, as pharmaverse writes it.
 """
@@ -34,7 +34,7 @@ __all__ = [
     "parse_numbers",
 ]
 
-Kind = Literal["text", "float", "int", "date", "minutes", "seconds", "yn", "flag"]
+Kind = Literal["text", "float", "int", "date", "minutes", "seconds", "yn", "flag", "iso"]
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,8 @@ class Domain:
     """An SDTM domain: its kept columns, the file names it is read from, and the batch service that loads it.
 
     ``fixed`` are store fields with one value for every record of the domain (``kind = "pk"`` for PC);
-    ``derive`` adds store fields computed from the SDTM record (``event`` from DSDECOD); ``undo`` gives back
-    the SDTM columns that are not a plain copy of a field.
+    ``derive`` adds store fields computed from the SDTM record (``event`` from DSDECOD); ``restore`` gives back
+    the SDTM columns that are not a plain copy of a field, from the store's fields and ``extra`` ones.
     """
 
     name: str
@@ -62,6 +62,8 @@ class Domain:
     not_kept: tuple[str, ...]
     fixed: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     derive: Callable[[pd.DataFrame], dict[str, pd.Series]] | None = None
+    extra: tuple[str, ...] = ()
+    restore: Callable[[pd.DataFrame], dict[str, pd.Series]] | None = None
 
     @property
     def seq(self) -> str:
@@ -155,6 +157,26 @@ def _exposure_order(ex: pd.DataFrame) -> dict[str, pd.Series]:
     return {"number": (ex.groupby("USUBJID", sort=False).cumcount() + 1).astype(int)}
 
 
+def _reported_onset(ae: pd.DataFrame) -> dict[str, pd.Series]:
+    """AESTDTC as reported: the partial onset (``2014-01``) where only that was known, else the onset."""
+    return {"AESTDTC": ae["onset_partial"].astype("string").fillna(format_dates(ae["onset"], kind="date"))}
+
+
+def _not_done(frame: pd.DataFrame) -> pd.Series:
+    """--STAT: ``NOT DONE`` where a reason not done is kept."""
+    reason = frame["not_done_reason"].astype("string")
+    return pd.Series(["NOT DONE" if r else None for r in reason.notna()], index=frame.index, dtype="string")
+
+
+def _tumour_results(tr: pd.DataFrame) -> dict[str, pd.Series]:
+    """TRSTRESC and TRSTRESU as TRORRES and TRORRESU (pharmaverse's are the same), TRSTAT from the reason."""
+    return {"TRSTRESC": tr["original"].astype("string"), "TRSTAT": _not_done(tr)}
+
+
+def _response_status(rs: pd.DataFrame) -> dict[str, pd.Series]:
+    return {"RSSTAT": _not_done(rs)}
+
+
 # --- the domains ------------------------------------------------------------------------------------------
 
 _VISIT = (Column("VISIT", "visit"),)
@@ -207,7 +229,7 @@ DOMAINS: tuple[Domain, ...] = (
             Column("AEACN", "action_taken"),
             Column("AEREL", "attribution"),
             Column("AEOUT", "outcome"),
-            Column("AESTDTC", "onset", "date"),
+            Column("AESTDTC", "onset", "iso"),
             Column("AEENDTC", "resolved", "date"),
         ),
         (
@@ -233,6 +255,8 @@ DOMAINS: tuple[Domain, ...] = (
             "AESTDY",
             "AEENDY",
         ),
+        extra=("onset_partial",),
+        restore=_reported_onset,
     ),
     Domain(
         "LB",
@@ -276,6 +300,77 @@ DOMAINS: tuple[Domain, ...] = (
         derive=_below_quantification,
     ),
 )
+
+# tumour domains: TU (lesions), TR (results, each visit of each reader an assessment), RS (responses as recorded)
+_READER = (Column("{}EVAL", "evaluator"), Column("{}EVALID", "evaluator_id"), Column("{}ACPTFL", "accepted"))
+
+
+def _reader(prefix: str) -> tuple[Column, ...]:
+    return tuple(Column(c.sdtm.format(prefix), c.field) for c in _READER)
+
+
+TUMOUR_DOMAINS: tuple[Domain, ...] = (
+    Domain(
+        "TU",
+        "record_lesions",
+        "Lesion",
+        (
+            Column("TULNKID", "code"),
+            Column("TUSTRESC", "kind"),
+            Column("TULOC", "location"),
+            Column("TUMETHOD", "method"),
+            *_reader("TU"),
+            Column("VISITNUM", "visit_number", "float"),
+            *_VISIT,
+            Column("TUDTC", "identified_on", "iso"),
+        ),
+        ("TUTESTCD", "TUTEST", "TUORRES", "TUDY"),
+    ),
+    Domain(
+        "TR",
+        "record_measurements",
+        "Measurement",
+        (
+            Column("TRLNKGRP", "link_group"),
+            Column("TRLNKID", "lesion"),
+            Column("TRTESTCD", "test_code"),
+            Column("TRORRES", "original"),
+            Column("TRORRESU", "original_unit"),
+            Column("TRSTRESN", "value", "float"),
+            Column("TRSTRESU", "unit"),
+            Column("TRREASND", "not_done_reason"),
+            Column("TRMETHOD", "method"),
+            *_reader("TR"),
+            Column("VISITNUM", "visit_number", "float"),
+            *_VISIT,
+            Column("TRDTC", "measured_on", "iso"),
+        ),
+        ("TRGRPID", "TRTEST", "TRDY"),
+        derive=lambda tr: {"status": tr["TRSTRESC"].where(tr["TRTESTCD"].astype("string") == "TUMSTATE")},
+        restore=_tumour_results,
+    ),
+    Domain(
+        "RS",
+        "record_recorded_responses",
+        "RecordedResponse",
+        (
+            Column("RSLNKGRP", "link_group"),
+            Column("RSTESTCD", "test_code"),
+            Column("RSTEST", "test_name"),
+            Column("RSCAT", "category"),
+            Column("RSORRES", "original"),
+            Column("RSSTRESC", "response"),
+            Column("RSREASND", "not_done_reason"),
+            *_reader("RS"),
+            Column("VISITNUM", "visit_number", "float"),
+            *_VISIT,
+            Column("RSDTC", "assessed_on", "iso"),
+        ),
+        ("RSDY",),
+        restore=_response_status,
+    ),
+)
+DOMAINS = (*DOMAINS, *TUMOUR_DOMAINS)
 
 # DM's kept columns are in oncotrial.store.cdisc.importing (patients, consent, assignments), not in DOMAINS
 DM_NOT_KEPT = (

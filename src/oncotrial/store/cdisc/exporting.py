@@ -24,13 +24,14 @@ from oncotrial.store.access import require
 from oncotrial.store.audit import Actor
 from oncotrial.store.cdisc.domains import DOMAINS, Column, Domain, format_dates
 from oncotrial.store.cdisc.importing import ARM_FIELDS, FORM_RECORDED
-from oncotrial.store.models import Consent, Disposition, Patient, Randomisation, Site, Trial
+from oncotrial.store.models import Assessment, Consent, Disposition, Lesion, Patient, Randomisation, Site, Trial
 from oncotrial.store.services._common import find_trial
 
 __all__ = ["FORMATS", "derive_sdtm", "export_sdtm", "write_domain"]
 
 Format = Literal["csv", "parquet", "xpt"]
 FORMATS: tuple[Format, ...] = ("csv", "parquet", "xpt")
+TR_ASSESSMENT_FIELDS = ("evaluator", "evaluator_id", "visit", "visit_number")
 
 
 def _patients(session: Session, trial: Trial) -> pd.DataFrame:
@@ -105,6 +106,8 @@ def _dm(session: Session, trial: Trial, patients: pd.DataFrame) -> pd.DataFrame:
 
 
 def _sdtm_values(column: Column, values: pd.Series) -> pd.Series:
+    if column.kind == "iso":  # ISO text as the store keeps it (possibly partial), or a date
+        return pd.Series([v.isoformat() if hasattr(v, "isoformat") else v for v in values], dtype="string")
     if column.kind in ("date", "minutes", "seconds"):
         return format_dates(values, kind=column.kind)
     if column.kind == "float":
@@ -118,16 +121,30 @@ def _sdtm_values(column: Column, values: pd.Series) -> pd.Series:
     return text.where(text != "", pd.NA)
 
 
-def _domain(session: Session, trial: Trial, domain: Domain, patients: pd.DataFrame) -> pd.DataFrame:
+def _records(session: Session, trial: Trial, domain: Domain, fields: list[str]) -> pd.DataFrame:
+    """The domain's records: ``subject_id`` and ``fields``, by subject, then in the order they were written."""
     table: Table = getattr(models, domain.model).__table__
-    fields = [c.field for c in domain.columns]
-    stmt = (
-        select(Patient.subject_id, *(table.c[f] for f in fields))
-        .join(Patient, Patient.id == table.c.patient_id)
-        .where(Patient.trial_id == trial.id, Patient.deleted_on.is_(None))
-        .order_by(Patient.subject_id, table.c.id)
+    if domain.name == "TR":  # a result belongs to an assessment (the patient, reader and visit) and a lesion
+        assessment, lesion = Assessment.__table__, Lesion.__table__
+        where = {"lesion": lesion.c.code, **{f: assessment.c[f] for f in TR_ASSESSMENT_FIELDS}}
+        stmt = (
+            select(Patient.subject_id, *(where.get(f, table.c[f]) for f in fields))
+            .select_from(table)
+            .join(assessment, assessment.c.id == table.c.assessment_id)
+            .outerjoin(lesion, lesion.c.id == table.c.lesion_id)
+            .join(Patient, Patient.id == assessment.c.patient_id)
+        )
+    else:
+        stmt = select(Patient.subject_id, *(table.c[f] for f in fields)).join(Patient, Patient.id == table.c.patient_id)
+    stmt = stmt.where(Patient.trial_id == trial.id, Patient.deleted_on.is_(None)).order_by(
+        Patient.subject_id, table.c.id
     )
-    frame = _values(session, stmt, ["subject_id", *fields])
+    return _values(session, stmt, ["subject_id", *fields])
+
+
+def _domain(session: Session, trial: Trial, domain: Domain, patients: pd.DataFrame) -> pd.DataFrame:
+    fields = list(dict.fromkeys([*(c.field for c in domain.columns), *domain.extra]))
+    frame = _records(session, trial, domain, fields)
     out = pd.DataFrame(
         {
             "STUDYID": pd.Series(trial.code, index=frame.index, dtype="string"),
@@ -137,7 +154,10 @@ def _domain(session: Session, trial: Trial, domain: Domain, patients: pd.DataFra
         }
     )
     for column in domain.columns:
-        out[column.sdtm] = _sdtm_values(column, frame[column.field])
+        out[column.sdtm] = _sdtm_values(column, frame[column.field]).to_numpy()
+    if domain.restore is not None:
+        for name, values in domain.restore(frame).items():
+            out[name] = values.to_numpy()
     return out
 
 

@@ -152,7 +152,8 @@ def _converted(frame: pd.DataFrame, column: str, kind: str, domain: str) -> list
         return [None if pd.isna(v) else (int(v) if kind == "int" else float(v)) for v in numbers]
     if kind in ("yn", "flag"):
         return (text.astype("string").str.upper() == "Y").fillna(False).astype(bool).tolist()
-    return _plain(text.astype("string").where(text.astype("string").str.strip() != ""))
+    stripped = text.astype("string").str.strip()  # text, and ISO dates passed on as written (kind "iso")
+    return _plain(stripped.where(stripped != ""))
 
 
 def sorted_by_sequence(frame: pd.DataFrame, seq: str) -> pd.DataFrame:
