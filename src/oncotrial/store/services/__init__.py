@@ -7,6 +7,17 @@ written, or nothing.
 """
 
 from oncotrial.store.services._common import actor_for
+from oncotrial.store.services.assessments import (
+    RecordedBatch,
+    StoredTimepoint,
+    record_assessment,
+    record_baseline_lesions,
+    record_lesions,
+    record_measurements,
+    record_recorded_responses,
+    timepoint_responses,
+    update_measurement,
+)
 from oncotrial.store.services.dosing import (
     record_administration,
     record_administrations,
@@ -46,6 +57,8 @@ from oncotrial.store.services.safety import (
 from oncotrial.store.services.trials import add_protocol_version, add_site, add_user, bootstrap_admin, create_trial
 
 __all__ = [
+    "RecordedBatch",
+    "StoredTimepoint",
     "actor_for",
     "add_protocol_version",
     "add_site",
@@ -61,6 +74,8 @@ __all__ = [
     "record_administrations",
     "record_adverse_event",
     "record_adverse_events",
+    "record_assessment",
+    "record_baseline_lesions",
     "record_consent",
     "record_consents",
     "record_crossover",
@@ -69,13 +84,18 @@ __all__ = [
     "record_dispositions",
     "record_lab_results",
     "record_last_known_alive",
+    "record_lesions",
+    "record_measurements",
     "record_off_study",
     "record_off_treatment",
     "record_recorded_assignments",
+    "record_recorded_responses",
     "record_samples",
     "record_screening",
     "record_treatment_start",
     "setup_allocation",
+    "timepoint_responses",
     "update_administration",
     "update_adverse_event",
+    "update_measurement",
 ]

@@ -37,6 +37,9 @@ __all__ = [
 
 SEXES = ("F", "M", "U")
 
+# the name services/assessments.py (branch wt-tumour) imports; wt-clinical moved the function to _common
+_require_entry = require_entry
+
 
 def _next_subject_id(session: Session, trial_id: int, site_id: int, site_code: str) -> str:
     count = session.execute(
