@@ -20,7 +20,9 @@ AE      AESPID, AELLT, AELLTCD, AEPTCD, AEHLT, AEHLTCD, AEHLGT, AEHLGTCD, AEBDSY
         AESCONG, AESDISAB, AESDTH, AESHOSP, AESLIFE, AESOD, AEDTC, AESTDY, AEENDY
 LB      LBSEQ (renumbered 1, 2, ...), LBORRES, LBORRESU, LBORNRLO, LBORNRHI, LBNRIND, VISITDY, LBDY
 PC      PCORRES, PCORRESU, PCNAM, VISITNUM, VISITDY, PCDY
-all     the precision of partial dates: ``2014-01`` is kept, and comes back, as ``2014-01-01``
+TU      TUTESTCD, TUTEST, TUORRES (pharmaverse's equals TUSTRESC, which is kept), TUDY
+TR      TRGRPID, TRTEST, TRDY (TRSTRESC comes back as TRORRES, TRSTAT from TRREASND)
+RS      RSDY (RSSTAT comes back from RSREASND)
 ======  =====================================================================================================
 """
 

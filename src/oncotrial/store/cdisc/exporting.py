@@ -90,7 +90,7 @@ def _dm(session: Session, trial: Trial, patients: pd.DataFrame) -> pd.DataFrame:
             "DTHDTC": format_dates(dm["DTHDTC"], kind="date"),
             "DTHFL": pd.Series(["Y" if d else None for d in dm["DTHDTC"].notna()], index=dm.index, dtype="string"),
             "SITEID": dm["site"],
-            "AGE": dm["age"].astype("float64"),
+            "AGE": _numbers(dm["age"]),
             "AGEU": dm["age_unit"],
             "SEX": dm["sex"],
             "RACE": dm["race"],
@@ -105,13 +105,20 @@ def _dm(session: Session, trial: Trial, patients: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _numbers(values: pd.Series) -> pd.Series:
+    """Numbers, as whole numbers when every value is one (``63``, as SDTM files write them, not ``63.0``)."""
+    numbers = pd.to_numeric(values).astype("float64")
+    whole = numbers.dropna()
+    return numbers.astype("Int64") if bool((whole == whole.round()).all()) and whole.abs().max() < 2**53 else numbers
+
+
 def _sdtm_values(column: Column, values: pd.Series) -> pd.Series:
     if column.kind == "iso":  # ISO text as the store keeps it (possibly partial), or a date
         return pd.Series([v.isoformat() if hasattr(v, "isoformat") else v for v in values], dtype="string")
     if column.kind in ("date", "minutes", "seconds"):
         return format_dates(values, kind=column.kind)
     if column.kind == "float":
-        return pd.to_numeric(values).astype("float64")
+        return _numbers(values)
     if column.kind == "int":
         return pd.to_numeric(values).astype("Int64")
     if column.kind in ("yn", "flag"):
@@ -128,7 +135,7 @@ def _records(session: Session, trial: Trial, domain: Domain, fields: list[str]) 
         assessment, lesion = Assessment.__table__, Lesion.__table__
         where = {"lesion": lesion.c.code, **{f: assessment.c[f] for f in TR_ASSESSMENT_FIELDS}}
         stmt = (
-            select(Patient.subject_id, *(where.get(f, table.c[f]) for f in fields))
+            select(Patient.subject_id, *(where[f] if f in where else table.c[f] for f in fields))
             .select_from(table)
             .join(assessment, assessment.c.id == table.c.assessment_id)
             .outerjoin(lesion, lesion.c.id == table.c.lesion_id)
