@@ -29,6 +29,7 @@ __all__ = [
     "NOT_KEPT",
     "Column",
     "Domain",
+    "first_day",
     "format_dates",
     "parse_dates",
     "parse_numbers",
@@ -78,7 +79,7 @@ class Domain:
 # --- conversions ------------------------------------------------------------------------------------------
 
 
-def _first_day(text: pd.Series) -> pd.Series:
+def first_day(text: pd.Series) -> pd.Series:
     """``YYYY`` and ``YYYY-MM`` completed to the first day (admiral's ``date_imputation = "first"``)."""
     day = text.str.slice(0, 10)
     return day.where(day.str.len() != 7, day + "-01").where(day.str.len() != 4, day + "-01-01")
@@ -88,7 +89,7 @@ def parse_dates(text: pd.Series, *, kind: Kind, name: str) -> pd.Series:
     """ISO 8601 text to dates (``kind="date"``) or date-times; a value that is not ISO 8601 is refused."""
     present = text.notna() & (text.astype("string").str.strip() != "")
     if kind == "date":
-        parsed = pd.to_datetime(_first_day(text.astype("string")), format="%Y-%m-%d", errors="coerce")
+        parsed = pd.to_datetime(first_day(text.astype("string")), format="%Y-%m-%d", errors="coerce")
     else:
         parsed = pd.to_datetime(text.astype("string"), format="ISO8601", errors="coerce")
     bad = present & parsed.isna()

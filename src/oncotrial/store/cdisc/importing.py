@@ -34,7 +34,7 @@ from oncotrial.io import read_table
 from oncotrial.store import services
 from oncotrial.store.access import require
 from oncotrial.store.audit import Actor, audit_context
-from oncotrial.store.cdisc.domains import DOMAINS, NOT_KEPT, Domain, parse_dates, parse_numbers
+from oncotrial.store.cdisc.domains import DOMAINS, NOT_KEPT, Domain, first_day, parse_dates, parse_numbers
 from oncotrial.store.engine import Store
 from oncotrial.store.models import Site, Trial
 
@@ -184,8 +184,9 @@ def _first_dates(frames: Mapping[str, pd.DataFrame]) -> dict[str, dt.date]:
         if frame is None:
             continue
         for column in domain.columns:
-            if column.kind in ("date", "minutes", "seconds") and column.sdtm in frame.columns:
-                days = pd.to_datetime(frame[column.sdtm].astype("string").str.slice(0, 10), errors="coerce")
+            if column.kind in ("date", "minutes", "seconds", "iso") and column.sdtm in frame.columns:
+                text = first_day(frame[column.sdtm].astype("string"))  # a bad date is the service's to refuse
+                days = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
                 firsts.append(days.groupby(frame["USUBJID"]).min())
     if not firsts:
         return {}
