@@ -72,7 +72,11 @@ class QuantileEstimate:
 
     def to_dict(self) -> dict[str, float | None]:
         """``{"estimate", "lower", "upper"}`` (None where not reached)."""
-        return {"estimate": to_json_safe(self.estimate), "lower": to_json_safe(self.lower), "upper": to_json_safe(self.upper)}
+        return {
+            "estimate": to_json_safe(self.estimate),
+            "lower": to_json_safe(self.lower),
+            "upper": to_json_safe(self.upper),
+        }
 
     def to_frame(self) -> pd.DataFrame:
         """One row: estimate, lower, upper."""
@@ -250,7 +254,11 @@ class RestrictedMean:
 
     def to_dict(self) -> dict[str, float | None]:
         """``{"estimate", "std_err", "tau"}`` (None where undefined)."""
-        return {"estimate": to_json_safe(self.estimate), "std_err": to_json_safe(self.std_err), "tau": to_json_safe(self.tau)}
+        return {
+            "estimate": to_json_safe(self.estimate),
+            "std_err": to_json_safe(self.std_err),
+            "tau": to_json_safe(self.tau),
+        }
 
     def __str__(self) -> str:
         return f"Restricted mean up to {self.tau:g}: {format_number(self.estimate)} (standard error {format_number(self.std_err)})"

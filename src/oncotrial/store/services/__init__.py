@@ -7,6 +7,17 @@ written, or nothing.
 """
 
 from oncotrial.store.services._common import actor_for
+from oncotrial.store.services.assessments import (
+    RecordedBatch,
+    StoredTimepoint,
+    record_assessment,
+    record_baseline_lesions,
+    record_lesions,
+    record_measurements,
+    record_recorded_responses,
+    timepoint_responses,
+    update_measurement,
+)
 from oncotrial.store.services.audit import HistoryEntry, audit_history
 from oncotrial.store.services.dosing import (
     record_administration,
@@ -22,11 +33,19 @@ from oncotrial.store.services.followup import (
     record_off_study,
     record_off_treatment,
 )
-from oncotrial.store.services.patients import delete_patient, enrol_patient, record_consent, record_screening
+from oncotrial.store.services.patients import (
+    delete_patient,
+    enrol_patient,
+    enrol_patients,
+    record_consent,
+    record_consents,
+    record_screening,
+)
 from oncotrial.store.services.randomisation import (
     correct_randomisation,
     randomise,
     record_crossover,
+    record_recorded_assignments,
     setup_allocation,
 )
 from oncotrial.store.services.safety import (
@@ -40,6 +59,8 @@ from oncotrial.store.services.trials import add_protocol_version, add_site, add_
 
 __all__ = [
     "HistoryEntry",
+    "RecordedBatch",
+    "StoredTimepoint",
     "actor_for",
     "add_protocol_version",
     "add_site",
@@ -50,24 +71,34 @@ __all__ = [
     "create_trial",
     "delete_patient",
     "enrol_patient",
+    "enrol_patients",
     "randomise",
     "record_administration",
     "record_administrations",
     "record_adverse_event",
     "record_adverse_events",
+    "record_assessment",
+    "record_baseline_lesions",
     "record_consent",
+    "record_consents",
     "record_crossover",
     "record_cycle_start",
     "record_death",
     "record_dispositions",
     "record_lab_results",
     "record_last_known_alive",
+    "record_lesions",
+    "record_measurements",
     "record_off_study",
     "record_off_treatment",
+    "record_recorded_assignments",
+    "record_recorded_responses",
     "record_samples",
     "record_screening",
     "record_treatment_start",
     "setup_allocation",
+    "timepoint_responses",
     "update_administration",
     "update_adverse_event",
+    "update_measurement",
 ]

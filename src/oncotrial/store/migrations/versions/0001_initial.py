@@ -217,13 +217,20 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("patient_id", sa.Integer(), nullable=False),
         sa.Column("evaluator", sa.String(length=64), nullable=False),
+        sa.Column("evaluator_id", sa.String(length=64), nullable=False),
         sa.Column("visit", sa.String(length=64), nullable=False),
         sa.Column("visit_number", sa.Double(), nullable=True),
         sa.Column("assessed_on", sa.Date(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["patient_id"], ["patient.id"], name=op.f("fk_assessment_patient_id_patient")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assessment")),
-        sa.UniqueConstraint("patient_id", "evaluator", "visit", name=op.f("uq_assessment_patient_id_evaluator_visit")),
+        sa.UniqueConstraint(
+            "patient_id",
+            "evaluator",
+            "evaluator_id",
+            "visit",
+            name=op.f("uq_assessment_patient_id_evaluator_evaluator_id_visit"),
+        ),
     )
     with op.batch_alter_table("assessment", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_assessment_patient_id"), ["patient_id"], unique=False)
@@ -317,17 +324,26 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("patient_id", sa.Integer(), nullable=False),
         sa.Column("evaluator", sa.String(length=64), nullable=False),
+        sa.Column("evaluator_id", sa.String(length=64), nullable=False),
         sa.Column("code", sa.String(length=64), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("location", sa.Text(), nullable=True),
         sa.Column("method", sa.String(length=64), nullable=True),
-        sa.Column("identified_on", sa.Date(), nullable=False),
+        sa.Column("identified_on", sa.String(length=10), nullable=False),
         sa.Column("visit", sa.String(length=64), nullable=True),
+        sa.Column("visit_number", sa.Double(), nullable=True),
         sa.Column("irradiated", sa.Boolean(), nullable=False),
+        sa.Column("accepted", sa.String(length=4), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["patient_id"], ["patient.id"], name=op.f("fk_lesion_patient_id_patient")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lesion")),
-        sa.UniqueConstraint("patient_id", "evaluator", "code", name=op.f("uq_lesion_patient_id_evaluator_code")),
+        sa.UniqueConstraint(
+            "patient_id",
+            "evaluator",
+            "evaluator_id",
+            "code",
+            name=op.f("uq_lesion_patient_id_evaluator_evaluator_id_code"),
+        ),
     )
     with op.batch_alter_table("lesion", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_lesion_patient_id"), ["patient_id"], unique=False)
@@ -360,6 +376,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("patient_id", sa.Integer(), nullable=False),
         sa.Column("evaluator", sa.String(length=64), nullable=False),
+        sa.Column("evaluator_id", sa.String(length=64), nullable=False),
         sa.Column("category", sa.String(length=64), nullable=False),
         sa.Column("test_code", sa.String(length=16), nullable=False),
         sa.Column("test_name", sa.Text(), nullable=True),
@@ -368,6 +385,7 @@ def upgrade() -> None:
         sa.Column("assessed_on", sa.Date(), nullable=True),
         sa.Column("original", sa.String(length=64), nullable=True),
         sa.Column("response", sa.String(length=64), nullable=True),
+        sa.Column("not_done_reason", sa.Text(), nullable=True),
         sa.Column("link_group", sa.String(length=64), nullable=True),
         sa.Column("accepted", sa.String(length=4), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -376,10 +394,12 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "patient_id",
             "evaluator",
+            "evaluator_id",
             "test_code",
             "visit",
+            "assessed_on",
             "category",
-            name=op.f("uq_recorded_response_patient_id_evaluator_test_code_visit_category"),
+            name="uq_recorded_response_reader_test_visit",
         ),
     )
     with op.batch_alter_table("recorded_response", schema=None) as batch_op:
@@ -444,12 +464,18 @@ def upgrade() -> None:
         "measurement",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("assessment_id", sa.Integer(), nullable=False),
-        sa.Column("lesion_id", sa.Integer(), nullable=False),
+        sa.Column("lesion_id", sa.Integer(), nullable=True),
         sa.Column("test_code", sa.String(length=16), nullable=False),
         sa.Column("value", sa.Double(), nullable=True),
+        sa.Column("unit", sa.String(length=16), nullable=True),
         sa.Column("status", sa.String(length=64), nullable=True),
+        sa.Column("original", sa.String(length=64), nullable=True),
+        sa.Column("original_unit", sa.String(length=16), nullable=True),
         sa.Column("not_done_reason", sa.Text(), nullable=True),
-        sa.Column("measured_on", sa.Date(), nullable=True),
+        sa.Column("measured_on", sa.String(length=10), nullable=True),
+        sa.Column("method", sa.String(length=64), nullable=True),
+        sa.Column("link_group", sa.String(length=64), nullable=True),
+        sa.Column("accepted", sa.String(length=4), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["assessment_id"], ["assessment.id"], name=op.f("fk_measurement_assessment_id_assessment")
@@ -457,11 +483,16 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["lesion_id"], ["lesion.id"], name=op.f("fk_measurement_lesion_id_lesion")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_measurement")),
         sa.UniqueConstraint(
-            "assessment_id", "lesion_id", "test_code", name=op.f("uq_measurement_assessment_id_lesion_id_test_code")
+            "assessment_id",
+            "lesion_id",
+            "test_code",
+            "measured_on",
+            name=op.f("uq_measurement_assessment_id_lesion_id_test_code_measured_on"),
         ),
     )
     with op.batch_alter_table("measurement", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_measurement_assessment_id"), ["assessment_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_measurement_lesion_id"), ["lesion_id"], unique=False)
 
     op.create_table(
         "screening_criterion",
@@ -508,6 +539,7 @@ def downgrade() -> None:
 
     op.drop_table("screening_criterion")
     with op.batch_alter_table("measurement", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_measurement_lesion_id"))
         batch_op.drop_index(batch_op.f("ix_measurement_assessment_id"))
 
     op.drop_table("measurement")
