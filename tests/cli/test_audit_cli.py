@@ -54,3 +54,57 @@ def test_a_site_role_may_not_read_the_audit_trail(entered_db: str, capsys: pytes
     code, _, err = run_cli(capsys, "audit", "verify", "--db", entered_db, "--as", "inv1")
     assert_clean_error(code, err)
     assert "may not read audit" in err
+
+
+@pytest.fixture
+def history_db(trial_db: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """A patient of site 01 enrolled with a name, then deleted with a reason."""
+    who = ("--trial", TRIAL, "--db", trial_db, "--as", "inv1")
+    run_ok(capsys, "patient", "enrol", "--name", "Mary Major", "--enrolled-on", "2026-11-18", *who)
+    run_ok(capsys, "patient", "delete", "--subject", "01-0001", "--reason", "entered twice", *who)
+    return trial_db
+
+
+def _history(url: str, user: str, capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:
+    shown = run_ok(
+        capsys, "audit", "show", "--trial", TRIAL, "--patient", "01-0001", "--db", url, "--as", user, "--json"
+    )
+    entries: list[dict[str, object]] = json.loads(shown)["entries"]
+    return entries
+
+
+def test_show_gives_a_patients_history_oldest_first(history_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Enrolment wrote the patient and identity rows; the delete updated the patient with its reason."""
+    entries = _history(history_db, "monitor", capsys)
+    assert [(e["action"], e["table_name"], e["username"]) for e in entries] == [
+        ("insert", "patient", "inv1"),
+        ("insert", "patient_identity", "inv1"),
+        ("update", "patient", "inv1"),
+    ]
+    assert entries[1]["new_values"]["name"] == "Mary Major"  # type: ignore[index]
+    assert entries[2]["reason"] == "entered twice"
+    table = run_ok(
+        capsys, "audit", "show", "--trial", TRIAL, "--patient", "01-0001", "--db", history_db, "--as", "monitor"
+    )
+    assert "deleted_reason: - ->" in table  # the change, from no value to the reason (which the cell may wrap)
+    assert "entered twice" in table
+
+
+def test_show_hides_identifying_data_from_the_statistician(history_db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    identity = next(e for e in _history(history_db, "stat", capsys) if e["table_name"] == "patient_identity")
+    assert (identity["values_hidden"], identity["new_values"]) == (True, None)
+
+
+@pytest.mark.parametrize(
+    ("patient", "user", "says"),
+    [
+        pytest.param("01-0009", "monitor", "no patient '01-0009' (option --patient)", id="unknown_patient"),
+        pytest.param("01-0001", "coord1", "may not read audit", id="site_role"),
+    ],
+)
+def test_show_refuses(history_db: str, patient: str, user: str, says: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(
+        capsys, "audit", "show", "--trial", TRIAL, "--patient", patient, "--db", history_db, "--as", user
+    )
+    assert_clean_error(code, err)
+    assert says in err

@@ -72,8 +72,15 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "user": ("oncotrial.cli.user", "app", "Staff: users with a role, and a site for the site roles."),
     "patient": ("oncotrial.cli.patient", "app", "Patients: enrol, consent, screen, randomise, delete."),
     "dose": ("oncotrial.cli.dose", "app", "Doses: the treatment start, then each dose given, held or delayed."),
+    "assessment": (
+        "oncotrial.cli.assessment",
+        "app",
+        "Tumour assessments: baseline lesions, then each visit's measurements (RECIST 1.1).",
+    ),
     "ae": ("oncotrial.cli.ae", "app", "Adverse events: CTCAE term and grade, dates, attribution, action taken."),
-    "audit": ("oncotrial.cli.audit", "app", "The audit trail: verify its SHA-256 chain and the records."),
+    "export": ("oncotrial.cli.export", "app", "Export a trial from the database: SDTM domains or ADaM datasets."),
+    "import": ("oncotrial.cli.importing", "app", "Import an SDTM set into the database, through data entry's checks."),
+    "audit": ("oncotrial.cli.audit", "app", "The audit trail: verify it, show a patient's history."),
 }
 
 
