@@ -33,7 +33,7 @@ class Lesion(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
     evaluator: Mapped[str] = mapped_column(String(64))
-    evaluator_id: Mapped[str] = mapped_column(String(64))  # "" when the evaluator has one reader
+    evaluator_id: Mapped[str] = mapped_column(String(64), default="")  # "" when the evaluator has one reader
     code: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))  # TARGET | NON-TARGET | NEW
     location: Mapped[str | None] = mapped_column(Text)
@@ -54,7 +54,7 @@ class Assessment(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
     evaluator: Mapped[str] = mapped_column(String(64))
-    evaluator_id: Mapped[str] = mapped_column(String(64))
+    evaluator_id: Mapped[str] = mapped_column(String(64), default="")
     visit: Mapped[str] = mapped_column(String(64))
     visit_number: Mapped[float | None] = mapped_column()
     assessed_on: Mapped[dt.date] = mapped_column()
@@ -118,7 +118,7 @@ class RecordedResponse(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
     evaluator: Mapped[str] = mapped_column(String(64))
-    evaluator_id: Mapped[str] = mapped_column(String(64))
+    evaluator_id: Mapped[str] = mapped_column(String(64), default="")
     category: Mapped[str] = mapped_column(String(64))  # RECIST 1.1, ...
     test_code: Mapped[str] = mapped_column(String(16))
     test_name: Mapped[str | None] = mapped_column(Text)
