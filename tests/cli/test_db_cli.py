@@ -57,9 +57,22 @@ def test_status_says_current_and_json_gives_the_revisions(trial_db: str, capsys:
 
 
 def test_status_of_an_empty_database_names_db_init(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty SQLite file (as another tool may leave) has no oncotrial tables."""
+    (tmp_path / "empty.db").touch()
     out = run_ok(capsys, "db", "status", "--db", f"sqlite:///{tmp_path / 'empty.db'}")
     assert "no oncotrial tables" in out
     assert "oncotrial db init" in out
+
+
+@pytest.mark.parametrize("argv", [["db", "status"], ["db", "upgrade"], ["audit", "verify", "--as", "admin"]])
+def test_a_missing_database_file_is_refused_not_created(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run_cli(capsys, *argv, "--db", f"sqlite:///{tmp_path / 'typo.db'}")
+    assert_clean_error(code, err)
+    assert "There is no database file" in err
+    assert "oncotrial db init" in err
+    assert not (tmp_path / "typo.db").exists()
 
 
 @pytest.fixture
@@ -151,7 +164,7 @@ def test_an_unknown_user_is_named_with_the_option(trial_db: str, capsys: pytest.
     ("url", "says"),
     [
         pytest.param("mysql://u@h/db", "not supported", id="unsupported_backend"),
-        pytest.param("sqlite:////no/such/folder/x.db", "cannot be opened", id="missing_folder"),
+        pytest.param("sqlite:////no/such/folder/x.db", "no database file /no/such/folder/x.db", id="missing_folder"),
     ],
 )
 def test_a_database_that_cannot_be_used_is_refused_in_one_line(

@@ -19,6 +19,7 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -54,8 +55,8 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         metavar="URL",
-        help="The trial database: sqlite:///FILE or postgresql+psycopg://USER:PASSWORD@HOST:5432/DB (else "
-        "ONCOTRIAL_DB, else sqlite:///oncotrial.db).",
+        help="The trial database, sqlite:///FILE or postgresql+psycopg://... (else ONCOTRIAL_DB, else "
+        "sqlite:///oncotrial.db).",
     ),
 ]
 AsOption = Annotated[
@@ -90,15 +91,43 @@ def acting_username(as_user: str | None) -> str:
 
 
 @contextmanager
-def opened_store(db: str | None, *, check_schema: bool = True) -> Iterator[Store]:
-    """The database of ``--db`` (see :func:`database_url`), closed at the end."""
+def opened_store(db: str | None, *, check_schema: bool = True, create: bool = False) -> Iterator[Store]:
+    """The database of ``--db`` (see :func:`database_url`), closed at the end.
+
+    A SQLite file that does not exist is refused unless ``create`` (``oncotrial db init``): SQLite would
+    otherwise create an empty file wherever a command was run with a mistyped path.
+    """
     from oncotrial.store import open_store
 
-    store = open_store(database_url(db), check_schema=check_schema)
+    url = database_url(db)
+    missing = None if create else _missing_sqlite_file(url)
+    if missing is not None:
+        raise DataError(
+            f"There is no database file {missing}: check --db (or ONCOTRIAL_DB) and the working folder, or "
+            "create the database with `oncotrial db init`.",
+            code="CLI-E070",
+            field="--db",
+        )
+    store = open_store(url, check_schema=check_schema)
     try:
         yield store
     finally:
         store.dispose()
+
+
+def _missing_sqlite_file(url: str) -> Path | None:
+    """The file of a ``sqlite:///PATH`` URL when it does not exist (None for other URLs, and in-memory SQLite)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:  # open_store says what is wrong with the URL
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database)
+    return None if path.exists() else path
 
 
 @contextmanager

@@ -40,7 +40,10 @@ def init_command(
             code="CLI-E063",
             field="--admin" if admin is None else "--admin-name",
         )
-    with naming_options({"db": "--db", "username": "--admin"}), opened_store(db, check_schema=False) as store:
+    with (
+        naming_options({"db": "--db", "username": "--admin"}),
+        opened_store(db, check_schema=False, create=True) as store,
+    ):
         revision = init_schema(store)
         lines = [f"Created the trial database {_where(store.url)} (schema revision {revision})."]
         if admin is not None and admin_name is not None:
