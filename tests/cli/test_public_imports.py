@@ -13,7 +13,9 @@ CLI = Path(__file__).resolve().parents[2] / "src" / "oncotrial" / "cli"
 PUBLIC = {
     f"oncotrial.{p}"
     for p in ("protocol", "design", "eligibility", "dosing", "recist", "endpoints", "randomise", "io", "errors")
-}
+} | {
+    f"oncotrial.store{p}" for p in ("", ".services", ".models", ".migrate", ".access", ".cdisc", ".cdisc.adam")
+}  # the store's public modules
 
 
 def _imports() -> list[tuple[str, int, str, str]]:

@@ -25,6 +25,8 @@ HEAVY = [
     "oncotrial.design",
     "oncotrial.endpoints",
     "oncotrial.recist",
+    "sqlalchemy",
+    "alembic",
 ]
 
 
@@ -39,7 +41,17 @@ def _modules_after(argv: list[str]) -> set[str]:
     return set(json.loads(result.stdout.strip().splitlines()[-1]))
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["protocol", "list"], ["protocol", "list", "--json"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        ["--version"],
+        ["protocol", "list"],
+        ["protocol", "list", "--json"],
+        ["patient", "--help"],
+        ["db", "--help"],
+    ],
+)
 def test_help_version_and_protocol_list_import_no_heavy_module(argv):
     loaded = _modules_after(argv)
     assert not [name for name in HEAVY if name in loaded]
@@ -47,6 +59,10 @@ def test_help_version_and_protocol_list_import_no_heavy_module(argv):
 
 def test_a_command_imports_its_module_when_run():
     assert "oncotrial.design" in _modules_after(["design", "single", "--p0", "0.2", "--p1", "0.4"])
+
+
+def test_a_database_command_imports_sqlalchemy_when_run(tmp_path):
+    assert "sqlalchemy" in _modules_after(["db", "status", "--db", f"sqlite:///{tmp_path / 'x.db'}"])
 
 
 def test_version_prints_the_package_version(capsys):
@@ -58,7 +74,20 @@ def test_version_prints_the_package_version(capsys):
 def test_help_lists_every_command(capsys):
     code, out, _ = run_cli(capsys, "--help")
     assert code == 0
-    for name in ("protocol", "design", "schedule", "screen", "recist", "adtte", "km", "cox", "rates", "demo"):
+    for name in (
+        "protocol",
+        "design",
+        "schedule",
+        "screen",
+        "recist",
+        "adtte",
+        "km",
+        "cox",
+        "rates",
+        "demo",
+        "db",
+        "patient",
+    ):
         assert name in out
 
 

@@ -230,37 +230,6 @@ def enrol_eligible(store: Store, username: str = "inv1", *, randomise: bool = Fa
     return subject_id
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The URL of a database with no tables at all (a file of its own, or a PostgreSQL database of this test's
-    own, dropped after it), for tests that create the schema themselves (an older revision, then upgrade)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    worker_url = make_url(request.getfixturevalue("pg_url"))  # the server is there (or the test skipped)
-    name = f"{worker_url.database}_empty"
-    engine = create_engine(
-        os.environ[PG_ENV].replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
-    )
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield worker_url.set(database=name).render_as_string(hide_password=False)
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
-
-
-def table_rows(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table (the audit trail too), by table, in primary-key order: equal before and after an
-    operation that writes nothing."""
-    with store.read() as session:
-        return {
-            table.name: [tuple(row) for row in session.execute(select(table).order_by(*table.primary_key.columns))]
-            for table in Base.metadata.sorted_tables
-        }
-
-
 # --- clinical data entry (dosing, safety, follow-up) -------------------------------------------------------
 
 # NCT01416831 treatment starts on a Monday: the Monday after the screening above.
@@ -312,3 +281,34 @@ def imported_store(trial_store: Store) -> Store:
             session, stat, IMPORTED, "01-701-1015", form_version="1", consent_date=dt.date(2014, 1, 2)
         )
     return trial_store
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a database with no tables at all (a file of its own, or a PostgreSQL database of this test's
+    own, dropped after it), for tests that create the schema themselves (an older revision, then upgrade)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    worker_url = make_url(request.getfixturevalue("pg_url"))  # the server is there (or the test skipped)
+    name = f"{worker_url.database}_empty"
+    engine = create_engine(
+        os.environ[PG_ENV].replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield worker_url.set(database=name).render_as_string(hide_password=False)
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def table_rows(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (the audit trail too), by table, in primary-key order: equal before and after an
+    operation that writes nothing."""
+    with store.read() as session:
+        return {
+            table.name: [tuple(row) for row in session.execute(select(table).order_by(*table.primary_key.columns))]
+            for table in Base.metadata.sorted_tables
+        }

@@ -43,7 +43,7 @@ from rich.table import Table
 from rich.text import Text
 from typer.models import OptionInfo, ParameterInfo
 
-from oncotrial.errors import DataError
+from oncotrial.errors import DataError, TrialError
 from oncotrial.io import DEFAULT_LIMITS, DocumentLimits, shorten_path, write_text_atomically
 
 __all__ = [
@@ -295,12 +295,13 @@ def naming_options(options: Mapping[str, str]) -> Iterator[None]:
     gains the option's name: ``... (option --param)``. The core names its parameters, never the CLI's flags."""
     try:
         yield
-    except DataError as exc:
+    except TrialError as exc:  # a DataError, and the store's errors (an unknown trial, another site's patient)
         names = exc.parameters or (exc.field,)
         named = [options[str(name)] for name in names if str(name) in options]
         if not named:
             raise
-        which = f"option {named[0]}" if len(named) == 1 else f"options {', '.join(named)}"
+        kind = "option" if named[0].startswith("-") else "argument"
+        which = f"{kind} {named[0]}" if len(named) == 1 else f"options {', '.join(named)}"
         exc.message = f"{exc.message} ({which})"  # the same error, every field kept, its message naming the option
         exc.args = (exc.message,)
         raise

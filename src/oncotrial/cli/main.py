@@ -61,6 +61,26 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "rates": ("oncotrial.cli.endpoints", "rates_command", "Response rates with exact or score intervals, by group."),
     "demo": ("oncotrial.cli.demo", "demo_command", "The end-to-end demo."),
+    # the trial database (issue 12): --db URL (else ONCOTRIAL_DB), --as USER (else ONCOTRIAL_USER)
+    "db": ("oncotrial.cli.db", "app", "The trial database: create its schema, upgrade it, show its state."),
+    "trial": (
+        "oncotrial.cli.trial",
+        "app",
+        "Trials in the database: create one with its protocol, draw its allocation.",
+    ),
+    "site": ("oncotrial.cli.site", "app", "Sites of a trial."),
+    "user": ("oncotrial.cli.user", "app", "Staff: users with a role, and a site for the site roles."),
+    "patient": ("oncotrial.cli.patient", "app", "Patients: enrol, consent, screen, randomise, delete."),
+    "dose": ("oncotrial.cli.dose", "app", "Doses: the treatment start, then each dose given, held or delayed."),
+    "assessment": (
+        "oncotrial.cli.assessment",
+        "app",
+        "Tumour assessments: baseline lesions, then each visit's measurements (RECIST 1.1).",
+    ),
+    "ae": ("oncotrial.cli.ae", "app", "Adverse events: CTCAE term and grade, dates, attribution, action taken."),
+    "export": ("oncotrial.cli.export", "app", "Export a trial from the database: SDTM domains or ADaM datasets."),
+    "import": ("oncotrial.cli.importing", "app", "Import an SDTM set into the database, through data entry's checks."),
+    "audit": ("oncotrial.cli.audit", "app", "The audit trail: verify it, show a patient's history."),
 }
 
 

@@ -25,12 +25,12 @@ import datetime as dt
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, Table, event, insert, select, update
+from sqlalchemy import Connection, Float, Table, event, func, insert, select, update
 from sqlalchemy.orm import Session, UOWTransaction, object_mapper
 from sqlalchemy.orm.attributes import get_history
 
@@ -86,11 +86,14 @@ def _typed(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
     return typed
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
 def canonical_json(values: Mapping[str, Any] | None) -> str | None:
     """The one JSON spelling of a row's values: sorted keys, no spaces, ISO dates, floats as Python writes them."""
     if values is None:
         return None
-    return json.dumps({k: _plain(v) for k, v in values.items()}, sort_keys=True, separators=(",", ":"))
+    return _ENCODER.encode({k: _plain(v) for k, v in values.items()})
 
 
 def entry_hash(prev_hash: str, fields: Sequence[Any]) -> str:
@@ -181,7 +184,7 @@ class _Chain:
         if not self.entries:
             return
         conn = self.session.connection()
-        conn.execute(insert(AuditEntry), self.entries)
+        _insert_many(conn, AuditEntry.__table__, self.entries)  # type: ignore[arg-type]
         conn.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=self.seq, hash=self.hash))
         self.entries = []
 
@@ -287,27 +290,89 @@ event.listen(Session, "after_flush", _after_flush)
 event.listen(Session, "after_transaction_end", _transaction_end)
 
 
+def _row_encoder(table: Table) -> Callable[[Mapping[str, Any]], str]:
+    """``canonical_json(_typed(table, row))`` for rows of ``table``, several times faster on a bulk load: the
+    per-column work (which columns are floats, which are dates) is decided once per table, not per value."""
+    floats = {c.name for c in table.columns if isinstance(c.type, Float)}
+    names = sorted(c.name for c in table.columns)
+
+    def encode(row: Mapping[str, Any]) -> str:
+        values: dict[str, Any] = {}
+        for name in names:
+            value = row.get(name)
+            if value is None or type(value) is str or type(value) is bool:
+                values[name] = value
+            elif type(value) is int and name in floats:
+                values[name] = float(value)
+            else:
+                values[name] = _plain(value)
+        return _ENCODER.encode(values)
+
+    return encode
+
+
+def _insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """``INSERT`` the rows (every column given) through the driver's ``executemany``, each value converted by
+    its column type's bind processor as SQLAlchemy would: the same stored text (SQLite dates, booleans), without
+    building a statement per row (several times faster on a million rows)."""
+    dialect = conn.dialect
+    columns = list(table.columns)
+    processors = [c.type._cached_bind_processor(dialect) for c in columns]
+    names = [c.name for c in columns]
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+        f"VALUES ({', '.join([marker] * len(names))})"
+    )
+    converting = [(i, p) for i, p in enumerate(processors) if p is not None]
+    params = []
+    for row in rows:
+        values = [row.get(name) for name in names]
+        for i, process in converting:
+            if values[i] is not None:
+                values[i] = process(values[i])
+        params.append(tuple(values))
+    conn.exec_driver_sql(sql, params)
+
+
+def _new_ids(conn: Connection, table: Table, pk: str, count: int) -> list[int]:
+    """``count`` fresh primary keys: PostgreSQL's sequence of the column; on SQLite, after the largest in use
+    (the write lock, taken at BEGIN IMMEDIATE, keeps them ours until commit)."""
+    if conn.dialect.name == "postgresql":
+        sequence = f"pg_get_serial_sequence('{table.name}', '{pk}')"
+        result = conn.exec_driver_sql(f"SELECT nextval({sequence}) FROM generate_series(1, {int(count)})")
+        return [int(r[0]) for r in result]
+    top = conn.execute(select(func.max(table.c[pk]))).scalar()
+    return list(range(int(top or 0) + 1, int(top or 0) + 1 + count))
+
+
 def insert_audited(
-    session: Session, table: Table, rows: Sequence[dict[str, Any]], actor: Actor, reason: str | None = None
+    session: Session, table: Table, rows: Sequence[Mapping[str, Any]], actor: Actor, reason: str | None = None
 ) -> list[int]:
     """Insert ``rows`` into ``table`` and audit each, in ``session``'s transaction; returns the new ids.
 
     The rows must hold every column but the primary key (and ``version``, set to 1 here), so that each
-    entry's new values equal what a later read of the row gives.
+    entry's new values equal what a later read of the row gives. A row that gives its primary key (a table
+    keyed by the patient, such as ``patient_identity``) keeps it.
     """
     if not rows:
         return []
     session.flush()  # pending ORM changes first, so the chain stays in order
     columns = [c.name for c in table.columns]
     pk = table.primary_key.columns[0].name
-    payload = [{**row, "version": 1} for row in rows] if "version" in columns else list(rows)
     conn = session.connection()
-    ids = [int(r[0]) for r in conn.execute(insert(table).returning(table.c[pk], sort_by_parameter_order=True), payload)]
-    chain, at = _Chain(session), _now()
-    for row, record_id in zip(payload, ids, strict=True):
-        full = _typed(table, {name: row.get(name) for name in columns})
-        full[pk] = record_id
-        chain.add(actor, "insert", table.name, record_id, None, canonical_json(full), reason, at)
+    chain, at = _Chain(session), _now()  # the chain's head is locked first: writers queue here
+    given = all(row.get(pk) is not None for row in rows)
+    ids = [int(row[pk]) for row in rows] if given else _new_ids(conn, table, pk, len(rows))
+    versioned = "version" in columns
+    encode = _row_encoder(table)
+    payload = []
+    for row, record_id in zip(rows, ids, strict=True):
+        full = {**row, pk: record_id, **({"version": 1} if versioned else {})}
+        payload.append(full)
+        chain.add(actor, "insert", table.name, record_id, None, encode(full), reason, at)
+    _insert_many(conn, table, payload)
     chain.close()
     return ids
 

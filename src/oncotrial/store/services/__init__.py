@@ -33,11 +33,19 @@ from oncotrial.store.services.followup import (
     record_off_study,
     record_off_treatment,
 )
-from oncotrial.store.services.patients import delete_patient, enrol_patient, record_consent, record_screening
+from oncotrial.store.services.patients import (
+    delete_patient,
+    enrol_patient,
+    enrol_patients,
+    record_consent,
+    record_consents,
+    record_screening,
+)
 from oncotrial.store.services.randomisation import (
     correct_randomisation,
     randomise,
     record_crossover,
+    record_recorded_assignments,
     setup_allocation,
 )
 from oncotrial.store.services.safety import (
@@ -63,6 +71,7 @@ __all__ = [
     "create_trial",
     "delete_patient",
     "enrol_patient",
+    "enrol_patients",
     "randomise",
     "record_administration",
     "record_administrations",
@@ -71,6 +80,7 @@ __all__ = [
     "record_assessment",
     "record_baseline_lesions",
     "record_consent",
+    "record_consents",
     "record_crossover",
     "record_cycle_start",
     "record_death",
@@ -81,6 +91,7 @@ __all__ = [
     "record_measurements",
     "record_off_study",
     "record_off_treatment",
+    "record_recorded_assignments",
     "record_recorded_responses",
     "record_samples",
     "record_screening",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -11,10 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oncotrial.eligibility import PatientRecord, evaluate_eligibility
-from oncotrial.errors import DataError, validation_messages
+from oncotrial.errors import DataError, NotFoundError, validation_messages
 from oncotrial.store.access import require, require_site
-from oncotrial.store.audit import Actor, audit_context
-from oncotrial.store.models import Consent, Patient, PatientIdentity, Screening, ScreeningCriterion
+from oncotrial.store.audit import Actor, audit_context, insert_audited
+from oncotrial.store.models import Consent, Patient, PatientIdentity, Screening, ScreeningCriterion, Site
 from oncotrial.store.services._common import (
     check_after_consent,
     check_version,
@@ -25,11 +26,21 @@ from oncotrial.store.services._common import (
     require_entry,
 )
 
-__all__ = ["delete_patient", "enrol_patient", "record_consent", "record_screening"]
+__all__ = [
+    "delete_patient",
+    "enrol_patient",
+    "enrol_patients",
+    "record_consent",
+    "record_consents",
+    "record_screening",
+]
 
 SEXES = ("F", "M", "U")
 # fields of a screening record that identify the patient: kept in patient_identity, not in the screening
 IDENTIFYING_FIELDS = frozenset({"birth_date", "name"})
+
+# the name services/assessments.py (branch wt-tumour) imports; wt-clinical moved the function to _common
+_require_entry = require_entry
 
 
 def _next_subject_id(session: Session, trial_id: int, site_id: int, site_code: str) -> str:
@@ -64,6 +75,25 @@ def _enrolment_number(session: Session, trial_id: int, given: int | None, subjec
     return given
 
 
+def _check_demographics(
+    sex: str | None, age: float | None, subject_id: str | None = None, row: int | None = None
+) -> None:
+    rows = () if row is None else (row,)
+    who = f"patient {subject_id}: " if subject_id else ""
+    if sex is not None and sex not in SEXES:
+        raise DataError(
+            f"{who}sex {sex!r}: use F, M or U", code="STORE-E063", field="sex", subject_id=subject_id, rows=rows
+        )
+    if age is not None and not 0 <= age < 130:
+        raise DataError(
+            f"{who}age {age!r} is not a plausible age in years",
+            code="STORE-E064",
+            field="age",
+            subject_id=subject_id,
+            rows=rows,
+        )
+
+
 def enrol_patient(
     session: Session,
     actor: Actor,
@@ -93,16 +123,11 @@ def enrol_patient(
     if site_code is None:
         if actor.site_id is None:
             raise DataError("give the site of the patient", code="STORE-E062", field="site")
-        from oncotrial.store.models import Site
-
         site = session.get_one(Site, actor.site_id)
     else:
         site = find_site(session, trial, site_code)
     require_site(actor, site.id)
-    if sex is not None and sex not in SEXES:
-        raise DataError(f"sex {sex!r}: use F, M or U", code="STORE-E063", field="sex")
-    if age is not None and not 0 <= age < 130:
-        raise DataError(f"age {age!r} is not a plausible age in years", code="STORE-E064", field="age")
+    _check_demographics(sex, age)
     sid = subject_id or _next_subject_id(session, trial.id, site.id, site.code)
     if session.execute(select(Patient.id).where(Patient.trial_id == trial.id, Patient.subject_id == sid)).first():
         raise DataError(
@@ -242,3 +267,132 @@ def delete_patient(
         patient.deleted_reason = reason
         session.flush()
     return patient
+
+
+_PATIENT_FIELDS = ("sex", "age", "race", "ethnicity", "country")
+
+
+def _batch_site_ids(session: Session, actor: Actor, trial: Any, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Each row's site id (by ``site_code``), with the site check of the acting user."""
+    sites = dict(session.execute(select(Site.code, Site.id).where(Site.trial_id == trial.id)).all())
+    ids = []
+    for number, row in enumerate(rows, start=1):
+        code = row.get("site_code")
+        if code not in sites:
+            raise DataError(
+                f"row {number}: trial {trial.code} has no site {code!r} (its sites: {', '.join(sites) or 'none'})",
+                code="STORE-E022",
+                field="site",
+                subject_id=row.get("subject_id"),
+                rows=(number,),
+            )
+        require_site(actor, sites[code], subject_id=row.get("subject_id"))
+        ids.append(sites[code])
+    return ids
+
+
+def _check_new_subjects(session: Session, trial: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+    seen: set[str] = set()
+    for number, row in enumerate(rows, start=1):
+        sid = row.get("subject_id")
+        if not isinstance(sid, str) or not sid.strip() or sid in seen:
+            what = "twice in the batch" if sid in seen else "without a subject id"
+            raise DataError(
+                f"row {number}: patient {sid!r} is {what}; give each patient one unique subject id",
+                code="STORE-E065",
+                field="subject_id",
+                subject_id=sid if isinstance(sid, str) else None,
+                rows=(number,),
+            )
+        seen.add(sid)
+        _check_demographics(row.get("sex"), row.get("age"), sid, number)
+    taken = session.execute(
+        select(Patient.subject_id).where(Patient.trial_id == trial.id, Patient.subject_id.in_(sorted(seen)))
+    ).scalars()
+    first = next(iter(taken), None)
+    if first is not None:
+        raise DataError(
+            f"trial {trial.code} already has a patient {first}", code="STORE-E065", field="subject_id", subject_id=first
+        )
+
+
+def enrol_patients(session: Session, actor: Actor, trial_code: str, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Register many patients at once (the SDTM import), with the checks of :func:`enrol_patient`.
+
+    Each row has ``subject_id``, ``site_code``, ``enrolled_on`` and optionally the demographics of
+    :func:`enrol_patient` (``sex``, ``age``, ``age_unit``, ``race``, ``ethnicity``, ``country``) and the
+    identifying ``name`` and ``birth_date`` (written to the identity table only). Enrolment numbers follow the
+    trial's last one, in the rows' order. Every row is checked before any is written; returns the patients' ids.
+    """
+    require_entry(actor)
+    trial = find_trial(session, trial_code)
+    site_ids = _batch_site_ids(session, actor, trial, rows)
+    _check_new_subjects(session, trial, rows)
+    top = session.execute(select(func.max(Patient.enrolment_number)).where(Patient.trial_id == trial.id)).scalar()
+    patients = [
+        {
+            "trial_id": trial.id,
+            "site_id": site_id,
+            "subject_id": row["subject_id"],
+            "enrolment_number": int(top or 0) + number,
+            "protocol_version_id": trial.current_protocol_id,
+            "enrolled_on": row["enrolled_on"],
+            **{name: row.get(name) for name in _PATIENT_FIELDS},
+            "age_unit": row.get("age_unit", "YEARS") if row.get("age") is not None else None,
+            "deleted_on": None,
+            "deleted_reason": None,
+        }
+        for number, (row, site_id) in enumerate(zip(rows, site_ids, strict=True), start=1)
+    ]
+    ids = insert_audited(session, Patient.__table__, patients, actor)  # type: ignore[arg-type]
+    identities = [
+        {"patient_id": pid, "name": row.get("name"), "birth_date": row.get("birth_date")}
+        for pid, row in zip(ids, rows, strict=True)
+        if row.get("name") is not None or row.get("birth_date") is not None
+    ]
+    insert_audited(session, PatientIdentity.__table__, identities, actor)  # type: ignore[arg-type]
+    return ids
+
+
+def record_consents(session: Session, actor: Actor, trial_code: str, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Record many signed consents (``subject_id``, ``form_version``, ``consent_date``), checked as
+    :func:`record_consent` does, all before any is written."""
+    require_entry(actor)
+    trial = find_trial(session, trial_code)
+    subjects = sorted({str(row["subject_id"]) for row in rows})
+    found = {
+        p.subject_id: p
+        for p in session.execute(
+            select(Patient).where(Patient.trial_id == trial.id, Patient.subject_id.in_(subjects))
+        ).scalars()
+    }
+    records = []
+    for number, row in enumerate(rows, start=1):
+        sid = str(row["subject_id"])
+        patient = found.get(sid)
+        if patient is None or patient.deleted_on is not None:
+            raise NotFoundError(
+                f"row {number}: trial {trial.code} has no patient {sid!r}",
+                code="STORE-E023",
+                field="subject_id",
+                subject_id=sid,
+                rows=(number,),
+            )
+        require_site(actor, patient.site_id, subject_id=sid)
+        if not str(row.get("form_version") or "").strip():
+            raise DataError(
+                f"row {number}: patient {sid}: give the version of the consent form signed",
+                code="STORE-E066",
+                field="form_version",
+                subject_id=sid,
+                rows=(number,),
+            )
+        records.append(
+            {
+                "patient_id": patient.id,
+                "form_version": row["form_version"],
+                "consent_date": row["consent_date"],
+                "withdrawn_on": None,
+            }
+        )
+    return insert_audited(session, Consent.__table__, records, actor)  # type: ignore[arg-type]

@@ -44,7 +44,13 @@ from oncotrial.store.services._common import (
     protocol_of_trial,
 )
 
-__all__ = ["correct_randomisation", "randomise", "record_crossover", "setup_allocation"]
+__all__ = [
+    "correct_randomisation",
+    "randomise",
+    "record_crossover",
+    "record_recorded_assignments",
+    "setup_allocation",
+]
 
 UNSTRATIFIED = {"all": ["all"]}
 
@@ -380,3 +386,59 @@ def record_crossover(
         session.add(crossover)
         session.flush()
     return crossover
+
+
+def record_recorded_assignments(
+    session: Session, actor: Actor, trial_code: str, rows: Sequence[Mapping[str, object]]
+) -> list[int]:
+    """Keep assignments made elsewhere, as that system recorded them (the SDTM import only: method
+    ``recorded``, stratum ``recorded``).
+
+    Each row has ``subject_id``, ``arm`` (ARMCD), ``randomised_on`` and ``factors``, a mapping kept as JSON (the
+    import keeps DM's ARM, ACTARMCD and ACTARM there). No allocation list is drawn or used: the trial has none.
+    Refused: a patient already randomised, or one of them twice. Every row is checked before any is written.
+    """
+    require(actor, "import")
+    trial = find_trial(session, trial_code)
+    subjects = sorted({str(row["subject_id"]) for row in rows})
+    patients = dict(
+        session.execute(
+            select(Patient.subject_id, Patient.id).where(Patient.trial_id == trial.id, Patient.subject_id.in_(subjects))
+        ).all()
+    )
+    done = set(
+        session.execute(
+            select(Patient.subject_id)
+            .join(Randomisation, Randomisation.patient_id == Patient.id)
+            .where(Patient.trial_id == trial.id, Patient.subject_id.in_(subjects))
+        ).scalars()
+    )
+    records: list[dict[str, object]] = []
+    seen: set[str] = set()
+    for number, row in enumerate(rows, start=1):
+        sid = str(row["subject_id"])
+        problem = (
+            "is not in the trial" if sid not in patients else "is already randomised" if sid in done | seen else None
+        )
+        if problem is None and not str(row.get("arm") or "").strip():
+            problem = "has no arm"
+        if problem is not None:
+            raise DataError(
+                f"row {number}: patient {sid} {problem}; an assignment is recorded once, for an enrolled patient",
+                code="STORE-E085",
+                field="arm",
+                subject_id=sid,
+                rows=(number,),
+            )
+        seen.add(sid)
+        records.append(
+            {
+                "patient_id": patients[sid],
+                "arm": str(row["arm"]),
+                "stratum": "recorded",
+                "method": "recorded",
+                "randomised_on": row["randomised_on"],
+                "factors": json.dumps(row.get("factors") or {}, sort_keys=True),
+            }
+        )
+    return insert_audited(session, Randomisation.__table__, records, actor)  # type: ignore[arg-type]

@@ -1,0 +1,110 @@
+"""``oncotrial dose``: the start of a patient's treatment, and each administration given, held or delayed,
+checked against the patient's dosing calendar (rebuilt by ``oncotrial.dosing`` from the protocol)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from oncotrial.cli.database import (
+    AsOption,
+    DbOption,
+    JsonOption,
+    SubjectOption,
+    TrialOption,
+    operation,
+    parse_moment,
+    print_recorded,
+)
+
+app = typer.Typer(no_args_is_help=True, help="Doses: the treatment start, then each dose given, held or delayed.")
+
+FIELDS = {
+    "start": "--at",
+    "given_at": "--at",
+    "ended_at": "--ended-at",
+    "treatment": "--treatment",
+    "cycle": "--cycle",
+    "number": "--number",
+    "status": "--status",
+    "amount": "--amount",
+    "unit": "--unit",
+    "percent": "--percent",
+    "reason": "--reason",
+}
+
+
+@app.command("start")
+def start_command(
+    trial: TrialOption,
+    subject: SubjectOption,
+    at: Annotated[
+        str, typer.Option("--at", metavar="DATETIME", help="Cycle 1 day 1, the first dose (YYYY-MM-DDTHH:MM).")
+    ],
+    weight: Annotated[float, typer.Option("--weight", help="Weight in kg, for doses per kg.")],
+    height: Annotated[float | None, typer.Option("--height", help="Height in cm, for doses per m².")] = None,
+    db: DbOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Record the start of a randomised patient's treatment in their arm; the protocol's calendar follows from it."""
+    from oncotrial.store.services import record_treatment_start
+
+    when = parse_moment(at, option="--at")
+    with operation(db, as_user, {**FIELDS, "weight_kg": "--weight", "height_cm": "--height"}) as (session, actor):
+        start = record_treatment_start(session, actor, trial, subject, start=when, weight_kg=weight, height_cm=height)
+        arm = start.arm
+    print_recorded(
+        [f"Recorded the treatment start of patient {subject}: arm {arm}, cycle 1 day 1 on {when:%Y-%m-%d %H:%M}."],
+        {},
+        as_json=False,
+    )
+
+
+@app.command("record")
+def record_command(
+    trial: TrialOption,
+    subject: SubjectOption,
+    treatment: Annotated[str, typer.Option("--treatment", help="The protocol's treatment id (il2, sbrt, ...).")],
+    cycle: Annotated[int, typer.Option("--cycle", help="The cycle, from 1.")],
+    number: Annotated[int, typer.Option("--number", help="The dose's number in the cycle, from 1.")],
+    status: Annotated[str, typer.Option("--status", help="given, held or delayed.")] = "given",
+    at: Annotated[
+        str | None, typer.Option("--at", metavar="DATETIME", help="When it was given (not for a held dose).")
+    ] = None,
+    amount: Annotated[
+        float | None, typer.Option("--amount", help="The amount given, with --unit (a reduced dose).")
+    ] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="The unit of --amount (IU, MIU, ug, Gy, ...).")] = None,
+    percent: Annotated[
+        float | None, typer.Option("--percent", help="The dose given, in % of the planned dose.")
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why held, delayed or reduced.")] = None,
+    ended_at: Annotated[str | None, typer.Option("--ended-at", metavar="DATETIME", help="End of an infusion.")] = None,
+    db: DbOption = None,
+    as_user: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record one administration; a dose beyond the protocol's limits is refused with the limit named."""
+    from oncotrial.store.services import record_administration
+
+    fields: dict[str, Any] = {"treatment": treatment, "cycle": cycle, "number": number, "status": status}
+    given = {
+        "given_at": parse_moment(at, option="--at") if at is not None else None,
+        "ended_at": parse_moment(ended_at, option="--ended-at") if ended_at is not None else None,
+        "amount": amount,
+        "unit": unit,
+        "percent": percent,
+        "reason": reason,
+    }
+    fields |= {name: value for name, value in given.items() if value is not None}
+    with operation(db, as_user, FIELDS) as (session, actor):
+        record_id = record_administration(session, actor, trial, subject, **fields)
+    when = f" at {given['given_at']:%Y-%m-%d %H:%M}" if given["given_at"] else ""
+    dose = f", {amount:g} {unit}" if amount is not None else (f", {percent:g} % of the planned dose" if percent else "")
+    why = f" ({reason})" if reason else ""
+    print_recorded(
+        [f"Recorded {treatment} cycle {cycle} dose {number} of patient {subject}: {status}{when}{dose}{why}."],
+        {"id": record_id, "trial": trial, "subject_id": subject, **{k: str(v) for k, v in fields.items()}},
+        as_json=as_json,
+    )

@@ -1,0 +1,63 @@
+"""``oncotrial export``: a trial's SDTM domains, or its ADaM datasets (ADSL, ADRS, ADTTE), from the store."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from oncotrial.cli.common import output_option
+from oncotrial.cli.database import AsOption, DbOption, TrialOption, operation, print_recorded
+from oncotrial.errors import DataError
+
+app = typer.Typer(no_args_is_help=True, help="Export a trial: SDTM domains or ADaM datasets.")
+
+OutOption = Annotated[Path, output_option("--out", help="The folder to write the files into (created if needed).")]
+FormatOption = Annotated[str, typer.Option("--format", help="csv, parquet or xpt (SAS transport v5).")]
+
+
+def _check_format(value: str) -> str:
+    if value not in ("csv", "parquet", "xpt"):
+        raise DataError(f"--format '{value}' must be csv, parquet or xpt.", code="CLI-E068", field="--format")
+    return value
+
+
+def _print_written(what: str, trial: str, out: Path, files: Mapping[str, Path]) -> None:
+    names = ", ".join(path.name for path in files.values())
+    print_recorded([f"Wrote the {what} of trial {trial} to {out}: {names}."], {}, as_json=False)
+
+
+@app.command("sdtm")
+def sdtm_command(
+    trial: TrialOption,
+    out: OutOption,
+    format: FormatOption = "csv",
+    db: DbOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Write DM, DS, EX, TU, TR, RS, AE, LB and PC (never the identity table); a statistician's work."""
+    from oncotrial.store.cdisc import export_sdtm
+
+    chosen = _check_format(format)
+    with operation(db, as_user, {"format": "--format"}, read_only=True) as (session, actor):
+        files = export_sdtm(session, actor, trial, out, format=chosen)  # type: ignore[arg-type]
+    _print_written("SDTM domains", trial, out, files)
+
+
+@app.command("adam")
+def adam_command(
+    trial: TrialOption,
+    out: OutOption,
+    format: FormatOption = "csv",
+    db: DbOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Write ADSL, ADRS and ADTTE, derived as the file commands (recist, adtte) derive them."""
+    from oncotrial.store.cdisc.adam import export_adam
+
+    chosen = _check_format(format)
+    with operation(db, as_user, {"format": "--format"}, read_only=True) as (session, actor):
+        files = export_adam(session, actor, trial, out, format=chosen)  # type: ignore[arg-type]
+    _print_written("ADaM datasets", trial, out, files)

@@ -1,0 +1,107 @@
+"""``oncotrial dose start|record``: the treatment start and each administration, checked against the patient's
+calendar; a dose beyond the protocol's limits is refused with the limit named and nothing written.
+
+Hand-worked NCT01416831 calendar (as in tests/store/test_dosing.py): treatment starts on a Monday; IL-2 every
+8 h, at most 14 doses a cycle; a 70 kg patient's planned IL-2 dose is 600,000 IU/kg x 70 kg = 42,000,000 IU.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import as_user, query, randomised, run_ok
+from tests.cli.helpers import assert_clean_error, run_cli
+
+
+def _start(url: str, subject: str, at: str) -> tuple[str, ...]:
+    return ("dose", "start", "--subject", subject, "--at", at, "--weight", "70", *as_user(url, "inv1"))
+
+
+@pytest.fixture
+def treated(trial_db: str, record_file: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
+    """A randomised patient whose treatment started on Monday 2026-11-23 08:00 at 70 kg: (database, subject)."""
+    subject = randomised(capsys, trial_db, record_file)
+    out = run_ok(capsys, *_start(trial_db, subject, "2026-11-23T08:00"))
+    assert "cycle 1 day 1 on 2026-11-23 08:00" in out
+    return trial_db, subject
+
+
+def _dose(url: str, subject: str, *argv: str) -> tuple[str, ...]:
+    return ("dose", "record", "--subject", subject, "--treatment", "il2", *argv, *as_user(url, "inv1"))
+
+
+def test_a_start_on_a_tuesday_is_refused_with_the_next_monday(
+    trial_db: str, record_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """2026-11-24 is a Tuesday; the next Monday is 2026-11-30."""
+    subject = randomised(capsys, trial_db, record_file)
+    code, _, err = run_cli(capsys, *_start(trial_db, subject, "2026-11-24T08:00"))
+    assert_clean_error(code, err)
+    assert "next valid start date is Monday 2026-11-30" in err
+    assert "(option --at)" in err
+    assert query(trial_db, "SELECT count(*) FROM treatment_start") == [(0,)]
+
+
+def test_a_dose_given_and_a_dose_held_are_recorded(
+    treated: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, subject = treated
+    given = run_ok(capsys, *_dose(url, subject, "--cycle", "1", "--number", "1", "--at", "2026-11-23T08:00"))
+    assert given.strip() == f"Recorded il2 cycle 1 dose 1 of patient {subject}: given at 2026-11-23 08:00."
+    held = json.loads(
+        run_ok(
+            capsys,
+            *_dose(
+                url,
+                subject,
+                "--cycle",
+                "1",
+                "--number",
+                "2",
+                "--status",
+                "held",
+                "--reason",
+                "grade 3 hypotension",
+                "--json",
+            ),
+        )
+    )
+    assert (held["status"], held["reason"]) == ("held", "grade 3 hypotension")
+    assert query(url, "SELECT number, status FROM administration ORDER BY number") == [(1, "given"), (2, "held")]
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        pytest.param(
+            ["--cycle", "1", "--number", "15", "--at", "2026-11-27T23:59"],
+            "at most 14 doses of il2 in a cycle",
+            id="fifteenth_dose",
+        ),
+        pytest.param(
+            ["--cycle", "1", "--number", "1", "--at", "2026-11-23T08:00", "--amount", "90000000", "--unit", "IU"],
+            "more than the planned dose of 42,000,000 IU",
+            id="above_planned_dose",
+        ),
+        pytest.param(
+            ["--cycle", "1", "--number", "1", "--status", "held"], "give the reason", id="held_without_reason"
+        ),
+        pytest.param(["--cycle", "1", "--number", "1", "--status", "lost"], "(option --status)", id="unknown_status"),
+        pytest.param(
+            ["--cycle", "1", "--number", "1", "--at", "2026-11-17T08:00"], "before consent", id="before_consent"
+        ),
+    ],
+)
+def test_a_dose_against_the_protocol_is_refused_and_nothing_written(
+    treated: tuple[str, str], argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, subject = treated
+    code, out, err = run_cli(capsys, *_dose(url, subject, *argv))
+    assert_clean_error(code, err)
+    assert out == ""
+    assert says in err
+    assert len(err.strip().splitlines()) == 1
+    assert query(url, "SELECT count(*) FROM administration") == [(0,)]
