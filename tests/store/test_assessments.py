@@ -479,3 +479,32 @@ def test_under_a_protocol_the_cores_refusal_refuses_the_batch_naming_the_patient
         record_measurements(session, actor_for(session, "inv1"), TRIAL, rows)
     assert (err.value.code, err.value.subject_id) == ("RECIST-E016", subject)
     assert _counts(trial_store) == before
+
+
+# --- the tumour batches share the store's batch checks (services/_batch.py) ------------------------------
+
+
+def test_a_field_a_tumour_record_does_not_have_is_refused_not_dropped(trial_store: Store) -> None:
+    """A misspelt field ('diamter') is refused with the batch services' STORE-E101, naming the row and the field,
+    rather than silently left out; nothing is written."""
+    subject = enrol_eligible(trial_store)
+    row = {"subject_id": subject, "code": "T01", "kind": "TARGET", "identified_on": "2026-11-20", "visit": "BASELINE"}
+    before = _counts(trial_store)
+    with pytest.raises(DataError, match=r"lesion row 2: diamter is not a field of a lesion record") as err:
+        with trial_store.write() as session:
+            record_lesions(session, actor_for(session, "inv1"), TRIAL, [row, {**row, "code": "T02", "diamter": 30}])
+    assert (err.value.code, err.value.field, err.value.rows) == ("STORE-E101", "diamter", (2,))
+    assert _counts(trial_store) == before
+
+
+def test_a_text_longer_than_its_column_is_refused_on_every_database(trial_store: Store) -> None:
+    """Lesion.method holds 64 characters (models/tumour.py): 65 are refused with STORE-E105 before anything is
+    written, on SQLite (which would store them) as on PostgreSQL (which would fail at the end)."""
+    subject = enrol_eligible(trial_store)
+    row = {"subject_id": subject, "code": "T01", "kind": "TARGET", "identified_on": "2026-11-20", "visit": "BASELINE"}
+    before = _counts(trial_store)
+    with pytest.raises(DataError, match=r"method 'CCCC.*' is longer than 64 characters") as err:
+        with trial_store.write() as session:
+            record_lesions(session, actor_for(session, "inv1"), TRIAL, [{**row, "method": "C" * 65}])
+    assert (err.value.code, err.value.field, err.value.rows) == ("STORE-E105", "method", (1,))
+    assert _counts(trial_store) == before

@@ -8,13 +8,18 @@ batch: its error names the row (``rows=(n,)``, 1-based), the patient (``subject_
 nothing is written. One query maps every subject id of the batch to its patient, site and consent date.
 
 Dates are ``datetime.date``/``datetime.datetime`` objects or ISO 8601 text (``2014-01-02``,
-``2014-01-02T10:30``), local time without a UTC offset (as SDTM's ``--DTC``).
+``2014-01-02T10:30``), local time without a UTC offset (as SDTM's ``--DTC``). Where a record keeps a date as
+recorded (tumour scans: SDTM allows ``2014-01`` when the day is not known), :func:`to_partial_dates` keeps the
+text and gives the imputed day for the checks.
+
+A service either calls :func:`open_batch`, or, to check the values before the patients (the first bad row of the
+batch is then named whatever is wrong with it), :func:`read_batch` then :func:`find_patients`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -24,6 +29,7 @@ from sqlalchemy import String, Table, func, select
 from sqlalchemy.orm import Session
 
 from oncotrial.errors import DataError, NotFoundError, TrialError
+from oncotrial.recist import compute_imputed_dates
 from oncotrial.store.access import require_site
 from oncotrial.store.audit import Actor, audit_context, insert_audited
 from oncotrial.store.models import Base, Consent, Patient, Trial
@@ -35,19 +41,23 @@ __all__ = [
     "check_lengths",
     "check_not_before",
     "correct_record",
+    "find_patients",
     "is_missing",
     "open_batch",
+    "read_batch",
+    "refuse_duplicates",
     "refuse_rows",
     "set_column",
     "to_bools",
     "to_dates",
     "to_datetimes",
     "to_numbers",
+    "to_partial_dates",
     "to_texts",
     "write_batch",
 ]
 
-Rows = Sequence[Mapping[str, Any]]
+Rows = Iterable[Mapping[str, Any]] | pd.DataFrame
 
 
 @dataclass
@@ -92,13 +102,18 @@ def refuse_rows(
 
 
 def _read_frame(rows: Rows, fields: Sequence[str], required: Sequence[str], what: str) -> pd.DataFrame:
-    if isinstance(rows, Mapping) or not len(rows):
+    records = rows if isinstance(rows, Mapping | pd.DataFrame) else list(rows)
+    if isinstance(records, Mapping) or not len(records):
         raise DataError(
             f"give the {what} records as a list of rows (one mapping per record), at least one",
             code="STORE-E100",
             field="rows",
         )
-    frame = pd.DataFrame(list(rows), dtype=object)  # the values as given: no type inference
+    # the values as given: no type inference
+    if isinstance(records, pd.DataFrame):
+        frame = records.astype(object).reset_index(drop=True)
+    else:
+        frame = pd.DataFrame(records, dtype=object)
     unknown = sorted(set(frame.columns) - {"subject_id", *fields})
     if unknown:
         position = int(np.argmax(frame[unknown].notna().any(axis=1).to_numpy()))
@@ -167,11 +182,25 @@ def open_batch(
     """Check the role, read ``rows`` (fields known, ``required`` present), and find each row's patient (known,
     not deleted, at a site the actor may enter data for)."""
     require_entry(actor)
-    trial = find_trial(session, trial_code)
-    frame = _read_frame(rows, fields, required, what)
-    patients = _patients(session, trial)
-    merged = frame.merge(patients, on="subject_id", how="left", validate="many_to_one")
-    batch = Batch(merged, trial, protocol_of_trial(session, trial) is not None, what)
+    batch = read_batch(session, find_trial(session, trial_code), rows, what=what, fields=fields, required=required)
+    find_patients(session, actor, batch)
+    return batch
+
+
+def read_batch(
+    session: Session, trial: Trial, rows: Rows, *, what: str, fields: Sequence[str], required: Sequence[str] = ()
+) -> Batch:
+    """Read ``rows`` (fields known, ``required`` present) for ``trial``; their patients are not looked up yet
+    (:func:`find_patients`). The caller has checked the role."""
+    return Batch(_read_frame(rows, fields, required, what), trial, protocol_of_trial(session, trial) is not None, what)
+
+
+def find_patients(session: Session, actor: Actor, batch: Batch) -> None:
+    """Add each row's ``patient_id``, ``site_id`` and ``consent_date`` (one query); refuse a patient that is
+    unknown or deleted, or at a site the actor may not enter data for."""
+    trial = batch.trial
+    merged = batch.frame.merge(_patients(session, trial), on="subject_id", how="left", validate="many_to_one")
+    batch.frame = merged
     refuse_rows(
         batch,
         merged["patient_id"].isna().to_numpy() | merged["deleted"].notna().to_numpy(),
@@ -187,7 +216,6 @@ def open_batch(
     for subject_id, site_id in merged[["subject_id", "site_id"]].drop_duplicates().itertuples(index=False):
         require_site(actor, int(site_id), subject_id=str(subject_id))
     merged["patient_id"] = merged["patient_id"].astype("int64")
-    return batch
 
 
 # --- column conversions: each refuses the first value it cannot read --------------------------------------
@@ -311,6 +339,26 @@ def to_dates(batch: Batch, column: str) -> None:
     set_column(batch, column, [None if v is pd.NaT else v.date() for v in parsed])
 
 
+def to_partial_dates(batch: Batch, column: str) -> pd.Series:
+    """ISO 8601 dates kept as text, which may be partial (``YYYY-MM`` when the day is not known, as SDTM's
+    ``--DTC``); returns the day of each (a partial date imputed as ``oncotrial.recist`` imputes it: the month's
+    last day), for the checks."""
+    text = [v.isoformat() if isinstance(v, dt.date) else v for v in batch.frame[column]]
+    set_column(batch, column, text)
+    to_texts(batch, column)
+    imputed = compute_imputed_dates(pd.Series(batch.frame[column], dtype=object))
+    refuse_rows(
+        batch,
+        (batch.frame[column].notna() & imputed.unparsed).to_numpy(),
+        field=column,
+        code="STORE-E108",
+        message=lambda row: (
+            f"{column} {row[column]!r} is not a date; write YYYY-MM-DD (or YYYY-MM when the day is not known)"
+        ),
+    )
+    return pd.Series([None if v is pd.NaT else v.date() for v in imputed.dates], index=batch.frame.index, dtype=object)
+
+
 def day_of(values: pd.Series) -> pd.Series:
     """The date of each date or datetime (None stays None), for comparisons."""
     return pd.Series(
@@ -323,15 +371,19 @@ def day_of(values: pd.Series) -> pd.Series:
 # --- common checks ------------------------------------------------------------------------------------------
 
 
-def check_after_consents(batch: Batch, column: str, *, flag_column: str | None = None) -> None:
+def check_after_consents(
+    batch: Batch, column: str, *, flag_column: str | None = None, days: pd.Series | None = None
+) -> None:
     """Dates on or after the patient's first consent.
 
     Data entry (a trial with a protocol) needs a recorded consent and refuses an earlier date. Data imported
     from elsewhere is checked only against a consent that is recorded; with ``flag_column``, an earlier
     date is kept and flagged there instead of refused (adverse events reported from before consent).
+    ``days`` are the days compared when ``column`` holds text (:func:`to_partial_dates`).
     """
     frame = batch.frame
-    day, consent = day_of(frame[column]), frame["consent_date"]
+    day = day_of(frame[column]) if days is None else days
+    consent = frame["consent_date"]
     if batch.has_protocol:
         refuse_rows(
             batch,
@@ -368,6 +420,19 @@ def check_not_before(batch: Batch, later: str, earlier: str, *, code: str) -> No
         field=later,
         code=code,
         message=lambda row: f"{later} {row[later]} is before {earlier} {row[earlier]}; check both dates",
+    )
+
+
+def refuse_duplicates(
+    batch: Batch, keys: Sequence[str], *, field: str, code: str, message: Callable[[pd.Series], str]
+) -> None:
+    """Refuse the second row of the batch with the same ``keys`` as an earlier one."""
+    refuse_rows(
+        batch,
+        batch.frame.duplicated(list(keys), keep="first").to_numpy(),
+        field=field,
+        code=code,
+        message=lambda row: f"{message(row)} is given twice in the batch; keep one row",
     )
 
 

@@ -10,6 +10,9 @@ the reader. Irradiated lesions are set apart as ``derive_lesion_response_analysi
 The stored rows then follow the result: a new follow-up assessment gets a row (``insert_audited``); a changed
 response is updated (audited, with the reason); an assessment without a response any more loses its row.
 Baseline assessments have no response (RECIST gives none), so they have no row.
+
+The tumour batches (``assessments``, ``responses``) read their rows with :func:`read_tumour_batch`: the checks
+of ``_batch``, and the reader of each row (:data:`READER`).
 """
 
 from __future__ import annotations
@@ -35,13 +38,60 @@ from oncotrial.recist import (
     select_lesions,
 )
 from oncotrial.store.audit import Actor, audit_context, insert_audited
-from oncotrial.store.models import Assessment, Lesion, Measurement, Patient, TimepointResponse
+from oncotrial.store.models import Assessment, Lesion, Measurement, Patient, TimepointResponse, Trial
+from oncotrial.store.services._batch import Batch, Rows, read_batch, set_column, to_numbers, to_texts
 
-__all__ = ["Recomputed", "evaluate_baseline", "fetch_frame", "reader_key", "rebuild_tu_tr", "recompute_timepoints"]
+__all__ = [
+    "READER",
+    "Recomputed",
+    "RecordedBatch",
+    "evaluate_baseline",
+    "fetch_frame",
+    "read_tumour_batch",
+    "reader_key",
+    "rebuild_tu_tr",
+    "recompute_timepoints",
+    "to_codes",
+]
+
+# who assessed: an evaluator and, for several readers of one kind, which (``RADIOLOGIST 1``; "" for none)
+READER = ("evaluator", "evaluator_id")
 
 # the sizes and states the core reads from TR (SUMDIAM, the evaluator's own sum, is not an input)
 CORE_TESTS = ("DIAMETER", "LDIAM", "SAXIS", "LPERP", "TUMSTATE")
 _STORED = ("target", "non_target", "new_lesions", "overall", "rule_id", "sum_of_diameters")
+
+
+@dataclass(frozen=True)
+class RecordedBatch:
+    """What a batch wrote: the new rows' ids, the patients touched, the time-point responses written or changed,
+    and what the import should report (readers whose responses the core cannot derive, baseline breaches kept)."""
+
+    ids: tuple[int, ...]
+    patients: int
+    timepoints: int
+    problems: tuple[str, ...]
+
+
+def to_codes(batch: Batch, column: str, *, default: str | None = None) -> None:
+    """Text in upper case (controlled terms as RECIST and SDTM write them); missing gives ``default``."""
+    to_texts(batch, column)
+    set_column(batch, column, [default if v is None else v.upper() for v in batch.frame[column]])
+
+
+def read_tumour_batch(
+    session: Session, trial: Trial, rows: Rows, *, what: str, fields: Sequence[str], required: Sequence[str]
+) -> Batch:
+    """``_batch.read_batch`` of SDTM-shaped rows with a reader (their patients not looked up yet), then what
+    every tumour batch reads alike: ``visit_number`` as a number, the evaluator in upper case (``INVESTIGATOR``
+    when not given) and its reader id ("" for none)."""
+    known = (*READER, "visit_number", *required, *fields)
+    batch = read_batch(session, trial, rows, what=what, fields=list(dict.fromkeys(known)), required=required)
+    to_numbers(batch, "visit_number")
+    to_codes(batch, "evaluator", default="INVESTIGATOR")
+    to_texts(batch, "evaluator_id")
+    set_column(batch, "evaluator_id", ["" if v is None else v for v in batch.frame["evaluator_id"]])
+    return batch
 
 
 def reader_key(subject_id: Any, evaluator: Any, evaluator_id: Any) -> str:

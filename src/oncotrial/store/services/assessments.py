@@ -9,8 +9,9 @@ Two ways in, one set of checks:
 - batches shaped as SDTM rows, for the import: :func:`record_lesions` (TU), :func:`record_measurements` (TR) and
   :func:`record_recorded_responses` (RS). Each row is a mapping with ``subject_id`` and the model's fields.
 
-Every batch is checked whole before anything is written (the first bad row's error names the patient, the field
-and the row: ``rows=(n,)``), then written with ``insert_audited``. After any change of a patient's lesions or
+Every batch is checked whole before anything is written, with the store's batch checks (``_batch``, as every
+``record_<things>`` batch: the first bad row's error names the patient, the field and the row, ``rows=(n,)``), the
+values before the patients, then written with ``write_batch`` (audited). After any change of a patient's lesions or
 measurements the patient's time-point responses are recomputed by ``oncotrial.recist`` (``_timepoints``), once
 per batch for all its patients.
 
@@ -33,8 +34,8 @@ Choices:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 import numpy as np
@@ -53,27 +54,32 @@ from oncotrial.store.models import (
     TimepointResponse,
     Trial,
 )
-from oncotrial.store.services._common import check_version, find_patient, find_trial, require_entry
-from oncotrial.store.services._reading import (
-    READER,
-    RecordedBatch,
-    batch_frame,
-    check_after_consent,
-    iso_dates,
-    map_patients,
-    read_rows,
-    refuse,
+from oncotrial.store.services._batch import (
+    Batch,
+    Rows,
+    check_after_consents,
+    check_lengths,
+    find_patients,
     refuse_duplicates,
-    refuse_uncontrolled,
-    text_column,
-    write_rows,
+    refuse_rows,
+    set_column,
+    to_bools,
+    to_numbers,
+    to_partial_dates,
+    to_texts,
+    write_batch,
 )
+from oncotrial.store.services._common import check_version, find_patient, find_trial, require_entry
 from oncotrial.store.services._timepoints import (
+    READER,
     Recomputed,
+    RecordedBatch,
     evaluate_baseline,
     fetch_frame,
+    read_tumour_batch,
     reader_key,
     recompute_timepoints,
+    to_codes,
 )
 from oncotrial.store.services.responses import RESPONSE_VALUES, record_recorded_responses
 
@@ -117,37 +123,12 @@ class StoredTimepoint:
     version: int
 
 
-# --- reading a batch ------------------------------------------------------------------------------------
-
-
 # --- lesions (TU) ---------------------------------------------------------------------------------------
 
-_LESION_DEFAULTS = {
-    "evaluator": "INVESTIGATOR",
-    "evaluator_id": "",
-    "location": None,
-    "method": None,
-    "visit": None,
-    "visit_number": None,
-    "irradiated": False,
-    "accepted": None,
-}
-_LESION_COLUMNS = (
-    "patient_id",
-    *READER,
-    "code",
-    "kind",
-    "location",
-    "method",
-    "identified_on",
-    "visit",
-    "visit_number",
-    "irradiated",
-    "accepted",
-)
+_LESION_FIELDS = ("code", "kind", "location", "method", "identified_on", "visit", "irradiated", "accepted")
 
 
-def _breach_rows(frame: pd.DataFrame, breaches: pd.DataFrame) -> np.ndarray:
+def _breach_rows(frame: pd.DataFrame, breaches: pd.DataFrame) -> np.ndarray[Any, Any]:
     """The rows of ``frame`` (lesions of the batch) of the first breach, else of its reader's first row."""
     first = breaches.iloc[0]
     keys = _reader_keys(frame)
@@ -160,24 +141,26 @@ def _reader_keys(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(keys, index=frame.index, dtype=object)
 
 
-def _refuse_breaches(frame: pd.DataFrame, breaches: pd.DataFrame, *, fix: str) -> None:
-    breaches = breaches.loc[breaches["USUBJID"].isin(set(_reader_keys(frame)))]
+def _refuse_breaches(batch: Batch, breaches: pd.DataFrame, *, fix: str) -> None:
+    breaches = breaches.loc[breaches["USUBJID"].isin(set(_reader_keys(batch.frame)))]
     if breaches.empty:
         return
     first = breaches.iloc[0]
-    refuse(
-        frame,
-        _breach_rows(frame, breaches),
-        f"target lesion {first['LESIONID']}: {first['MESSAGE']} (RECIST 1.1 {first['RULE']}); {fix}",
+    refuse_rows(
+        batch,
+        _breach_rows(batch.frame, breaches),
         field="kind",
         code="STORE-E304",
+        message=lambda _row: (
+            f"target lesion {first['LESIONID']}: {first['MESSAGE']} (RECIST 1.1 {first['RULE']}); {fix}"
+        ),
     )
 
 
-def _check_target_limits(frame: pd.DataFrame, known: pd.DataFrame) -> None:
+def _check_target_limits(batch: Batch, known: pd.DataFrame) -> None:
     """RECIST 1.1: at most 5 targets, at most 2 per organ (the core's rules B04 and B05, which need no size), over
     the stored and the new lesions of each reader."""
-    lesions = pd.concat([known, frame.reindex(columns=known.columns)], ignore_index=True)
+    lesions = pd.concat([known, batch.frame.reindex(columns=known.columns)], ignore_index=True)
     targets = lesions.loc[(lesions["kind"] == "TARGET") & lesions["visit"].notna()]
     if targets.empty:
         return
@@ -191,7 +174,7 @@ def _check_target_limits(frame: pd.DataFrame, known: pd.DataFrame) -> None:
     )
     breaches = evaluate_baseline(lesions, results).to_frame()
     breaches = breaches.loc[breaches["RULE"].isin(["RECIST-B04", "RECIST-B05"])]
-    _refuse_breaches(frame, breaches, fix="record it as NON-TARGET")
+    _refuse_breaches(batch, breaches, fix="record it as NON-TARGET")
 
 
 _KNOWN = (
@@ -217,53 +200,57 @@ def _known_lesions(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
     return known.assign(subject_id=known["patient_id"].map(subjects))
 
 
-def _prepare_lesions(session: Session, actor: Actor, trial: Trial, rows: Any) -> pd.DataFrame:
-    required = ("subject_id", "code", "kind", "identified_on")
-    texts = ("code", "location", "method", "visit", "accepted")
-    frame = read_rows(rows, _LESION_DEFAULTS, required=required, texts=texts, codes=("kind",), error_code="STORE-E305")
-    refuse_uncontrolled(frame, "kind", KINDS, code="STORE-E306")
-    refuse(
-        frame,
-        frame["visit"].isna(),
-        "lesion {code}: give the visit at which it was identified (the baseline visit for targets and non-targets)",
+def _prepare_lesions(session: Session, actor: Actor, trial: Trial, rows: Rows) -> Batch:
+    required = ("code", "kind", "identified_on")
+    batch = read_tumour_batch(session, trial, rows, what="lesion", fields=_LESION_FIELDS, required=required)
+    for column in ("code", "location", "method", "visit", "accepted"):
+        to_texts(batch, column)
+    to_texts(batch, "kind", choices=KINDS)
+    refuse_rows(
+        batch,
+        batch.frame["visit"].isna().to_numpy(),
         field="visit",
         code="STORE-E305",
+        message=lambda row: (
+            f"lesion {row['code']}: give the visit at which it was identified (the baseline visit for targets and "
+            "non-targets)"
+        ),
     )
-    frame["irradiated"] = frame["irradiated"].map(lambda v: bool(v) and str(v).upper() not in ("N", "FALSE", "0"))
-    map_patients(session, actor, trial, frame)
-    check_after_consent(
-        session, trial, frame, iso_dates(frame, "identified_on", code="STORE-E307"), field="identified_on"
-    )
+    to_bools(batch, "irradiated", default=False)
+    find_patients(session, actor, batch)
+    check_after_consents(batch, "identified_on", days=to_partial_dates(batch, "identified_on"))
+    check_lengths(batch, Lesion)
     refuse_duplicates(
-        frame, ("patient_id", *READER, "code"), "lesion {code} of evaluator {evaluator}", code="STORE-E308"
-    )
-    known = _known_lesions(session, frame)
-    taken = frame.merge(known[["patient_id", *READER, "code"]], how="left", indicator=True)["_merge"] == "both"
-    refuse(
-        frame,
-        taken.to_numpy(),
-        "lesion {code} of evaluator {evaluator} is already recorded; correct it instead of recording it again",
+        batch,
+        ("patient_id", *READER, "code"),
         field="code",
         code="STORE-E308",
+        message=lambda row: f"lesion {row['code']} of evaluator {row['evaluator']}",
     )
-    _check_target_limits(frame, known)
-    return frame
+    known = _known_lesions(session, batch.frame)
+    taken = batch.frame.merge(known[["patient_id", *READER, "code"]], how="left", indicator=True)["_merge"] == "both"
+    refuse_rows(
+        batch,
+        taken.to_numpy(),
+        field="code",
+        code="STORE-E308",
+        message=lambda row: (
+            f"lesion {row['code']} of evaluator {row['evaluator']} is already recorded; correct it instead of "
+            "recording it again"
+        ),
+    )
+    _check_target_limits(batch, known)
+    return batch
 
 
-def _insert_lesions(session: Session, actor: Actor, frame: pd.DataFrame) -> list[int]:
-    return write_rows(session, actor, Lesion, frame, _LESION_COLUMNS, ids=("patient_id",))
-
-
-def record_lesions(
-    session: Session, actor: Actor, trial_code: str, rows: Iterable[Mapping[str, Any]] | pd.DataFrame
-) -> RecordedBatch:
+def record_lesions(session: Session, actor: Actor, trial_code: str, rows: Rows) -> RecordedBatch:
     """Record lesions (TU rows: ``subject_id``, ``evaluator``, ``evaluator_id``, ``code``, ``kind``, ``location``,
     ``method``, ``identified_on``, ``visit``, ``visit_number``, ``irradiated``, ``accepted``), all or none."""
     require_entry(actor)
     trial = find_trial(session, trial_code)
-    frame = _prepare_lesions(session, actor, trial, rows)
-    ids = _insert_lesions(session, actor, frame)
-    patients = frame["patient_id"].unique().tolist()
+    batch = _prepare_lesions(session, actor, trial, rows)
+    ids = write_batch(session, actor, Lesion, batch)
+    patients = batch.frame["patient_id"].unique().tolist()
     done = recompute_timepoints(
         session, actor, patients, reason=_RECOMPUTED + "lesions were recorded", strict=_strict(trial)
     )
@@ -272,83 +259,57 @@ def record_lesions(
 
 # --- measurements (TR) ----------------------------------------------------------------------------------
 
-_MEASUREMENT_DEFAULTS = {
-    "evaluator": "INVESTIGATOR",
-    "evaluator_id": "",
-    "visit_number": None,
-    "lesion": None,
-    "value": None,
-    "unit": None,
-    "status": None,
-    "original": None,
-    "original_unit": None,
-    "not_done_reason": None,
-    "method": None,
-    "link_group": None,
-    "accepted": None,
-}
-_MEASUREMENT_COLUMNS = (
-    "assessment_id",
-    "lesion_id",
-    "test_code",
-    "value",
-    "unit",
-    "status",
-    "original",
-    "original_unit",
-    "not_done_reason",
-    "measured_on",
-    "method",
-    "link_group",
-    "accepted",
-)
+_RESULT_TEXTS = ("not_done_reason", "original", "original_unit", "method", "link_group", "accepted")
+_MEASUREMENT_FIELDS = ("visit", "lesion", "test_code", "value", "unit", "status", "measured_on", *_RESULT_TEXTS)
 
 
-def _check_results(frame: pd.DataFrame) -> None:
+def _check_results(batch: Batch) -> None:
     """Sizes are numbers of 0 or more with a unit (mm, cm); states are RECIST's; a result not done says why."""
+    frame = batch.frame
     sized = frame["test_code"].isin([*SIZE_TESTS, "SUMDIAM"]).to_numpy()
-    value = pd.to_numeric(frame["value"], errors="coerce")
-    unreadable = frame["value"].notna() & value.isna()
-    refuse(frame, unreadable, "{test_code} '{value}' is not a number (mm)", field="value", code="STORE-E310")
-    impossible = (value < 0) | np.isinf(value)
-    refuse(
-        frame,
-        impossible,
-        "{test_code} {value} is not a possible size; give mm of 0 or more",
+    to_numbers(batch, "value")
+    refuse_rows(
+        batch,
+        np.array([v is not None and v < 0 for v in frame["value"]], dtype=bool),
         field="value",
         code="STORE-E310",
+        message=lambda row: f"{row['test_code']} {row['value']} is not a possible size; give mm of 0 or more",
     )
-    frame["value"] = value.where(sized).astype(object).where(value.notna() & sized, None)
-    frame["unit"] = text_column(frame, "unit").where(sized, None)
-    frame.loc[sized & frame["value"].notna() & frame["unit"].isna(), "unit"] = "mm"
-    refuse_uncontrolled(frame, "unit", UNITS, code="STORE-E311")
-    state = text_column(frame, "status", upper=True)
-    frame["status"] = state.map(lambda v: STATE_SYNONYMS.get(v, v) if v is not None else None).where(~sized, None)
-    refuse_uncontrolled(frame, "status", STATES, code="STORE-E312")
-    for column in ("not_done_reason", "original", "original_unit", "method", "link_group", "accepted"):
-        frame[column] = text_column(frame, column)
-    empty = frame["value"].isna() & frame["status"].isna() & frame["not_done_reason"].isna()
-    refuse(
-        frame,
-        empty,
-        "{test_code} of lesion {lesion} has no result; give a size, a status, or why it was not done",
+    set_column(batch, "value", [v if s else None for v, s in zip(frame["value"], sized, strict=True)])
+    to_texts(batch, "unit")
+    units = zip(frame["unit"], frame["value"], sized, strict=True)
+    set_column(batch, "unit", [(u or ("mm" if v is not None else None)) if s else None for u, v, s in units])
+    to_texts(batch, "unit", choices=UNITS)
+    to_codes(batch, "status")
+    states = zip(frame["status"], sized, strict=True)
+    set_column(batch, "status", [None if s or v is None else STATE_SYNONYMS.get(v, v) for v, s in states])
+    to_texts(batch, "status", choices=STATES)
+    for column in _RESULT_TEXTS:
+        to_texts(batch, column)
+    refuse_rows(
+        batch,
+        (frame["value"].isna() & frame["status"].isna() & frame["not_done_reason"].isna()).to_numpy(),
         field="value",
         code="STORE-E313",
+        message=lambda row: (
+            f"{row['test_code']} of lesion {row['lesion']} has no result; give a size, a status, or why it was not done"
+        ),
     )
 
 
-def _lesion_ids(frame: pd.DataFrame, known: pd.DataFrame) -> None:
+def _lesion_ids(batch: Batch, known: pd.DataFrame) -> None:
     """Add ``lesion_id``; a lesion that is not among the patient's (reader's) lesions is refused, naming them."""
+    frame = batch.frame
     lookup = known.set_index(["patient_id", *READER, "code"])["lesion_id"]
     index = pd.MultiIndex.from_frame(frame[["patient_id", *READER, "lesion"]])
     ids = lookup.reindex(index).to_numpy()
     sumdiam = (frame["test_code"] == "SUMDIAM").to_numpy()
-    refuse(
-        frame,
+    refuse_rows(
+        batch,
         sumdiam & frame["lesion"].notna().to_numpy(),
-        "SUMDIAM is the sum of all target lesions; give no lesion",
         field="lesion",
         code="STORE-E314",
+        message=lambda _row: "SUMDIAM is the sum of all target lesions; give no lesion",
     )
     stray = ~sumdiam & pd.isna(ids)
     if stray.any():
@@ -360,46 +321,50 @@ def _lesion_ids(frame: pd.DataFrame, known: pd.DataFrame) -> None:
             "code",
         ]
         listed = ", ".join(sorted(mine)) or "none yet"
-        refuse(
-            frame,
+        refuse_rows(
+            batch,
             stray,
-            f"lesion {{lesion}} was not identified at baseline (the patient's lesions for {{evaluator}}: {listed}); "
-            "record it as a new lesion at this visit, or correct the lesion code",
             field="lesion",
             code="STORE-E315",
+            message=lambda row: (
+                f"lesion {row['lesion']} was not identified at baseline (the patient's lesions for "
+                f"{row['evaluator']}: {listed}); record it as a new lesion at this visit, or correct the lesion code"
+            ),
         )
-    frame["lesion_id"] = pd.Series(ids, index=frame.index).astype(object).where(~pd.isna(ids), None)
+    set_column(batch, "lesion_id", [None if pd.isna(i) else i for i in ids])
 
 
 def _prepare_measurements(
-    session: Session, actor: Actor, trial: Trial, rows: Any, *, pending: pd.DataFrame | None = None
-) -> pd.DataFrame:
+    session: Session, actor: Actor, trial: Trial, rows: Rows, *, pending: pd.DataFrame | None = None
+) -> Batch:
     """Checked measurement rows; ``pending`` are lesions of the same operation not yet written (new lesions)."""
-    required = ("subject_id", "visit", "test_code", "measured_on")
-    frame = read_rows(
-        rows,
-        _MEASUREMENT_DEFAULTS,
-        required=required,
-        texts=("visit", "lesion"),
-        codes=("test_code",),
-        error_code="STORE-E309",
-    )
-    refuse_uncontrolled(frame, "test_code", TESTS, code="STORE-E316")
-    _check_results(frame)
-    map_patients(session, actor, trial, frame)
-    frame["_date"] = iso_dates(frame, "measured_on", code="STORE-E307")
-    check_after_consent(session, trial, frame, frame["_date"], field="measured_on")
-    known = _known_lesions(session, frame)
+    required = ("visit", "test_code", "measured_on")
+    batch = read_tumour_batch(session, trial, rows, what="tumour result", fields=_MEASUREMENT_FIELDS, required=required)
+    for column in ("visit", "lesion"):
+        to_texts(batch, column)
+    to_texts(batch, "test_code", choices=TESTS)
+    _check_results(batch)
+    find_patients(session, actor, batch)
+    set_column(batch, "_date", to_partial_dates(batch, "measured_on").tolist())
+    check_after_consents(batch, "measured_on", days=batch.frame["_date"])
+    check_lengths(batch, Measurement)
+    known = _known_lesions(session, batch.frame)
     if pending is not None:
         known = pd.concat([known, pending.reindex(columns=known.columns).assign(lesion_id=0)], ignore_index=True)
-    _lesion_ids(frame, known)
-    keys = ("patient_id", *READER, "visit", "lesion", "test_code", "measured_on")
-    refuse_duplicates(frame, keys, "{test_code} of lesion {lesion} at {visit} on {measured_on}", code="STORE-E317")
-    return frame
+    _lesion_ids(batch, known)
+    refuse_duplicates(
+        batch,
+        ("patient_id", *READER, "visit", "lesion", "test_code", "measured_on"),
+        field="measured_on",
+        code="STORE-E317",
+        message=lambda row: f"{row['test_code']} of lesion {row['lesion']} at {row['visit']} on {row['measured_on']}",
+    )
+    return batch
 
 
-def _assessment_ids(session: Session, actor: Actor, frame: pd.DataFrame, *, new_only: bool) -> pd.Series:
+def _assessment_ids(session: Session, actor: Actor, batch: Batch, *, new_only: bool) -> list[int]:
     """The assessment of each row: stored, or recorded now (its date the visit's first scan day)."""
+    frame = batch.frame
     keys = ["patient_id", *READER, "visit"]
     visits = frame.groupby(keys, sort=False).agg(assessed_on=("_date", "min"), visit_number=("visit_number", "first"))
     visits = visits.reset_index()
@@ -411,12 +376,15 @@ def _assessment_ids(session: Session, actor: Actor, frame: pd.DataFrame, *, new_
     stored = {key: r[4] for r in rows if (key := tuple(r[:4])) in wanted_set}
     if new_only and stored:
         first = next(iter(stored))
-        refuse(
-            frame,
+        refuse_rows(
+            batch,
             (frame["visit"] == first[3]).to_numpy(),
-            "visit {visit} of evaluator {evaluator} is already recorded; correct a measurement with update_measurement",
             field="visit",
             code="STORE-E318",
+            message=lambda row: (
+                f"visit {row['visit']} of evaluator {row['evaluator']} is already recorded; correct a measurement "
+                "with update_measurement"
+            ),
         )
     fresh = visits.loc[[key not in stored for key in wanted]]
     records = [
@@ -426,7 +394,7 @@ def _assessment_ids(session: Session, actor: Actor, frame: pd.DataFrame, *, new_
             "evaluator_id": r["evaluator_id"],
             "visit": r["visit"],
             "visit_number": None if pd.isna(r["visit_number"]) else float(r["visit_number"]),
-            "assessed_on": r["assessed_on"].date(),
+            "assessed_on": r["assessed_on"],
         }
         for r in fresh.to_dict("records")
     ]
@@ -434,36 +402,32 @@ def _assessment_ids(session: Session, actor: Actor, frame: pd.DataFrame, *, new_
     stored.update(
         {(r["patient_id"], r["evaluator"], r["evaluator_id"], r["visit"]): i for r, i in zip(records, ids, strict=True)}
     )
-    return pd.Series([stored[k] for k in frame[keys].itertuples(index=False, name=None)], index=frame.index)
+    return [stored[k] for k in frame[keys].itertuples(index=False, name=None)]
 
 
-def _insert_measurements(session: Session, actor: Actor, frame: pd.DataFrame, *, new_only: bool = False) -> list[int]:
-    frame = frame.assign(assessment_id=_assessment_ids(session, actor, frame, new_only=new_only))
-    if (frame["lesion_id"].astype(object) == 0).any():  # lesions of this operation, written just before
+def _insert_measurements(session: Session, actor: Actor, batch: Batch, *, new_only: bool = False) -> list[int]:
+    set_column(batch, "assessment_id", _assessment_ids(session, actor, batch, new_only=new_only))
+    frame = batch.frame
+    if (frame["lesion_id"] == 0).any():  # lesions of this operation, written just before
         known = _known_lesions(session, frame).set_index(["patient_id", *READER, "code"])["lesion_id"]
         index = pd.MultiIndex.from_frame(frame[["patient_id", *READER, "lesion"]])
-        frame["lesion_id"] = pd.Series(known.reindex(index).to_numpy(), index=frame.index).astype(object)
-        frame["lesion_id"] = frame["lesion_id"].where(frame["lesion_id"].notna(), None)
-    return write_rows(session, actor, Measurement, frame, _MEASUREMENT_COLUMNS, ids=("assessment_id", "lesion_id"))
+        set_column(batch, "lesion_id", [None if pd.isna(i) else i for i in known.reindex(index).to_numpy()])
+    return write_batch(session, actor, Measurement, batch)
 
 
-def _baseline_problems(session: Session, trial: Trial, frame: pd.DataFrame, done: Recomputed) -> tuple[str, ...]:
+def _baseline_problems(batch: Batch, done: Recomputed) -> tuple[str, ...]:
     """Measurability breaches at baseline (RECIST 1.1 B01-B03, B06): refused under an oncotrial protocol, else
     reported (data recorded elsewhere are kept as recorded)."""
     if done.baseline is None or done.baseline.is_valid:
         return done.problems
-    breaches = done.baseline.to_frame()
-    if trial.current_protocol_id is not None:
-        _refuse_breaches(
-            frame.rename(columns={"lesion": "code"}), breaches, fix="correct the size or record it as NON-TARGET"
-        )
+    if batch.has_protocol:
+        lesions = replace(batch, frame=batch.frame.rename(columns={"lesion": "code"}))
+        _refuse_breaches(lesions, done.baseline.to_frame(), fix="correct the size or record it as NON-TARGET")
     shown = [f"{b.subject_id}, lesion {b.lesion_id}: {b.message} [{b.rule_id}]" for b in done.baseline.breaches]
     return (*done.problems, *shown)
 
 
-def record_measurements(
-    session: Session, actor: Actor, trial_code: str, rows: Iterable[Mapping[str, Any]] | pd.DataFrame
-) -> RecordedBatch:
+def record_measurements(session: Session, actor: Actor, trial_code: str, rows: Rows) -> RecordedBatch:
     """Record tumour results (TR rows: ``subject_id``, ``evaluator``, ``evaluator_id``, ``visit``,
     ``visit_number``, ``lesion`` (its code), ``test_code``, ``value``, ``unit``, ``status``, ``original``,
     ``original_unit``, ``not_done_reason``, ``measured_on``, ``method``, ``link_group``, ``accepted``), all or
@@ -471,13 +435,13 @@ def record_measurements(
     recomputed once for the whole batch."""
     require_entry(actor)
     trial = find_trial(session, trial_code)
-    frame = _prepare_measurements(session, actor, trial, rows)
-    ids = _insert_measurements(session, actor, frame)
-    patients = frame["patient_id"].unique().tolist()
+    batch = _prepare_measurements(session, actor, trial, rows)
+    ids = _insert_measurements(session, actor, batch)
+    patients = batch.frame["patient_id"].unique().tolist()
     done = recompute_timepoints(
         session, actor, patients, reason=_RECOMPUTED + "measurements were recorded", strict=_strict(trial)
     )
-    return RecordedBatch(tuple(ids), len(patients), done.written, _baseline_problems(session, trial, frame, done))
+    return RecordedBatch(tuple(ids), len(patients), done.written, _baseline_problems(batch, done))
 
 
 # --- data entry, one patient ----------------------------------------------------------------------------
@@ -540,17 +504,19 @@ def record_baseline_lesions(
     shapes = [
         {k: v for k, v in item.items() if k not in ("diameter", "status", "test_code", "value")} for item in lesions
     ]
-    frame = _prepare_lesions(
+    batch = _prepare_lesions(
         session, actor, trial, _entry_rows(subject_id, shapes, {**reader, "identified_on": identified_on})
     )
-    if (frame["kind"] == "NEW").any():
-        refuse(
-            frame,
-            frame["kind"] == "NEW",
-            "lesion {code}: a NEW lesion is not found at baseline; record it with the visit at which it appeared",
-            field="kind",
-            code="STORE-E306",
-        )
+    refuse_rows(
+        batch,
+        (batch.frame["kind"] == "NEW").to_numpy(),
+        field="kind",
+        code="STORE-E306",
+        message=lambda row: (
+            f"lesion {row['code']}: a NEW lesion is not found at baseline; record it with the visit at which it "
+            "appeared"
+        ),
+    )
     results = [
         {
             "lesion": item.get("code"),
@@ -564,15 +530,15 @@ def record_baseline_lesions(
         actor,
         trial,
         _measurement_rows(subject_id, results, {**reader, "measured_on": identified_on}),
-        pending=frame,
+        pending=batch.frame,
     )
-    stored = measured.assign(code=measured["lesion"], assessment_id=0)
-    lesion_table = frame.assign(lesion_id=0)
+    stored = measured.frame.assign(code=measured.frame["lesion"], assessment_id=0)
+    lesion_table = batch.frame.assign(lesion_id=0)
     breaches = evaluate_baseline(lesion_table, stored.assign(value=pd.to_numeric(stored["value"]))).to_frame()
-    _refuse_breaches(frame, breaches, fix="correct the size, or record the lesion as NON-TARGET")
-    ids = _insert_lesions(session, actor, frame)
+    _refuse_breaches(batch, breaches, fix="correct the size, or record the lesion as NON-TARGET")
+    ids = write_batch(session, actor, Lesion, batch)
     _insert_measurements(session, actor, measured, new_only=True)
-    patient_id = int(frame["patient_id"].iloc[0])
+    patient_id = int(batch.frame["patient_id"].iloc[0])
     done = recompute_timepoints(
         session, actor, [patient_id], reason=_reason("the baseline", subject_id, visit), strict=True
     )
@@ -609,10 +575,12 @@ def record_assessment(
         )
     seen = [{"lesion": item.get("code"), "status": item.get("status", "UNEQUIVOCAL")} for item in new_lesions]
     rows = _measurement_rows(subject_id, [*measurements, *seen], {**reader, "measured_on": assessed_on})
-    frame = _prepare_measurements(session, actor, trial, rows, pending=pending)
+    pending_lesions = None if pending is None else pending.frame
+    batch = _prepare_measurements(session, actor, trial, rows, pending=pending_lesions)
     if pending is not None:
-        _insert_lesions(session, actor, pending)
-    _insert_measurements(session, actor, frame, new_only=True)
+        write_batch(session, actor, Lesion, pending)
+    _insert_measurements(session, actor, batch, new_only=True)
+    frame = batch.frame
     recompute_timepoints(session, actor, [patient.id], reason=_reason("an assessment", subject_id, visit), strict=True)
     return session.execute(
         select(Assessment).where(
@@ -644,7 +612,8 @@ def update_measurement(
     recompute the patient's time-point responses. ``expected_version`` is the version read: a newer one is a
     conflict."""
     require_entry(actor)
-    patient = find_patient(session, actor, find_trial(session, trial_code), subject_id)
+    trial = find_trial(session, trial_code)
+    patient = find_patient(session, actor, trial, subject_id)
     if not (reason and reason.strip()):
         raise DataError(
             f"patient {subject_id}: a correction needs a reason (for example 'transcription error')",
@@ -668,23 +637,19 @@ def update_measurement(
         what=f"the {found.test_code} of lesion {lesion} at {visit} (patient {subject_id})",
         subject_id=subject_id,
     )
-    checked = batch_frame(
-        [
-            {
-                "subject_id": subject_id,
-                "test_code": found.test_code,
-                "lesion": lesion,
-                "value": value,
-                "status": status,
-                "unit": found.unit,
-            }
-        ],
-        _MEASUREMENT_DEFAULTS,
+    corrected = {"test_code": found.test_code, "lesion": lesion, "value": value, "status": status, "unit": found.unit}
+    checked = read_tumour_batch(
+        session,
+        trial,
+        [{"subject_id": subject_id, **corrected}],
+        what="tumour result",
+        fields=_MEASUREMENT_FIELDS,
+        required=(),
     )
     _check_results(checked)
     with audit_context(session, actor, reason):
         found.value = None if value is None else float(value)
-        found.status = checked["status"].iloc[0]
+        found.status = checked.frame["status"].iloc[0]
         session.flush()
     recompute_timepoints(
         session, actor, [patient.id], reason=_reason(f"a correction ({reason})", subject_id, visit), strict=True

@@ -3,26 +3,29 @@ a checked batch, RECIST values controlled, dates on or after consent."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from oncotrial.store.audit import Actor
 from oncotrial.store.models import RecordedResponse
-from oncotrial.store.services._common import find_trial, require_entry
-from oncotrial.store.services._reading import (
-    READER,
-    RecordedBatch,
-    check_after_consent,
-    iso_dates,
-    map_patients,
-    read_rows,
-    refuse,
+from oncotrial.store.services._batch import (
+    Batch,
+    Rows,
+    check_after_consents,
+    check_lengths,
+    find_patients,
     refuse_duplicates,
-    write_rows,
+    refuse_rows,
+    set_column,
+    to_dates,
+    to_texts,
+    write_batch,
 )
+from oncotrial.store.services._common import find_trial, require_entry
+from oncotrial.store.services._timepoints import READER, RecordedBatch, read_tumour_batch, to_codes
 
 __all__ = ["RESPONSE_VALUES", "record_recorded_responses"]
 
@@ -37,92 +40,63 @@ RESPONSE_VALUES: Mapping[str, tuple[str, ...]] = {
 
 # --- responses as recorded (RS) -------------------------------------------------------------------------
 
-_RESPONSE_DEFAULTS = {
-    "evaluator": "INVESTIGATOR",
-    "evaluator_id": "",
-    "category": "RECIST 1.1",
-    "test_name": None,
-    "visit_number": None,
-    "original": None,
-    "response": None,
-    "not_done_reason": None,
-    "link_group": None,
-    "accepted": None,
-}
-_RESPONSE_COLUMNS = (
-    "patient_id",
-    *READER,
-    "category",
-    "test_code",
-    "test_name",
-    "visit",
-    "visit_number",
-    "assessed_on",
-    "original",
-    "response",
-    "not_done_reason",
-    "link_group",
-    "accepted",
-)
+_TEXTS = ("test_name", "visit", "original", "not_done_reason", "link_group", "accepted")
+_FIELDS = ("category", "test_code", "assessed_on", "response", *_TEXTS)
 
 
-def _check_responses(frame: pd.DataFrame) -> None:
-    recist = frame["category"].str.upper().str.startswith("RECIST").to_numpy(dtype=bool)
+def _not_a_value(test_code: str, allowed: Sequence[str]) -> Callable[[pd.Series], str]:
+    return lambda row: f"{test_code} response '{row['response']}' is not a RECIST 1.1 value ({', '.join(allowed)})"
+
+
+def _check_responses(batch: Batch) -> None:
+    frame = batch.frame
+    recist = np.array([c.upper().startswith("RECIST") for c in frame["category"]], dtype=bool)
     for test_code, allowed in RESPONSE_VALUES.items():
         bad = recist & (frame["test_code"] == test_code).to_numpy() & frame["response"].notna().to_numpy()
         bad &= ~frame["response"].isin(allowed).to_numpy()
-        refuse(
-            frame,
+        refuse_rows(
+            batch,
             bad,
-            f"{test_code} response '{{response}}' is not a RECIST 1.1 value ({', '.join(allowed)})",
             field="response",
             code="STORE-E320",
+            message=_not_a_value(test_code, allowed),
         )
-    empty = frame["response"].isna() & frame["not_done_reason"].isna()
-    refuse(
-        frame,
-        empty,
-        "{test_code} at {visit} has no response; give it, or why it was not done",
+    refuse_rows(
+        batch,
+        (frame["response"].isna() & frame["not_done_reason"].isna()).to_numpy(),
         field="response",
         code="STORE-E321",
+        message=lambda row: f"{row['test_code']} at {row['visit']} has no response; give it, or why it was not done",
     )
 
 
-def record_recorded_responses(
-    session: Session, actor: Actor, trial_code: str, rows: Iterable[Mapping[str, Any]] | pd.DataFrame
-) -> RecordedBatch:
+def record_recorded_responses(session: Session, actor: Actor, trial_code: str, rows: Rows) -> RecordedBatch:
     """Record responses as evaluators recorded them (RS rows: ``subject_id``, ``evaluator``, ``evaluator_id``,
     ``category``, ``test_code``, ``test_name``, ``visit``, ``visit_number``, ``assessed_on``, ``original``,
     ``response``, ``not_done_reason``, ``link_group``, ``accepted``), all or none. RECIST responses take the
     values of :data:`RESPONSE_VALUES`; dates are on or after consent."""
     require_entry(actor)
     trial = find_trial(session, trial_code)
-    texts = ("category", "test_name", "visit", "original", "not_done_reason", "link_group", "accepted")
-    required = ("subject_id", "test_code", "visit")
-    frame = read_rows(
-        rows,
-        _RESPONSE_DEFAULTS,
-        required=required,
-        texts=texts,
-        codes=("test_code", "response"),
-        error_code="STORE-E319",
+    batch = read_tumour_batch(
+        session, trial, rows, what="recorded response", fields=_FIELDS, required=("test_code", "visit")
     )
-    _check_responses(frame)
-    map_patients(session, actor, trial, frame)
-    if "assessed_on" not in frame.columns:
-        frame["assessed_on"] = None
-    dates = iso_dates(frame, "assessed_on", code="STORE-E307")
-    partial = frame["assessed_on"].notna() & (frame["assessed_on"].str.len() != 10)
-    refuse(
-        frame,
-        partial,
-        "assessed_on {assessed_on} is not a whole date; give YYYY-MM-DD",
+    to_texts(batch, "category")
+    set_column(batch, "category", ["RECIST 1.1" if v is None else v for v in batch.frame["category"]])
+    for column in _TEXTS:
+        to_texts(batch, column)
+    to_codes(batch, "test_code")
+    to_codes(batch, "response")
+    _check_responses(batch)
+    find_patients(session, actor, batch)
+    to_dates(batch, "assessed_on")
+    check_after_consents(batch, "assessed_on")
+    check_lengths(batch, RecordedResponse)
+    refuse_duplicates(
+        batch,
+        ("patient_id", *READER, "category", "test_code", "visit", "assessed_on"),
         field="assessed_on",
-        code="STORE-E307",
+        code="STORE-E322",
+        message=lambda row: f"{row['test_code']} of {row['evaluator']} at {row['visit']} on {row['assessed_on']}",
     )
-    check_after_consent(session, trial, frame, dates, field="assessed_on")
-    keys = ("patient_id", *READER, "category", "test_code", "visit", "assessed_on")
-    refuse_duplicates(frame, keys, "{test_code} of {evaluator} at {visit} on {assessed_on}", code="STORE-E322")
-    frame["assessed_on"] = [None if pd.isna(d) else d.date() for d in dates]
-    ids = write_rows(session, actor, RecordedResponse, frame, _RESPONSE_COLUMNS, ids=("patient_id",))
-    return RecordedBatch(tuple(ids), int(frame["patient_id"].nunique()), 0, ())
+    ids = write_batch(session, actor, RecordedResponse, batch)
+    return RecordedBatch(tuple(ids), int(batch.frame["patient_id"].nunique()), 0, ())
