@@ -16,7 +16,8 @@ off by default):
 On SQLite (a file in ``DIR``) always; on PostgreSQL when ``ONCOTRIAL_BENCH_PG`` (or ``ONCOTRIAL_TEST_PG``) names a
 server where the user may create databases (a database ``oncotrial_bench`` is made and dropped).
 
-Run: ``python bench/bench_store_import.py [DIR] [COPIES]`` (DIR defaults to /tmp/oncotrial-bench-store).
+Run: ``python bench/bench_store_import.py [DIR] [COPIES] [--postgresql-only] [--tracemalloc]`` (DIR defaults to
+/tmp/oncotrial-bench-store).
 """
 
 from __future__ import annotations
@@ -143,7 +144,7 @@ def main(argv: list[str]) -> None:
     folder = make_data(directory, copies)
     patients = len(pd.read_parquet(folder / "dm.parquet", columns=["USUBJID"]))
     print(f"{patients} patients, {copies} copies of pharmaverse's SDTM, load average {os.getloadavg()[0]:.1f}")
-    backends = {"sqlite": f"sqlite:///{directory / 'bench.db'}"}
+    backends = {} if "--postgresql-only" in argv else {"sqlite": f"sqlite:///{directory / 'bench.db'}"}
     pg = _postgres_url()
     if pg is not None:
         backends["postgresql"] = pg

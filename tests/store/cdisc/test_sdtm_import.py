@@ -190,3 +190,13 @@ def test_import_into_an_existing_trial_needs_its_sites(store: Store, tmp_path: P
     with pytest.raises(DataError, match="has no site 02"):
         import_sdtm(store, actor, _folder(tmp_path / "in"))
     assert _counts(store)[1] == 0
+
+
+def test_parts_never_split_a_patient() -> None:
+    """Worked by hand: rows of patients A (3), B (2), C (1) in parts of about 2 rows: A's three rows stay
+    together, then B's two, then C's one."""
+    from oncotrial.store.cdisc.importing import parts_by_patient
+
+    rows = [{"subject_id": s} for s in "AAABBC"]
+    parts = parts_by_patient(rows, 2)
+    assert [[r["subject_id"] for r in part] for part in parts] == [["A", "A", "A"], ["B", "B"], ["C"]]

@@ -154,3 +154,16 @@ def test_import_is_audited_and_the_chain_verifies(imported: tuple[Store, Actor, 
         chain = verify_chain(session)
     assert chain.ok, str(chain)
     assert chain.records >= sum(report.records.values())
+
+
+def test_round_trip_holds_when_domains_go_in_parts(
+    store: Store, sdtm_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Domains passed to their services in parts of about 500 records (whole patients; a 10,000-patient import
+    goes in parts of 100,000) give the same export."""
+    from oncotrial.store.cdisc import importing
+
+    monkeypatch.setattr(importing, "PART_ROWS", 500)
+    actor = statistician(store)
+    import_sdtm(store, actor, sdtm_dir)
+    _check_round_trip(store, actor, sdtm_dir, tmp_path)

@@ -13,7 +13,9 @@ of their first record, so the "nothing before consent" check cannot be made for 
 
 A data set from elsewhere has no oncotrial protocol: when the trial (DM's STUDYID, or ``trial_code``) is not in
 the store, the import creates it without one, with the sites of DM's SITEID, and the report lists the protocol
-checks it could not make. The whole import is one transaction: all of it is written, or nothing.
+checks it could not make. The whole import is one transaction: all of it is written, or nothing. A domain of
+more than :data:`PART_ROWS` records is passed to its service in parts of whole patients; an error's row number
+then counts within its part (the error names the patient and the field).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ DOMAIN_ORDER = ("DM", *(d.name for d in DOMAINS))
 FORM_RECORDED = "as recorded (SDTM RFICDTC)"
 FORM_NOT_RECORDED = "not recorded (SDTM import: date of the first record)"
 ARM_FIELDS = ("ARM", "ACTARMCD", "ACTARM")
+# the records of a domain passed to its service at once (whole patients; see parts_by_patient)
+PART_ROWS = 100_000
 
 # protocol checks that need an oncotrial protocol, which a data set from elsewhere does not have
 WITHOUT_PROTOCOL = (
@@ -344,6 +348,24 @@ def _load_patients(
     return len(dm), notes
 
 
+def parts_by_patient(rows: list[dict[str, Any]], size: int) -> list[list[dict[str, Any]]]:
+    """``rows`` (in subject order) cut into parts of about ``size`` rows, never splitting a patient's records.
+
+    A service checks a patient's records together (a dosing calendar, a RECIST recompute), and PostgreSQL takes
+    at most 65,535 parameters in one statement, which a service's query over a whole 10,000-patient domain can
+    pass. All parts are written in the import's one transaction.
+    """
+    parts: list[list[dict[str, Any]]] = []
+    start = 0
+    while start < len(rows):
+        end = min(start + size, len(rows))
+        while end < len(rows) and rows[end]["subject_id"] == rows[end - 1]["subject_id"]:
+            end += 1
+        parts.append(rows[start:end])
+        start = end
+    return parts
+
+
 # --- the import ---------------------------------------------------------------------------------------------
 
 
@@ -365,7 +387,8 @@ def _import(session: Session, actor: Actor, directory: Path, trial_code: str | N
         if frame is None:
             continue
         rows = domain_rows(domain, sorted_by_sequence(frame, domain.seq))
-        _service(domain.service)(session, actor, trial.code, rows)
+        for part in parts_by_patient(rows, PART_ROWS):
+            _service(domain.service)(session, actor, trial.code, part)
         records[domain.name] = len(rows)
     checks = (*(WITHOUT_PROTOCOL if trial.current_protocol_id is None else ()), *notes)
     return ImportReport(
