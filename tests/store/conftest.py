@@ -109,6 +109,16 @@ def store(store_url: str) -> Iterator[Store]:
     opened.dispose()
 
 
+@pytest.fixture
+def sqlite_store(sqlite_template: Path, tmp_path: Path) -> Iterator[Store]:
+    """A current, empty SQLite database only (for the few tests too long to run twice)."""
+    path = tmp_path / "trial.db"
+    shutil.copyfile(sqlite_template, path)
+    opened = open_store(f"sqlite:///{path}")
+    yield opened
+    opened.dispose()
+
+
 def builtin_protocol_text(protocol_id: str = TRIAL) -> str:
     return (files("oncotrial.protocol.library") / f"{protocol_id}.yaml").read_text(encoding="utf-8")
 

@@ -118,11 +118,10 @@ def test_exported_sdtm_equals_the_imported_set_in_every_kept_column(
     _check_round_trip(store, actor, sdtm_dir, tmp_path)
 
 
-def test_whole_pharmaverse_set_round_trips(store: Store, tmp_path: Path) -> None:
+def test_whole_pharmaverse_set_round_trips(sqlite_store: Store, tmp_path: Path) -> None:
     """The same check on all 306 subjects (136,627 records), on SQLite only: PostgreSQL checks the subset above,
     to stay within the test run's time."""
-    if store.backend != "sqlite":
-        pytest.skip("the whole set is imported on SQLite only; PostgreSQL checks the first 40 subjects")
+    store = sqlite_store
     actor = statistician(store)
     report = import_sdtm(store, actor, SDTM)
     assert sum(report.records.values()) == 136_627

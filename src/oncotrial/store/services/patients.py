@@ -40,7 +40,6 @@ SEXES = ("F", "M", "U")
 IDENTIFYING_FIELDS = frozenset({"birth_date", "name"})
 
 # the name services/assessments.py (branch wt-tumour) imports; wt-clinical moved the function to _common
-_require_entry = require_entry
 
 
 def _next_subject_id(session: Session, trial_id: int, site_id: int, site_code: str) -> str:
