@@ -348,22 +348,29 @@ def _load_patients(
     return len(dm), notes
 
 
-def parts_by_patient(rows: list[dict[str, Any]], size: int) -> list[list[dict[str, Any]]]:
-    """``rows`` (in subject order) cut into parts of about ``size`` rows, never splitting a patient's records.
+def part_bounds(subjects: Sequence[str], size: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of parts of about ``size`` records of ``subjects`` (in subject order), never splitting a
+    patient's records.
 
     A service checks a patient's records together (a dosing calendar, a RECIST recompute), and PostgreSQL takes
     at most 65,535 parameters in one statement, which a service's query over a whole 10,000-patient domain can
-    pass. All parts are written in the import's one transaction.
+    pass. All parts are written in the import's one transaction; a domain is turned into the services' rows one
+    part at a time, so that a large import holds one part's rows at once, not the whole domain's.
     """
-    parts: list[list[dict[str, Any]]] = []
+    bounds: list[tuple[int, int]] = []
     start = 0
-    while start < len(rows):
-        end = min(start + size, len(rows))
-        while end < len(rows) and rows[end]["subject_id"] == rows[end - 1]["subject_id"]:
+    while start < len(subjects):
+        end = min(start + size, len(subjects))
+        while end < len(subjects) and subjects[end] == subjects[end - 1]:
             end += 1
-        parts.append(rows[start:end])
+        bounds.append((start, end))
         start = end
-    return parts
+    return bounds
+
+
+def parts_by_patient(rows: list[dict[str, Any]], size: int) -> list[list[dict[str, Any]]]:
+    """``rows`` (in subject order) cut into parts of about ``size`` rows, never splitting a patient's records."""
+    return [rows[a:b] for a, b in part_bounds([row["subject_id"] for row in rows], size)]
 
 
 # --- the import ---------------------------------------------------------------------------------------------
@@ -383,13 +390,16 @@ def _import(session: Session, actor: Actor, directory: Path, trial_code: str | N
     records: dict[str, int] = {}
     records["DM"], notes = _load_patients(session, actor, trial, frames)
     for domain in DOMAINS:
-        frame = frames.get(domain.name)
+        frame = frames.pop(domain.name, None)  # released once loaded: a 10,000-patient LB is gigabytes of text
         if frame is None:
             continue
-        rows = domain_rows(domain, sorted_by_sequence(frame, domain.seq))
-        for part in parts_by_patient(rows, PART_ROWS):
+        ordered = sorted_by_sequence(frame, domain.seq)
+        del frame
+        records[domain.name] = 0
+        for start, end in part_bounds(ordered["USUBJID"].tolist(), PART_ROWS):
+            part = domain_rows(domain, ordered.iloc[start:end])
             _service(domain.service)(session, actor, trial.code, part)
-        records[domain.name] = len(rows)
+            records[domain.name] += len(part)
     checks = (*(WITHOUT_PROTOCOL if trial.current_protocol_id is None else ()), *notes)
     return ImportReport(
         trial.code,

@@ -16,10 +16,11 @@ from oncotrial.protocol.io import parse_protocol
 from oncotrial.protocol.models import Protocol
 from oncotrial.store.access import require, require_site
 from oncotrial.store.audit import Actor
-from oncotrial.store.models import Consent, Patient, ProtocolVersion, Site, Trial, User
+from oncotrial.store.models import Consent, Patient, ProtocolVersion, Randomisation, Site, Trial, User
 
 __all__ = [
     "actor_for",
+    "assignment_of",
     "check_after_consent",
     "check_version",
     "find_patient",
@@ -159,3 +160,18 @@ def check_version(record: Any, expected: int | None, *, what: str, subject_id: s
             field="version",
             subject_id=subject_id,
         )
+
+
+def assignment_of(session: Session, patient: Patient, *, refusal: str, code: str, field: str) -> Randomisation:
+    """The patient's randomisation; refuse with ``"patient X is not randomised, <refusal>"`` when there is none."""
+    assignment = session.execute(
+        select(Randomisation).where(Randomisation.patient_id == patient.id)
+    ).scalar_one_or_none()
+    if assignment is None:
+        raise DataError(
+            f"patient {patient.subject_id} is not randomised, {refusal}",
+            code=code,
+            field=field,
+            subject_id=patient.subject_id,
+        )
+    return assignment

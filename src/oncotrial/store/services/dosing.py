@@ -35,7 +35,7 @@ from oncotrial.dosing import AdministrationRecord, CycleStartRecord, Patient, bu
 from oncotrial.errors import DataError, NotFoundError, ScheduleError, TrialError, validation_messages
 from oncotrial.protocol.models import Protocol
 from oncotrial.store.audit import Actor, audit_context
-from oncotrial.store.models import Administration, Crossover, CycleStart, Randomisation, TreatmentStart
+from oncotrial.store.models import Administration, Crossover, CycleStart, TreatmentStart
 from oncotrial.store.models import Patient as PatientRow
 from oncotrial.store.services._batch import (
     Batch,
@@ -52,6 +52,7 @@ from oncotrial.store.services._batch import (
     write_batch,
 )
 from oncotrial.store.services._common import (
+    assignment_of,
     check_after_consent,
     find_patient,
     find_trial,
@@ -114,16 +115,9 @@ def record_treatment_start(
     the next valid date."""
     require_entry(actor)
     patient = find_patient(session, actor, find_trial(session, trial_code), subject_id, for_update=True)
-    assignment = session.execute(
-        select(Randomisation).where(Randomisation.patient_id == patient.id)
-    ).scalar_one_or_none()
-    if assignment is None:
-        raise DataError(
-            f"patient {subject_id} is not randomised, so has no arm to start; randomise first",
-            code="STORE-E140",
-            field="start",
-            subject_id=subject_id,
-        )
+    assignment = assignment_of(
+        session, patient, refusal="so has no arm to start; randomise first", code="STORE-E140", field="start"
+    )
     if start.date() < assignment.randomised_on:
         raise DataError(
             f"patient {subject_id}: treatment start {start:%Y-%m-%d %H:%M} is before randomisation on "

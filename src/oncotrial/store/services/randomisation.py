@@ -36,6 +36,7 @@ from oncotrial.store.models import (
 )
 from oncotrial.store.models.tumour import Assessment
 from oncotrial.store.services._common import (
+    assignment_of,
     check_after_consent,
     check_version,
     find_patient,
@@ -288,16 +289,9 @@ def correct_randomisation(
     require(actor, "correct_randomisation")
     trial = find_trial(session, trial_code)
     patient = find_patient(session, actor, trial, subject_id, for_update=True)
-    assignment = session.execute(
-        select(Randomisation).where(Randomisation.patient_id == patient.id)
-    ).scalar_one_or_none()
-    if assignment is None:
-        raise DataError(
-            f"patient {subject_id} is not randomised, so there is nothing to correct",
-            code="STORE-E079",
-            field="subject_id",
-            subject_id=subject_id,
-        )
+    assignment = assignment_of(
+        session, patient, refusal="so there is nothing to correct", code="STORE-E079", field="subject_id"
+    )
     design = _randomised_design(protocol_of_patient(session, patient, needed_for="the arms"), trial)
     if arm not in design.arms:
         raise DataError(
@@ -336,16 +330,7 @@ def record_crossover(
     require(actor, "enter_data")
     trial = find_trial(session, trial_code)
     patient = find_patient(session, actor, trial, subject_id, for_update=True)
-    assignment = session.execute(
-        select(Randomisation).where(Randomisation.patient_id == patient.id)
-    ).scalar_one_or_none()
-    if assignment is None:
-        raise DataError(
-            f"patient {subject_id} is not randomised, so cannot cross over",
-            code="STORE-E081",
-            field="subject_id",
-            subject_id=subject_id,
-        )
+    assignment = assignment_of(session, patient, refusal="so cannot cross over", code="STORE-E081", field="subject_id")
     if crossover_on < assignment.randomised_on:
         raise DataError(
             f"patient {subject_id}: crossover on {crossover_on} is before randomisation on {assignment.randomised_on}",
