@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import Column, MetaData, String, Table, select, text
 from sqlalchemy.orm import Session
 
 from oncotrial.store import ChainReport, Store, verify_chain
@@ -125,3 +125,40 @@ def test_a_tamper_rolled_back_leaves_a_chain_that_verifies(audited_store: Store)
     with audited_store.read() as session:
         assert verify_chain(session).ok
     assert scalar(audited_store, "SELECT grade FROM adverse_event") == 3
+
+
+def _site_table_with_a_new_column() -> Table:
+    """The site table as a later release's model would have it: one column more (``region``)."""
+    from oncotrial.store.models import Site
+
+    table = Site.__table__.to_metadata(MetaData())
+    table.append_column(Column("region", String(32)))
+    return table
+
+
+def test_a_column_added_by_a_later_migration_does_not_fail_the_records_audited_before_it(trial_store: Store) -> None:
+    """trial_store's two sites were audited without ``region``; a migration then adds it with a default. They still
+    verify (compared on the columns their entries name), and a change of an audited column is still found."""
+    with trial_store.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE site ADD COLUMN region VARCHAR(32) DEFAULT 'north'"))
+    try:
+        _check_the_sites_with_a_new_column(trial_store)
+    finally:  # this worker's PostgreSQL database serves the next tests with the models' schema
+        with trial_store.engine.begin() as conn:
+            conn.execute(text("ALTER TABLE site DROP COLUMN region"))
+
+
+def _check_the_sites_with_a_new_column(trial_store: Store) -> None:
+    table = _site_table_with_a_new_column()
+    with trial_store.read() as session:
+        report = verify_chain(session, tables=[table])
+    assert (report.ok, report.records) == (True, 2)
+    with trial_store.engine.begin() as conn:
+        conn.execute(text("UPDATE site SET name = 'Elsewhere' WHERE code = '02'"))
+    with trial_store.read() as session:
+        report = verify_chain(session, tables=[table])
+        last = session.execute(
+            text("SELECT max(seq) FROM audit_entry WHERE table_name = 'site' AND record_id = 2")
+        ).scalar_one()
+    assert report.problem is not None
+    assert (report.problem.seq, report.problem.table_name, report.problem.record_id) == (last, "site", 2)
