@@ -42,6 +42,7 @@ __all__ = [
     "check_not_before",
     "correct_record",
     "find_patients",
+    "is_after",
     "is_missing",
     "open_batch",
     "read_batch",
@@ -408,15 +409,18 @@ def check_after_consents(
     )
 
 
+def is_after(later: Iterable[Any], earlier: Iterable[Any]) -> np.ndarray[Any, Any]:
+    """Where both values are given and ``later`` is after ``earlier``."""
+    return np.array(
+        [not is_missing(a) and not is_missing(b) and a > b for a, b in zip(later, earlier, strict=True)], dtype=bool
+    )
+
+
 def check_not_before(batch: Batch, later: str, earlier: str, *, code: str) -> None:
     """``later`` is not before ``earlier`` where both are given."""
-    a, b = day_of(batch.frame[later]), day_of(batch.frame[earlier])
-    both = (a.notna() & b.notna()).to_numpy().copy()
-    wrong = both.copy()
-    wrong[both] = batch.frame[later][both].to_numpy() < batch.frame[earlier][both].to_numpy()
     refuse_rows(
         batch,
-        wrong,
+        is_after(batch.frame[earlier], batch.frame[later]),
         field=later,
         code=code,
         message=lambda row: f"{later} {row[later]} is before {earlier} {row[earlier]}; check both dates",

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +27,7 @@ from oncotrial.store.services._batch import (
     Rows,
     check_after_consents,
     check_lengths,
+    is_after,
     open_batch,
     refuse_rows,
     to_dates,
@@ -73,7 +73,7 @@ def _check_deaths(session: Session, batch: Batch) -> None:
     death_days = recorded[recorded["event"] == "death"].set_index("patient_id")["event_date"].to_dict()
     refuse_rows(
         batch,
-        _after(frame["event_date"], frame["patient_id"].map(death_days)),
+        is_after(frame["event_date"], frame["patient_id"].map(death_days)),
         field="event_date",
         code="STORE-E163",
         message=lambda row: (
@@ -84,24 +84,13 @@ def _check_deaths(session: Session, batch: Batch) -> None:
     last_days = stored.dropna(subset=["event_date"]).groupby("patient_id")["event_date"].max().to_dict()
     refuse_rows(
         batch,
-        is_death & _after(frame["patient_id"].map(last_days), frame["event_date"]),
+        is_death & is_after(frame["patient_id"].map(last_days), frame["event_date"]),
         field="event_date",
         code="STORE-E163",
         message=lambda row: (
             f"death on {row['event_date']} is before an event already recorded on "
             f"{last_days[row['patient_id']]}; nothing is dated after a death, so check the dates"
         ),
-    )
-
-
-def _after(later: pd.Series, earlier: pd.Series) -> np.ndarray[Any, Any]:
-    """Where both dates are given and ``later`` is after ``earlier``."""
-    return np.array(
-        [
-            a is not None and b is not None and not pd.isna(a) and not pd.isna(b) and a > b
-            for a, b in zip(later, earlier, strict=True)
-        ],
-        dtype=bool,
     )
 
 
