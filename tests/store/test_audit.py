@@ -10,6 +10,7 @@ under test.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pytest
 from sqlalchemy import Column, MetaData, String, Table, select, text
@@ -59,6 +60,32 @@ def audited_store(trial_store: Store) -> Store:
     with trial_store.read() as session:
         assert verify_chain(session).ok
     return trial_store
+
+
+def test_each_stored_hash_is_the_sha256_of_the_previous_hash_and_the_entrys_fields(audited_store: Store) -> None:
+    """The chain's format as audit.py documents it, recomputed here with hashlib on the raw rows (not with
+    entry_hash): SHA-256 of the previous hash (64 zeros before the first), then seq, at, user_id, username,
+    action, table_name, record_id, old_values, new_values, reason, joined by 0x1f, NULL as empty text."""
+    with audited_store.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT seq, at, user_id, username, action, table_name, record_id, old_values, new_values, reason, "
+                "prev_hash, hash FROM audit_entry ORDER BY seq"
+            )
+        ).all()
+        head = conn.execute(text("SELECT seq, hash FROM audit_head")).one()
+    prev = "0" * 64
+    for row in rows:
+        fields = ["" if value is None else str(value) for value in row[:10]]
+        expected = hashlib.sha256("\x1f".join([prev, *fields]).encode("utf-8")).hexdigest()
+        assert (row.prev_hash, row.hash) == (prev, expected), f"entry {row.seq}"
+        prev = expected
+    assert [row.seq for row in rows] == list(range(1, len(rows) + 1))
+    assert tuple(head) == (len(rows), prev)
+    ae = next(row for row in rows if row.table_name == "adverse_event")
+    assert (ae.action, ae.username, ae.old_values) == ("insert", "inv1", None)
+    assert '"grade":3' in ae.new_values
+    assert '"term":"Rash maculo-papular"' in ae.new_values
 
 
 def test_a_changed_audit_entry_is_named_by_its_seq_table_and_record(audited_store: Store) -> None:

@@ -245,39 +245,12 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
     edits = [o for o in (*changed, *deleted) if (o.__table__.name, _record_id(o)) not in created]
     actor, reason = _context(session, needs_reason=bool(edits))
     chain, at = _Chain(session), _now()
-    for obj in sorted(new, key=lambda o: (o.__table__.name, _record_id(o))):
-        chain.add(
-            actor,
-            "insert",
-            obj.__table__.name,
-            _record_id(obj),
-            None,
-            canonical_json(_row_values(obj, old=False)),
-            reason,
-            at,
-        )
-    for obj in changed:
-        chain.add(
-            actor,
-            "update",
-            obj.__table__.name,
-            _record_id(obj),
-            canonical_json(_row_values(obj, old=True)),
-            canonical_json(_row_values(obj, old=False)),
-            reason,
-            at,
-        )
-    for obj in deleted:
-        chain.add(
-            actor,
-            "delete",
-            obj.__table__.name,
-            _record_id(obj),
-            canonical_json(_row_values(obj, old=True)),
-            None,
-            reason,
-            at,
-        )
+    inserts = sorted(new, key=lambda o: (o.__table__.name, _record_id(o)))
+    for action, objs in (("insert", inserts), ("update", changed), ("delete", deleted)):
+        for obj in objs:
+            old = None if action == "insert" else canonical_json(_row_values(obj, old=True))
+            values = None if action == "delete" else canonical_json(_row_values(obj, old=False))
+            chain.add(actor, action, obj.__table__.name, _record_id(obj), old, values, reason, at)
     chain.close()
 
 
