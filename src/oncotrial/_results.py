@@ -22,7 +22,6 @@ __all__ = [
     "format_frame",
     "format_number",
     "format_table",
-    "frame_columns",
     "frame_records",
     "readonly",
     "to_json_dict",
@@ -75,11 +74,6 @@ def _array_values(values: np.ndarray[Any, Any]) -> list[Any]:
         out[~finite] = None
         return list(out.tolist())
     return [to_json_safe(v) for v in values.tolist()]
-
-
-def frame_columns(frame: pd.DataFrame) -> dict[str, list[Any]]:
-    """A table as JSON-safe columns (``{"time": [...], "surv": [...]}``)."""
-    return {str(c): to_json_safe(frame[c].to_numpy()) for c in frame.columns}
 
 
 def readonly(values: Any, dtype: Any = None) -> np.ndarray[Any, Any]:
