@@ -126,6 +126,7 @@ GOOD = {"arms": ["A", "B"], "ratio": [1, 1], "block_sizes": (2, 4), "n_per_strat
         ({"ratio": [2, 1], "block_sizes": (2, 4)}, "RAND-E003", "block_sizes"),
         ({"block_sizes": ()}, "RAND-E003", "block_sizes"),
         ({"n_per_stratum": 0}, "RAND-E004", "n_per_stratum"),
+        ({"n_per_stratum": 100_001}, "RAND-E004", "n_per_stratum"),
         ({"strata": ["x", "x"]}, "RAND-E005", "strata"),
         ({"strata": []}, "RAND-E005", "strata"),
         ({"seed": -1}, "RAND-E006", "seed"),

@@ -90,6 +90,10 @@ class AllocationList:
         return fit_lines("\n".join([head, *table]))
 
 
+# a list far beyond any phase II trial (drawn block by block in Python: 10^5 slots take well under a second)
+MAX_PER_STRATUM = 100_000
+
+
 def derive_strata(factors: Mapping[str, Sequence[str]]) -> list[str]:
     """Every combination of the factors' levels as a label ``"site=01;ecog=0"``, in the factors' order."""
     if not factors or any(len(levels) == 0 for levels in factors.values()):
@@ -124,9 +128,14 @@ def _check_list_inputs(
             code="RAND-E003",
             field="block_sizes",
         )
-    if isinstance(n_per_stratum, bool) or not isinstance(n_per_stratum, int) or n_per_stratum < 1:
+    if (
+        isinstance(n_per_stratum, bool)
+        or not isinstance(n_per_stratum, int)
+        or not 1 <= n_per_stratum <= MAX_PER_STRATUM
+    ):
         raise DataError(
-            f"n_per_stratum {n_per_stratum!r}: give the number of patients per stratum, a whole number of at least 1",
+            f"n_per_stratum {n_per_stratum!r}: give the number of patients per stratum, a whole number from 1 to "
+            f"{MAX_PER_STRATUM:,} (a phase II list is drawn slot by slot, so a larger one would take hours)",
             code="RAND-E004",
             field="n_per_stratum",
         )
