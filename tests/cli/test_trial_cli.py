@@ -99,6 +99,20 @@ def test_allocation_prints_that_the_list_was_drawn_never_the_list(
     assert "".join(arms[:8]) not in out  # the sequence of arms is not printed
 
 
+def test_trial_commands_name_the_code_argument_not_a_trial_option(
+    trial_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``trial create`` and ``trial allocation`` take the code as the argument CODE; they have no --trial."""
+    code, _, err = run_cli(capsys, "trial", "create", TRIAL, "--protocol", TRIAL, "--db", trial_db, "--as", "admin")
+    assert_clean_error(code, err)
+    assert "already exists" in err
+    assert "(argument CODE)" in err
+    code, _, err = run_cli(capsys, "trial", "allocation", "NOPE-1", "--db", trial_db, "--as", "admin")
+    assert_clean_error(code, err)
+    assert "'NOPE-1' is not in the database" in err
+    assert "(argument CODE)" in err
+
+
 def test_allocation_is_drawn_once(trial_db: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_cli(capsys, "trial", "allocation", TRIAL, "--db", trial_db, "--as", "admin")
     assert_clean_error(code, err)

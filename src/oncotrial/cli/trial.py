@@ -49,7 +49,7 @@ def create_command(
     from oncotrial.store.services import create_trial
 
     text = load_protocol_text(protocol)
-    with operation(db, as_user, {"protocol": "--protocol"}) as (session, actor):
+    with operation(db, as_user, {"trial": "CODE", "protocol": "--protocol"}) as (session, actor):
         trial = create_trial(session, actor, code, title=title, protocol_yaml=text)
         version = session.get_one(ProtocolVersion, trial.current_protocol_id)
         payload = {
@@ -111,7 +111,7 @@ def allocation_command(
     levels = parse_factors(factors or [])
     if method not in ("blocks", "minimisation"):
         raise DataError(f"--method '{method}' must be blocks or minimisation.", code="CLI-E064", field="--method")
-    with operation(db, as_user, {"method": "--method"}) as (session, actor):
+    with operation(db, as_user, {"trial": "CODE", "method": "--method"}) as (session, actor):
         secret = setup_allocation(
             session, actor, code, seed=seed, block_sizes=sizes, n_per_stratum=per_stratum, factors=levels, method=method
         )
