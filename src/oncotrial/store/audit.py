@@ -25,16 +25,19 @@ import datetime as dt
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from sqlalchemy import Connection, Float, Table, event, func, insert, select, update
 from sqlalchemy.orm import Session, UOWTransaction, object_mapper
 from sqlalchemy.orm.attributes import get_history
 
 from oncotrial.errors import StoreError
+from oncotrial.store.columns import map_distinct
 from oncotrial.store.models import AuditEntry, AuditHead, Base
 
 __all__ = [
@@ -44,8 +47,10 @@ __all__ = [
     "ChainReport",
     "audit_context",
     "canonical_json",
+    "encode_rows",
     "entry_hash",
     "insert_audited",
+    "insert_audited_columns",
     "verify_chain",
 ]
 
@@ -151,6 +156,7 @@ class _Chain:
         else:
             self.seq, self.hash = int(head.seq), str(head.hash)
         self.entries: list[dict[str, Any]] = []
+        self.moved = False  # entries were written: the head follows at close
 
     def add(
         self,
@@ -180,13 +186,55 @@ class _Chain:
         self.hash = entry["hash"] = entry_hash(self.hash, _fields(entry))
         self.entries.append(entry)
 
+    def add_inserts(
+        self, actor: Actor, table: str, record_ids: Sequence[int], new: Sequence[str], reason: str | None, at: str
+    ) -> None:
+        """The entries of many inserts (one table, one user, one time), written at once.
+
+        Equal to :meth:`add` for each record (the same fields, the same :func:`entry_hash`), with the fields that
+        do not change from entry to entry joined once: the loop left hashes one prepared text per entry.
+        """
+        count = len(record_ids)
+        seqs = range(self.seq + 1, self.seq + 1 + count)
+        middle = "\x1f".join(
+            ["", at, "" if actor.user_id is None else str(actor.user_id), actor.username, "insert", table, ""]
+        )
+        tail = "\x1f" + ("" if reason is None else reason)
+        hashes: list[str] = []
+        digest = self.hash
+        sha256 = hashlib.sha256
+        for seq, record_id, values in zip(seqs, record_ids, new, strict=True):
+            digest = sha256(f"{digest}\x1f{seq}{middle}{record_id}\x1f\x1f{values}{tail}".encode()).hexdigest()
+            hashes.append(digest)
+        columns = {
+            "seq": seqs,
+            "at": [at] * count,
+            "user_id": [actor.user_id] * count,
+            "username": [actor.username] * count,
+            "action": ["insert"] * count,
+            "table_name": [str(table)] * count,  # a plain str: the driver adapts a str subclass value by value
+            "record_id": record_ids,
+            "old_values": [None] * count,
+            "new_values": new,
+            "reason": [reason] * count,
+            "prev_hash": [self.hash, *hashes[:-1]],
+            "hash": hashes,
+        }
+        self.flush_entries()
+        _insert_columns(self.session.connection(), AuditEntry.__table__, columns, count)  # type: ignore[arg-type]
+        self.seq, self.hash, self.moved = self.seq + count, digest, True
+
+    def flush_entries(self) -> None:
+        if self.entries:
+            _insert_many(self.session.connection(), AuditEntry.__table__, self.entries)  # type: ignore[arg-type]
+            self.entries, self.moved = [], True
+
     def close(self) -> None:
-        if not self.entries:
-            return
-        conn = self.session.connection()
-        _insert_many(conn, AuditEntry.__table__, self.entries)  # type: ignore[arg-type]
-        conn.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=self.seq, hash=self.hash))
-        self.entries = []
+        self.flush_entries()
+        if self.moved:
+            conn = self.session.connection()
+            conn.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=self.seq, hash=self.hash))
+            self.moved = False
 
 
 def _row_values(obj: Any, *, old: bool) -> dict[str, Any]:
@@ -263,50 +311,74 @@ event.listen(Session, "after_flush", _after_flush)
 event.listen(Session, "after_transaction_end", _transaction_end)
 
 
-def _row_encoder(table: Table) -> Callable[[Mapping[str, Any]], str]:
-    """``canonical_json(_typed(table, row))`` for rows of ``table``, several times faster on a bulk load: the
-    per-column work (which columns are floats, which are dates) is decided once per table, not per value."""
+def _json_fragments(name: str, values: list[Any], is_float: bool) -> list[str]:
+    """``"name":<value>`` for each value, as :func:`canonical_json` writes it after :func:`_typed`.
+
+    Written column by column because the bulk load spends most of its time here otherwise: each distinct
+    value of a column is encoded once (:func:`~oncotrial.store.columns.map_distinct`; floats by ``factorize``
+    when none is NaN, infinite or -0.0), then taken for every row; other columns value by value, exactly as
+    :func:`canonical_json` does.
+    """
+    prefix = _ENCODER.encode(name) + ":"
+    kinds = set(map(type, values)) - {type(None)}
+    if not kinds:
+        return [prefix + "null"] * len(values)
+    if kinds == {int} and not is_float:  # ids: mostly distinct, and an int's JSON is its repr
+        return [prefix + "null" if v is None else prefix + int.__repr__(v) for v in values]
+    if not is_float:
+        return map_distinct(values, lambda v: prefix + _ENCODER.encode(_plain(v)), prefix + "null")
+    if kinds <= {float, int}:
+        numbers = np.array([math.nan if v is None else float(v) for v in values], dtype=float)
+        finite = np.isfinite(numbers).sum() == len(values) - values.count(None)  # no NaN or infinity as such
+        if finite and not (np.signbit(numbers) & (numbers == 0)).any():  # -0.0 would be taken for 0.0
+            codes, uniques = pd.factorize(numbers)  # NaN (None here) gets -1
+            texts = np.array([prefix + float.__repr__(u) for u in uniques] + [prefix + "null"], dtype=object)
+            return texts[codes].tolist()  # type: ignore[no-any-return]
+    typed = (float(v) if type(v) is int else v for v in values)
+    return [prefix + _ENCODER.encode(_plain(v)) for v in typed]
+
+
+def encode_rows(table: Table, columns: Mapping[str, Sequence[Any]], count: int) -> list[str]:
+    """The canonical JSON of each of ``count`` rows given as columns (a column not given is null): the
+    text :func:`canonical_json` gives for the row read back (an int in a float column as a float)."""
     floats = {c.name for c in table.columns if isinstance(c.type, Float)}
-    names = sorted(c.name for c in table.columns)
-
-    def encode(row: Mapping[str, Any]) -> str:
-        values: dict[str, Any] = {}
-        for name in names:
-            value = row.get(name)
-            if value is None or type(value) is str or type(value) is bool:
-                values[name] = value
-            elif type(value) is int and name in floats:
-                values[name] = float(value)
-            else:
-                values[name] = _plain(value)
-        return _ENCODER.encode(values)
-
-    return encode
+    parts = [
+        _json_fragments(name, list(columns[name]) if name in columns else [None] * count, name in floats)
+        for name in sorted(c.name for c in table.columns)
+    ]
+    return ["{" + ",".join(fragments) + "}" for fragments in zip(*parts, strict=True)]
 
 
-def _insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """``INSERT`` the rows (every column given) through the driver's ``executemany``, each value converted by
-    its column type's bind processor as SQLAlchemy would: the same stored text (SQLite dates, booleans), without
-    building a statement per row (several times faster on a million rows)."""
-    dialect = conn.dialect
-    columns = list(table.columns)
-    processors = [c.type._cached_bind_processor(dialect) for c in columns]
-    names = [c.name for c in columns]
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    quote = dialect.identifier_preparer.quote
-    sql = (
+def _bound(dialect: Any, column: Any, values: Sequence[Any]) -> Sequence[Any]:
+    """The values as the column type's bind processor gives them to the driver (SQLite's date text, say),
+    each distinct value converted once."""
+    process = column.type._cached_bind_processor(dialect)
+    return values if process is None else map_distinct(values, process, None)
+
+
+def _insert_sql(conn: Connection, table: Table) -> str:
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    quote = conn.dialect.identifier_preparer.quote
+    names = [c.name for c in table.columns]
+    return (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
         f"VALUES ({', '.join([marker] * len(names))})"
     )
-    converting = [(i, p) for i, p in enumerate(processors) if p is not None]
-    params = []
-    for row in rows:
-        values = [row.get(name) for name in names]
-        for i, process in converting:
-            if values[i] is not None:
-                values[i] = process(values[i])
-        params.append(tuple(values))
-    conn.exec_driver_sql(sql, params)
+
+
+def _insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequence[Any]], count: int) -> None:
+    """``INSERT`` ``count`` rows given as columns (a column not given is null) through the driver's
+    ``executemany``, each value converted by its column type's bind processor as SQLAlchemy would: the same
+    stored text (SQLite dates, booleans), without building a statement per row (several times faster on a
+    million rows)."""
+    values = [_bound(conn.dialect, c, columns[c.name]) if c.name in columns else [None] * count for c in table.columns]
+    conn.exec_driver_sql(_insert_sql(conn, table), list(zip(*values, strict=True)))
+
+
+def _insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """:func:`_insert_columns` for rows given as mappings."""
+    columns = {c.name: [row.get(c.name) for row in rows] for c in table.columns}
+    _insert_columns(conn, table, columns, len(rows))
 
 
 def _new_ids(conn: Connection, table: Table, pk: str, count: int) -> list[int]:
@@ -316,8 +388,8 @@ def _new_ids(conn: Connection, table: Table, pk: str, count: int) -> list[int]:
         sequence = f"pg_get_serial_sequence('{table.name}', '{pk}')"
         result = conn.exec_driver_sql(f"SELECT nextval({sequence}) FROM generate_series(1, {int(count)})")
         return [int(r[0]) for r in result]
-    top = conn.execute(select(func.max(table.c[pk]))).scalar()
-    return list(range(int(top or 0) + 1, int(top or 0) + 1 + count))
+    top = int(conn.execute(select(func.max(table.c[pk]))).scalar() or 0)
+    return list(range(top + 1, top + 1 + count))
 
 
 def insert_audited(
@@ -329,23 +401,39 @@ def insert_audited(
     entry's new values equal what a later read of the row gives. A row that gives its primary key (a table
     keyed by the patient, such as ``patient_identity``) keeps it.
     """
-    if not rows:
+    columns = {c.name: [row.get(c.name) for row in rows] for c in table.columns}
+    return insert_audited_columns(session, table, columns, actor, reason, count=len(rows))
+
+
+def insert_audited_columns(
+    session: Session,
+    table: Table,
+    columns: Mapping[str, Sequence[Any]],
+    actor: Actor,
+    reason: str | None = None,
+    *,
+    count: int | None = None,
+) -> list[int]:
+    """:func:`insert_audited` for rows given as columns (name to values, all of one length; a column not
+    given is null; ``count`` rows when no column is given)."""
+    count = len(next(iter(columns.values()))) if count is None else count
+    if not count:
         return []
     session.flush()  # pending ORM changes first, so the chain stays in order
-    columns = [c.name for c in table.columns]
     pk = table.primary_key.columns[0].name
     conn = session.connection()
     chain, at = _Chain(session), _now()  # the chain's head is locked first: writers queue here
-    given = all(row.get(pk) is not None for row in rows)
-    ids = [int(row[pk]) for row in rows] if given else _new_ids(conn, table, pk, len(rows))
-    versioned = "version" in columns
-    encode = _row_encoder(table)
-    payload = []
-    for row, record_id in zip(rows, ids, strict=True):
-        full = {**row, pk: record_id, **({"version": 1} if versioned else {})}
-        payload.append(full)
-        chain.add(actor, "insert", table.name, record_id, None, encode(full), reason, at)
-    _insert_many(conn, table, payload)
+    given = columns.get(pk)
+    ids = (
+        [int(v) for v in given]
+        if given is not None and all(v is not None for v in given)
+        else _new_ids(conn, table, pk, count)
+    )
+    full = {**columns, pk: ids}
+    if "version" in table.columns:
+        full["version"] = [1] * count
+    chain.add_inserts(actor, table.name, ids, encode_rows(table, full, count), reason, at)
+    _insert_columns(conn, table, full, count)
     chain.close()
     return ids
 

@@ -153,7 +153,7 @@ def _converted(frame: pd.DataFrame, column: str, kind: str, domain: str) -> list
         return parse_dates(text, kind=kind, name=name).tolist()  # type: ignore[arg-type]
     if kind in ("float", "int"):
         numbers = parse_numbers(text, name=name)
-        return [None if pd.isna(v) else (int(v) if kind == "int" else float(v)) for v in numbers]
+        return _plain(numbers)  # a whole number's check ("int") is the service's, which names the row
     if kind in ("yn", "flag"):
         return (text.astype("string").str.upper() == "Y").fillna(False).astype(bool).tolist()
     stripped = text.astype("string").str.strip()  # text, and ISO dates passed on as written (kind "iso")
@@ -167,8 +167,10 @@ def sorted_by_sequence(frame: pd.DataFrame, seq: str) -> pd.DataFrame:
     return keyed.sort_values(["USUBJID", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
-def domain_rows(domain: Domain, frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The service's rows for ``frame`` (sorted by subject and ``--SEQ``): ``subject_id`` and the kept fields."""
+def domain_rows(domain: Domain, frame: pd.DataFrame) -> pd.DataFrame:
+    """The service's rows for ``frame`` (sorted by subject and ``--SEQ``): ``subject_id`` and the kept fields, as
+    a frame of Python values (the batch services read a frame as they read a list of mappings, without a dict
+    per row)."""
     values: dict[str, list[Any]] = {"subject_id": frame["USUBJID"].astype("string").tolist()}
     for column in domain.columns:
         values[column.field] = _converted(frame, column.sdtm, column.kind, domain.name)
@@ -176,8 +178,7 @@ def domain_rows(domain: Domain, frame: pd.DataFrame) -> list[dict[str, Any]]:
         values[name] = [value] * len(frame)
     if domain.derive is not None:
         values.update({name: _plain(series) for name, series in domain.derive(frame).items()})
-    names = list(values)
-    return [dict(zip(names, row, strict=True)) for row in zip(*values.values(), strict=True)]
+    return pd.DataFrame({name: pd.Series(column, dtype=object) for name, column in values.items()})
 
 
 def _first_dates(frames: Mapping[str, pd.DataFrame]) -> dict[str, dt.date]:
@@ -376,8 +377,8 @@ def parts_by_patient(rows: list[dict[str, Any]], size: int) -> list[list[dict[st
 # --- the import ---------------------------------------------------------------------------------------------
 
 
-def _service(name: str) -> Callable[[Session, Actor, str, list[dict[str, Any]]], Any]:
-    function: Callable[[Session, Actor, str, list[dict[str, Any]]], Any] = getattr(services, name)
+def _service(name: str) -> Callable[[Session, Actor, str, pd.DataFrame], Any]:
+    function: Callable[[Session, Actor, str, pd.DataFrame], Any] = getattr(services, name)
     return function
 
 

@@ -31,7 +31,8 @@ from sqlalchemy.orm import Session
 from oncotrial.errors import DataError, NotFoundError, TrialError
 from oncotrial.recist import compute_imputed_dates
 from oncotrial.store.access import require_site
-from oncotrial.store.audit import Actor, audit_context, insert_audited
+from oncotrial.store.audit import Actor, audit_context, insert_audited_columns
+from oncotrial.store.columns import map_distinct, present
 from oncotrial.store.models import Base, Consent, Patient, Trial
 from oncotrial.store.services._common import check_version, find_trial, protocol_of_trial, require_entry
 
@@ -130,7 +131,7 @@ def _read_frame(rows: Rows, fields: Sequence[str], required: Sequence[str], what
             frame[name] = None
     frame = frame.where(frame.notna(), None)
     for name in ("subject_id", *required):
-        missing = np.array([is_missing(v) or (isinstance(v, str) and not v.strip()) for v in frame[name]], dtype=bool)
+        missing = np.array(map_distinct(present(frame[name]), _is_blank, True), dtype=bool)
         if missing.any():
             position = int(np.argmax(missing))
             subject = frame["subject_id"].iloc[position]
@@ -142,8 +143,13 @@ def _read_frame(rows: Rows, fields: Sequence[str], required: Sequence[str], what
                 subject_id=None if subject is None else str(subject),
                 rows=(position + 1,),
             )
-    frame["subject_id"] = pd.Series([str(v).strip() for v in frame["subject_id"]], index=frame.index, dtype=object)
+    subjects = map_distinct(frame["subject_id"].tolist(), lambda v: str(v).strip(), None)
+    frame["subject_id"] = pd.Series(subjects, index=frame.index, dtype=object)
     return frame.reset_index(drop=True)
+
+
+def _is_blank(value: Any) -> bool:
+    return isinstance(value, str) and not value.strip()
 
 
 def _patients(session: Session, trial: Trial) -> pd.DataFrame:
@@ -235,10 +241,10 @@ def set_column(batch: Batch, column: str, values: Sequence[Any]) -> None:
 def to_texts(batch: Batch, column: str, *, choices: Sequence[str] | None = None) -> None:
     """Text, stripped (empty is missing); with ``choices``, one of them in any case, stored as the choice is
     spelt."""
-    values = [None if is_missing(v) else (str(v).strip() or None) for v in batch.frame[column]]
+    values = map_distinct(present(batch.frame[column]), lambda v: str(v).strip() or None, None)
     if choices is not None:
         spelt = {c.casefold(): c for c in choices}
-        values = [None if v is None else spelt.get(v.casefold(), "") for v in values]
+        values = map_distinct(values, lambda v: spelt.get(v.casefold(), ""), None)
         refuse_rows(
             batch,
             np.array([v == "" for v in values], dtype=bool),
@@ -261,7 +267,7 @@ def check_lengths(batch: Batch, model: type[Base]) -> None:
 def _check_length(batch: Batch, column: str, length: int) -> None:
     refuse_rows(
         batch,
-        np.array([isinstance(v, str) and len(v) > length for v in batch.frame[column]], dtype=bool),
+        np.array(map_distinct(batch.frame[column].tolist(), lambda v: isinstance(v, str) and len(v) > length, False)),
         field=column,
         code="STORE-E105",
         message=lambda row: f"{column} {row[column]!r} is longer than {length} characters",
@@ -270,10 +276,11 @@ def _check_length(batch: Batch, column: str, length: int) -> None:
 
 def to_numbers(batch: Batch, column: str, *, integer: bool = False) -> None:
     """Finite numbers (``integer``: whole numbers); booleans are not numbers."""
-    raw = batch.frame[column]
-    numbers = pd.to_numeric(pd.Series([None if isinstance(v, bool) else v for v in raw], dtype=object), errors="coerce")
-    values = numbers.to_numpy(dtype=float)
-    given = np.array([not is_missing(v) for v in raw], dtype=bool)
+    raw = present(batch.frame[column])
+    given = np.array([v is not None for v in raw], dtype=bool)
+    if bool in set(map(type, raw)):
+        raw = [None if isinstance(v, bool) else v for v in raw]
+    values = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce").to_numpy(dtype=float)
     bad = given & ~np.isfinite(values)
     if integer:
         bad |= np.isfinite(values) & (values != np.round(values))
@@ -306,18 +313,26 @@ def to_bools(batch: Batch, column: str, *, default: bool | None = None) -> None:
     set_column(batch, column, values)
 
 
+def _iso_text(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value).strip()
+
+
+def _has_offset(text: str) -> bool:
+    return len(text) > 10 and ("Z" in text or "+" in text[10:] or "-" in text[10:])
+
+
 def _parse_times(batch: Batch, column: str) -> pd.Series:
-    raw = batch.frame[column]
-    text = [v.isoformat() if isinstance(v, dt.date) else (None if is_missing(v) else str(v).strip()) for v in raw]
+    text = map_distinct(present(batch.frame[column]), _iso_text, None)
     refuse_rows(
         batch,
-        np.array([v is not None and len(v) > 10 and ("Z" in v or "+" in v[10:] or "-" in v[10:]) for v in text]),
+        np.array(map_distinct(text, _has_offset, False), dtype=bool),
         field=column,
         code="STORE-E108",
         message=lambda row: f"{column} {row[column]!s} has a UTC offset; give the local time without one",
     )
     parsed = pd.Series(pd.to_datetime(pd.Series(text, dtype=object), format="ISO8601", errors="coerce"))
-    unread = np.array([v is not None and (len(v) < 10 or is_missing(p)) for v, p in zip(text, parsed, strict=True)])
+    given = np.array([v is not None for v in text], dtype=bool)
+    unread = given & (np.array(map_distinct(text, lambda v: len(v) < 10, False), dtype=bool) | parsed.isna().to_numpy())
     refuse_rows(
         batch,
         unread,
@@ -331,20 +346,20 @@ def _parse_times(batch: Batch, column: str) -> pd.Series:
 def to_datetimes(batch: Batch, column: str) -> None:
     """Date and time (a date alone is its midnight)."""
     parsed = _parse_times(batch, column)
-    set_column(batch, column, [None if v is pd.NaT else v.to_pydatetime() for v in parsed])
+    set_column(batch, column, present(parsed.array.to_pydatetime()))
 
 
 def to_dates(batch: Batch, column: str) -> None:
     """A date (the date of a date and time)."""
     parsed = _parse_times(batch, column)
-    set_column(batch, column, [None if v is pd.NaT else v.date() for v in parsed])
+    set_column(batch, column, present(parsed.dt.date))
 
 
 def to_partial_dates(batch: Batch, column: str) -> pd.Series:
     """ISO 8601 dates kept as text, which may be partial (``YYYY-MM`` when the day is not known, as SDTM's
     ``--DTC``); returns the day of each (a partial date imputed as ``oncotrial.recist`` imputes it: the month's
     last day), for the checks."""
-    text = [v.isoformat() if isinstance(v, dt.date) else v for v in batch.frame[column]]
+    text = map_distinct(present(batch.frame[column]), lambda v: v.isoformat() if isinstance(v, dt.date) else v, None)
     set_column(batch, column, text)
     to_texts(batch, column)
     imputed = compute_imputed_dates(pd.Series(batch.frame[column], dtype=object))
@@ -357,7 +372,7 @@ def to_partial_dates(batch: Batch, column: str) -> pd.Series:
             f"{column} {row[column]!r} is not a date; write YYYY-MM-DD (or YYYY-MM when the day is not known)"
         ),
     )
-    return pd.Series([None if v is pd.NaT else v.date() for v in imputed.dates], index=batch.frame.index, dtype=object)
+    return pd.Series(present(pd.Series(imputed.dates).dt.date), index=batch.frame.index, dtype=object)
 
 
 def day_of(values: pd.Series) -> pd.Series:
@@ -444,10 +459,13 @@ def write_batch(session: Session, actor: Actor, model: type[Base], batch: Batch,
     """Insert every row of the checked batch into ``model``'s table (audited); its columns are taken from the
     frame, ``constant`` ones from the keywords. Returns the new ids in row order."""
     table = cast(Table, model.__table__)
-    names = [c.name for c in table.columns if c.name not in ("id", "version") and c.name not in constant]
-    columns = [batch.frame[name].tolist() for name in names]
-    rows = [{**dict(zip(names, values, strict=True)), **constant} for values in zip(*columns, strict=True)]
-    return insert_audited(session, table, rows, actor)
+    count = len(batch.frame)
+    columns = {
+        c.name: [constant[c.name]] * count if c.name in constant else batch.frame[c.name].tolist()
+        for c in table.columns
+        if c.name not in ("id", "version")
+    }
+    return insert_audited_columns(session, table, columns, actor, count=count)
 
 
 def correct_record(

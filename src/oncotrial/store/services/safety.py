@@ -26,7 +26,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -362,7 +362,7 @@ def _check_sample_values(batch: Batch) -> None:
     )
 
 
-def record_samples(session: Session, actor: Actor, trial_code: str, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+def record_samples(session: Session, actor: Actor, trial_code: str, rows: Rows) -> list[int]:
     """Record PK and biomarker samples (SDTM PC for PK), each row one sample.
 
     Fields: ``kind`` (pk or biomarker) and ``analyte`` (required), ``analyte_name``, ``specimen``,
