@@ -1,0 +1,149 @@
+"""``oncotrial pk nca``: non-compartmental analysis equal to PKNCA, from a sample table or an SDTM PC + EX pair.
+
+The command parses its options, reads the files, calls :func:`oncotrial.pk.derive_nca` (after
+:func:`oncotrial.pk.derive_pk_profiles` for a PC/EX pair) and prints the result, writes its JSON, or writes
+the table (one row per subject, PKNCA's column names) to ``--out`` (.csv or .parquet; .json for JSON).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+
+from oncotrial.cli.common import err, naming_options, out, output_option, write_text
+from oncotrial.errors import DataError
+from oncotrial.io import MISSING_SPELLINGS, read_table, write_table
+from oncotrial.pk import AUC_METHODS, BlqRule, BlqRules, NcaResult, derive_nca, derive_pk_profiles, summarise_nca
+
+app = typer.Typer(help="Pharmacokinetics: non-compartmental analysis (NCA) equal to PKNCA.", no_args_is_help=True)
+
+_OPTIONS = {
+    "subject_col": "--subject",
+    "time_col": "--time",
+    "conc_col": "--conc",
+    "dose_col": "--dose",
+    "auc_method": "--auc-method",
+    "partial_intervals": "--partial",
+    "blq.first": "--blq-first",
+    "blq.middle": "--blq-middle",
+    "blq.last": "--blq-last",
+    "time": "--times",
+}
+
+
+@app.callback()
+def pk_group() -> None:
+    """Pharmacokinetics: non-compartmental analysis (NCA) equal to PKNCA."""
+
+
+_BLQ_HELP = "keep, drop, or a concentration to use instead (e.g. 0.05)."
+
+
+def _blq_rule(text: str, option: str) -> BlqRule:
+    if text in ("keep", "drop"):
+        return text  # type: ignore[return-value]
+    try:
+        return float(text)
+    except ValueError:
+        raise DataError(f"{option} '{text}': use keep, drop or a number.", code="CLI-E060", field=option) from None
+
+
+def _intervals(text: str | None) -> list[tuple[float, float]]:
+    """``0-12,12-24`` as [(0, 12), (12, 24)]."""
+    intervals = []
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        start, _, end = part.partition("-")
+        try:
+            intervals.append((float(start), float(end)))
+        except ValueError:
+            raise DataError(
+                f"--partial '{part}': write each interval as START-END, separated by commas (e.g. 0-12,0-24).",
+                code="CLI-E061",
+                field="--partial",
+            ) from None
+    return intervals
+
+
+def _from_pair(pc: Path, ex: Path, times: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    if times not in ("nominal", "actual"):
+        raise DataError(f"--times '{times}' must be nominal or actual.", code="CLI-E062", field="--times")
+    profiles = derive_pk_profiles(
+        read_table(pc, name="PC", missing_values=MISSING_SPELLINGS),
+        read_table(ex, name="EX", missing_values=MISSING_SPELLINGS),
+        time=times,  # type: ignore[arg-type]
+    )
+    columns = {"subject_col": "USUBJID", "time_col": "time", "conc_col": "conc", "dose_col": "dose"}
+    return profiles, {**columns, "group_cols": ("PCTESTCD",)}
+
+
+def _write(result: NcaResult, path: Path) -> None:
+    if path.suffix.lower() == ".json":
+        write_text(json.dumps(result.to_dict(), allow_nan=False), path)
+        return
+    write_table(result.to_frame(), path)
+    err.print(f"Wrote {path}")
+
+
+@app.command("nca")
+def nca_command(
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Samples: one row per subject and time (.csv, .parquet, .xpt).")
+    ] = None,
+    subject: Annotated[str, typer.Option("--subject", help="Column of subjects.")] = "Subject",
+    time: Annotated[str, typer.Option("--time", help="Column of times after the dose.")] = "Time",
+    conc: Annotated[str, typer.Option("--conc", help="Column of concentrations (0 = BLQ).")] = "conc",
+    dose: Annotated[str, typer.Option("--dose", help="Column of doses.")] = "Dose",
+    pc: Annotated[Path | None, typer.Option("--pc", help="Instead of --data: SDTM PC (with --ex).")] = None,
+    ex: Annotated[Path | None, typer.Option("--ex", help="SDTM EX: each subject's first dose.")] = None,
+    times: Annotated[str, typer.Option("--times", help="With --pc: nominal (PCTPTNUM) or actual times.")] = "nominal",
+    auc_method: Annotated[
+        str, typer.Option("--auc-method", help="linear or lin-up/log-down (PKNCA's default).")
+    ] = "lin-up/log-down",
+    partial: Annotated[str | None, typer.Option("--partial", help="Partial AUCs, e.g. 0-12,0-24.")] = None,
+    blq_first: Annotated[
+        str, typer.Option("--blq-first", help="BLQ before the first measurable: " + _BLQ_HELP)
+    ] = "keep",
+    blq_middle: Annotated[str, typer.Option("--blq-middle", help="BLQ between measurables: " + _BLQ_HELP)] = "drop",
+    blq_last: Annotated[str, typer.Option("--blq-last", help="BLQ after the last measurable: " + _BLQ_HELP)] = "keep",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    out_path: Annotated[
+        Path | None, output_option("--out", help="Write the table (.csv or .parquet) or its JSON (.json).")
+    ] = None,
+) -> None:
+    """NCA per subject (PKNCA's parameter names): Cmax, AUCs, lambda.z, half-life, AUCinf, CL/F, Vz/F, MRT."""
+    method = {"lin-up/log-down": "lin up/log down"}.get(auc_method, auc_method)
+    columns: dict[str, Any]
+    with naming_options(_OPTIONS):
+        blq = BlqRules(
+            _blq_rule(blq_first, "--blq-first"),
+            _blq_rule(blq_middle, "--blq-middle"),
+            _blq_rule(blq_last, "--blq-last"),
+        )
+        if (pc is None) != (ex is None):
+            raise DataError("Give --pc and --ex together (an SDTM pair).", code="CLI-E063", field="--pc")
+        if pc is not None and ex is not None:
+            table, columns = _from_pair(pc, ex, times)
+        elif data is not None:
+            table = read_table(data, name="data", missing_values=MISSING_SPELLINGS, text=False)
+            columns = {"subject_col": subject, "time_col": time, "conc_col": conc, "dose_col": dose}
+        else:
+            raise DataError("Give --data FILE (or --pc PC --ex EX).", code="CLI-E063", field="--data")
+        if method not in AUC_METHODS:
+            raise DataError(
+                f"--auc-method '{auc_method}' must be linear or lin-up/log-down.", code="CLI-E064", field="--auc-method"
+            )
+        result = derive_nca(table, auc_method=method, blq=blq, partial_intervals=_intervals(partial), **columns)
+    if out_path is not None:
+        _write(result, out_path)
+        return
+    if as_json:
+        write_text(json.dumps(result.to_dict(), allow_nan=False), None)
+        return
+    out.print(str(result), markup=False, highlight=False)
+    out.print(str(summarise_nca(result)), markup=False, highlight=False)
