@@ -180,7 +180,9 @@ def test_first_sample_after_time_zero_leaves_the_aucs_missing_with_the_reason() 
         pytest.param({"Dose": [1, 2, 1]}, "PK-E006", r"Subject A: Dose differs", id="dose_varies"),
     ],
 )  # fmt: skip
-def test_bad_input_is_refused_naming_the_row_subject_and_field(change: dict[str, list[object]], code: str, match: str) -> None:
+def test_bad_input_is_refused_naming_the_row_subject_and_field(
+    change: dict[str, list[object]], code: str, match: str
+) -> None:
     data = pd.DataFrame({"Subject": "A", "Time": [0, 1, 2], "conc": [0, 2, 1], "Dose": 1}).assign(**change)
     with pytest.raises(DataError, match=match) as caught:
         derive_nca(data)

@@ -38,7 +38,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from oncotrial._frames import read_flags
-from oncotrial._results import format_frame, frame_records, to_json_dict
+from oncotrial._results import fit_lines, format_frame, frame_records, to_json_dict
 from oncotrial.errors import DataError
 from oncotrial.pk.auc import AucMethod, compute_areas, compute_partial_auc
 from oncotrial.pk.blq import BlqRules, apply_blq_rules, compute_first_last_positive
@@ -93,7 +93,7 @@ class NcaResult:
             f"NCA of {len(self.table)} profile(s), AUC {self.auc_method}; "
             f"{no_lz} without lambda.z, {flagged} with AUC extrapolated > {self.max_aucpext:g} %"
         )
-        return f"{head}\n{format_frame(shown, formats=dict.fromkeys(_SHOWN, '.4g'))}"
+        return f"{fit_lines(head)}\n{format_frame(shown, formats=dict.fromkeys(_SHOWN, '.4g'))}"
 
 
 def _check_options(auc_method: str, min_points: int, factor: float, max_aucpext: float) -> None:
