@@ -60,8 +60,12 @@ def group_starts(pid: Ints) -> tuple[Ints, Ints]:
 def _numbers(table: pd.DataFrame, column: str, subject: pd.Series, *, required: bool) -> Floats:
     """A column as floats; text that is not a number is refused naming the row and subject."""
     raw = table[column]
-    missing = is_missing(raw)
-    values = pd.to_numeric(raw.where(~missing), errors="coerce").to_numpy(dtype=float)
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        values = raw.to_numpy(dtype=float, na_value=np.nan)  # already numbers: NaN is missing
+        missing = np.isnan(values)
+    else:  # text: each distinct value looked at once (is_missing), then read as a number
+        missing = is_missing(raw)
+        values = pd.to_numeric(raw.where(~missing), errors="coerce").to_numpy(dtype=float)
     bad = np.flatnonzero(~missing & ~np.isfinite(values))
     if len(bad):
         row = int(bad[0])
