@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
 
 from oncotrial.cli.common import err, naming_options, out, output_option, write_text
 from oncotrial.errors import DataError
-from oncotrial.io import MISSING_SPELLINGS, read_table, write_table
-from oncotrial.pk import AUC_METHODS, BlqRule, BlqRules, NcaResult, derive_nca, derive_pk_profiles, summarise_nca
+
+if TYPE_CHECKING:  # the core (numpy, pandas) is imported when the command runs, not for ``pk --help``
+    import pandas as pd
+
+    from oncotrial.pk import BlqRule, NcaResult
 
 app = typer.Typer(help="Pharmacokinetics: non-compartmental analysis (NCA) equal to PKNCA.", no_args_is_help=True)
 
@@ -71,6 +73,9 @@ def _intervals(text: str | None) -> list[tuple[float, float]]:
 
 
 def _from_pair(pc: Path, ex: Path, times: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    from oncotrial.io import MISSING_SPELLINGS, read_table
+    from oncotrial.pk import derive_pk_profiles
+
     if times not in ("nominal", "actual"):
         raise DataError(f"--times '{times}' must be nominal or actual.", code="CLI-E062", field="--times")
     profiles = derive_pk_profiles(
@@ -83,6 +88,8 @@ def _from_pair(pc: Path, ex: Path, times: str) -> tuple[pd.DataFrame, dict[str, 
 
 
 def _write(result: NcaResult, path: Path) -> None:
+    from oncotrial.io import write_table
+
     if path.suffix.lower() == ".json":
         write_text(json.dumps(result.to_dict(), allow_nan=False), path)
         return
@@ -117,6 +124,9 @@ def nca_command(
     ] = None,
 ) -> None:
     """NCA per subject (PKNCA's parameter names): Cmax, AUCs, lambda.z, half-life, AUCinf, CL/F, Vz/F, MRT."""
+    from oncotrial.io import MISSING_SPELLINGS, read_table
+    from oncotrial.pk import AUC_METHODS, BlqRules, derive_nca, summarise_nca
+
     method = {"lin-up/log-down": "lin up/log down"}.get(auc_method, auc_method)
     columns: dict[str, Any]
     with naming_options(_OPTIONS):
