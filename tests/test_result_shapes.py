@@ -25,6 +25,7 @@ INPUTS = {
     "OverallResponseTable",  # the RECIST overall-response rule table
     "BaselineBreach",  # one row of a BaselineEvaluation (the result)
     "BlqRules",  # the BLQ options of an NCA
+    "BlqRulesByTmax",  # the BLQ options of an NCA, placed by tmax
 }
 
 

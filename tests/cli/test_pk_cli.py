@@ -93,3 +93,36 @@ def test_pk_nca_negative_time_names_the_row_and_subject(capsys: pytest.CaptureFi
     code, _, err = run_cli(capsys, "pk", "nca", "--data", str(path))
     assert_clean_error(code, err)
     assert "Row 2 (subject A): Time is -1, below 0" in " ".join(err.split())
+
+
+BLQ_CSV = "Subject,Time,conc,Dose\nB,0,0,1\nB,1,0,1\nB,2,4,1\nB,3,0,1\nB,4,2,1\nB,6,0,1\nB,8,0,1\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "auclast", "aucall"),
+    [
+        # PKNCA's defaults: 3 h (middle) dropped: (0+4)/2 + 2·(4+2)/2 = 8; AUCall adds 2·(2+0)/2 = 2
+        pytest.param((), 8.0, 10.0, id="defaults"),
+        # 3 h kept as 0: 2 + (4+0)/2 + (0+2)/2 = 5
+        pytest.param(("--blq-middle", "keep"), 5.0, 7.0, id="middle_kept"),
+        # by tmax (2 h): 3, 6 and 8 h dropped: 8, and no triangle after tlast
+        pytest.param(("--blq-after-tmax", "drop"), 8.0, 8.0, id="after_tmax_dropped"),
+    ],
+)
+def test_pk_nca_blq_options_give_the_areas_worked_out_by_hand(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: tuple[str, ...], auclast: float, aucall: float
+) -> None:
+    path = tmp_path / "blq.csv"
+    path.write_text(BLQ_CSV)
+    code, out, _ = run_cli(capsys, "pk", "nca", "--data", str(path), "--auc-method", "linear", "--json", *argv)
+    assert code == 0
+    profile = json.loads(out)["profiles"][0]
+    assert (profile["auclast"], profile["aucall"]) == pytest.approx((auclast, aucall), rel=1e-12)
+
+
+def test_pk_nca_refuses_both_blq_schemes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "blq.csv"
+    path.write_text(BLQ_CSV)
+    code, _, err = run_cli(capsys, "pk", "nca", "--data", str(path), "--blq-last", "drop", "--blq-after-tmax", "drop")
+    assert_clean_error(code, err)
+    assert "not both" in err

@@ -1,4 +1,4 @@
-"""BLQ rules (PKNCA's ``conc.blq``: first, middle, last), checked on a hand-made profile with areas worked out
+"""BLQ rules (PKNCA's ``conc.blq``: first, middle, last; or before.tmax, after.tmax), checked on a hand-made profile with areas worked out
 by hand (linear trapezoids).
 
 Profile: t = 0, 1, 2, 3, 4, 6, 8 h; conc = 0, 0, 4, 0, 2, 0, 0. tfirst = 2 and tlast = 4, so the BLQ
@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 
 from oncotrial.errors import DataError
-from oncotrial.pk import BlqRules, derive_nca
+from oncotrial.pk import BlqRules, BlqRulesByTmax, derive_nca
 
 PROFILE = pd.DataFrame({"Subject": "B", "Time": [0, 1, 2, 3, 4, 6, 8], "conc": [0, 0, 4, 0, 2, 0, 0], "Dose": 1})
 
 
-def _areas(rules: BlqRules) -> tuple[float, float]:
+def _areas(rules: BlqRules | BlqRulesByTmax) -> tuple[float, float]:
     row = derive_nca(PROFILE, auc_method="linear", blq=rules).to_frame().iloc[0]
     return float(row["auclast"]), float(row["aucall"])
 
@@ -37,9 +37,17 @@ def _areas(rules: BlqRules) -> tuple[float, float]:
         pytest.param(BlqRules(last="drop"), 8.0, 8.0, id="last_dropped"),
         # 6 and 8 h as 0.5: tlast of the areas moves to 8 h: 8 + 2·(2+0.5)/2 + 2·(0.5+0.5)/2 = 11.5
         pytest.param(BlqRules(last=0.5), 11.5, 11.5, id="last_as_number"),
+        # by tmax (2 h): 0 and 1 h are before, 3, 6 and 8 h after. All kept: as middle kept above
+        pytest.param(BlqRulesByTmax(), 5.0, 7.0, id="by_tmax_all_kept"),
+        # after tmax dropped: 0, 1, 2, 4 h left, no triangle after tlast
+        pytest.param(BlqRulesByTmax(after_tmax="drop"), 8.0, 8.0, id="after_tmax_dropped"),
+        # before tmax as 0.1: (0.1+0.1)/2 + (0.1+4)/2 + 6 = 8.15
+        pytest.param(BlqRulesByTmax(before_tmax=0.1, after_tmax="drop"), 8.15, 8.15, id="before_tmax_as_number"),
     ],
 )
-def test_blq_rule_changes_the_areas_as_worked_out_by_hand(rules: BlqRules, auclast: float, aucall: float) -> None:
+def test_blq_rule_changes_the_areas_as_worked_out_by_hand(
+    rules: BlqRules | BlqRulesByTmax, auclast: float, aucall: float
+) -> None:
     assert _areas(rules) == pytest.approx((auclast, aucall), rel=1e-12)
 
 

@@ -19,7 +19,7 @@ from oncotrial.errors import DataError
 if TYPE_CHECKING:  # the core (numpy, pandas) is imported when the command runs, not for ``pk --help``
     import pandas as pd
 
-    from oncotrial.pk import BlqRule, NcaResult
+    from oncotrial.pk import BlqRule, BlqRules, BlqRulesByTmax, NcaResult
 
 app = typer.Typer(help="Pharmacokinetics: non-compartmental analysis (NCA) equal to PKNCA.", no_args_is_help=True)
 
@@ -33,6 +33,8 @@ _OPTIONS = {
     "blq.first": "--blq-first",
     "blq.middle": "--blq-middle",
     "blq.last": "--blq-last",
+    "blq.before_tmax": "--blq-before-tmax",
+    "blq.after_tmax": "--blq-after-tmax",
     "time": "--times",
 }
 
@@ -52,6 +54,30 @@ def _blq_rule(text: str, option: str) -> BlqRule:
         return float(text)
     except ValueError:
         raise DataError(f"{option} '{text}': use keep, drop or a number.", code="CLI-E060", field=option) from None
+
+
+def _blq_rules(
+    by_position: tuple[str | None, str | None, str | None], by_tmax: tuple[str | None, str | None]
+) -> BlqRules | BlqRulesByTmax:
+    """PKNCA's first/middle/last rules (their defaults: keep, drop, keep), or the before/after tmax ones."""
+    from oncotrial.pk import BlqRules, BlqRulesByTmax
+
+    if any(v is not None for v in by_tmax):
+        if any(v is not None for v in by_position):
+            raise DataError(
+                "Give either --blq-first/--blq-middle/--blq-last or --blq-before-tmax/--blq-after-tmax, not both.",
+                code="CLI-E065",
+                field="--blq-before-tmax",
+            )
+        before, after = (
+            _blq_rule(v or "keep", o) for v, o in zip(by_tmax, ("--blq-before-tmax", "--blq-after-tmax"), strict=True)
+        )
+        return BlqRulesByTmax(before, after)
+    options = ("--blq-first", "--blq-middle", "--blq-last")
+    first, middle, last = (
+        _blq_rule(v or d, o) for v, d, o in zip(by_position, ("keep", "drop", "keep"), options, strict=True)
+    )
+    return BlqRules(first, middle, last)
 
 
 def _intervals(text: str | None) -> list[tuple[float, float]]:
@@ -114,10 +140,20 @@ def nca_command(
     ] = "lin-up/log-down",
     partial: Annotated[str | None, typer.Option("--partial", help="Partial AUCs, e.g. 0-12,0-24.")] = None,
     blq_first: Annotated[
-        str, typer.Option("--blq-first", help="BLQ before the first measurable: " + _BLQ_HELP)
-    ] = "keep",
-    blq_middle: Annotated[str, typer.Option("--blq-middle", help="BLQ between measurables: " + _BLQ_HELP)] = "drop",
-    blq_last: Annotated[str, typer.Option("--blq-last", help="BLQ after the last measurable: " + _BLQ_HELP)] = "keep",
+        str | None, typer.Option("--blq-first", help="BLQ before the first measurable (keep): " + _BLQ_HELP)
+    ] = None,
+    blq_middle: Annotated[
+        str | None, typer.Option("--blq-middle", help="BLQ between measurables (drop): " + _BLQ_HELP)
+    ] = None,
+    blq_last: Annotated[
+        str | None, typer.Option("--blq-last", help="BLQ after the last measurable (keep): " + _BLQ_HELP)
+    ] = None,
+    blq_before_tmax: Annotated[
+        str | None, typer.Option("--blq-before-tmax", help="Instead: BLQ before tmax: " + _BLQ_HELP)
+    ] = None,
+    blq_after_tmax: Annotated[
+        str | None, typer.Option("--blq-after-tmax", help="Instead: BLQ from tmax on: " + _BLQ_HELP)
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     out_path: Annotated[
         Path | None, output_option("--out", help="Write the table (.csv or .parquet) or its JSON (.json).")
@@ -125,16 +161,12 @@ def nca_command(
 ) -> None:
     """NCA per subject (PKNCA's parameter names): Cmax, AUCs, lambda.z, half-life, AUCinf, CL/F, Vz/F, MRT."""
     from oncotrial.io import MISSING_SPELLINGS, read_table
-    from oncotrial.pk import AUC_METHODS, BlqRules, derive_nca, summarise_nca
+    from oncotrial.pk import AUC_METHODS, derive_nca, summarise_nca
 
     method = {"lin-up/log-down": "lin up/log down"}.get(auc_method, auc_method)
     columns: dict[str, Any]
     with naming_options(_OPTIONS):
-        blq = BlqRules(
-            _blq_rule(blq_first, "--blq-first"),
-            _blq_rule(blq_middle, "--blq-middle"),
-            _blq_rule(blq_last, "--blq-last"),
-        )
+        blq = _blq_rules((blq_first, blq_middle, blq_last), (blq_before_tmax, blq_after_tmax))
         if (pc is None) != (ex is None):
             raise DataError("Give --pc and --ex together (an SDTM pair).", code="CLI-E063", field="--pc")
         if pc is not None and ex is not None:

@@ -18,6 +18,7 @@ __all__ = [
     "AucMethod",
     "BlqRule",
     "BlqRules",
+    "BlqRulesByTmax",
     "NcaResult",
     "NcaSummary",
     "derive_nca",
@@ -31,6 +32,7 @@ _WHERE = {
     "AucMethod": "oncotrial.pk.auc",
     "BlqRule": "oncotrial.pk.blq",
     "BlqRules": "oncotrial.pk.blq",
+    "BlqRulesByTmax": "oncotrial.pk.blq",
     "NcaResult": "oncotrial.pk.nca",
     "NcaSummary": "oncotrial.pk.summary",
     "derive_nca": "oncotrial.pk.nca",
@@ -40,7 +42,7 @@ _WHERE = {
 
 if TYPE_CHECKING:
     from oncotrial.pk.auc import AucMethod
-    from oncotrial.pk.blq import BlqRule, BlqRules
+    from oncotrial.pk.blq import BlqRule, BlqRules, BlqRulesByTmax
     from oncotrial.pk.cdisc import derive_pk_profiles
     from oncotrial.pk.nca import AUC_METHODS, NCA_PARAMETERS, NcaResult, derive_nca
     from oncotrial.pk.summary import NcaSummary, summarise_nca

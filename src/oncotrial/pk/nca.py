@@ -41,7 +41,7 @@ from oncotrial._frames import read_flags
 from oncotrial._results import fit_lines, format_frame, frame_records, to_json_dict
 from oncotrial.errors import DataError
 from oncotrial.pk.auc import AucMethod, compute_areas, compute_partial_auc
-from oncotrial.pk.blq import BlqRules, apply_blq_rules, compute_first_last_positive
+from oncotrial.pk.blq import BlqRules, BlqRulesByTmax, apply_blq_rules, compute_first_last_positive, compute_tmax
 from oncotrial.pk.half_life import compute_half_life
 from oncotrial.pk.profiles import Profiles, build_profiles
 
@@ -70,7 +70,7 @@ class NcaResult:
     table: pd.DataFrame
     keys: tuple[str, ...]
     auc_method: str
-    blq: BlqRules = field(default_factory=BlqRules)
+    blq: BlqRules | BlqRulesByTmax = field(default_factory=BlqRules)
     max_aucpext: float = 20.0
 
     def __post_init__(self) -> None:
@@ -82,7 +82,7 @@ class NcaResult:
 
     def to_dict(self) -> dict[str, Any]:
         """``{"auc_method", "blq", "profiles": [one dict per profile]}`` (JSON-safe; missing values as None)."""
-        blq = {"first": self.blq.first, "middle": self.blq.middle, "last": self.blq.last}
+        blq = self.blq.rules()
         return to_json_dict({"auc_method": self.auc_method, "blq": blq, "profiles": frame_records(self.table)})
 
     def __str__(self) -> str:
@@ -122,18 +122,9 @@ def _check_options(auc_method: str, min_points: int, factor: float, max_aucpext:
 def _observed(p: Profiles) -> dict[str, Floats]:
     """Cmax, first tmax, tlast and Clast,obs from the samples as given."""
     n = p.n_profiles
-    cmax = np.full(n, np.nan)
-    present = np.bincount(p.pid, minlength=n) > 0
-    if len(p.pid):
-        starts = np.flatnonzero(np.r_[True, p.pid[1:] != p.pid[:-1]])
-        cmax[p.pid[starts]] = np.maximum.reduceat(p.conc, starts)
-    at_max = np.flatnonzero((p.conc == cmax[p.pid]) & (p.conc > 0))
-    tmax = np.full(n, np.nan)
-    if len(at_max):
-        q = p.pid[at_max]
-        first = at_max[np.r_[True, q[1:] != q[:-1]]]
-        tmax[p.pid[first]] = p.time[first]
+    cmax, tmax = compute_tmax(p.pid, p.time, p.conc, n)
     _, tlast, at_last = compute_first_last_positive(p.pid, p.time, p.conc, n)
+    present = np.bincount(p.pid, minlength=n) > 0
     clast = np.where(at_last >= 0, p.conc[np.maximum(at_last, 0)] if len(p.conc) else np.nan, 0.0)
     clast = np.where(present, clast, np.nan)
     return {"cmax": cmax, "tmax": tmax, "tlast": tlast, "clast.obs": clast}
@@ -186,7 +177,7 @@ def derive_nca(
     group_cols: Sequence[str] = (),
     include_col: str | None = None,
     auc_method: AucMethod = "lin up/log down",
-    blq: BlqRules | None = None,
+    blq: BlqRules | BlqRulesByTmax | None = None,
     partial_intervals: Sequence[tuple[float, float]] = (),
     min_points: int = 3,
     adj_r_squared_factor: float = 1e-4,
@@ -195,7 +186,8 @@ def derive_nca(
     """NCA of every profile of ``data`` at once, with PKNCA's rules and defaults (see the module docstring).
 
     ``include_col`` names a yes/no column marking the samples a user chose for λz (a profile with none
-    marked gets the automatic choice). ``blq`` defaults to PKNCA's (first keep, middle drop, last keep).
+    marked gets the automatic choice). ``blq`` defaults to PKNCA's (first keep, middle drop, last keep);
+    :class:`~oncotrial.pk.BlqRulesByTmax` places BLQ samples by tmax instead.
 
     Raises
     ------
