@@ -126,3 +126,15 @@ def test_pk_nca_refuses_both_blq_schemes(capsys: pytest.CaptureFixture[str], tmp
     code, _, err = run_cli(capsys, "pk", "nca", "--data", str(path), "--blq-last", "drop", "--blq-after-tmax", "drop")
     assert_clean_error(code, err)
     assert "not both" in err
+
+
+def test_pk_nca_by_period_gives_a_row_per_subject_and_period(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--by period: subject S has two profiles, Cmax 4 (period 1) and 8 (period 2), read off the file."""
+    path = tmp_path / "periods.csv"
+    path.write_text("Subject,period,Time,conc,Dose\nS,1,0,0,1\nS,1,1,4,1\nS,1,2,2,1\nS,2,0,0,1\nS,2,1,8,1\nS,2,2,4,1\n")
+    code, out, _ = run_cli(capsys, "pk", "nca", "--data", str(path), "--by", "period", "--json")
+    assert code == 0
+    profiles = json.loads(out)["profiles"]
+    assert [(p["period"], p["subject"], p["cmax"]) for p in profiles] == [(1, "S", 4.0), (2, "S", 8.0)]

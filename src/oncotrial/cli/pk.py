@@ -132,6 +132,10 @@ def nca_command(
     time: Annotated[str, typer.Option("--time", help="Column of times after the dose.")] = "Time",
     conc: Annotated[str, typer.Option("--conc", help="Column of concentrations (0 = BLQ).")] = "conc",
     dose: Annotated[str, typer.Option("--dose", help="Column of doses.")] = "Dose",
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Columns that tell a subject's profiles apart (analyte, period), comma-separated."),
+    ] = None,
     pc: Annotated[Path | None, typer.Option("--pc", help="Instead of --data: SDTM PC (with --ex).")] = None,
     ex: Annotated[Path | None, typer.Option("--ex", help="SDTM EX: each subject's first dose.")] = None,
     times: Annotated[str, typer.Option("--times", help="With --pc: nominal (PCTPTNUM) or actual times.")] = "nominal",
@@ -173,7 +177,14 @@ def nca_command(
             table, columns = _from_pair(pc, ex, times)
         elif data is not None:
             table = read_table(data, name="data", missing_values=MISSING_SPELLINGS, text=False)
-            columns = {"subject_col": subject, "time_col": time, "conc_col": conc, "dose_col": dose}
+            groups = tuple(c.strip() for c in (by or "").split(",") if c.strip())
+            columns = {
+                "subject_col": subject,
+                "time_col": time,
+                "conc_col": conc,
+                "dose_col": dose,
+                "group_cols": groups,
+            }
         else:
             raise DataError("Give --data FILE (or --pc PC --ex EX).", code="CLI-E063", field="--data")
         if method not in AUC_METHODS:

@@ -178,10 +178,12 @@ def compute_half_life(
     estimated = fit["n"] > 0
     reason = np.full(n_profiles, None, dtype=object)
     reason[~estimated & (count >= min_points)] = "no candidate fit has lambda.z > 0 (no decline after tmax)"
-    reason[~estimated & (count < min_points)] = [
-        f"too few points after tmax for lambda.z ({c} above 0; at least {min_points} needed)"
-        for c in count[~estimated & (count < min_points)]
-    ]
+    few = ~estimated & (count < min_points)
+    texts = {
+        c: f"too few points after tmax for lambda.z ({c} above 0; at least {min_points} needed)"
+        for c in range(min_points)
+    }
+    reason[few] = pd.Series(count[few]).map(texts).to_numpy(dtype=object)  # one text per count, not per profile
     negative = manual_profile & estimated & ~(fit["lambda_z"] > 0)
     reason[negative] = "the chosen points give no decline (lambda.z ≤ 0)"
     reason[manual_profile & (fit["n"] < 2)] = "fewer than 2 chosen points above 0"
