@@ -201,3 +201,11 @@ def test_unknown_auc_method_is_refused() -> None:
     with pytest.raises(DataError, match="'log' is not known") as caught:
         derive_nca(data, auc_method="log")  # type: ignore[arg-type]
     assert caught.value.code == "PK-E008"
+
+
+def test_a_missing_concentration_is_left_out() -> None:
+    """PKNCA's conc.na = "drop": the empty value at 4 h is skipped, so 2-6 h is one trapezoid.
+    By hand (linear): 1·(0+10)/2 + 1·(10+8)/2 + 4·(8+2)/2 = 5 + 9 + 20 = 34."""
+    data = pd.DataFrame({"Subject": "N", "Time": [0, 1, 2, 4, 6], "conc": ["0", "10", "8", "NA", "2"], "Dose": 1})
+    row = derive_nca(data, auc_method="linear").to_frame().iloc[0]
+    assert row["auclast"] == 34.0
