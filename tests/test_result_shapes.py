@@ -24,6 +24,8 @@ INPUTS = {
     "BaselineRules",  # the RECIST baseline rule table
     "OverallResponseTable",  # the RECIST overall-response rule table
     "BaselineBreach",  # one row of a BaselineEvaluation (the result)
+    "BlqRules",  # the BLQ options of an NCA
+    "BlqRulesByTmax",  # the BLQ options of an NCA, placed by tmax
 }
 
 

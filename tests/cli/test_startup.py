@@ -50,6 +50,7 @@ def _modules_after(argv: list[str]) -> set[str]:
         ["protocol", "list", "--json"],
         ["patient", "--help"],
         ["db", "--help"],
+        ["pk", "--help"],
     ],
 )
 def test_help_version_and_protocol_list_import_no_heavy_module(argv):

@@ -60,6 +60,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Cox proportional hazards: several covariates, categorical levels, strata.",
     ),
     "rates": ("oncotrial.cli.endpoints", "rates_command", "Response rates with exact or score intervals, by group."),
+    "pk": ("oncotrial.cli.pk", "app", "Pharmacokinetics: non-compartmental analysis (NCA) equal to PKNCA."),
     "demo": ("oncotrial.cli.demo", "demo_command", "The end-to-end demo."),
     # the trial database (issue 12): --db URL (else ONCOTRIAL_DB), --as USER (else ONCOTRIAL_USER)
     "db": ("oncotrial.cli.db", "app", "The trial database: create its schema, upgrade it, show its state."),
