@@ -93,15 +93,34 @@ def test_a_dose_given_and_a_dose_held_are_recorded(
         pytest.param(
             ["--cycle", "1", "--number", "1", "--at", "2026-11-17T08:00"], "before consent", id="before_consent"
         ),
+        pytest.param(
+            ["--cycle", "9", "--number", "1", "--at", "2026-11-23T08:00"],
+            "9 cycles asked for, but at most 6 cycles in all. Ask for 6 or fewer; nothing was recorded (option --cycle)",
+            id="cycle_beyond_the_arm",
+        ),
+        pytest.param(
+            ["--cycle", "1", "--number", "1", "--at", "2027-11-23T08:00"],
+            "after the cycle ends (2026-12-09); the delay is too long. Hold the dose instead, or record a delayed next "
+            "cycle; nothing was recorded (option --at)",
+            id="dose_after_the_cycle",
+        ),
+        pytest.param(
+            ["--cycle", "1", "--number", "1", "--at", "2026-11-23T08:00", "--amount", "5"],
+            "the amount 5 has no unit; give its unit (e.g. IU or mg); nothing was recorded (option --unit)",
+            id="amount_without_unit",
+        ),
     ],
 )
 def test_a_dose_against_the_protocol_is_refused_and_nothing_written(
     treated: tuple[str, str], argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """One line naming the patient (no batch row: one dose was entered) and, where one is at fault, the option."""
     url, subject = treated
     code, out, err = run_cli(capsys, *_dose(url, subject, *argv))
     assert_clean_error(code, err)
     assert out == ""
     assert says in err
+    assert f"administration, patient {subject}: " in err
+    assert "row 1" not in err
     assert len(err.strip().splitlines()) == 1
     assert query(url, "SELECT count(*) FROM administration") == [(0,)]

@@ -82,7 +82,12 @@ def test_enrol_keeps_name_and_birth_date_apart(trial_db: str, capsys: pytest.Cap
         pytest.param(["--site", "02"], "inv1", "works at another site", id="other_site"),
         pytest.param(["--site", "09"], "inv1", "no site '09' (its sites: 01, 02) (option --site)", id="unknown_site"),
         pytest.param([], "monitor", "may not enter data", id="monitor_enters_nothing"),
-        pytest.param(["--enrolled-on", "18/11/2026"], "inv1", "--enrolled-on '18/11/2026' is not a date", id="date"),
+        pytest.param(
+            ["--enrolled-on", "18/11/2026"],
+            "inv1",
+            "--enrolled-on '18/11/2026' is not a date: write it as YYYY-MM-DD (e.g. 2026-11-23).",  # a day: no time
+            id="date",
+        ),
     ],
 )
 def test_enrol_refuses_bad_input_and_writes_nothing(

@@ -102,7 +102,7 @@ def test_a_bad_adverse_event_is_refused_naming_row_and_field(
 def test_grade_6_names_the_ctcae_range(trial_store: Store) -> None:
     subject_id = enrol_eligible(trial_store)
     error = _refused(trial_store, [_event(subject_id, grade=6)])
-    assert "adverse event row 1, patient 01-0001: CTCAE grade 6 of 'Hypotension' is not a grade" in str(error)
+    assert "adverse event, patient 01-0001: CTCAE grade 6 of 'Hypotension' is not a grade" in str(error)
     assert "1 (mild) to 5" in str(error)
 
 

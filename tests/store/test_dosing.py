@@ -169,7 +169,11 @@ def test_more_doses_in_two_cycles_than_the_protocol_allows_are_refused(trial_sto
         pytest.param({"status": "delayed"}, "STORE-E151", "reason", id="delayed_without_reason"),
         pytest.param({"given_at": None}, "STORE-E152", "given_at", id="given_without_time"),
         pytest.param({"status": "stopped"}, "STORE-E104", "status", id="unknown_status"),
-        pytest.param({"amount": 21_000_000}, "STORE-E154", "amount", id="amount_without_unit"),
+        pytest.param({"amount": 21_000_000}, "STORE-E154", "unit", id="amount_without_unit"),
+        pytest.param({"unit": "IU"}, "STORE-E154", "amount", id="unit_without_amount"),
+        pytest.param(
+            {"amount": 21_000_000, "unit": "IU", "percent": 50}, "STORE-E154", "percent", id="amount_and_percent"
+        ),
         pytest.param({"amount": 0, "unit": "IU"}, "STORE-E155", "amount", id="amount_zero"),
         pytest.param({"ended_at": dt.datetime(2026, 11, 23, 7, 0)}, "STORE-E156", "ended_at", id="ended_before_given"),
         pytest.param({"given_at": dt.datetime(2026, 11, 17, 8)}, "STORE-E031", "given_at", id="before_consent"),

@@ -99,3 +99,30 @@ def test_a_date_before_consent_is_refused_and_writes_nothing(trial_store: Store)
             )  # fmt: skip
     assert (info.value.code, info.value.subject_id) == ("STORE-E031", subject)
     assert table_rows(trial_store) == before
+
+
+def test_a_constraint_the_database_enforces_is_named_in_words(trial_store: Store) -> None:
+    """Where no service check came first (a raw ORM write here), the database's own refusal still names the
+    field: a second site 01 of the trial breaks the unique (trial_id, code) of the ``site`` table, and a site
+    without a name its not-null ``name`` — in the same words on SQLite (from its message) and PostgreSQL (from
+    the error's diagnostics)."""
+    from oncotrial.errors import StoreError
+    from oncotrial.store.audit import audit_context
+    from oncotrial.store.models import Site, Trial
+
+    def write_site(fields: dict[str, object]) -> None:
+        with trial_store.write() as session, audit_context(session, actor_for(session, "admin")):
+            trial_id = session.query(Trial.id).filter(Trial.code == TRIAL).scalar()
+            session.add(Site(trial_id=trial_id, **fields))
+
+    def add_site(**fields: object) -> StoreError:
+        with pytest.raises(StoreError) as raised:
+            write_site(fields)
+        return raised.value
+
+    twice = add_site(code="01", name="Second 01")
+    assert (twice.code, twice.field) == ("STORE-E004", "code")
+    assert str(twice) == "the database refused the change: a site with the same trial id and code is already recorded"
+    nameless = add_site(code="09", name=None)
+    assert (nameless.code, nameless.field) == ("STORE-E004", "name")
+    assert str(nameless) == "the database refused the change: the site's name is missing; give it"

@@ -42,7 +42,7 @@ def adtte_command(
     adsl_vars: AdslVarsOption = None,
 ) -> None:
     """ADTTE with admiral's event/censoring choice and the FDA censoring rules; reasons per censoring."""
-    cut = parse_start(cutoff, option="--cutoff") if cutoff else None
+    cut = parse_start(cutoff, option="--cutoff", time="with the time") if cutoff else None
     gap = (
         None
         if max_gap_days is None

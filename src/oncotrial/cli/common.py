@@ -142,15 +142,18 @@ def _print_blocks(title: str, columns: Sequence[str], rows: Sequence[Sequence[st
         console.print(block)
 
 
-def parse_start(value: str, *, option: str = "--start") -> date | datetime:
-    """``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM``; anything else is a clear error."""
+def parse_start(
+    value: str, *, option: str = "--start", time: str | None = "to set the time of the first dose"
+) -> date | datetime:
+    """``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM``; anything else is a clear error, whose hint offers the time form
+    with what it is for (``time``), or offers the date alone when ``time`` is None (an option that takes a day)."""
     text = value.strip()
     try:
         parsed = datetime.fromisoformat(text) if "T" in text or " " in text else date.fromisoformat(text)
     except ValueError:
+        with_time = f", or YYYY-MM-DDTHH:MM {time} (e.g. 2026-11-23T16:00)" if time else ""
         raise DataError(
-            f"{option} '{value}' is not a date: write it as YYYY-MM-DD (e.g. 2026-11-23), or "
-            "YYYY-MM-DDTHH:MM to set the time of the first dose (e.g. 2026-11-23T16:00).",
+            f"{option} '{value}' is not a date: write it as YYYY-MM-DD (e.g. 2026-11-23){with_time}.",
             code="CLI-E001",
             field=option,
         ) from None

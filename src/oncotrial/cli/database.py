@@ -151,7 +151,7 @@ def parse_day(value: str | None, *, option: str) -> date:
     """A date (``YYYY-MM-DD``) given to ``option``; today when it is not given."""
     if value is None:
         return date.today()
-    parsed = parse_start(value, option=option)
+    parsed = parse_start(value, option=option, time=None)
     if isinstance(parsed, datetime):
         raise DataError(
             f"{option} '{value}' has a time; give the date alone (e.g. 2026-11-18).", code="CLI-E061", field=option
@@ -163,7 +163,7 @@ def parse_moment(value: str | None, *, option: str) -> datetime:
     """A date and time (``YYYY-MM-DDTHH:MM``; a date alone is its midnight) given to ``option``; now when not given."""
     if value is None:
         return datetime.now().replace(second=0, microsecond=0)
-    parsed = parse_start(value, option=option)
+    parsed = parse_start(value, option=option, time="with the time")
     return parsed if isinstance(parsed, datetime) else datetime(parsed.year, parsed.month, parsed.day)
 
 

@@ -75,7 +75,7 @@ def screen_command(
             code="ELIG-E004",
             field="--patients",
         )
-    when: date | datetime = parse_start(as_of, option="--as-of") if as_of else date.today()
+    when: date | datetime = parse_start(as_of, option="--as-of", time="with the time") if as_of else date.today()
     log = screen_patients(proto, load_patients(patients), as_of=when, max_data_age_days=lab_window_days)
     if out_path is not None:
         _write_log(log, out_path)

@@ -187,7 +187,42 @@ def translate_error(exc: SQLAlchemyError, session: Session | None = None) -> Sto
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return StoreError("the connection to the database was lost; try again", code="STORE-E003")
     text = str(getattr(exc, "orig", exc)).splitlines()[0]
+    refused = _refused_columns(exc, text)
+    if refused is not None:
+        kind, table, columns = refused
+        what = table.replace("_", " ")
+        if kind == "unique":
+            message = f"a {what} with the same {' and '.join(c.replace('_', ' ') for c in columns)} is already recorded"
+        else:
+            message = f"the {what}'s {columns[-1].replace('_', ' ')} is missing; give it"
+        return StoreError(f"the database refused the change: {message}", code="STORE-E004", field=columns[-1])
     return StoreError(f"the database refused the change: {text}", code="STORE-E004")
+
+
+_SQLITE_REFUSAL = re.compile(r"^(UNIQUE|NOT NULL) constraint failed: (\w+)\.(\w+)((?:, \w+\.\w+)*)$")
+
+
+def _refused_columns(exc: SQLAlchemyError, text: str) -> tuple[str, str, list[str]] | None:
+    """(``unique`` or ``not null``, the table, its columns) of a unique or not-null constraint the database
+    enforced: SQLite names them in its message, PostgreSQL in the error's diagnostics."""
+    matched = _SQLITE_REFUSAL.match(text)
+    if matched is not None:
+        rest = [part.split(".")[1] for part in matched.group(4).split(", ") if part]
+        return matched.group(1).lower(), matched.group(2), [matched.group(3), *rest]
+    diag = getattr(getattr(exc, "orig", None), "diag", None)
+    state = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    if diag is None or diag.table_name is None:
+        return None
+    if state == "23502" and diag.column_name:  # not_null_violation
+        return "not null", diag.table_name, [diag.column_name]
+    if state == "23505" and diag.constraint_name:  # unique_violation: the columns from the schema
+        from oncotrial.store.models import Base
+
+        table = Base.metadata.tables.get(diag.table_name)
+        for constraint in table.constraints if table is not None else ():
+            if constraint.name == diag.constraint_name:
+                return "unique", diag.table_name, [c.name for c in constraint.columns]  # type: ignore[attr-defined]
+    return None
 
 
 def open_store(url: str, *, check_schema: bool = True) -> Store:

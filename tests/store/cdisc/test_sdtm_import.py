@@ -134,7 +134,7 @@ def test_import_creates_the_trial_sites_and_patients_and_reports_what_it_could_n
     [
         pytest.param({"ae": AE.assign(AESTDTC=["2014-02-40"])}, "STORE-E10", "onset", id="impossible_ae_onset_date"),
         pytest.param(
-            {"ae": AE.assign(AETOXGR=["2.5"])}, "STORE-E106", "row 1, patient S-002: grade 2.5", id="ae_grade_not_whole"
+            {"ae": AE.assign(AETOXGR=["2.5"])}, "STORE-E106", "patient S-002: grade 2.5", id="ae_grade_not_whole"
         ),
         pytest.param(
             {"ds": DS.assign(DSSTDTC=["2014-01-05", "02/12/2014", "2014-03-02"])},

@@ -49,6 +49,7 @@ __all__ = [
     "read_batch",
     "refuse_duplicates",
     "refuse_rows",
+    "row_label",
     "set_column",
     "to_bools",
     "to_dates",
@@ -78,6 +79,11 @@ class Batch:
         return not self.has_protocol
 
 
+def row_label(what: str, position: int, count: int) -> str:
+    """``what row N`` in a batch of several records; ``what`` alone for one record (an entry at the CLI)."""
+    return what if count == 1 else f"{what} row {position + 1}"
+
+
 def refuse_rows(
     batch: Batch,
     mask: pd.Series | np.ndarray[Any, Any],
@@ -95,7 +101,7 @@ def refuse_rows(
     row = batch.frame.iloc[position]
     subject_id = str(row["subject_id"])
     raise error(
-        f"{batch.what} row {position + 1}, patient {subject_id}: {message(row)}; nothing was recorded",
+        f"{row_label(batch.what, position, len(batch.frame))}, patient {subject_id}: {message(row)}; nothing was recorded",
         code=code,
         field=field,
         subject_id=subject_id,
@@ -120,7 +126,7 @@ def _read_frame(rows: Rows, fields: Sequence[str], required: Sequence[str], what
     if unknown:
         position = int(np.argmax(frame[unknown].notna().any(axis=1).to_numpy()))
         raise DataError(
-            f"{what} row {position + 1}: {', '.join(unknown)} is not a field of a {what} record (its fields: "
+            f"{row_label(what, position, len(frame))}: {', '.join(unknown)} is not a field of a {what} record (its fields: "
             f"subject_id, {', '.join(fields)})",
             code="STORE-E101",
             field=unknown[0],
@@ -137,7 +143,7 @@ def _read_frame(rows: Rows, fields: Sequence[str], required: Sequence[str], what
             subject = frame["subject_id"].iloc[position]
             who = f", patient {subject}" if subject is not None else ""
             raise DataError(
-                f"{what} row {position + 1}{who}: {name} is missing; give it; nothing was recorded",
+                f"{row_label(what, position, len(frame))}{who}: {name} is missing; give it; nothing was recorded",
                 code="STORE-E102",
                 field=name,
                 subject_id=None if subject is None else str(subject),

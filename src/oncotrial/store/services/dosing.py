@@ -46,6 +46,7 @@ from oncotrial.store.services._batch import (
     correct_record,
     open_batch,
     refuse_rows,
+    row_label,
     to_datetimes,
     to_numbers,
     to_texts,
@@ -229,15 +230,21 @@ def _as_record(row: Mapping[str, Any]) -> AdministrationRecord:
     )
 
 
-def _with_row(exc: TrialError, subject_id: str, rows: Sequence[tuple[int, int, int]]) -> TrialError:
-    """The core's error, with the patient and the batch row at fault: of the patient's rows, the last one of the
-    cycle the error names (the dose beyond the limit), else the patient's last row."""
+# the core's names of the fields its calendar errors are about, as an administration record names them
+_RECORD_FIELDS = {"datetime": "given_at", "cycles": "cycle"}
+
+
+def _with_row(exc: TrialError, subject_id: str, rows: Sequence[tuple[int, int, int]], count: int) -> TrialError:
+    """The core's error, with the patient and the row of the batch of ``count`` rows at fault: of the patient's
+    rows, the last one of the cycle the error names (the dose beyond the limit), else the patient's last row; and
+    the field as the administration record names it."""
     chosen = [r for r in rows if exc.cycle is None or r[1] == exc.cycle] or list(rows)
     row = max(chosen, key=lambda r: (r[1], r[2], r[0]))[0] if chosen else None
-    where = f"row {row}, " if row is not None else ""
-    located = copy.copy(exc)  # the same class, code, field, cycle and next valid date
-    located.message = f"{where}patient {subject_id}: {exc.message.rstrip('.')}; nothing was recorded"
+    where = row_label("administration", row - 1, count) if row is not None else "administration"
+    located = copy.copy(exc)  # the same class, code, cycle and next valid date
+    located.message = f"{where}, patient {subject_id}: {exc.message.rstrip('.')}; nothing was recorded"
     located.args = (located.message,)
+    located.field = _RECORD_FIELDS.get(str(exc.field), exc.field)
     located.subject_id = subject_id
     located.rows = (row,) if row is not None else ()
     return located
@@ -295,8 +302,10 @@ def _check_calendar(
     cycle_starts: Sequence[CycleStart],
     *,
     rows: Sequence[tuple[int, int, int]],
+    count: int = 1,
 ) -> None:
-    """Rebuild the patient's calendar from everything recorded (``rows``: the batch's (row, cycle, number))."""
+    """Rebuild the patient's calendar from everything recorded (``rows``: the batch's (row, cycle, number), of
+    ``count`` rows in all)."""
     protocol = protocol_of_patient(session, patient, needed_for="the dosing calendar")
     crossover = session.execute(select(Crossover.rule_id).where(Crossover.patient_id == patient.id)).scalar()
     try:
@@ -307,9 +316,9 @@ def _check_calendar(
         _build_calendars(protocol, start, _patient_of(patient, start), records, starts, crossover)
     except ValidationError as exc:
         message = "; ".join(f"{where}: {what}" if where else what for where, what in validation_messages(exc.errors()))
-        raise _with_row(DataError(message, code="DOSE-E051"), patient.subject_id, rows) from exc
+        raise _with_row(DataError(message, code="DOSE-E051"), patient.subject_id, rows, count) from exc
     except (ScheduleError, DataError) as exc:
-        raise _with_row(exc, patient.subject_id, rows) from exc
+        raise _with_row(exc, patient.subject_id, rows, count) from exc
 
 
 def check_calendars(session: Session, batch: Batch, *, excluding: int | None = None) -> None:
@@ -338,7 +347,9 @@ def check_calendars(session: Session, batch: Batch, *, excluding: int | None = N
         new = [dict(zip(FIELDS, values, strict=True)) for values in group[list(FIELDS)].itertuples(index=False)]
         rows = list(zip(group["_row"], group["cycle"], group["number"], strict=True))
         mine = [a for a in stored if a.patient_id == patient.id]
-        _check_calendar(session, patient, start, [*mine, *new], _cycle_starts(session, patient.id), rows=rows)
+        _check_calendar(
+            session, patient, start, [*mine, *new], _cycle_starts(session, patient.id), rows=rows, count=len(frame)
+        )
 
 
 # --- administrations ----------------------------------------------------------------------------------------
@@ -390,14 +401,33 @@ def _check_statuses(batch: Batch) -> None:
 def _check_amounts(batch: Batch) -> None:
     frame = batch.frame
     amount, unit, percent = frame["amount"], frame["unit"], frame["percent"]
+
+    def which(row: pd.Series) -> str:
+        return f"{row['treatment']} cycle {row['cycle']} dose {row['number']}"
+
     refuse_rows(
         batch,
-        ((amount.notna() & percent.notna()) | (amount.notna() != unit.notna())).to_numpy(),
+        (amount.notna() & percent.notna()).to_numpy(),
+        field="percent",
+        code="STORE-E154",
+        message=lambda row: (
+            f"{which(row)}: give the dose given as an amount with its unit, or as percent of the planned dose, not both"
+        ),
+    )
+    refuse_rows(
+        batch,
+        (amount.notna() & unit.isna()).to_numpy(),
+        field="unit",
+        code="STORE-E154",
+        message=lambda row: f"{which(row)}: the amount {row['amount']:g} has no unit; give its unit (e.g. IU or mg)",
+    )
+    refuse_rows(
+        batch,
+        (unit.notna() & amount.isna()).to_numpy(),
         field="amount",
         code="STORE-E154",
         message=lambda row: (
-            f"{row['treatment']} cycle {row['cycle']} dose {row['number']}: give the dose given as "
-            "amount with its unit (e.g. amount 21000000, unit IU), or as percent of the planned dose, not both"
+            f"{which(row)}: the unit {row['unit']} has no amount; give the amount, or leave out the unit"
         ),
     )
 
