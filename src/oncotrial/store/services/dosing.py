@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
 import numpy as np
@@ -402,34 +402,33 @@ def _check_amounts(batch: Batch) -> None:
     frame = batch.frame
     amount, unit, percent = frame["amount"], frame["unit"], frame["percent"]
 
-    def which(row: pd.Series) -> str:
-        return f"{row['treatment']} cycle {row['cycle']} dose {row['number']}"
-
-    refuse_rows(
-        batch,
-        (amount.notna() & percent.notna()).to_numpy(),
-        field="percent",
-        code="STORE-E154",
-        message=lambda row: (
-            f"{which(row)}: give the dose given as an amount with its unit, or as percent of the planned dose, not both"
+    problems: list[tuple[pd.Series, str, Callable[[pd.Series], str]]] = [
+        (
+            amount.notna() & percent.notna(),
+            "percent",
+            lambda _row: "give the dose given as an amount with its unit, or as percent of the planned dose, not both",
         ),
-    )
-    refuse_rows(
-        batch,
-        (amount.notna() & unit.isna()).to_numpy(),
-        field="unit",
-        code="STORE-E154",
-        message=lambda row: f"{which(row)}: the amount {row['amount']:g} has no unit; give its unit (e.g. IU or mg)",
-    )
-    refuse_rows(
-        batch,
-        (unit.notna() & amount.isna()).to_numpy(),
-        field="amount",
-        code="STORE-E154",
-        message=lambda row: (
-            f"{which(row)}: the unit {row['unit']} has no amount; give the amount, or leave out the unit"
+        (
+            amount.notna() & unit.isna(),
+            "unit",
+            lambda row: f"the amount {row['amount']:g} has no unit; give its unit (e.g. IU or mg)",
         ),
-    )
+        (
+            unit.notna() & amount.isna(),
+            "amount",
+            lambda row: f"the unit {row['unit']} has no amount; give the amount, or leave out the unit",
+        ),
+    ]
+    for mask, field, problem in problems:
+        refuse_rows(
+            batch,
+            mask.to_numpy(),
+            field=field,
+            code="STORE-E154",
+            message=lambda row, problem=problem: (  # type: ignore[misc]
+                f"{row['treatment']} cycle {row['cycle']} dose {row['number']}: {problem(row)}"
+            ),
+        )
 
     # imported data may record a placebo as 0 (SDTM EXDOSE 0); entry under a protocol records a dose not given
     # as held
