@@ -49,6 +49,7 @@ __all__ = [
     "fetch_frame",
     "read_tumour_batch",
     "reader_key",
+    "reader_keys",
     "rebuild_tu_tr",
     "recompute_timepoints",
     "to_codes",
@@ -100,7 +101,7 @@ def reader_key(subject_id: Any, evaluator: Any, evaluator_id: Any) -> str:
     return f"{subject_id} ({reader})"
 
 
-def _keys(frame: pd.DataFrame) -> pd.Series:
+def reader_keys(frame: pd.DataFrame) -> pd.Series:
     """:func:`reader_key` of each row, computed once per reader (fast on long tables)."""
     columns = ["subject_id", "evaluator", "evaluator_id"]
     codes, uniques = pd.factorize(pd.MultiIndex.from_frame(frame[columns].astype(object)), sort=False)
@@ -172,7 +173,7 @@ def _load(session: Session, patient_ids: Collection[int]) -> tuple[pd.DataFrame,
 
 def rebuild_tu_tr(lesions: pd.DataFrame, results: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """SDTM TU and TR as the core reads them, one subject per reader (:func:`reader_key`)."""
-    lesion_key, result_key = _keys(lesions), _keys(results)
+    lesion_key, result_key = reader_keys(lesions), reader_keys(results)
     lesions = lesions.loc[lesion_key.isin(set(result_key))]  # a reader without results has nothing to derive
     tu = pd.DataFrame(
         {
@@ -226,7 +227,7 @@ def _translated(exc: DataError, subjects: dict[str, str]) -> DataError | None:
 def evaluate_baseline(lesions: pd.DataFrame, results: pd.DataFrame) -> BaselineEvaluation:
     """The RECIST 1.1 baseline rules (the core's) over stored-shaped lesions and results of several readers."""
     tu, tr = rebuild_tu_tr(lesions, results)
-    subjects = dict(zip(_keys(results), results["subject_id"], strict=True))
+    subjects = dict(zip(reader_keys(results), results["subject_id"], strict=True))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", TrialWarning)

@@ -77,7 +77,7 @@ from oncotrial.store.services._timepoints import (
     evaluate_baseline,
     fetch_frame,
     read_tumour_batch,
-    reader_key,
+    reader_keys,
     recompute_timepoints,
     to_codes,
 )
@@ -131,18 +131,13 @@ _LESION_FIELDS = ("code", "kind", "location", "method", "identified_on", "visit"
 def _breach_rows(frame: pd.DataFrame, breaches: pd.DataFrame) -> np.ndarray[Any, Any]:
     """The rows of ``frame`` (lesions of the batch) of the first breach, else of its reader's first row."""
     first = breaches.iloc[0]
-    keys = _reader_keys(frame)
+    keys = reader_keys(frame)
     at = ((keys == first["USUBJID"]) & (frame["code"] == first["LESIONID"])).to_numpy()
     return np.asarray(at if at.any() else (keys == first["USUBJID"]).to_numpy(), dtype=bool)
 
 
-def _reader_keys(frame: pd.DataFrame) -> pd.Series:
-    keys = [reader_key(*t) for t in zip(frame["subject_id"], frame["evaluator"], frame["evaluator_id"], strict=True)]
-    return pd.Series(keys, index=frame.index, dtype=object)
-
-
 def _refuse_breaches(batch: Batch, breaches: pd.DataFrame, *, fix: str) -> None:
-    breaches = breaches.loc[breaches["USUBJID"].isin(set(_reader_keys(batch.frame)))]
+    breaches = breaches.loc[breaches["USUBJID"].isin(set(reader_keys(batch.frame)))]
     if breaches.empty:
         return
     first = breaches.iloc[0]
