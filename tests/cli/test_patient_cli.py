@@ -88,6 +88,18 @@ def test_enrol_keeps_name_and_birth_date_apart(trial_db: str, capsys: pytest.Cap
             "--enrolled-on '18/11/2026' is not a date: write it as YYYY-MM-DD (e.g. 2026-11-23).",  # a day: no time
             id="date",
         ),
+        pytest.param(
+            ["--subject", "02-0001"],
+            "inv1",
+            "subject id '02-0001': it must begin with its site's code, 01- (e.g. 01-0007) (option --subject)",
+            id="subject_of_another_site",
+        ),
+        pytest.param(
+            ["--subject", "01 0001"],
+            "inv1",
+            "subject id '01 0001': use up to 64 letters, digits, '-', '.' or '_', with no spaces (e.g. 01-0007)",
+            id="subject_with_a_space",
+        ),
     ],
 )
 def test_enrol_refuses_bad_input_and_writes_nothing(

@@ -57,6 +57,9 @@ def test_batch_enrolment_numbers_patients_after_the_last_and_keeps_identity_apar
         pytest.param(_rows("01-0101", "01-0101"), DataError, "row 2: patient '01-0101' is twice", id="twice"),
         pytest.param(_rows("01-0101", site="09"), DataError, "no site '09'", id="unknown_site"),
         pytest.param([{**_rows("01-0101")[0], "age": 140.0}], DataError, "age 140.0", id="implausible_age"),
+        pytest.param(
+            _rows("01-0101", "02-0102"), DataError, "row 2: subject id '02-0102': it must begin with", id="other_prefix"
+        ),
     ],
 )
 def test_batch_enrolment_refuses_a_bad_row_and_writes_nothing(

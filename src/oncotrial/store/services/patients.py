@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -127,6 +128,8 @@ def enrol_patient(
         site = find_site(session, trial, site_code)
     require_site(actor, site.id)
     _check_demographics(sex, age)
+    if subject_id is not None:
+        check_subject_id(subject_id, site_code=site.code, entry=trial.current_protocol_id is not None)
     sid = subject_id or _next_subject_id(session, trial.id, site.id, site.code)
     if session.execute(select(Patient.id).where(Patient.trial_id == trial.id, Patient.subject_id == sid)).first():
         raise DataError(
@@ -290,6 +293,29 @@ def _batch_site_ids(session: Session, actor: Actor, trial: Any, rows: Sequence[M
     return ids
 
 
+_SUBJECT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def check_subject_id(subject_id: str, *, site_code: str, entry: bool, row: int | None = None) -> None:
+    """A subject id is a pseudonym of letters, digits, '-', '.' and '_' (it appears in file names, exports and
+    addresses); under a protocol (``entry``) it begins with its site's code and a hyphen, as the ids oncotrial
+    gives do (``01-0007``). Data imported from elsewhere keep their own form."""
+    where = f"row {row}: " if row is not None else ""
+    problem = None
+    if not _SUBJECT_ID.fullmatch(subject_id):
+        problem = "use up to 64 letters, digits, '-', '.' or '_', with no spaces (e.g. 01-0007)"
+    elif entry and not subject_id.startswith(f"{site_code}-"):
+        problem = f"it must begin with its site's code, {site_code}- (e.g. {site_code}-0007)"
+    if problem is not None:
+        raise DataError(
+            f"{where}subject id {subject_id!r}: {problem}",
+            code="STORE-E069",
+            field="subject_id",
+            subject_id=subject_id,
+            rows=(row,) if row is not None else (),
+        )
+
+
 def _check_new_subjects(session: Session, trial: Any, rows: Sequence[Mapping[str, Any]]) -> None:
     seen: set[str] = set()
     for number, row in enumerate(rows, start=1):
@@ -303,6 +329,9 @@ def _check_new_subjects(session: Session, trial: Any, rows: Sequence[Mapping[str
                 subject_id=sid if isinstance(sid, str) else None,
                 rows=(number,),
             )
+        check_subject_id(
+            sid, site_code=str(row.get("site_code")), entry=trial.current_protocol_id is not None, row=number
+        )
         seen.add(sid)
         _check_demographics(row.get("sex"), row.get("age"), sid, number)
     taken = session.execute(
