@@ -124,3 +124,30 @@ def test_a_dose_against_the_protocol_is_refused_and_nothing_written(
     assert "row 1" not in err
     assert len(err.strip().splitlines()) == 1
     assert query(url, "SELECT count(*) FROM administration") == [(0,)]
+
+
+def test_a_treatment_start_is_corrected_with_a_reason(
+    treated: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Weighed again at 72 kg: the start keeps its day and time, the weight is corrected, and the update's audit
+    entry keeps the reason."""
+    url, subject = treated
+    out = run_ok(
+        capsys,
+        "dose",
+        "correct-start",
+        "--subject",
+        subject,
+        "--weight",
+        "72",
+        "--reason",
+        "weighed again",
+        *as_user(url, "inv1"),
+    )
+    assert out.strip() == (
+        f"Corrected the treatment start of patient {subject}: cycle 1 day 1 on 2026-11-23 08:00, 72 kg (weighed again)."
+    )
+    assert query(url, "SELECT weight_kg, version FROM treatment_start") == [(72.0, 2)]
+    assert query(url, "SELECT reason FROM audit_entry WHERE table_name = 'treatment_start' AND action = 'update'") == [
+        ("weighed again",)
+    ]

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from oncotrial.errors import ConflictError, DataError, ScheduleError
+from oncotrial.errors import ConflictError, DataError, ScheduleError, StoreError
 from oncotrial.store import Store, verify_chain
 from oncotrial.store.audit import audit_context
 from oncotrial.store.models import (
@@ -32,6 +32,7 @@ from oncotrial.store.services import (
     actor_for,
     add_protocol_version,
     correct_randomisation,
+    correct_treatment_start,
     record_administration,
     record_administrations,
     record_crossover,
@@ -389,3 +390,71 @@ def test_crossover_cycles_follow_the_crossover_calendar(trial_store: Store) -> N
             session, actor_for(session, "inv1"), TRIAL, subject_id, cycle=3, start=dt.date(2027, 1, 11), reason="SBRT"
         )
     assert len(_record(trial_store, [sbrt, il2])) == 2
+
+
+def _correct_start(store: Store, subject_id: str, version: int | None = None, **changes: Any) -> TreatmentStart:
+    with store.write() as session:
+        return correct_treatment_start(
+            session,
+            actor_for(session, "inv1"),
+            TRIAL,
+            subject_id,
+            reason=str(changes.pop("reason", "entered in the wrong week")),
+            expected_version=version,
+            **changes,
+        )
+
+
+def test_a_treatment_start_is_corrected_with_its_reason_and_the_calendar_follows(
+    treated_store: tuple[Store, str],
+) -> None:
+    """Start moved from Monday 2026-11-23 08:00 to Monday 2026-11-30 08:00: dose 2 (every 8 h) is then due on
+    2026-11-30 16:00 and is recorded there; the update entry keeps the reason; the chain verifies."""
+    store, subject_id = treated_store
+    corrected = _correct_start(store, subject_id, 1, start=dt.datetime(2026, 11, 30, 8, 0))
+    assert (corrected.start, corrected.weight_kg, corrected.version) == (dt.datetime(2026, 11, 30, 8, 0), 70, 2)
+    _record(
+        store,
+        [
+            _dose(subject_id, 1, given_at=dt.datetime(2026, 11, 30, 8)),
+            _dose(subject_id, 2, given_at=dt.datetime(2026, 11, 30, 16)),
+        ],
+    )
+    with store.read() as session:
+        entry = session.execute(
+            select(AuditEntry).where(AuditEntry.table_name == "treatment_start", AuditEntry.action == "update")
+        ).scalar_one()
+        assert entry.reason == "entered in the wrong week"
+        assert verify_chain(session).ok
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "code"),
+    [
+        pytest.param({"start": dt.datetime(2026, 12, 1, 8, 0)}, ScheduleError, "DOSE-E010", id="not_a_monday"),
+        pytest.param({"start": dt.datetime(2026, 11, 16, 8, 0)}, DataError, "STORE-E141", id="before_randomisation"),
+        pytest.param({"weight_kg": 50.0}, ScheduleError, "DOSE-E047", id="recorded_dose_above_the_new_plan"),
+        pytest.param({"weight_kg": 75.0, "reason": " "}, StoreError, "STORE-E011", id="without_a_reason"),
+    ],
+)
+def test_a_treatment_start_correction_that_breaks_a_rule_is_refused(
+    treated_store: tuple[Store, str], changes: dict[str, Any], error: type[Exception], code: str
+) -> None:
+    """Each refusal writes nothing. A 70 kg patient's dose 1 of 42,000,000 IU (600,000 IU/kg) is above the
+    30,000,000 IU planned for 50 kg; 2026-12-01 is a Tuesday (NCT01416831 starts on a Monday); randomisation was
+    on 2026-11-21."""
+    store, subject_id = treated_store
+    _record(store, [_dose(subject_id, 1, amount=42_000_000, unit="IU")])
+    with pytest.raises(error) as caught:
+        _correct_start(store, subject_id, **changes)
+    assert getattr(caught.value, "code", None) == code
+    with store.read() as session:
+        stored = session.execute(select(TreatmentStart)).scalar_one()
+    assert (stored.start, stored.weight_kg, stored.version) == (TREATMENT_START, 70, 1)
+
+
+def test_two_corrections_of_a_start_from_the_same_version_conflict(treated_store: tuple[Store, str]) -> None:
+    store, subject_id = treated_store
+    _correct_start(store, subject_id, 1, weight_kg=71.0)
+    with pytest.raises(ConflictError, match="you edited version 1, it is now version 2"):
+        _correct_start(store, subject_id, 1, weight_kg=72.0)

@@ -61,6 +61,32 @@ def start_command(
     )
 
 
+@app.command("correct-start")
+def correct_start_command(
+    trial: TrialOption,
+    subject: SubjectOption,
+    reason: Annotated[str, typer.Option("--reason", help="Why the recorded start is corrected.")],
+    at: Annotated[
+        str | None, typer.Option("--at", metavar="DATETIME", help="The corrected cycle 1 day 1 (YYYY-MM-DDTHH:MM).")
+    ] = None,
+    weight: Annotated[float | None, typer.Option("--weight", help="The corrected weight in kg.")] = None,
+    height: Annotated[float | None, typer.Option("--height", help="The corrected height in cm.")] = None,
+    db: DbOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Correct a recorded treatment start (date and time, weight or height), with the reason; every dose recorded
+    must still fit the calendar rebuilt from it."""
+    from oncotrial.store.services import correct_treatment_start
+
+    when = parse_moment(at, option="--at") if at is not None else None
+    with operation(db, as_user, {**FIELDS, "weight_kg": "--weight", "height_cm": "--height"}) as (session, actor):
+        start = correct_treatment_start(
+            session, actor, trial, subject, reason=reason, start=when, weight_kg=weight, height_cm=height
+        )
+        summary = f"cycle 1 day 1 on {start.start:%Y-%m-%d %H:%M}, {start.weight_kg:g} kg"
+    print_recorded([f"Corrected the treatment start of patient {subject}: {summary} ({reason})."], {}, as_json=False)
+
+
 @app.command("record")
 def record_command(
     trial: TrialOption,

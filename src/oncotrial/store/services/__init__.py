@@ -20,6 +20,7 @@ from oncotrial.store.services.assessments import (
 )
 from oncotrial.store.services.audit import HistoryEntry, audit_history
 from oncotrial.store.services.dosing import (
+    correct_treatment_start,
     record_administration,
     record_administrations,
     record_cycle_start,
@@ -68,6 +69,7 @@ __all__ = [
     "audit_history",
     "bootstrap_admin",
     "correct_randomisation",
+    "correct_treatment_start",
     "create_trial",
     "delete_patient",
     "enrol_patient",

@@ -55,6 +55,7 @@ from oncotrial.store.services._batch import (
 from oncotrial.store.services._common import (
     assignment_of,
     check_after_consent,
+    check_version,
     find_patient,
     find_trial,
     protocol_of_patient,
@@ -63,6 +64,7 @@ from oncotrial.store.services._common import (
 
 __all__ = [
     "STATUSES",
+    "correct_treatment_start",
     "record_administration",
     "record_administrations",
     "record_cycle_start",
@@ -116,34 +118,91 @@ def record_treatment_start(
     the next valid date."""
     require_entry(actor)
     patient = find_patient(session, actor, find_trial(session, trial_code), subject_id, for_update=True)
-    assignment = assignment_of(
-        session, patient, refusal="so has no arm to start; randomise first", code="STORE-E140", field="start"
-    )
-    if start.date() < assignment.randomised_on:
-        raise DataError(
-            f"patient {subject_id}: treatment start {start:%Y-%m-%d %H:%M} is before randomisation on "
-            f"{assignment.randomised_on}; check the date",
-            code="STORE-E141",
-            field="start",
-            subject_id=subject_id,
-        )
-    check_after_consent(session, patient, start, field="start")
+    arm = _checked_start(session, patient, start)
     if session.get(TreatmentStart, patient.id) is not None:
         raise DataError(
-            f"patient {subject_id}: the treatment start is already recorded; a wrong one is corrected, not "
-            "recorded twice",
+            f"patient {subject_id}: the treatment start is already recorded; a wrong one is corrected "
+            "(oncotrial dose correct-start), not recorded twice",
             code="STORE-E142",
             field="start",
             subject_id=subject_id,
         )
     treatment_start = TreatmentStart(
-        patient_id=patient.id, arm=assignment.arm, start=start, weight_kg=weight_kg, height_cm=height_cm
+        patient_id=patient.id, arm=arm, start=start, weight_kg=weight_kg, height_cm=height_cm
     )
     _check_calendar(session, patient, treatment_start, [], [], rows=())
     with audit_context(session, actor):
         session.add(treatment_start)
         session.flush()
     return treatment_start
+
+
+def _checked_start(session: Session, patient: PatientRow, start: dt.datetime) -> str:
+    """The patient's arm, once the start is on or after randomisation and consent."""
+    assignment = assignment_of(
+        session, patient, refusal="so has no arm to start; randomise first", code="STORE-E140", field="start"
+    )
+    if start.date() < assignment.randomised_on:
+        raise DataError(
+            f"patient {patient.subject_id}: treatment start {start:%Y-%m-%d %H:%M} is before randomisation on "
+            f"{assignment.randomised_on}; check the date",
+            code="STORE-E141",
+            field="start",
+            subject_id=patient.subject_id,
+        )
+    check_after_consent(session, patient, start, field="start")
+    return assignment.arm
+
+
+def correct_treatment_start(
+    session: Session,
+    actor: Actor,
+    trial_code: str,
+    subject_id: str,
+    *,
+    reason: str,
+    start: dt.datetime | None = None,
+    weight_kg: float | None = None,
+    height_cm: float | None = None,
+    expected_version: int | None = None,
+) -> TreatmentStart:
+    """Correct the recorded treatment start (its date and time, weight or height), with the reason, audited.
+
+    The corrected start is checked as a new one is (on or after randomisation and consent, a start the
+    protocol allows), and the patient's calendar is rebuilt with every dose and cycle start recorded: a
+    correction that would put a recorded dose outside its cycle, or above the dose planned from the weight,
+    is refused with the limit named. ``expected_version`` refuses a correction made from an older version.
+    """
+    require_entry(actor)
+    patient = find_patient(session, actor, find_trial(session, trial_code), subject_id, for_update=True)
+    recorded = _treatment_start(session, patient)
+    check_version(
+        recorded, expected_version, what=f"the treatment start of patient {subject_id}", subject_id=subject_id
+    )
+    corrected = TreatmentStart(  # checked before the recorded one is changed; never added to the session
+        patient_id=patient.id,
+        arm=recorded.arm,
+        start=recorded.start if start is None else start,
+        weight_kg=recorded.weight_kg if weight_kg is None else weight_kg,
+        height_cm=recorded.height_cm if height_cm is None else height_cm,
+    )
+    _checked_start(session, patient, corrected.start)
+    _check_calendar(
+        session,
+        patient,
+        corrected,
+        _administrations(session, [patient.id]),
+        _cycle_starts(session, patient.id),
+        rows=(),
+    )
+    with audit_context(session, actor, reason):
+        recorded.start, recorded.weight_kg, recorded.height_cm = (
+            corrected.start,
+            corrected.weight_kg,
+            corrected.height_cm,
+        )
+        session.flush()
+    return recorded
 
 
 def record_cycle_start(
