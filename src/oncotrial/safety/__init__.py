@@ -1,0 +1,38 @@
+"""Safety: CTCAE v5 grading of laboratory values equal to admiral, adverse-event tables, dose-limiting
+toxicity.
+
+``derive_lab_grades`` grades SDTM LB records in both directions against the packaged CTCAE v5 rule table
+(``rules/ctcae_v5_lab_grades.csv``, one row per term, direction and grade with its CTCAE criterion text)
+and returns ``LabGrades`` (admiral's ATOXDSCL/ATOXGRL and ATOXDSCH/ATOXGRH); ``derive_worst_lab_grades``
+gives the worst grade per patient, test and period; ``compute_lab_grades`` grades plain arrays.
+"""
+
+from typing import TYPE_CHECKING
+
+from oncotrial._lazy import lazy_attributes
+
+__all__ = [
+    "LAB_COLUMNS",
+    "CtcaeLabRules",
+    "LabGrades",
+    "compute_lab_grades",
+    "derive_lab_grades",
+    "derive_worst_lab_grades",
+    "load_ctcae_lab_rules",
+]
+
+_WHERE = {
+    "LAB_COLUMNS": "oncotrial.safety.labs",
+    "CtcaeLabRules": "oncotrial.safety.ctcae",
+    "LabGrades": "oncotrial.safety.labs",
+    "compute_lab_grades": "oncotrial.safety.ctcae",
+    "derive_lab_grades": "oncotrial.safety.labs",
+    "derive_worst_lab_grades": "oncotrial.safety.labs",
+    "load_ctcae_lab_rules": "oncotrial.safety.ctcae",
+}
+
+if TYPE_CHECKING:
+    from oncotrial.safety.ctcae import CtcaeLabRules, compute_lab_grades, load_ctcae_lab_rules
+    from oncotrial.safety.labs import LAB_COLUMNS, LabGrades, derive_lab_grades, derive_worst_lab_grades
+
+__getattr__, __dir__ = lazy_attributes(globals(), _WHERE)

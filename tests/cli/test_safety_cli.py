@@ -1,0 +1,59 @@
+"""``oncotrial safety`` (``oncotrial.cli.safety``), run in-process through ``main(argv)``.
+
+Reference: tests/reference/safety/ctcae_v5_grades_admiral.csv (admiral 1.0.2 ``derive_var_atoxgr_dir()``
+on pharmaversesdtm LB; provenance in tests/reference/README.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.cli.helpers import assert_clean_error, run_cli
+from tests.conftest import shared_path
+
+LB = str(shared_path("pharmaverse", "sdtm", "lb.csv.gz"))
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_safety_grade_writes_admirals_grades(capsys: pytest.CaptureFixture[str], tmp_path: Path, suffix: str) -> None:
+    """The written ATOXGRL/ATOXGRH equal admiral's on every reference row."""
+    target = tmp_path / f"grades{suffix}"
+    code, _, err = run_cli(capsys, "safety", "grade", "--lb", LB, "--out", str(target))
+    assert code == 0, err
+    written = pd.read_csv(target) if suffix == ".csv" else pd.read_parquet(target)
+    assert list(written.columns) == ["USUBJID", "LBSEQ", "LBTESTCD", "ATOXDSCL", "ATOXDSCH", "ATOXGRL", "ATOXGRH"]
+    reference = pd.read_csv(shared_path("safety", "ctcae_v5_grades_admiral.csv"))
+    merged = reference.merge(written, on=["USUBJID", "LBSEQ"], suffixes=("_admiral", ""))
+    assert len(merged) == 10753
+    for grade in ("ATOXGRL", "ATOXGRH"):
+        assert merged[grade].astype("Float64").fillna(-1).eq(merged[f"{grade}_admiral"].fillna(-1)).all()
+
+
+def test_safety_grade_reads_parquet_lb_and_prints_counts(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Hand-made LB: HGB 75 g/L (LLN 120) is anemia grade 3; 130 g/L is grade 0."""
+    lb = pd.DataFrame(
+        {
+            "USUBJID": ["S1", "S1"],
+            "LBSEQ": [1, 2],
+            "LBTESTCD": ["HGB", "HGB"],
+            "LBSTRESN": [130.0, 75.0],
+            "LBSTRESU": ["g/L", "g/L"],
+            "LBSTNRLO": [120.0, 120.0],
+            "LBSTNRHI": [160.0, 160.0],
+        }
+    )
+    path = tmp_path / "lb.parquet"
+    lb.to_parquet(path)
+    code, out, _ = run_cli(capsys, "safety", "grade", "--lb", str(path))
+    assert code == 0
+    anemia = next(line for line in out.splitlines() if line.split()[:1] == ["Anemia"])
+    assert anemia.split() == ["Anemia", "1", "1"]
+
+
+def test_safety_grade_on_a_file_that_is_not_lb_fails_cleanly(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(capsys, "safety", "grade", "--lb", str(shared_path("pharmaverse", "sdtm", "ae.csv")))
+    assert_clean_error(code, err)
+    assert "lacks the column(s) LBTESTCD" in err

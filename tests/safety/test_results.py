@@ -1,0 +1,19 @@
+"""Every safety result has the one shape (tests/result_shape.py): frozen, to_frame(), JSON-safe to_dict(), str()."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from oncotrial.safety import derive_lab_grades
+from tests.conftest import shared_path
+from tests.result_shape import assert_result_shape
+
+
+def test_lab_grades_have_the_one_shape() -> None:
+    """A missing grade (ATOXGRH of a hypoalbuminaemia-only test) is None in to_dict()."""
+    lb = pd.read_csv(shared_path("pharmaverse", "sdtm", "lb.csv.gz")).head(200)
+    result = derive_lab_grades(lb)
+    assert_result_shape(result)
+    albumin = next(r for r in result.to_dict()["records"] if r["LBTESTCD"] == "ALB")
+    assert albumin["ATOXGRH"] is None
+    assert albumin["ATOXDSCL"] == "Hypoalbuminemia"
