@@ -57,3 +57,26 @@ def test_safety_grade_on_a_file_that_is_not_lb_fails_cleanly(capsys: pytest.Capt
     code, _, err = run_cli(capsys, "safety", "grade", "--lb", str(shared_path("pharmaverse", "sdtm", "ae.csv")))
     assert_clean_error(code, err)
     assert "lacks the column(s) LBTESTCD" in err
+
+
+def test_safety_ae_table_writes_the_counts(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Pharmaverse AE + DM + EX by ARM: the overall Placebo row has 86 patients, 65 with a treatment-emergent
+    AE, as the direct count of tests/safety/test_adverse_events.py gives."""
+    sdtm = ("pharmaverse", "sdtm")
+    target = tmp_path / "ae_table.csv"
+    code, _, err = run_cli(
+        capsys, "safety", "ae-table", "--ae", str(shared_path(*sdtm, "ae.csv")), "--adsl",
+        str(shared_path(*sdtm, "dm.csv")), "--ex", str(shared_path(*sdtm, "ex.csv")), "--by", "ARM",
+        "--out", str(target),
+    )  # fmt: skip
+    assert code == 0, err
+    table = pd.read_csv(target)
+    placebo = table[(table["ARM"] == "Placebo") & (table["level"] == "any")]
+    assert placebo[["N", "any"]].values.tolist() == [[86, 65]]
+
+
+def test_safety_ae_table_unknown_by_column_fails_cleanly(capsys: pytest.CaptureFixture[str]) -> None:
+    ae = str(shared_path("pharmaverse", "sdtm", "ae.csv"))
+    code, _, err = run_cli(capsys, "safety", "ae-table", "--ae", ae, "--by", "ARM")
+    assert_clean_error(code, err)
+    assert "--by ARM is not an AE column" in err

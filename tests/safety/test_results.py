@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from oncotrial.safety import derive_lab_grades
+from oncotrial.safety import derive_lab_grades, summarise_adverse_events
 from tests.conftest import shared_path
 from tests.result_shape import assert_result_shape
 
@@ -17,3 +17,9 @@ def test_lab_grades_have_the_one_shape() -> None:
     albumin = next(r for r in result.to_dict()["records"] if r["LBTESTCD"] == "ALB")
     assert albumin["ATOXGRH"] is None
     assert albumin["ATOXDSCL"] == "Hypoalbuminemia"
+
+
+def test_ae_tables_have_the_one_shape() -> None:
+    ae = pd.read_csv(shared_path("pharmaverse", "sdtm", "ae.csv"))
+    dm = pd.read_csv(shared_path("pharmaverse", "sdtm", "dm.csv"))
+    assert_result_shape(summarise_adverse_events(ae, adsl=dm, by=["ARM"]))

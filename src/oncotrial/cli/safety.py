@@ -48,3 +48,32 @@ def grade_command(
     frame = grades.to_frame()
     write_table(frame[[c for c in _WRITTEN if c in frame.columns]], out_path)
     err.print(f"Wrote {out_path} ({len(frame)} graded records)")
+
+
+@app.command("ae-table")
+def ae_table_command(
+    ae: Annotated[Path, typer.Option("--ae", help="SDTM AE (AEBODSYS, AEDECOD, AESTDTC; AETOXGR or AESEV).")],
+    adsl: Annotated[Path | None, typer.Option("--adsl", help="ADSL or DM: the patients and the --by columns.")] = None,
+    ex: Annotated[
+        Path | None, typer.Option("--ex", help="SDTM EX: first and last dose (treatment-emergent), exposure.")
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Columns to split by, comma-separated (e.g. ARM).")] = None,
+    window: Annotated[int, typer.Option("--window", help="Days after the last dose that still count.")] = 30,
+    out_path: Annotated[Path | None, output_option("--out", help="Write the counts table (.csv or .parquet).")] = None,
+) -> None:
+    """Patients with any, grade >= 3, serious and related AEs by system organ class and preferred term."""
+    from oncotrial.io import read_table, write_table
+    from oncotrial.safety import summarise_adverse_events
+
+    tables = {
+        name: None if path is None else read_table(path, name=name) for name, path in (("ADSL", adsl), ("EX", ex))
+    }
+    groups = [c.strip() for c in (by or "").split(",") if c.strip()]
+    result = summarise_adverse_events(
+        read_table(ae, name="AE"), adsl=tables["ADSL"], ex=tables["EX"], by=groups, window_days=window
+    )
+    if out_path is None:
+        out.print(str(result), markup=False, highlight=False)
+        return
+    write_table(result.to_frame(), out_path)
+    err.print(f"Wrote {out_path}")
