@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from oncotrial.safety import derive_lab_grades, summarise_adverse_events
+from oncotrial.protocol import DoseLimitingToxicity
+from oncotrial.safety import derive_lab_grades, evaluate_dlt, summarise_adverse_events
 from tests.conftest import shared_path
 from tests.result_shape import assert_result_shape
 
@@ -23,3 +24,13 @@ def test_ae_tables_have_the_one_shape() -> None:
     ae = pd.read_csv(shared_path("pharmaverse", "sdtm", "ae.csv"))
     dm = pd.read_csv(shared_path("pharmaverse", "sdtm", "dm.csv"))
     assert_result_shape(summarise_adverse_events(ae, adsl=dm, by=["ARM"]))
+
+
+def test_dlt_evaluation_has_the_one_shape() -> None:
+    ae = pd.DataFrame(
+        {"USUBJID": ["P1"], "AEBODSYS": ["SOC"], "AEDECOD": ["FEVER"], "AESTDTC": ["2024-01-03"], "AETOXGR": [4]}
+    )
+    doses = pd.DataFrame({"USUBJID": ["P1", "P2"], "first_dose": ["2024-01-01", "2024-01-01"]})
+    result = evaluate_dlt(ae, doses, DoseLimitingToxicity(window_days=28))
+    assert_result_shape(result)
+    assert result.to_dict()["rate"]["x"] == 1

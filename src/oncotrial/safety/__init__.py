@@ -7,6 +7,7 @@ and returns ``LabGrades`` (admiral's ATOXDSCL/ATOXGRL and ATOXDSCH/ATOXGRH); ``d
 gives the worst grade per patient, test and period; ``compute_lab_grades`` grades plain arrays.
 ``summarise_adverse_events`` counts patients with any, grade >= 3, serious and related AEs by system organ
 class and preferred term, per arm, with treatment-emergent flags and exposure-adjusted rates (``AeTables``).
+``evaluate_dlt`` applies a protocol's DLT definition per patient and gives the rate with its exact interval.
 """
 
 from typing import TYPE_CHECKING
@@ -20,12 +21,14 @@ __all__ = [
     "RELATED_TERMS",
     "AeTables",
     "CtcaeLabRules",
+    "DltEvaluation",
     "LabGrades",
     "compute_lab_grades",
     "derive_ae_flags",
     "derive_dose_dates",
     "derive_lab_grades",
     "derive_worst_lab_grades",
+    "evaluate_dlt",
     "load_ctcae_lab_rules",
     "summarise_adverse_events",
 ]
@@ -35,6 +38,8 @@ _WHERE = {
     "ANY_EVENT": "oncotrial.safety.adverse_events",
     "RELATED_TERMS": "oncotrial.safety.adverse_events",
     "AeTables": "oncotrial.safety.adverse_events",
+    "DltEvaluation": "oncotrial.safety.dlt",
+    "evaluate_dlt": "oncotrial.safety.dlt",
     "derive_ae_flags": "oncotrial.safety.adverse_events",
     "derive_dose_dates": "oncotrial.safety.adverse_events",
     "summarise_adverse_events": "oncotrial.safety.adverse_events",
@@ -58,6 +63,7 @@ if TYPE_CHECKING:
         summarise_adverse_events,
     )
     from oncotrial.safety.ctcae import CtcaeLabRules, compute_lab_grades, load_ctcae_lab_rules
+    from oncotrial.safety.dlt import DltEvaluation, evaluate_dlt
     from oncotrial.safety.labs import LAB_COLUMNS, LabGrades, derive_lab_grades, derive_worst_lab_grades
 
 __getattr__, __dir__ = lazy_attributes(globals(), _WHERE)

@@ -108,6 +108,11 @@ def _dates(values: pd.Series, *, latest: bool) -> NDArray[np.datetime64]:
     return np.asarray(full.fillna(month).fillna(year).to_numpy(dtype="datetime64[ns]"))
 
 
+def onset_bounds(values: pd.Series) -> tuple[NDArray[np.datetime64], NDArray[np.datetime64]]:
+    """The earliest and latest possible day of each (possibly partial) ISO 8601 date; NaT when missing."""
+    return _dates(values, latest=False), _dates(values, latest=True)
+
+
 def derive_dose_dates(ex: pd.DataFrame) -> pd.DataFrame:
     """Per patient: ``first_dose`` (earliest EXSTDTC), ``last_dose`` (latest EXENDTC, else EXSTDTC) and
     ``exposure_days`` (last - first + 1), from SDTM EX."""
@@ -170,7 +175,7 @@ def derive_ae_flags(
     doses = dose_dates.set_index("USUBJID")
     first = ae["USUBJID"].map(doses["first_dose"]).to_numpy(dtype="datetime64[ns]")
     last = ae["USUBJID"].map(doses["last_dose"]).to_numpy(dtype="datetime64[ns]")
-    earliest, latest = _dates(ae["AESTDTC"], latest=False), _dates(ae["AESTDTC"], latest=True)
+    earliest, latest = onset_bounds(ae["AESTDTC"])
     window_end = np.asarray(last + np.timedelta64(window_days, "D"), dtype="datetime64[ns]")
     onset_unknown = np.isnat(earliest)
     dosed = ~np.isnat(first)
