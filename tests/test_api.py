@@ -30,6 +30,7 @@ def test_the_root_exports_exactly_the_core_subpackages_public_names():
         "randomise",
         "pk",
         "safety",
+        "biomarker",
         "io",
     ):
         module = importlib.import_module(f"oncotrial.{package}")

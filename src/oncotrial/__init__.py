@@ -26,10 +26,12 @@ CORE_PACKAGES = (
     "randomise",
     "pk",
     "safety",
+    "biomarker",
     "io",
 )
 
 if TYPE_CHECKING:  # the same names, seen by type checkers and editors
+    from oncotrial.biomarker import *  # noqa: F403
     from oncotrial.design import *  # noqa: F403
     from oncotrial.dosing import *  # noqa: F403
     from oncotrial.eligibility import *  # noqa: F403

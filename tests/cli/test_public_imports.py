@@ -22,6 +22,7 @@ PUBLIC = {
         "randomise",
         "pk",
         "safety",
+        "biomarker",
         "io",
         "errors",
     )

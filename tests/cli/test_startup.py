@@ -52,6 +52,7 @@ def _modules_after(argv: list[str]) -> set[str]:
         ["db", "--help"],
         ["pk", "--help"],
         ["safety", "--help"],
+        ["biomarker", "--help"],
     ],
 )
 def test_help_version_and_protocol_list_import_no_heavy_module(argv):
