@@ -3,6 +3,8 @@
 ``safety grade --lb LB --out F`` reads SDTM LB (.csv, .csv.gz, .parquet, .xpt), calls
 :func:`oncotrial.safety.derive_lab_grades` and writes each graded record (USUBJID, LBSEQ, LBTESTCD, the
 low and high terms and grades in admiral's names) to ``--out`` (.csv or .parquet), or prints the counts.
+``safety ae-table`` calls :func:`oncotrial.safety.summarise_adverse_events`; ``safety dlt`` applies the
+protocol's ``dlt`` section with :func:`oncotrial.safety.evaluate_dlt`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from oncotrial.cli.common import err, out, output_option
+from oncotrial.cli.common import err, input_limits, out, output_option
 
 app = typer.Typer(
     help="Safety: CTCAE v5 lab grades (equal to admiral), adverse-event tables, dose-limiting toxicity.",
@@ -77,3 +79,36 @@ def ae_table_command(
         return
     write_table(result.to_frame(), out_path)
     err.print(f"Wrote {out_path}")
+
+
+@app.command("dlt")
+def dlt_command(
+    ae: Annotated[Path, typer.Option("--ae", help="SDTM AE (AEDECOD, AESTDTC; AETOXGR or AESEV; AEREL).")],
+    ex: Annotated[Path, typer.Option("--ex", help="SDTM EX: each patient's first dose (the patients evaluated).")],
+    protocol: Annotated[
+        str, typer.Option("--protocol", help="A built-in protocol id or a protocol YAML file with a dlt section.")
+    ],
+    out_path: Annotated[
+        Path | None, output_option("--out", help="Write the per-patient table (.csv or .parquet).")
+    ] = None,
+) -> None:
+    """Dose-limiting toxicities per patient under the protocol's definition, and the DLT rate (exact CI)."""
+    from oncotrial.errors import DataError
+    from oncotrial.io import read_table, write_table
+    from oncotrial.protocol import load_protocol_reference
+    from oncotrial.safety import derive_dose_dates, evaluate_dlt
+
+    proto = load_protocol_reference(protocol, limits=input_limits())
+    if proto.dlt is None:
+        raise DataError(
+            f"Protocol {proto.id} defines no dose-limiting toxicity. Add a dlt section (min_grade, window_days, "
+            "terms, exceptions) to the protocol file.",
+            code="CLI-E080",
+            field="--protocol",
+        )
+    doses = derive_dose_dates(read_table(ex, name="EX"))
+    result = evaluate_dlt(read_table(ae, name="AE"), doses, proto.dlt)
+    if out_path is not None:
+        write_table(result.to_frame(), out_path)
+        err.print(f"Wrote {out_path}")
+    out.print(str(result), markup=False, highlight=False)
