@@ -150,6 +150,17 @@ def test_without_ex_every_ae_counts_and_a_cycle_column_splits() -> None:
     assert len(result.events) == 7
 
 
+def test_no_exposure_adjusted_rate_within_a_cycle() -> None:
+    """EX tells each patient's whole exposure, not the part within a cycle: split by an AE column the
+    rate is left missing, split by ARM it is given."""
+    ae, adsl, ex = _hand_made()
+    ae["CYCLE"] = [1, 2, 1, 1, 2, 1, 2]
+    by_cycle = summarise_adverse_events(ae, adsl=adsl, ex=ex, by=["CYCLE"]).to_frame()
+    assert by_cycle["events_per_patient_year"].isna().all()
+    by_arm = summarise_adverse_events(ae, adsl=adsl, ex=ex, by=["ARM"]).to_frame()
+    assert by_arm["events_per_patient_year"].notna().all()
+
+
 def test_bad_grade_and_unknown_by_column_are_refused() -> None:
     ae, adsl, _ = _hand_made()
     with pytest.raises(DataError, match=r"AE row 2 \(subject P1\): AETOXGR '3.5' is not a CTCAE grade"):

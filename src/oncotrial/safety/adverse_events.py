@@ -20,7 +20,8 @@ Rules:
   conservative reading, as in ADaM ADAE practice). Without EX no flag is derived and every AE counts.
 * related: ``AEREL`` in ``related_terms`` (default POSSIBLE, PROBABLE, DEFINITE, RELATED, Y, YES).
 * counts are of patients (each patient once per row), events are records; exposure-adjusted rate =
-  treatment-emergent events / total exposure in patient-years (365.25 days) of the group.
+  treatment-emergent events / total exposure in patient-years (365.25 days) of the group (not given when
+  the table is split by an AE column such as a cycle, whose exposure EX does not tell).
 
 Everything is vectorised (group-bys on the event table); no loop runs per patient or event.
 """
@@ -258,6 +259,8 @@ def summarise_adverse_events(
         counts = counts.merge(denominators, on=adsl_by, how="left")
     else:
         counts = counts.assign(N=int(denominators["N"].iloc[0]), exposure_years=denominators["exposure_years"].iloc[0])
+    if len(adsl_by) < len(by):  # split by an AE column (a cycle): the exposure within it is not known
+        counts["exposure_years"] = np.nan
     for name in _COUNTS:
         counts[f"pct_{name}"] = 100 * counts[name] / counts["N"]
     counts["events_per_patient_year"] = counts["events"] / counts["exposure_years"]
