@@ -50,3 +50,18 @@ def test_a_bad_dlt_section_is_reported_with_its_place(dlt: dict[str, Any], where
     with pytest.raises(ProtocolError, match="dlt") as info:
         parse_protocol(_with_dlt(dlt))
     assert any(p.location == where for p in info.value.problems), info.value.problems
+
+
+def test_the_dlt_section_is_described_in_words() -> None:
+    from oncotrial.protocol import describe_protocol
+
+    protocol = parse_protocol(
+        _with_dlt(
+            {"window_days": 28, "terms": ["Hypotension", "Oliguria"], "exceptions": [{"term": "Fever", "max_grade": 3}]}
+        )
+    )
+    sections = dict(describe_protocol(protocol))
+    assert sections["Dose-limiting toxicity"] == [
+        "Grade >= 3 within 28 days of the first dose, Hypotension and Oliguria",
+        "Not a DLT: Fever up to grade 3",
+    ]
