@@ -20,7 +20,19 @@ def test_simon_design_through_the_flat_api_matches_clinfun():
 
 def test_the_root_exports_exactly_the_core_subpackages_public_names():
     expected: dict[str, object] = {}
-    for package in ("protocol", "design", "eligibility", "dosing", "recist", "endpoints", "randomise", "pk", "io"):
+    for package in (
+        "protocol",
+        "design",
+        "eligibility",
+        "dosing",
+        "recist",
+        "endpoints",
+        "randomise",
+        "pk",
+        "safety",
+        "biomarker",
+        "io",
+    ):
         module = importlib.import_module(f"oncotrial.{package}")
         for name in module.__all__:
             assert name not in expected, f"{name} is exported by two subpackages"

@@ -67,7 +67,19 @@ def test_command_line_tests_live_under_tests_cli():
     assert outside == []
 
 
-CORE = ("protocol", "design", "eligibility", "dosing", "recist", "endpoints", "randomise", "pk", "safety", "simulate")
+CORE = (
+    "protocol",
+    "design",
+    "eligibility",
+    "dosing",
+    "recist",
+    "endpoints",
+    "randomise",
+    "pk",
+    "safety",
+    "biomarker",
+    "simulate",
+)
 EDGES = ("store", "web", "cli", "report")
 
 

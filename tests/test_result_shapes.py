@@ -26,6 +26,7 @@ INPUTS = {
     "BaselineBreach",  # one row of a BaselineEvaluation (the result)
     "BlqRules",  # the BLQ options of an NCA
     "BlqRulesByTmax",  # the BLQ options of an NCA, placed by tmax
+    "CtcaeLabRules",  # the CTCAE v5 lab rule tables
 }
 
 

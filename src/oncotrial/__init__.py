@@ -16,9 +16,22 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 # The core's subpackages whose public names the root exposes, in the order they are searched.
-CORE_PACKAGES = ("protocol", "design", "eligibility", "dosing", "recist", "endpoints", "randomise", "pk", "io")
+CORE_PACKAGES = (
+    "protocol",
+    "design",
+    "eligibility",
+    "dosing",
+    "recist",
+    "endpoints",
+    "randomise",
+    "pk",
+    "safety",
+    "biomarker",
+    "io",
+)
 
 if TYPE_CHECKING:  # the same names, seen by type checkers and editors
+    from oncotrial.biomarker import *  # noqa: F403
     from oncotrial.design import *  # noqa: F403
     from oncotrial.dosing import *  # noqa: F403
     from oncotrial.eligibility import *  # noqa: F403
@@ -28,6 +41,7 @@ if TYPE_CHECKING:  # the same names, seen by type checkers and editors
     from oncotrial.protocol import *  # noqa: F403
     from oncotrial.randomise import *  # noqa: F403
     from oncotrial.recist import *  # noqa: F403
+    from oncotrial.safety import *  # noqa: F403
 
 
 def _public_names() -> dict[str, str]:

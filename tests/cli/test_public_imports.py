@@ -12,7 +12,20 @@ import pytest
 CLI = Path(__file__).resolve().parents[2] / "src" / "oncotrial" / "cli"
 PUBLIC = {
     f"oncotrial.{p}"
-    for p in ("protocol", "design", "eligibility", "dosing", "recist", "endpoints", "randomise", "pk", "io", "errors")
+    for p in (
+        "protocol",
+        "design",
+        "eligibility",
+        "dosing",
+        "recist",
+        "endpoints",
+        "randomise",
+        "pk",
+        "safety",
+        "biomarker",
+        "io",
+        "errors",
+    )
 } | {
     f"oncotrial.store{p}" for p in ("", ".services", ".models", ".migrate", ".access", ".cdisc", ".cdisc.adam")
 }  # the store's public modules

@@ -51,6 +51,8 @@ def _modules_after(argv: list[str]) -> set[str]:
         ["patient", "--help"],
         ["db", "--help"],
         ["pk", "--help"],
+        ["safety", "--help"],
+        ["biomarker", "--help"],
     ],
 )
 def test_help_version_and_protocol_list_import_no_heavy_module(argv):

@@ -61,6 +61,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "rates": ("oncotrial.cli.endpoints", "rates_command", "Response rates with exact or score intervals, by group."),
     "pk": ("oncotrial.cli.pk", "app", "Pharmacokinetics: non-compartmental analysis (NCA) equal to PKNCA."),
+    "safety": (
+        "oncotrial.cli.safety",
+        "app",
+        "Safety: CTCAE v5 lab grades (equal to admiral), adverse-event tables, dose-limiting toxicity.",
+    ),
+    "biomarker": (
+        "oncotrial.cli.biomarker",
+        "app",
+        "Biomarker kinetics (e.g. IFN-γ): per patient and cycle, summaries, paired tests.",
+    ),
     "demo": ("oncotrial.cli.demo", "demo_command", "The end-to-end demo."),
     # the trial database (issue 12): --db URL (else ONCOTRIAL_DB), --as USER (else ONCOTRIAL_USER)
     "db": ("oncotrial.cli.db", "app", "The trial database: create its schema, upgrade it, show its state."),

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
         save_protocol,
     )
     from oncotrial.protocol.library import list_builtin_protocols, summarise_builtin_protocols
-    from oncotrial.protocol.models import Agent, Arm, Endpoint, Protocol
+    from oncotrial.protocol.models import Agent, Arm, DltException, DoseLimitingToxicity, Endpoint, Protocol
     from oncotrial.protocol.regimen import (
         ContinuationRule,
         CrossoverRule,
@@ -53,6 +53,8 @@ _WHERE = {
     "DaySchedule": "oncotrial.protocol.regimen",
     "Dose": "oncotrial.protocol.regimen",
     "DoseLimit": "oncotrial.protocol.regimen",
+    "DltException": "oncotrial.protocol.models",
+    "DoseLimitingToxicity": "oncotrial.protocol.models",
     "Endpoint": "oncotrial.protocol.models",
     "IntervalSchedule": "oncotrial.protocol.regimen",
     "NextCycleRule": "oncotrial.protocol.regimen",
@@ -85,8 +87,10 @@ __all__ = [
     "ContinuationRule",
     "CrossoverRule",
     "DaySchedule",
+    "DltException",
     "Dose",
     "DoseLimit",
+    "DoseLimitingToxicity",
     "Endpoint",
     "IntervalSchedule",
     "NextCycleRule",

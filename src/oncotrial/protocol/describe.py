@@ -15,6 +15,7 @@ from oncotrial.protocol.models import (
     Arm,
     CohortDesign,
     Design,
+    DoseLimitingToxicity,
     Endpoint,
     Protocol,
     RandomisedDesign,
@@ -225,6 +226,15 @@ def describe_endpoint(endpoint: Endpoint) -> str:
     return f"{text}; time frame: {endpoint.time_frame}"
 
 
+def _dlt_lines(dlt: DoseLimitingToxicity) -> list[str]:
+    """``Grade >= 3 within 28 days of the first dose, any term``, then each exception."""
+    terms = _join(dlt.terms) if dlt.terms else "any term"
+    line = f"Grade >= {dlt.min_grade} within {dlt.window_days} days of the first dose, {terms}"
+    line += ", related to the treatment" if dlt.related_only else ""
+    lines = [line] + [f"Not a DLT: {e.term} up to grade {e.max_grade}" for e in dlt.exceptions]
+    return lines + ([dlt.text] if dlt.text else [])
+
+
 def describe_protocol(protocol: Protocol) -> list[ProtocolSection]:
     """The whole protocol in words: an overview, each arm, the design, the endpoints and the criteria."""
     overview = [f"Phase {protocol.phase}; conditions: {', '.join(protocol.conditions)}"]
@@ -240,6 +250,8 @@ def describe_protocol(protocol: Protocol) -> list[ProtocolSection]:
         criteria = [f"[{c.id}] {c.text}" for c in protocol.eligibility if c.type == kind]
         if criteria:
             sections.append((f"{kind.capitalize()} criteria", criteria))
+    if protocol.dlt is not None:
+        sections.append(("Dose-limiting toxicity", _dlt_lines(protocol.dlt)))
     if protocol.interpretations:
         sections.append(("Interpretations", [f"{i.field}: {i.choice}" for i in protocol.interpretations]))
     return sections

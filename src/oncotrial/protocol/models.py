@@ -26,6 +26,8 @@ __all__ = [
     "Agent",
     "Arm",
     "Design",
+    "DltException",
+    "DoseLimitingToxicity",
     "Endpoint",
     "Interpretation",
     "Protocol",
@@ -185,6 +187,40 @@ class CohortDesign(ProtocolModel):
     note: str | None = None
 
 
+Grade = Annotated[int, NotBool, Field(ge=1, le=5)]
+
+
+class DltException(ProtocolModel):
+    """An adverse event that is not a DLT although its grade reaches the DLT grade.
+
+    "Grade 3 fever is expected with high-dose IL-2 and is not a DLT" is ``DltException(term="Fever",
+    max_grade=3)``: fever of grade 3 or less is excepted, grade 4 fever is a DLT. ``term`` is matched
+    against the preferred term (AEDECOD) and the reported term (AETERM), ignoring case.
+    """
+
+    term: str = Field(min_length=1)
+    max_grade: Grade
+    text: str | None = Field(default=None, description="The protocol's wording.")
+
+
+class DoseLimitingToxicity(ProtocolModel):
+    """The protocol's definition of a dose-limiting toxicity (DLT), evaluated by
+    :func:`oncotrial.safety.evaluate_dlt`.
+
+    An adverse event is a DLT when its CTCAE grade is at least ``min_grade``, its onset is on or after the
+    first dose and within ``window_days`` days counting the day of the first dose as day 1 (a 28-day window is
+    days 1-28), its term is one of ``terms`` (empty: any term), it is related to the study treatment when
+    ``related_only``, and no exception covers it.
+    """
+
+    min_grade: Grade = 3
+    window_days: PositiveInt
+    terms: list[str] = Field(default_factory=list, description="Preferred terms that can be DLTs; empty: any.")
+    related_only: bool = False
+    exceptions: list[DltException] = Field(default_factory=list)
+    text: str | None = Field(default=None, description="The protocol's wording of the DLT definition.")
+
+
 Design = Annotated[
     SimonTwoStageDesign | RandomisedDesign | SingleArmDesign | CohortDesign,
     Field(discriminator="kind"),
@@ -209,6 +245,9 @@ class Protocol(ProtocolModel):
     endpoints: list[Endpoint] = Field(default_factory=list)
     design: Design
     interpretations: list[Interpretation] = Field(default_factory=list)
+    dlt: DoseLimitingToxicity | None = Field(
+        default=None, description="The dose-limiting toxicity definition, where the protocol gives one."
+    )
 
     def arm(self, arm_id: str) -> Arm:
         """The arm with this id (case-insensitive); ``KeyError`` names the arms there are."""
