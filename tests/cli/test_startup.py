@@ -27,6 +27,10 @@ HEAVY = [
     "oncotrial.recist",
     "sqlalchemy",
     "alembic",
+    "fastapi",
+    "uvicorn",
+    "jinja2",
+    "argon2",
 ]
 
 
