@@ -48,6 +48,7 @@ from oncotrial.store.services.followup import (
 from oncotrial.store.services.overview import (
     Dashboard,
     PatientRow,
+    ScreeningForm,
     ScreeningView,
     Timeline,
     TimelineEvent,
@@ -55,6 +56,7 @@ from oncotrial.store.services.overview import (
     list_patients,
     list_trials,
     patient_timeline,
+    screening_form,
     trial_dashboard,
 )
 from oncotrial.store.services.patients import (
@@ -87,6 +89,7 @@ __all__ = [
     "LogIn",
     "PatientRow",
     "RecordedBatch",
+    "ScreeningForm",
     "ScreeningView",
     "StoredTimepoint",
     "Timeline",
@@ -138,6 +141,7 @@ __all__ = [
     "record_screening",
     "record_treatment_start",
     "revoke_token",
+    "screening_form",
     "set_password",
     "setup_allocation",
     "timepoint_responses",

@@ -15,6 +15,7 @@ confirmation is the ADRS export's work).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,7 @@ from oncotrial.store.services._common import find_patient, find_trial, protocol_
 __all__ = [
     "Dashboard",
     "PatientRow",
+    "ScreeningForm",
     "ScreeningView",
     "Timeline",
     "TimelineEvent",
@@ -49,6 +51,7 @@ __all__ = [
     "list_patients",
     "list_trials",
     "patient_timeline",
+    "screening_form",
     "trial_dashboard",
 ]
 
@@ -327,3 +330,55 @@ def patient_timeline(session: Session, actor: Actor, trial_code: str, subject_id
         screening=_screening_view(session, patient),
         events=_events(session, patient),
     )
+
+
+@dataclass(frozen=True)
+class ScreeningForm:
+    """The fields of a patient's screening record under their protocol (``oncotrial.eligibility``'s template),
+    each with the value to show first: the latest screening's, else the consent date recorded, else the preset."""
+
+    subject_id: str
+    fields: list[tuple[tuple[str | int, ...], Any, str]]
+
+
+def _lookup(record: Any, path: tuple[str | int, ...]) -> Any:
+    for part in path:
+        if isinstance(part, int):
+            record = record[part] if isinstance(record, list) and part < len(record) else None
+        else:
+            record = record.get(part) if isinstance(record, dict) else None
+        if record is None:
+            return None
+    return record
+
+
+def screening_form(session: Session, actor: Actor, trial_code: str, subject_id: str) -> ScreeningForm:
+    """The screening form of a patient of the actor's site, for data entry (``enter_data``)."""
+    require(actor, "enter_data")
+    from oncotrial.eligibility.template import build_record_template
+    from oncotrial.store.services._common import protocol_of_patient
+
+    patient = find_patient(session, actor, find_trial(session, trial_code), subject_id)
+    protocol = protocol_of_patient(session, patient, needed_for="eligibility")
+    latest = (
+        session.execute(
+            select(Screening.record_json)
+            .where(Screening.patient_id == patient.id)
+            .order_by(Screening.screened_at.desc(), Screening.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+    before = json.loads(latest) if latest else {}
+    consent = session.execute(
+        select(Consent.consent_date).where(Consent.patient_id == patient.id).order_by(Consent.consent_date)
+    ).scalar()
+    if consent is not None:
+        before.setdefault("consent_date", consent.isoformat())
+    fields = []
+    for item in build_record_template(protocol):
+        if item.path == ("subject_id",):
+            continue
+        shown = _lookup(before, item.path)
+        fields.append((item.path, item.value if shown is None else shown, item.comment))
+    return ScreeningForm(patient.subject_id, fields)
