@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from oncotrial.errors import AccessError, ConflictError, NotFoundError, StoreError, TrialError
-from oncotrial.web.security import NotLoggedIn
+from oncotrial.web.security import NotLoggedIn, current_auth
 
 __all__ = ["error_body", "install_error_handlers", "status_of"]
 
@@ -85,6 +85,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        if _is_api(request):  # nothing under /api answers without authentication, not even "no such route"
+            try:
+                await current_auth(request)
+            except (NotLoggedIn, TrialError):
+                return await not_logged_in(request, NotLoggedIn())
         message = "no such page" if exc.status_code == 404 else str(exc.detail)
         return _answer(request, exc.status_code, error_body(f"HTTP-{exc.status_code}", message))
 
