@@ -54,6 +54,7 @@ def _modules_after(argv: list[str]) -> set[str]:
         ["protocol", "list", "--json"],
         ["patient", "--help"],
         ["db", "--help"],
+        ["serve", "--help"],
     ],
 )
 def test_help_version_and_protocol_list_import_no_heavy_module(argv):

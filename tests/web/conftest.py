@@ -39,6 +39,17 @@ USERS = ("admin", "coord1", "inv1", "coord2", "inv2", "monitor", "stat")
 SECRET = "a test secret key that is long enough to sign"
 
 
+@pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 with its smallest cost in the web tests (the defaults take ~0.1 s a hash, and every test sets seven
+    passwords and logs in); the defaults themselves are tested in tests/store/test_auth.py."""
+    from argon2 import PasswordHasher
+
+    from oncotrial.store.services import auth
+
+    monkeypatch.setattr(auth, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 @pytest.fixture
 def web_store(trial_store: Store) -> Store:
     """``trial_store`` with :data:`PASSWORD` set for every user."""

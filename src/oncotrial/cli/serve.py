@@ -32,8 +32,7 @@ def serve_command(
     password`)."""
     import uvicorn
 
-    from oncotrial.web import Settings, create_app
-    from oncotrial.web.settings import load_secret_key
+    from oncotrial.web import Settings, create_app, load_secret_key
 
     with naming_options({"db": "--db", "key_file": "--key-file"}), opened_store(db) as store:
         url = store.url  # checked: the file exists and its schema is current

@@ -6,6 +6,6 @@ JSON API (under ``/api``) cannot differ.
 """
 
 from oncotrial.web.app import create_app
-from oncotrial.web.settings import Settings
+from oncotrial.web.settings import Settings, load_secret_key
 
-__all__ = ["Settings", "create_app"]
+__all__ = ["Settings", "create_app", "load_secret_key"]
