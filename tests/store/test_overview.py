@@ -67,3 +67,37 @@ def test_the_timeline_lists_consent_screening_and_randomisation_and_refuses_anot
     assert timeline.screening.status == "eligible"
     assert all(c["status"] == "met" for c in timeline.screening.criteria if c["type"] == "inclusion")
     assert timeline.arm in {"A", "B"}
+
+
+def test_the_dashboard_gives_the_simon_stage_1_status_of_a_simon_design(trial_store: Store) -> None:
+    """CALGB-500001 with the stage sizes written in (r1=1 of n1=10, r=5 of n=29): no patient assessed yet, so by
+    the rule (stop after stage 1 only when at most r1 of n1 respond) stage 1 continues."""
+    from tests.store.conftest import builtin_protocol_text
+
+    text = builtin_protocol_text("CALGB-500001").replace(
+        "kind: simon_two_stage\n", "kind: simon_two_stage\n  r1: 1\n  n1: 10\n  r: 5\n  n: 29\n", 1
+    )
+    with trial_store.write() as session:
+        services.create_trial(session, services.actor_for(session, "admin"), "CALGB-500001", protocol_yaml=text)
+    with trial_store.read() as session:
+        board = services.trial_dashboard(session, services.actor_for(session, "monitor"), "CALGB-500001")
+    assert board.simon is not None
+    assert (board.simon["status"], board.simon["stage"], board.simon["enrolled"]) == ("continue stage 1", 1, 0)
+    assert board.simon_note == "r1=1/n1=10, r=5/n=29"
+    assert board.target == 38
+
+
+def test_a_simon_design_without_its_stage_sizes_says_so(trial_store: Store) -> None:
+    from tests.store.conftest import builtin_protocol_text
+
+    with trial_store.write() as session:
+        services.create_trial(
+            session,
+            services.actor_for(session, "admin"),
+            "CALGB-500001",
+            protocol_yaml=builtin_protocol_text("CALGB-500001"),
+        )
+    with trial_store.read() as session:
+        board = services.trial_dashboard(session, services.actor_for(session, "monitor"), "CALGB-500001")
+    assert board.simon is None
+    assert board.simon_note == "the protocol's Simon design does not give r1, n1, r and n"
