@@ -25,7 +25,7 @@ def test_the_secret_key_is_made_on_the_first_start_and_reused(tmp_path: Path) ->
 
 
 def test_an_unwritable_key_file_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="secret key file .* cannot be read or written") as info:
+    with pytest.raises(StoreError, match=r"secret key file .* cannot be read or written") as info:
         load_secret_key(Settings(db_url="sqlite://", secret_key_file=tmp_path / "missing" / "web.key"))
     assert info.value.code == "WEB-E001"
 
