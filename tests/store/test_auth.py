@@ -140,7 +140,15 @@ def test_a_token_is_shown_once_stored_as_sha256_used_and_revoked(trial_store: St
         stored = session.execute(select(ApiToken.token_sha256)).scalar_one()
     assert stored == hashlib.sha256(token.encode()).hexdigest()
     with trial_store.write() as session:
-        assert services.actor_for_token(session, token).username == "stat"  # type: ignore[union-attr]
+        owner = services.actor_for_token(session, token)
+        assert owner is not None
+        assert (owner.actor.username, owner.use_due) == ("stat", True)  # never used yet
+        services.note_token_use(session, token)
+    with trial_store.write() as session:
+        owner = services.actor_for_token(session, token)
+        assert owner is not None
+        assert owner.use_due is False  # noted a moment ago: not again within the hour
+        services.note_token_use(session, token)  # writes nothing
     with trial_store.write() as session:
         with pytest.raises(NotFoundError, match=f"you have no token {info.id}"):
             services.revoke_token(session, services.actor_for(session, "monitor"), info.id)

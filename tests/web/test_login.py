@@ -115,3 +115,12 @@ def test_a_token_name_left_empty_is_refused_at_its_field(client: TestClient) -> 
     answer = client.post("/tokens", data={"csrf_token": csrf, "name": "  "})
     assert answer.status_code == 400
     assert 'id="f-name-error"' in answer.text
+
+
+def test_an_api_change_sent_with_the_cookie_needs_the_csrf_header(client: TestClient) -> None:
+    """A page's script may call the API with the session cookie, but only with the X-CSRF-Token header."""
+    csrf = log_in(client, "stat")
+    refused = client.post("/api/tokens", json={"name": "from a page"})
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "WEB-E010"
+    assert client.post("/api/tokens", json={"name": "from a page"}, headers={"X-CSRF-Token": csrf}).status_code == 201

@@ -23,7 +23,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from oncotrial.errors import AccessError
 from oncotrial.store import Store
 from oncotrial.store.audit import Actor
-from oncotrial.store.services import actor_for_session, actor_for_token
+from oncotrial.store.services import actor_for_session, actor_for_token, note_token_use
 
 __all__ = [
     "COOKIE",
@@ -110,11 +110,14 @@ async def current_auth(request: Request) -> Auth:
     store = _store(request)
     token = _bearer(request)
     if token is not None:
-        with store.write() as session:  # notes the token's use
-            actor = actor_for_token(session, token)
-        if actor is None:
+        with store.read() as session:
+            owner = actor_for_token(session, token)
+        if owner is None:
             raise NotLoggedIn("the token is unknown or revoked")
-        return Auth(actor, None)
+        if owner.use_due:
+            with store.write() as session:
+                note_token_use(session, token)
+        return Auth(owner.actor, None)
     codec: SessionCodec = request.app.state.codec
     session_id = codec.loads(request.cookies.get(COOKIE, ""))
     if session_id is None:

@@ -43,12 +43,14 @@ __all__ = [
     "THROTTLE_WINDOW",
     "LogIn",
     "TokenInfo",
+    "TokenOwner",
     "actor_for_session",
     "actor_for_token",
     "create_token",
     "end_session",
     "list_tokens",
     "log_in",
+    "note_token_use",
     "revoke_token",
     "set_password",
 ]
@@ -281,19 +283,43 @@ def revoke_token(session: Session, actor: Actor, token_id: int) -> TokenInfo:
     return _info(token)
 
 
-def actor_for_token(session: Session, token: str) -> Actor | None:
-    """The owner of a valid token (None when unknown or revoked, or its user inactive); notes its use."""
+def _valid_token(session: Session, token: str) -> tuple[ApiToken, User] | None:
     record = session.execute(
         select(ApiToken).where(ApiToken.token_sha256 == _sha256(token), ApiToken.revoked_at.is_(None))
     ).scalar_one_or_none()
-    if record is None:
+    user = session.get(User, record.user_id) if record is not None else None
+    if record is None or user is None or not user.active:
         return None
-    user = session.get(User, record.user_id)
-    if user is None or not user.active:
+    return record, user
+
+
+@dataclass(frozen=True)
+class TokenOwner:
+    """The owner of a valid token, and whether its last use is due to be written (:func:`note_token_use`)."""
+
+    actor: Actor
+    use_due: bool
+
+
+def actor_for_token(session: Session, token: str) -> TokenOwner | None:
+    """The owner of a valid token (None when unknown or revoked, or its user inactive); reads only, so that an
+    API call takes no write lock unless its use is due to be noted."""
+    found = _valid_token(session, token)
+    if found is None:
         return None
+    record, user = found
+    due = record.last_used_at is None or _now() - record.last_used_at >= TOKEN_USE_RESOLUTION
+    return TokenOwner(_actor(user), due)
+
+
+def note_token_use(session: Session, token: str) -> None:
+    """Write the token's last use (now), at most once per :data:`TOKEN_USE_RESOLUTION` (an audited update)."""
+    found = _valid_token(session, token)
+    if found is None:
+        return
+    record, user = found
     now = _now()
     if record.last_used_at is None or now - record.last_used_at >= TOKEN_USE_RESOLUTION:
         with audit_context(session, _actor(user), "token used"):
             record.last_used_at = now
             session.flush()
-    return _actor(user)

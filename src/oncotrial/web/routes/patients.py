@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from oncotrial.errors import DataError
+from oncotrial.store import Store
 from oncotrial.store.services import (
     list_patients,
     patient_timeline,
@@ -19,7 +20,7 @@ from oncotrial.store.services import (
 )
 from oncotrial.web.forms import FormErrors, parse_moment, read_screening_form
 from oncotrial.web.routes._common import StoreDep, can, plain, render
-from oncotrial.web.security import CurrentAuth
+from oncotrial.web.security import Auth, CurrentAuth
 
 __all__ = ["api", "pages"]
 
@@ -41,7 +42,7 @@ def patients_page(
     return render(request, template, {"actor": auth.actor, "trial": trial, "patients": rows, "search": search or ""})
 
 
-def _patient_context(store: Any, auth: Any, trial: str, subject_id: str) -> dict[str, Any]:
+def _patient_context(store: Store, auth: Auth, trial: str, subject_id: str) -> dict[str, Any]:
     with store.read() as session:
         timeline = patient_timeline(session, auth.actor, trial, subject_id)
     return {
@@ -61,7 +62,7 @@ def patient_page(request: Request, auth: CurrentAuth, store: StoreDep, trial: st
 
 
 def _screening_page(
-    request: Request, store: Any, auth: Any, trial: str, subject_id: str, errors: FormErrors, status: int = 200
+    request: Request, store: Store, auth: Auth, trial: str, subject_id: str, errors: FormErrors, status: int = 200
 ) -> HTMLResponse:
     with store.read() as session:
         form = screening_form(session, auth.actor, trial, subject_id)
