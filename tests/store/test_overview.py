@@ -101,3 +101,20 @@ def test_a_simon_design_without_its_stage_sizes_says_so(trial_store: Store) -> N
         board = services.trial_dashboard(session, services.actor_for(session, "monitor"), "CALGB-500001")
     assert board.simon is None
     assert board.simon_note == "the protocol's Simon design does not give r1, n1, r and n"
+
+
+def test_the_screening_form_is_the_protocols_template_with_what_was_recorded(two_sites: tuple[Store, str, str]) -> None:
+    """01-0002 was screened with the eligible record: its ECOG (1) and lesion size (24 mm) are shown again; the
+    date of birth is not kept in the screening record (identifying), so it is not shown again."""
+    store, _, other = two_sites
+    with store.read() as session:
+        form = services.screening_form(session, services.actor_for(session, "coord1"), TRIAL, "01-0002")
+        with pytest.raises(AccessError, match="may not enter data"):
+            services.screening_form(session, services.actor_for(session, "monitor"), TRIAL, "01-0002")
+        with pytest.raises(AccessError, match="works at another site"):
+            services.screening_form(session, services.actor_for(session, "coord1"), TRIAL, other)
+    shown = {path: value for path, value, _ in form.fields}
+    assert (shown[("ecog", "value")], shown[("lesions", 0, "size_mm")]) == (1, 24)
+    assert shown[("consent_date",)] == "2026-11-18"
+    assert shown[("birth_date",)] is None
+    assert ("subject_id",) not in shown

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from oncotrial.store import Store
+from oncotrial.store import Store, verify_chain
 from oncotrial.store.models import AuditEntry
 from tests.web.conftest import PASSWORD, TRIAL, csrf_of, log_in
 
@@ -30,6 +30,7 @@ def test_log_in_then_log_out_are_audited_and_the_old_cookie_is_dead(client: Test
                 AuditEntry.table_name == "web_session"
             )
         ).all()
+        assert verify_chain(session).ok
     assert [tuple(row) for row in rows] == [("coord1", "insert", None), ("coord1", "update", "logged out")]
 
 
