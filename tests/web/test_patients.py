@@ -184,3 +184,27 @@ def test_today_is_offered_as_the_day_of_randomisation(web_store: Store, logged_i
     subject_id = enrolled(web_store)
     browser, _ = logged_in("inv1")
     assert f'value="{dt.date.today().isoformat()}"' in browser.get(f"/trials/{TRIAL}/patients/{subject_id}").text
+
+
+def test_lesions_marked_none_with_a_lesion_typed_below_is_refused_at_the_list(
+    web_store: Store, logged_in: LoggedIn
+) -> None:
+    subject_id = enrolled(web_store)
+    browser, csrf = logged_in("coord1")
+    assert '<option value="none"' in browser.get(f"/trials/{TRIAL}/patients/{subject_id}/screening").text
+    answer = browser.post(
+        f"/trials/{TRIAL}/patients/{subject_id}/screening", data=screening_form_data(csrf, lesions="none")
+    )
+    assert answer.status_code == 400
+    assert "lesions is marked none, yet lesions.0.site is filled in" in answer.text
+
+
+def test_lesions_marked_none_are_an_empty_list_not_unknown(web_store: Store, logged_in: LoggedIn) -> None:
+    """With no lesion, NCT01416831's measurable-disease criterion (sbrt-lesions) is not met: ineligible, not
+    incomplete (the eligibility tests give the same for lesions: [])."""
+    subject_id = enrolled(web_store)
+    browser, csrf = logged_in("coord1")
+    data = {k: v for k, v in screening_form_data(csrf, lesions="none").items() if not k.startswith("lesions.")}
+    answer = browser.post(f"/trials/{TRIAL}/patients/{subject_id}/screening", data=data)
+    assert answer.status_code == 303, answer.text
+    assert browser.get(f"/api/trials/{TRIAL}/patients/{subject_id}").json()["screening"]["status"] == "ineligible"

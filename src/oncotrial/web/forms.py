@@ -42,9 +42,14 @@ class FormErrors:
         return bool(self.by_field)
 
 
+NONE = "none"  # the choice of a list field (lesions) that says the list is empty, not unknown
+
+
 def _value(text: str) -> Any:
     """A typed text as the record holds it: true/false, a number, else the text (dates stay ISO text)."""
     lowered = text.strip().lower()
+    if lowered == NONE:
+        return []
     if lowered in ("true", "false"):
         return lowered == "true"
     try:
@@ -60,11 +65,17 @@ def _path(name: str) -> tuple[str | int, ...]:
     return tuple(int(part) if part.isdigit() else part for part in name.split("."))
 
 
-def _put(record: dict[str, Any], path: tuple[str | int, ...], value: Any) -> None:
+def _put(record: dict[str, Any], path: tuple[str | int, ...], value: Any) -> bool:
+    """Set ``value`` at ``path``; False when a field above it was given a value of its own (a list said empty)."""
     node: Any = record
     for part in path[:-1]:
         node = node.setdefault(part, {})  # a list is kept as {index: entry} until the end
+        if not isinstance(node, dict):
+            return False
+    if isinstance(node.get(path[-1]), dict) and not isinstance(value, dict):
+        return False
     node[path[-1]] = value
+    return True
 
 
 def _lists(node: Any, where: tuple[str | int, ...], moved: dict[tuple[str | int, ...], tuple[str | int, ...]]) -> Any:
@@ -98,13 +109,16 @@ def read_screening_form(subject_id: str, typed: dict[str, str]) -> tuple[dict[st
     from oncotrial.eligibility.records import PatientRecord
 
     nested: dict[str, Any] = {}
-    for name, text in typed.items():
+    errors = FormErrors(typed=dict(typed))
+    # the fields of a list's entries after the list itself, so that "none" meets the entries typed below it
+    for name, text in sorted(typed.items(), key=lambda item: item[0].count(".")):
         if name in NOT_RECORD or not text.strip():
             continue
-        _put(nested, _path(name), _value(text))
+        if not _put(nested, _path(name), _value(text)):
+            container = name.split(".", 1)[0]
+            errors.add(container, f"{container} is marked none, yet {name} is filled in: choose one")
     moved: dict[tuple[str | int, ...], tuple[str | int, ...]] = {}
     record: dict[str, Any] = _lists(nested, (), moved)
-    errors = FormErrors(typed=dict(typed))
     try:
         PatientRecord.model_validate({"subject_id": subject_id, **record})
     except ValidationError as exc:

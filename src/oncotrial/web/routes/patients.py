@@ -66,7 +66,10 @@ def _screening_page(
 ) -> HTMLResponse:
     with store.read() as session:
         form = screening_form(session, auth.actor, trial, subject_id)
-    context = {"actor": auth.actor, "trial": trial, "form": form, "errors": errors}
+    names = [".".join(str(part) for part in path) for path, _, _ in form.fields]
+    # a field that holds others (lesions, above lesions.0.site) is a list: chosen "none" or filled in below
+    lists = {name for name in names if any(other.startswith(name + ".") for other in names)}
+    context = {"actor": auth.actor, "trial": trial, "form": form, "errors": errors, "lists": lists}
     return render(request, "screening.html", context, status=status)
 
 
