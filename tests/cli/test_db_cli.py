@@ -86,7 +86,7 @@ def behind_db(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     store = open_store(url, check_schema=False)
     init_schema(store, "0001")
-    with store.write() as session:  # 0002 adds triggers only: today's tables are 0001's
+    with store.write() as session:  # 0002 adds triggers and 0003 tables of its own: 0001's tables are today's
         bootstrap_admin(session, "ada", full_name="Ada Byron")
     store.dispose()
     return url

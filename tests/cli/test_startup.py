@@ -27,6 +27,10 @@ HEAVY = [
     "oncotrial.recist",
     "sqlalchemy",
     "alembic",
+    "fastapi",
+    "uvicorn",
+    "jinja2",
+    "argon2",
 ]
 
 
@@ -53,6 +57,7 @@ def _modules_after(argv: list[str]) -> set[str]:
         ["pk", "--help"],
         ["safety", "--help"],
         ["biomarker", "--help"],
+        ["serve", "--help"],
     ],
 )
 def test_help_version_and_protocol_list_import_no_heavy_module(argv):

@@ -1,5 +1,9 @@
 """``oncotrial.store.migrate`` and the migrations, on SQLite and PostgreSQL: an older database is upgraded in place
-with every row kept, refused until it is, and revision 0002 makes the audit trail append-only in the database."""
+with every row kept, refused until it is, revision 0002 makes the audit trail append-only in the database, and
+revision 0003 adds the web app's log-in tables.
+
+An old database is read as it is (``table_rows`` reflects its tables with plain SQL), never through today's models,
+which describe the newest revision."""
 
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ def store_at_0001(empty_store_url: str) -> Iterator[Store]:
 
 
 def test_a_0001_database_is_refused_naming_oncotrial_db_upgrade(store_at_0001: Store) -> None:
-    with pytest.raises(StoreError, match=r"older than this oncotrial's 0002.*`oncotrial db upgrade") as info:
+    with pytest.raises(StoreError, match=r"older than this oncotrial's 0003.*`oncotrial db upgrade") as info:
         open_store(store_at_0001.url)
     assert info.value.code == "STORE-E007"
 
@@ -41,8 +45,9 @@ def test_a_0001_database_is_refused_naming_oncotrial_db_upgrade(store_at_0001: S
 def test_upgrading_a_0001_database_keeps_every_row_and_the_chain_verifies(store_at_0001: Store) -> None:
     before = table_rows(store_at_0001)
     assert (len(before["patient"]), len(before["randomisation"])) == (3, 2)  # what the fixture wrote
-    assert upgrade_schema(store_at_0001) == ("0001", "0002")
-    assert table_rows(store_at_0001) == before
+    assert upgrade_schema(store_at_0001) == ("0001", "0003")
+    after = table_rows(store_at_0001)
+    assert {name: after[name] for name in before} == before
     reopened = open_store(store_at_0001.url)  # now current: opens without complaint
     with reopened.read() as session:
         assert verify_chain(session).ok
@@ -69,10 +74,32 @@ def test_a_change_of_an_audit_entry_through_a_session_is_a_store_error(trial_sto
 
 
 def test_downgrading_0002_removes_the_triggers_and_keeps_the_rows(store_at_0001: Store) -> None:
-    upgrade_schema(store_at_0001)
+    upgrade_schema(store_at_0001, "0002")
     before = table_rows(store_at_0001)
     command.downgrade(_config(store_at_0001), "0001")
     assert current_revision(store_at_0001) == "0001"
     assert table_rows(store_at_0001) == before
     with store_at_0001.engine.begin() as conn:
         assert conn.execute(text(DELETE_ENTRY)).rowcount == 1
+
+
+LOGIN_TABLES = {"web_session", "api_token", "login_failure"}
+
+
+def test_upgrading_to_0003_adds_the_login_tables_empty_and_keeps_every_row(store_at_0001: Store) -> None:
+    upgrade_schema(store_at_0001, "0002")
+    before = table_rows(store_at_0001)
+    assert not LOGIN_TABLES & set(before)
+    assert upgrade_schema(store_at_0001) == ("0002", "0003")
+    after = table_rows(store_at_0001)
+    assert {name: after[name] for name in LOGIN_TABLES} == {name: [] for name in LOGIN_TABLES}
+    assert {name: rows for name, rows in after.items() if name not in LOGIN_TABLES} == before
+
+
+def test_downgrading_0003_drops_the_login_tables_and_keeps_the_rest(store_at_0001: Store) -> None:
+    upgrade_schema(store_at_0001, "0002")
+    before = table_rows(store_at_0001)
+    upgrade_schema(store_at_0001)
+    command.downgrade(_config(store_at_0001), "0002")
+    assert current_revision(store_at_0001) == "0002"
+    assert table_rows(store_at_0001) == before

@@ -92,6 +92,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "export": ("oncotrial.cli.export", "app", "Export a trial from the database: SDTM domains or ADaM datasets."),
     "import": ("oncotrial.cli.importing", "app", "Import an SDTM set into the database, through data entry's checks."),
     "audit": ("oncotrial.cli.audit", "app", "The audit trail: verify it, show a patient's history."),
+    "serve": ("oncotrial.cli.serve", "serve_command", "Run the web app for trial staff on the trial database."),
 }
 
 

@@ -1,4 +1,5 @@
-"""``oncotrial user``: add a member of staff with a role (and, for the site roles, a trial and site)."""
+"""``oncotrial user``: add a member of staff with a role (and, for the site roles, a trial and site); set a password
+for the web app."""
 
 from __future__ import annotations
 
@@ -35,3 +36,20 @@ def add_command(
         payload = {"username": user.username, "name": user.full_name, "role": user.role, "trial": trial, "site": site}
     where = f" at site {site} of trial {trial}" if user.site_id is not None else ""
     print_recorded([f"Added user {user.username} ({user.full_name}), {user.role}{where}."], payload, as_json=as_json)
+
+
+@app.command("password")
+def password_command(
+    username: Annotated[
+        str, typer.Argument(metavar="USERNAME", help="Whose password (yours, or anyone's for an admin).")
+    ],
+    db: DbOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Set a user's password for the web app: typed at a prompt (twice, not shown), never on the command line."""
+    from oncotrial.store.services import set_password
+
+    password = typer.prompt(f"New password for {username}", hide_input=True, confirmation_prompt=True)
+    with operation(db, as_user, {"username": "USERNAME", "password": "the password"}) as (session, actor):
+        set_password(session, actor, username, password)
+    print_recorded([f"Set the password of {username}."], {"username": username}, as_json=False)

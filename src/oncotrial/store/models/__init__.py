@@ -4,6 +4,7 @@ from oncotrial.store.models.audit import AuditEntry, AuditHead
 from oncotrial.store.models.base import Base
 from oncotrial.store.models.dosing import Administration, CycleStart, TreatmentStart
 from oncotrial.store.models.followup import DISPOSITION_EVENTS, Disposition
+from oncotrial.store.models.login import ApiToken, LoginFailure, WebSession
 from oncotrial.store.models.patient import Consent, Patient, PatientIdentity, Screening, ScreeningCriterion
 from oncotrial.store.models.randomisation import AllocationSecret, AllocationSlot, Crossover, Randomisation
 from oncotrial.store.models.safety import AdverseEvent, LabResult, Sample
@@ -17,6 +18,7 @@ __all__ = [
     "AdverseEvent",
     "AllocationSecret",
     "AllocationSlot",
+    "ApiToken",
     "Assessment",
     "AuditEntry",
     "AuditHead",
@@ -27,6 +29,7 @@ __all__ = [
     "Disposition",
     "LabResult",
     "Lesion",
+    "LoginFailure",
     "Measurement",
     "Patient",
     "PatientIdentity",
@@ -41,4 +44,5 @@ __all__ = [
     "TreatmentStart",
     "Trial",
     "User",
+    "WebSession",
 ]
