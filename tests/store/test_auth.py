@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from oncotrial.errors import AccessError, DataError, NotFoundError
-from oncotrial.store import Store, services
+from oncotrial.store import Store, services, verify_chain
 from oncotrial.store.models import ApiToken, AuditEntry, LoginFailure, User, WebSession
 
 PASSWORD = "correct horse battery"
@@ -43,6 +43,32 @@ def test_a_password_is_stored_as_an_argon2id_hash_never_as_text(trial_store: Sto
     assert stored is not None
     assert stored.startswith("$argon2id$")  # RFC 9106's variant, argon2-cffi's default
     assert PASSWORD not in stored
+
+
+def test_the_audit_trail_keeps_a_digest_of_the_password_hash_never_the_hash(trial_store: Store) -> None:
+    """The update entry of ``app_user`` holds ``sha256:`` + SHA-256 of the stored argon2 hash (computed here with
+    hashlib from the raw row), not the hash; changing the hash behind the application's back is still found."""
+    set_password(trial_store, "coord1")
+    with trial_store.read() as session:
+        stored = session.execute(select(User.password_hash).where(User.username == "coord1")).scalar_one()
+        new_values = (
+            session.execute(
+                select(AuditEntry.new_values)
+                .where(AuditEntry.table_name == "app_user", AuditEntry.action == "update")
+                .order_by(AuditEntry.seq.desc())
+            )
+            .scalars()
+            .first()
+        )
+        assert verify_chain(session).ok
+    assert stored is not None and new_values is not None
+    assert stored not in new_values
+    assert f'"password_hash":"sha256:{hashlib.sha256(stored.encode()).hexdigest()}"' in new_values
+    with trial_store.engine.begin() as conn:  # raw SQL, as someone with the database's password could
+        conn.execute(update(User).where(User.username == "coord1").values(password_hash="$argon2id$forged"))
+    with trial_store.read() as session:
+        report = verify_chain(session)
+    assert report.problem is not None and report.problem.table_name == "app_user"
 
 
 def test_a_short_password_is_refused_with_the_length_needed(trial_store: Store) -> None:

@@ -79,8 +79,27 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Columns that hold a secret: an entry keeps the SHA-256 of the value, never the value. A password's argon2 hash
+# written into the append-only trail could never be removed, and whoever reads the trail could attack it; the
+# digest still shows that the value changed, and verify_chain compares digests.
+SECRET_COLUMNS = frozenset({("app_user", "password_hash")})
+
+
+def _secret_digest(value: Any) -> Any:
+    return value if value is None else "sha256:" + hashlib.sha256(str(value).encode("utf-8")).hexdigest()
+
+
+def _masked(table_name: str, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with each secret column's value replaced by its digest (see :data:`SECRET_COLUMNS`)."""
+    for table, column in SECRET_COLUMNS:
+        if table == table_name and column in values:
+            values[column] = _secret_digest(values[column])
+    return values
+
+
 def _typed(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Numbers as the column reads them back (an int given for a float column is audited as a float)."""
+    """The values as audited: numbers as the column reads them back (an int given for a float column is audited
+    as a float), and secrets as their digests."""
     typed = dict(values)
     for column in table.columns:
         value = typed.get(column.name)
@@ -88,7 +107,7 @@ def _typed(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
             continue
         if isinstance(column.type, Float) and isinstance(value, int):
             typed[column.name] = float(value)
-    return typed
+    return _masked(table.name, typed)
 
 
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
@@ -432,7 +451,11 @@ def insert_audited_columns(
     full = {**columns, pk: ids}
     if "version" in table.columns:
         full["version"] = [1] * count
-    chain.add_inserts(actor, table.name, ids, encode_rows(table, full, count), reason, at)
+    audited = {
+        name: [_secret_digest(v) for v in values] if (table.name, name) in SECRET_COLUMNS else values
+        for name, values in full.items()
+    }
+    chain.add_inserts(actor, table.name, ids, encode_rows(table, audited, count), reason, at)
     _insert_columns(conn, table, full, count)
     chain.close()
     return ids
@@ -525,7 +548,7 @@ def _last_entries(session: Session, table: str) -> Iterator[tuple[int, int, str 
 def _current_rows(session: Session, table: Table) -> Iterator[tuple[int, str | None, dict[str, Any]]]:
     pk = table.primary_key.columns[0]
     for row in session.execute(select(table).order_by(pk).execution_options(yield_per=20_000)):
-        values = dict(row._mapping)
+        values = _masked(table.name, dict(row._mapping))
         yield int(values[pk.name]), canonical_json(values), values
 
 
