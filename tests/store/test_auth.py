@@ -61,14 +61,16 @@ def test_the_audit_trail_keeps_a_digest_of_the_password_hash_never_the_hash(tria
             .first()
         )
         assert verify_chain(session).ok
-    assert stored is not None and new_values is not None
+    assert stored is not None
+    assert new_values is not None
     assert stored not in new_values
     assert f'"password_hash":"sha256:{hashlib.sha256(stored.encode()).hexdigest()}"' in new_values
     with trial_store.engine.begin() as conn:  # raw SQL, as someone with the database's password could
         conn.execute(update(User).where(User.username == "coord1").values(password_hash="$argon2id$forged"))
     with trial_store.read() as session:
         report = verify_chain(session)
-    assert report.problem is not None and report.problem.table_name == "app_user"
+    assert report.problem is not None
+    assert report.problem.table_name == "app_user"
 
 
 def test_a_short_password_is_refused_with_the_length_needed(trial_store: Store) -> None:
