@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -82,9 +83,20 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
+LOGIN_TOKEN = re.compile(r'name="login_token" value="([^"]+)"')
+
+
+def post_login(client: TestClient, data: dict[str, str]) -> Any:
+    """Post the log-in form as a browser does: the log-in page first (its form token and cookie), then the form."""
+    page = client.get("/login")
+    found = LOGIN_TOKEN.search(page.text)
+    assert found, "the log-in page has no form token"
+    return client.post("/login", data={**data, "login_token": found.group(1)})
+
+
 def log_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
     """Log ``client`` in as ``username``; returns the CSRF token of the new session (from the trial list page)."""
-    answer = client.post("/login", data={"username": username, "password": password, "next": "/"})
+    answer = post_login(client, {"username": username, "password": password, "next": "/"})
     assert answer.status_code == 303, answer.text
     return csrf_of(client.get("/").text)
 

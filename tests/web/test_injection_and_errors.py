@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from oncotrial.store import Store
 from oncotrial.store.models import ApiToken
-from tests.web.conftest import TRIAL
+from tests.web.conftest import TRIAL, post_login
 from tests.web.test_patients import enrolled, screening_form_data
 
 LoggedIn = Callable[[str], tuple[TestClient, str]]
@@ -34,7 +34,7 @@ def test_a_token_name_is_stored_as_typed_and_shown_escaped(logged_in: LoggedIn, 
 
 
 def test_a_user_name_typed_at_the_log_in_is_shown_escaped(client: TestClient) -> None:
-    page = client.post("/login", data={"username": SCRIPT, "password": "wrong password", "next": "/"}).text
+    page = post_login(client, {"username": SCRIPT, "password": "wrong password", "next": "/"}).text
     assert SCRIPT not in page
     assert ESCAPED in page
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from oncotrial.store import Store, verify_chain
 from oncotrial.store.models import AuditEntry
-from tests.web.conftest import PASSWORD, TRIAL, csrf_of, log_in
+from tests.web.conftest import PASSWORD, TRIAL, csrf_of, log_in, post_login
 
 
 def test_a_page_sends_an_anonymous_user_to_the_log_in_page(client: TestClient) -> None:
@@ -35,24 +36,39 @@ def test_log_in_then_log_out_are_audited_and_the_old_cookie_is_dead(client: Test
 
 
 def test_a_wrong_password_is_refused_on_the_page_keeping_the_user_name(client: TestClient) -> None:
-    answer = client.post("/login", data={"username": "coord1", "password": "wrong one!", "next": "/"})
+    answer = post_login(client, {"username": "coord1", "password": "wrong one!", "next": "/"})
     assert answer.status_code == 401
     assert "the user name or the password is wrong" in answer.text
     assert 'value="coord1"' in answer.text
     assert "oncotrial_session" not in answer.headers.get("set-cookie", "")
 
 
+@pytest.mark.parametrize(
+    "token",
+    [pytest.param(None, id="no_form_token"), pytest.param("forged-by-another-site", id="token_not_the_cookies")],
+)
+def test_a_log_in_posted_without_the_forms_token_is_refused(client: TestClient, token: str | None) -> None:
+    """Another site can post a log-in form with a right password (log-in CSRF) but cannot read the page's token:
+    such a post gets the log-in page again (400) and no session cookie."""
+    client.get("/login")  # the browser has the log-in page's cookie, as a victim would
+    data = {"username": "coord1", "password": PASSWORD, "next": "/", **({"login_token": token} if token else {})}
+    answer = client.post("/login", data=data)
+    assert answer.status_code == 400
+    assert "this log-in form is out of date or did not come from oncotrial" in answer.text
+    assert "oncotrial_session" not in answer.headers.get("set-cookie", "")
+
+
 def test_the_sixth_failure_says_to_wait(client: TestClient) -> None:
     for _ in range(5):
-        client.post("/login", data={"username": "inv1", "password": "wrong one!", "next": "/"})
-    answer = client.post("/login", data={"username": "inv1", "password": PASSWORD, "next": "/"})
+        post_login(client, {"username": "inv1", "password": "wrong one!", "next": "/"})
+    answer = post_login(client, {"username": "inv1", "password": PASSWORD, "next": "/"})
     assert answer.status_code == 401
     assert "try again in 15 minutes" in answer.text
 
 
 def test_the_session_cookie_is_httponly_samesite_lax_and_expires(client: TestClient) -> None:
     """8 hours idle (the default) = 28800 s."""
-    answer = client.post("/login", data={"username": "coord1", "password": PASSWORD, "next": "/"})
+    answer = post_login(client, {"username": "coord1", "password": PASSWORD, "next": "/"})
     cookie = answer.headers["set-cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=lax" in cookie
@@ -65,18 +81,18 @@ def test_a_secure_cookie_when_served_over_https(web_store: Store) -> None:
 
     app = create_app(Settings(db_url=web_store.url, secret_key="x" * 40, https=True))
     with TestClient(app, base_url="https://testserver", follow_redirects=False) as browser:
-        answer = browser.post("/login", data={"username": "coord1", "password": PASSWORD, "next": "/"})
+        answer = post_login(browser, {"username": "coord1", "password": PASSWORD, "next": "/"})
     assert "Secure" in answer.headers["set-cookie"]
 
 
 def test_a_session_id_planted_before_the_log_in_is_replaced(client: TestClient) -> None:
     """Session fixation: a cookie the attacker set before the log-in is not the session after it."""
     client.cookies.set("oncotrial_session", "planted-by-an-attacker", domain="testserver.local")
-    answer = client.post("/login", data={"username": "coord1", "password": PASSWORD, "next": "/"})
+    answer = post_login(client, {"username": "coord1", "password": PASSWORD, "next": "/"})
     assert answer.status_code == 303
     assert client.cookies.get("oncotrial_session") not in (None, "planted-by-an-attacker")
     first = client.cookies.get("oncotrial_session")
-    client.post("/login", data={"username": "coord1", "password": PASSWORD, "next": "/"})
+    post_login(client, {"username": "coord1", "password": PASSWORD, "next": "/"})
     assert client.cookies.get("oncotrial_session") != first  # a new id at every log-in
 
 
@@ -91,7 +107,7 @@ def test_a_post_without_the_csrf_token_is_refused(client: TestClient) -> None:
 
 def test_the_next_page_after_log_in_stays_on_this_site(client: TestClient) -> None:
     for target, expected in (("/trials/X", "/trials/X"), ("//evil.example/", "/"), ("https://evil.example/", "/")):
-        answer = client.post("/login", data={"username": "coord1", "password": PASSWORD, "next": target})
+        answer = post_login(client, {"username": "coord1", "password": PASSWORD, "next": target})
         assert answer.headers["location"] == expected
 
 

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from oncotrial.errors import StoreError
 from oncotrial.store import Store
 from oncotrial.web import Settings, create_app, load_secret_key
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, post_login
 
 
 def test_the_secret_key_is_made_on_the_first_start_and_reused(tmp_path: Path) -> None:
@@ -34,7 +34,7 @@ def test_a_session_idle_too_long_has_ended(web_store: Store, monkeypatch: pytest
     """Idle time 1 minute; the cookie was signed 2 minutes ago (itsdangerous reads its time stamp)."""
     app = create_app(Settings(db_url=web_store.url, secret_key="k" * 40, session_idle_minutes=1))
     with TestClient(app, follow_redirects=False) as browser:
-        browser.post("/login", data={"username": "coord1", "password": PASSWORD, "next": "/"})
+        post_login(browser, {"username": "coord1", "password": PASSWORD, "next": "/"})
         assert browser.get("/").status_code == 200
         session_id = app.state.codec.loads(browser.cookies["oncotrial_session"])
         import itsdangerous.timed

@@ -4,6 +4,9 @@
   with the time it was issued; it is re-issued on each page, so a session ends after ``session_idle_minutes``
   without a request. The database says whether the session is still open (a log-out ends it for good).
   Flags: ``HttpOnly``, ``SameSite=Lax``, ``Secure`` when the app is served over https.
+- The log-in form has no session yet: it carries a random token that is also set, signed, in a short-lived
+  cookie of its own (``oncotrial_login``, HttpOnly, SameSite=Strict), and a log-in is refused unless the two
+  agree, so that another site cannot post a log-in (and so log the browser in as its own user).
 - The CSRF token of a session is HMAC-SHA256(secret key, session id): every form that changes data carries
   it, and every request other than GET/HEAD that is authenticated by the cookie must send it back (form field
   ``csrf_token`` or header ``X-CSRF-Token``). A request with a bearer token (the API) needs none: a browser
@@ -34,10 +37,14 @@ __all__ = [
     "SessionCodec",
     "csrf_token",
     "current_auth",
+    "set_login_cookie",
     "set_session_cookie",
 ]
 
 COOKIE = "oncotrial_session"
+LOGIN_COOKIE = "oncotrial_login"
+LOGIN_FIELD = "login_token"
+LOGIN_SECONDS = 3600
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -63,6 +70,17 @@ class SessionCodec:
         except BadSignature:  # also SignatureExpired: idle too long
             return None
         return value if isinstance(value, str) else None
+
+    def login_cookie(self, token: str) -> str:
+        return URLSafeTimedSerializer(self.secret_key, salt="login").dumps(token)
+
+    def login_matches(self, cookie: str, sent: str) -> bool:
+        """Whether the log-in form's token ``sent`` is the one its cookie holds (signed, at most an hour old)."""
+        try:
+            value = URLSafeTimedSerializer(self.secret_key, salt="login").loads(cookie, max_age=LOGIN_SECONDS)
+        except BadSignature:
+            return False
+        return isinstance(value, str) and bool(sent) and hmac.compare_digest(value, sent)
 
     def csrf(self, session_id: str) -> str:
         return hmac.new(self.secret_key.encode(), b"csrf:" + session_id.encode(), hashlib.sha256).hexdigest()
@@ -145,6 +163,20 @@ def set_session_cookie(response: Response, request: Request, session_id: str) ->
         samesite="lax",
         secure=request.app.state.settings.https,
         path="/",
+    )
+
+
+def set_login_cookie(response: Response, request: Request, token: str) -> None:
+    """The log-in form's cookie: the form's token, signed; HttpOnly, SameSite=Strict, for an hour."""
+    codec: SessionCodec = request.app.state.codec
+    response.set_cookie(
+        LOGIN_COOKIE,
+        codec.login_cookie(token),
+        max_age=LOGIN_SECONDS,
+        httponly=True,
+        samesite="strict",
+        secure=request.app.state.settings.https,
+        path="/login",
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -11,7 +12,7 @@ from pydantic import BaseModel, Field
 from oncotrial.errors import AccessError, DataError
 from oncotrial.store.services import create_token, end_session, list_tokens, log_in, revoke_token
 from oncotrial.web.routes._common import StoreDep, plain, render
-from oncotrial.web.security import COOKIE, CurrentAuth, set_session_cookie
+from oncotrial.web.security import COOKIE, LOGIN_COOKIE, CurrentAuth, set_login_cookie, set_session_cookie
 
 __all__ = ["api", "pages"]
 
@@ -30,9 +31,17 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def _login_form(request: Request, context: dict[str, Any], *, status: int = 200) -> HTMLResponse:
+    """The log-in page with a fresh form token, set in its cookie too."""
+    token = secrets.token_urlsafe(32)
+    response = render(request, "login.html", {**context, "login_token": token}, status=status)
+    set_login_cookie(response, request, token)
+    return response
+
+
 @pages.get("/login", response_class=HTMLResponse, summary="The log-in page")
 def login_page(request: Request, next: str | None = None) -> HTMLResponse:
-    return render(request, "login.html", {"next": _safe_next(next), "username": "", "error": None})
+    return _login_form(request, {"next": _safe_next(next), "username": "", "error": None})
 
 
 @pages.post("/login", response_class=HTMLResponse, summary="Log in (a new session)")
@@ -42,20 +51,25 @@ def login(
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
+    login_token: Annotated[str, Form()] = "",
 ) -> Response:
     context: dict[str, Any] = {"next": _safe_next(next), "username": username}
+    if not request.app.state.codec.login_matches(request.cookies.get(LOGIN_COOKIE, ""), login_token):
+        error = "this log-in form is out of date or did not come from oncotrial; log in again on this page"
+        return _login_form(request, {**context, "error": error}, status=400)
     try:
         with store.write() as session:
             attempt = log_in(session, username, password, address=_address(request))
         _actor, session_id = attempt.check()
     except AccessError as exc:
-        return render(request, "login.html", {**context, "error": str(exc)}, status=401)
+        return _login_form(request, {**context, "error": str(exc)}, status=401)
     old = request.app.state.codec.loads(request.cookies.get(COOKIE, ""))
     if old is not None:  # the browser's previous session ends: one session per browser
         with store.write() as session:
             end_session(session, old, reason="replaced by a new log-in")
     response = RedirectResponse(_safe_next(next), status_code=303)
     set_session_cookie(response, request, session_id)
+    response.delete_cookie(LOGIN_COOKIE, path="/login", httponly=True, samesite="strict")
     return response
 
 
