@@ -151,3 +151,69 @@ def test_a_treatment_start_is_corrected_with_a_reason(
     assert query(url, "SELECT reason FROM audit_entry WHERE table_name = 'treatment_start' AND action = 'update'") == [
         ("weighed again",)
     ]
+
+
+def test_a_hold_and_a_late_cycle_name_their_adverse_event(
+    treated: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`ae add` prints the event's id; `dose record --ae` and `dose cycle-start --ae` keep it. Cycle 2 is planned
+    on Monday 2026-12-14; a week later is within NCT01416831's 7 days."""
+    url, subject = treated
+    ae = run_ok(
+        capsys, "ae", "add", "--subject", subject, "--term", "Hypotension", "--grade", "3", "--onset", "2026-11-23",
+        "--not-serious", *as_user(url, "inv1"),
+    )  # fmt: skip
+    assert ae.startswith(f"Recorded adverse event 1 of patient {subject}")
+    held = run_ok(
+        capsys,
+        *_dose(
+            url, subject, "--cycle", "1", "--number", "1", "--status", "held", "--reason", "hypotension", "--ae", "1"
+        ),
+    )
+    assert held.strip() == f"Recorded il2 cycle 1 dose 1 of patient {subject}: held (hypotension), for adverse event 1."
+    late = run_ok(
+        capsys, "dose", "cycle-start", "--subject", subject, "--cycle", "2", "--on", "2026-12-21", "--reason",
+        "toxicity not resolved", "--ae", "1", *as_user(url, "inv1"),
+    )  # fmt: skip
+    assert late.strip() == (
+        f"Recorded the start of cycle 2 of patient {subject} on 2026-12-21 (toxicity not resolved, for adverse event 1)."
+    )
+    assert query(url, "SELECT number, adverse_event_id FROM administration") == [(1, 1)]
+    assert query(url, "SELECT cycle, adverse_event_id FROM cycle_start") == [(2, 1)]
+
+
+def test_a_dose_above_the_plan_is_recorded_with_above_planned(
+    treated: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """50,000,000 IU against 42,000,000 IU planned for 70 kg."""
+    url, subject = treated
+    argv = ["--cycle", "1", "--number", "1", "--at", "2026-11-23T08:00", "--amount", "50000000", "--unit", "IU"]
+    out = run_ok(capsys, *_dose(url, subject, *argv, "--above-planned", "--reason", "escalated"))
+    assert out.strip() == (
+        f"Recorded il2 cycle 1 dose 1 of patient {subject}: given at 2026-11-23 08:00, 50,000,000 IU (escalated)."
+    )
+    assert query(url, "SELECT amount, allow_above_planned FROM administration") == [(50_000_000.0, 1)]
+
+
+def test_dose_changes_list_each_change_with_its_adverse_event_for_the_site_that_may_read_it(
+    treated: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hold of dose 1 for event 1 is listed for site 01's investigator and the monitor; site 02's
+    investigator sees none of site 01's patients."""
+    url, subject = treated
+    run_ok(
+        capsys, "ae", "add", "--subject", subject, "--term", "Hypotension", "--grade", "3", "--onset", "2026-11-23",
+        "--not-serious", *as_user(url, "inv1"),
+    )  # fmt: skip
+    run_ok(
+        capsys,
+        *_dose(url, subject, "--cycle", "1", "--number", "1", "--status", "held", "--reason", "BP 80/50", "--ae", "1"),
+    )
+    line = f"{subject}: adverse event 1 (Hypotension, grade 3, onset 2026-11-23): il2 cycle 1 dose 1 held (BP 80/50)"
+    for user in ("inv1", "monitor"):
+        assert run_ok(capsys, "dose", "changes", *as_user(url, user)).strip() == line
+    assert "No dose of trial" in run_ok(capsys, "dose", "changes", *as_user(url, "inv2"))
+    listed = json.loads(run_ok(capsys, "dose", "changes", "--json", *as_user(url, "inv1")))["changes"]
+    assert [(c["subject_id"], c["event_id"], c["change"], c["cycle"], c["number"]) for c in listed] == [
+        (subject, 1, "held", 1, 1)
+    ]

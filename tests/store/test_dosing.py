@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from oncotrial.errors import ConflictError, DataError, ScheduleError, StoreError
-from oncotrial.store import Store, verify_chain
+from oncotrial.store import Store, services, verify_chain
 from oncotrial.store.audit import audit_context
 from oncotrial.store.models import (
     Administration,
@@ -458,3 +458,84 @@ def test_two_corrections_of_a_start_from_the_same_version_conflict(treated_store
     _correct_start(store, subject_id, 1, weight_kg=71.0)
     with pytest.raises(ConflictError, match="you edited version 1, it is now version 2"):
         _correct_start(store, subject_id, 1, weight_kg=72.0)
+
+
+def _event(store: Store, subject_id: str, onset: dt.date = dt.date(2026, 11, 23)) -> int:
+    with store.write() as session:
+        return services.record_adverse_event(
+            session,
+            actor_for(session, "inv1"),
+            TRIAL,
+            subject_id,
+            term="Hypotension",
+            grade=3,
+            onset=onset,
+            serious=False,
+        )
+
+
+def test_a_held_dose_and_a_delayed_cycle_name_the_adverse_event_that_caused_them(
+    treated_store: tuple[Store, str],
+) -> None:
+    """Dose 2 (due Monday 2026-11-23 16:00) held for grade 3 hypotension that began that day; cycle 2 (planned
+    Monday 2026-12-14) started a week late for the same event. Both keep the event's id; the chain verifies."""
+    store, subject_id = treated_store
+    event = _event(store, subject_id)
+    _record(
+        store,
+        [
+            _dose(subject_id, 1),
+            _dose(subject_id, 2, status="held", given_at=None, reason="hypotension", adverse_event_id=event),
+        ],
+    )
+    with store.write() as session:
+        record_cycle_start(
+            session,
+            actor_for(session, "inv1"),
+            TRIAL,
+            subject_id,
+            cycle=2,
+            start=dt.date(2026, 12, 21),
+            reason="toxicity not resolved",
+            adverse_event_id=event,
+        )
+    with store.read() as session:
+        held = session.execute(select(Administration.number, Administration.adverse_event_id)).all()
+        delayed = session.execute(select(CycleStart.cycle, CycleStart.adverse_event_id)).all()
+        assert verify_chain(session).ok
+    assert sorted(tuple(r) for r in held) == [(1, None), (2, event)]
+    assert [tuple(r) for r in delayed] == [(2, event)]
+
+
+def test_an_adverse_event_named_for_a_dose_it_cannot_have_changed_is_refused(trial_store: Store) -> None:
+    """Each refusal names the field and writes nothing: another patient's event; a dose given in full; an event
+    that began (2026-11-25) after the reduced dose was given (2026-11-23 16:00)."""
+    first = enrol_eligible(trial_store, "inv1", randomise=True)
+    second = enrol_eligible(trial_store, "inv1", randomise=True)
+    for subject_id in (first, second):
+        with trial_store.write() as session:
+            record_treatment_start(
+                session, actor_for(session, "inv1"), TRIAL, subject_id, start=TREATMENT_START, weight_kg=70
+            )
+    others, late = _event(trial_store, second), _event(trial_store, first, onset=dt.date(2026, 11, 25))
+    reduced = {"amount": 21_000_000, "unit": "IU", "reason": "reduced"}
+    cases = [
+        ({"status": "held", "given_at": None, "reason": "hypotension", "adverse_event_id": others}, "is not one of"),
+        ({"adverse_event_id": late}, "was given in full"),
+        ({**reduced, "adverse_event_id": late}, "began after il2 cycle 1 dose 2 was given"),
+    ]
+    before = count_rows(trial_store, Administration)
+    for fields, says in cases:
+        with pytest.raises(DataError, match=says) as caught:
+            _record(trial_store, [_dose(first, 2, **fields)])
+        assert (caught.value.code, caught.value.field) == ("STORE-E159", "adverse_event_id")
+    assert count_rows(trial_store, Administration) == before
+
+
+def test_a_dose_above_the_plan_given_on_purpose_is_recorded_as_such(treated_store: tuple[Store, str]) -> None:
+    """50,000,000 IU is above the 42,000,000 IU planned for 70 kg: refused (DOSE-E047) unless the record says it
+    was given on purpose, which is then stored."""
+    store, subject_id = treated_store
+    _record(store, [_dose(subject_id, 1, amount=50_000_000, unit="IU", allow_above_planned=True, reason="escalated")])
+    with store.read() as session:
+        assert session.execute(select(Administration.allow_above_planned)).scalar_one() is True

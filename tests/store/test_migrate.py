@@ -1,6 +1,6 @@
 """``oncotrial.store.migrate`` and the migrations, on SQLite and PostgreSQL: an older database is upgraded in place
 with every row kept, refused until it is, revision 0002 makes the audit trail append-only in the database, and
-revision 0003 adds the web app's log-in tables.
+revision 0003 adds the web app's log-in tables, and revision 0004 links doses to adverse events.
 
 An old database is read as it is (``table_rows`` reflects its tables with plain SQL), never through today's models,
 which describe the newest revision."""
@@ -37,7 +37,7 @@ def store_at_0001(empty_store_url: str) -> Iterator[Store]:
 
 
 def test_a_0001_database_is_refused_naming_oncotrial_db_upgrade(store_at_0001: Store) -> None:
-    with pytest.raises(StoreError, match=r"older than this oncotrial's 0003.*`oncotrial db upgrade") as info:
+    with pytest.raises(StoreError, match=r"older than this oncotrial's 0004.*`oncotrial db upgrade") as info:
         open_store(store_at_0001.url)
     assert info.value.code == "STORE-E007"
 
@@ -45,7 +45,7 @@ def test_a_0001_database_is_refused_naming_oncotrial_db_upgrade(store_at_0001: S
 def test_upgrading_a_0001_database_keeps_every_row_and_the_chain_verifies(store_at_0001: Store) -> None:
     before = table_rows(store_at_0001)
     assert (len(before["patient"]), len(before["randomisation"])) == (3, 2)  # what the fixture wrote
-    assert upgrade_schema(store_at_0001) == ("0001", "0003")
+    assert upgrade_schema(store_at_0001) == ("0001", "0004")
     after = table_rows(store_at_0001)
     assert {name: after[name] for name in before} == before
     reopened = open_store(store_at_0001.url)  # now current: opens without complaint
@@ -90,7 +90,7 @@ def test_upgrading_to_0003_adds_the_login_tables_empty_and_keeps_every_row(store
     upgrade_schema(store_at_0001, "0002")
     before = table_rows(store_at_0001)
     assert not LOGIN_TABLES & set(before)
-    assert upgrade_schema(store_at_0001) == ("0002", "0003")
+    assert upgrade_schema(store_at_0001, "0003") == ("0002", "0003")
     after = table_rows(store_at_0001)
     assert {name: after[name] for name in LOGIN_TABLES} == {name: [] for name in LOGIN_TABLES}
     assert {name: rows for name, rows in after.items() if name not in LOGIN_TABLES} == before
@@ -102,4 +102,33 @@ def test_downgrading_0003_drops_the_login_tables_and_keeps_the_rest(store_at_000
     upgrade_schema(store_at_0001)
     command.downgrade(_config(store_at_0001), "0002")
     assert current_revision(store_at_0001) == "0002"
+    assert table_rows(store_at_0001) == before
+
+
+DOSE = (
+    "INSERT INTO administration (id, patient_id, treatment, cycle, number, status, reason, version) "
+    "VALUES (1, {patient}, 'il2', 1, 2, 'held', 'grade 3 hypotension', 1)"
+)
+
+
+def test_upgrading_to_0004_links_doses_to_adverse_events_and_keeps_every_row(store_at_0001: Store) -> None:
+    """A dose recorded under 0003 (written with plain SQL: today's services write 0004's columns) keeps every
+    column, gains no adverse event and is not above the plan; the downgrade gives back exactly the 0003 rows."""
+    upgrade_schema(store_at_0001, "0003")
+    with store_at_0001.engine.begin() as conn:
+        patient = conn.execute(text("SELECT min(id) FROM patient")).scalar_one()
+        conn.execute(text(DOSE.format(patient=patient)))
+    before = table_rows(store_at_0001)
+    assert upgrade_schema(store_at_0001) == ("0003", "0004")
+    with store_at_0001.engine.connect() as conn:
+        added = conn.execute(text("SELECT adverse_event_id, allow_above_planned FROM administration")).all()
+        cycle_start = conn.execute(text("SELECT count(*) FROM cycle_start WHERE adverse_event_id IS NULL")).scalar()
+    assert [(ae, bool(above)) for ae, above in added] == [(None, False)]
+    assert cycle_start == 0
+    after = table_rows(store_at_0001)
+    assert [row[: len(before["administration"][0])] for row in after["administration"]] == before["administration"]
+    assert {name: rows for name, rows in after.items() if name not in ("administration", "cycle_start")} == {
+        name: rows for name, rows in before.items() if name not in ("administration", "cycle_start")
+    }
+    command.downgrade(_config(store_at_0001), "0003")
     assert table_rows(store_at_0001) == before

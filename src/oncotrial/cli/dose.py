@@ -3,6 +3,7 @@ checked against the patient's dosing calendar (rebuilt by ``oncotrial.dosing`` f
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 
 import typer
@@ -14,6 +15,7 @@ from oncotrial.cli.database import (
     SubjectOption,
     TrialOption,
     operation,
+    parse_day,
     parse_moment,
     print_recorded,
 )
@@ -32,6 +34,8 @@ FIELDS = {
     "unit": "--unit",
     "percent": "--percent",
     "reason": "--reason",
+    "adverse_event_id": "--ae",
+    "allow_above_planned": "--above-planned",
 }
 
 
@@ -106,6 +110,13 @@ def record_command(
         float | None, typer.Option("--percent", help="The dose given, in % of the planned dose.")
     ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why held, delayed or reduced.")] = None,
+    adverse_event: Annotated[
+        int | None,
+        typer.Option("--ae", metavar="ID", help="The adverse event that held, delayed or reduced it (its id)."),
+    ] = None,
+    above_planned: Annotated[
+        bool, typer.Option("--above-planned", help="More than the planned dose was given on purpose.")
+    ] = False,
     ended_at: Annotated[str | None, typer.Option("--ended-at", metavar="DATETIME", help="End of an infusion.")] = None,
     db: DbOption = None,
     as_user: AsOption = None,
@@ -122,15 +133,75 @@ def record_command(
         "unit": unit,
         "percent": percent,
         "reason": reason,
+        "adverse_event_id": adverse_event,
+        "allow_above_planned": above_planned or None,
     }
     fields |= {name: value for name, value in given.items() if value is not None}
     with operation(db, as_user, FIELDS) as (session, actor):
         record_id = record_administration(session, actor, trial, subject, **fields)
     when = f" at {given['given_at']:%Y-%m-%d %H:%M}" if given["given_at"] else ""
-    dose = f", {amount:g} {unit}" if amount is not None else (f", {percent:g} % of the planned dose" if percent else "")
+    dose = (
+        f", {amount:,.10g} {unit}"
+        if amount is not None
+        else (f", {percent:g} % of the planned dose" if percent else "")
+    )
     why = f" ({reason})" if reason else ""
+    why += f", for adverse event {adverse_event}" if adverse_event is not None else ""
     print_recorded(
         [f"Recorded {treatment} cycle {cycle} dose {number} of patient {subject}: {status}{when}{dose}{why}."],
         {"id": record_id, "trial": trial, "subject_id": subject, **{k: str(v) for k, v in fields.items()}},
         as_json=as_json,
     )
+
+
+@app.command("cycle-start")
+def cycle_start_command(
+    trial: TrialOption,
+    subject: SubjectOption,
+    cycle: Annotated[int, typer.Option("--cycle", help="The cycle (2 or later) that started on another day.")],
+    on: Annotated[str, typer.Option("--on", metavar="DATE", help="The day it started (YYYY-MM-DD).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it started then (e.g. 'toxicity not resolved').")],
+    adverse_event: Annotated[
+        int | None, typer.Option("--ae", metavar="ID", help="The adverse event that delayed it (its id).")
+    ] = None,
+    db: DbOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Record that a cycle started later than planned, with the reason; the protocol's window is checked."""
+    from oncotrial.store.services import record_cycle_start
+
+    day = parse_day(on, option="--on")
+    with operation(db, as_user, {**FIELDS, "start": "--on"}) as (session, actor):
+        record_cycle_start(
+            session, actor, trial, subject, cycle=cycle, start=day, reason=reason, adverse_event_id=adverse_event
+        )
+    because = f", for adverse event {adverse_event}" if adverse_event is not None else ""
+    print_recorded(
+        [f"Recorded the start of cycle {cycle} of patient {subject} on {day} ({reason}{because})."], {}, as_json=False
+    )
+
+
+@app.command("changes")
+def changes_command(
+    trial: TrialOption,
+    db: DbOption = None,
+    as_user: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Doses held, delayed or reduced, and cycles started late, with the adverse event recorded as the cause."""
+    from oncotrial.store.services import dose_changes
+
+    with operation(db, as_user, FIELDS, read_only=True) as (session, actor):
+        changes = dose_changes(session, actor, trial)
+    lines = [
+        f"{c.subject_id}: adverse event {c.event_id} ({c.term}, grade {c.grade if c.grade is not None else '-'}, "
+        f"onset {c.onset}): "
+        + (
+            f"{c.treatment} cycle {c.cycle} dose {c.number} {c.change}"
+            if c.treatment is not None
+            else f"cycle {c.cycle} started late, on {c.on}"
+        )
+        + (f" ({c.reason})" if c.reason else "")
+        for c in changes
+    ] or [f"No dose of trial {trial} names an adverse event as its cause."]
+    print_recorded(lines, {"changes": [dataclasses.asdict(c) for c in changes]}, as_json=as_json)

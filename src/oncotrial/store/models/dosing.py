@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from oncotrial.store.models.base import Base, Versioned
@@ -55,6 +55,10 @@ class Administration(Versioned, Base):
     frequency: Mapped[str | None] = mapped_column(String(64))
     visit: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str | None] = mapped_column(Text)
+    # the adverse event that caused a hold, delay or reduction (revision 0004)
+    adverse_event_id: Mapped[int | None] = mapped_column(ForeignKey("adverse_event.id"), index=True)
+    # a dose above the planned one given on purpose (oncotrial.dosing's allow_above_planned; revision 0004)
+    allow_above_planned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class CycleStart(Versioned, Base):
@@ -68,3 +72,4 @@ class CycleStart(Versioned, Base):
     cycle: Mapped[int] = mapped_column()
     start: Mapped[dt.date] = mapped_column()
     reason: Mapped[str] = mapped_column(Text)
+    adverse_event_id: Mapped[int | None] = mapped_column(ForeignKey("adverse_event.id"), index=True)  # rev. 0004

@@ -50,12 +50,14 @@ from oncotrial.store.services.followup import (
 )
 from oncotrial.store.services.overview import (
     Dashboard,
+    DoseChange,
     PatientRow,
     ScreeningForm,
     ScreeningView,
     Timeline,
     TimelineEvent,
     TrialRow,
+    dose_changes,
     list_patients,
     list_trials,
     patient_timeline,
@@ -88,6 +90,7 @@ from oncotrial.store.services.trials import add_protocol_version, add_site, add_
 
 __all__ = [
     "Dashboard",
+    "DoseChange",
     "HistoryEntry",
     "LogIn",
     "PatientRow",
@@ -113,6 +116,7 @@ __all__ = [
     "create_token",
     "create_trial",
     "delete_patient",
+    "dose_changes",
     "end_session",
     "enrol_patient",
     "enrol_patients",

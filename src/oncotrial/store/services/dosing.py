@@ -35,7 +35,7 @@ from oncotrial.dosing import AdministrationRecord, CycleStartRecord, Patient, bu
 from oncotrial.errors import DataError, NotFoundError, ScheduleError, TrialError, validation_messages
 from oncotrial.protocol.models import Protocol
 from oncotrial.store.audit import Actor, audit_context
-from oncotrial.store.models import Administration, Crossover, CycleStart, TreatmentStart
+from oncotrial.store.models import Administration, AdverseEvent, Crossover, CycleStart, TreatmentStart
 from oncotrial.store.models import Patient as PatientRow
 from oncotrial.store.services._batch import (
     Batch,
@@ -44,9 +44,11 @@ from oncotrial.store.services._batch import (
     check_lengths,
     check_not_before,
     correct_record,
+    is_after,
     open_batch,
     refuse_rows,
     row_label,
+    to_bools,
     to_datetimes,
     to_numbers,
     to_texts,
@@ -87,6 +89,8 @@ FIELDS = (
     "form",
     "frequency",
     "visit",
+    "adverse_event_id",
+    "allow_above_planned",
 )
 
 
@@ -214,12 +218,24 @@ def record_cycle_start(
     cycle: int,
     start: dt.date,
     reason: str,
+    adverse_event_id: int | None = None,
 ) -> CycleStart:
-    """Record that a cycle (2 or later) started on another day than planned, with the reason; the protocol's
-    window (NCT01416831: planned day to 7 days later, a Monday) is checked on the rebuilt calendar."""
+    """Record that a cycle (2 or later) started on another day than planned, with the reason (and the patient's
+    adverse event that delayed it, if one did); the protocol's window (NCT01416831: planned day to 7 days later, a
+    Monday) is checked on the rebuilt calendar."""
     require_entry(actor)
     patient = find_patient(session, actor, find_trial(session, trial_code), subject_id, for_update=True)
     check_after_consent(session, patient, start, field="start")
+    if adverse_event_id is not None:
+        event = session.get(AdverseEvent, adverse_event_id)
+        if event is None or event.patient_id != patient.id or event.onset > start:
+            raise DataError(
+                f"patient {subject_id}: adverse event {adverse_event_id} is not one of this patient's events that "
+                f"began by {start}; give the id that `oncotrial ae add` printed for the event that delayed cycle {cycle}",
+                code="STORE-E159",
+                field="adverse_event_id",
+                subject_id=subject_id,
+            )
     if not reason.strip():
         raise DataError(
             f"patient {subject_id}: give the reason cycle {cycle} started later (e.g. 'toxicity not resolved')",
@@ -236,7 +252,9 @@ def record_cycle_start(
             field="cycle",
             subject_id=subject_id,
         )
-    record = CycleStart(patient_id=patient.id, cycle=cycle, start=start, reason=reason.strip())
+    record = CycleStart(
+        patient_id=patient.id, cycle=cycle, start=start, reason=reason.strip(), adverse_event_id=adverse_event_id
+    )
     _check_calendar(
         session, patient, treatment_start, _administrations(session, [patient.id]), [*existing, record], rows=()
     )
@@ -286,6 +304,7 @@ def _as_record(row: Mapping[str, Any]) -> AdministrationRecord:
         unit=row["unit"],
         percent=row["percent"],
         reason=row["reason"],
+        allow_above_planned=bool(row.get("allow_above_planned")),
     )
 
 
@@ -510,6 +529,50 @@ def _check_amounts(batch: Batch) -> None:
     )
 
 
+def _check_adverse_events(session: Session, batch: Batch) -> None:
+    """An adverse event named as the cause of a dose's hold, delay or reduction is the same patient's, began on or
+    before the dose's day, and is named only for a dose held, delayed, or given reduced (an amount or percent)."""
+    frame = batch.frame
+    linked = frame["adverse_event_id"].notna().to_numpy()
+    if not linked.any():
+        return
+    ids = sorted({int(v) for v in frame.loc[linked, "adverse_event_id"]})
+    events = {e.id: e for e in session.execute(select(AdverseEvent).where(AdverseEvent.id.in_(ids))).scalars()}
+    found = [events.get(int(v)) if v is not None else None for v in frame["adverse_event_id"]]
+    refuse_rows(
+        batch,
+        linked & np.array([e is None or e.patient_id != p for e, p in zip(found, frame["patient_id"], strict=True)]),
+        field="adverse_event_id",
+        code="STORE-E159",
+        message=lambda row: (
+            f"adverse event {row['adverse_event_id']} is not one of patient {row['subject_id']}'s; give the id that "
+            "`oncotrial ae add` printed for this patient's event"
+        ),
+    )
+    unmodified = (frame["status"] == "given") & frame["amount"].isna() & frame["percent"].isna()
+    refuse_rows(
+        batch,
+        linked & unmodified.to_numpy(),
+        field="adverse_event_id",
+        code="STORE-E159",
+        message=lambda row: (
+            f"{row['treatment']} cycle {row['cycle']} dose {row['number']} was given in full, so no adverse event "
+            "held, delayed or reduced it; name the event on a held, delayed or reduced dose"
+        ),
+    )
+    onsets = [e.onset if e is not None else None for e in found]
+    refuse_rows(
+        batch,
+        linked & is_after(onsets, [None if v is None else v.date() for v in frame["given_at"]]),
+        field="adverse_event_id",
+        code="STORE-E159",
+        message=lambda row: (
+            f"adverse event {row['adverse_event_id']} began after {row['treatment']} cycle {row['cycle']} dose "
+            f"{row['number']} was given, so it cannot have caused its change; check the event or the dose"
+        ),
+    )
+
+
 def _check_unique(session: Session, batch: Batch, excluding: int | None) -> None:
     frame = batch.frame
     keys = list(zip(frame["patient_id"], frame["treatment"], frame["cycle"], frame["number"], strict=True))
@@ -549,8 +612,11 @@ def _checked_administrations(
     to_numbers(batch, "percent")
     to_datetimes(batch, "given_at")
     to_datetimes(batch, "ended_at")
+    to_numbers(batch, "adverse_event_id", integer=True)
+    to_bools(batch, "allow_above_planned", default=False)
     _check_statuses(batch)
     _check_amounts(batch)
+    _check_adverse_events(session, batch)
     check_not_before(batch, "ended_at", "given_at", code="STORE-E156")
     check_after_consents(batch, "given_at")
     check_lengths(batch, Administration)

@@ -29,6 +29,7 @@ from oncotrial.store.models import (
     AdverseEvent,
     Assessment,
     Consent,
+    CycleStart,
     Disposition,
     Patient,
     Randomisation,
@@ -42,12 +43,14 @@ from oncotrial.store.services._common import find_patient, find_trial, protocol_
 
 __all__ = [
     "Dashboard",
+    "DoseChange",
     "PatientRow",
     "ScreeningForm",
     "ScreeningView",
     "Timeline",
     "TimelineEvent",
     "TrialRow",
+    "dose_changes",
     "list_patients",
     "list_trials",
     "patient_timeline",
@@ -382,3 +385,60 @@ def screening_form(session: Session, actor: Actor, trial_code: str, subject_id: 
         shown = _lookup(before, item.path)
         fields.append((item.path, item.value if shown is None else shown, item.comment))
     return ScreeningForm(patient.subject_id, fields)
+
+
+@dataclass(frozen=True)
+class DoseChange:
+    """A dose held, delayed or reduced, or a cycle started late, and the adverse event recorded as its cause."""
+
+    subject_id: str
+    event_id: int
+    term: str
+    grade: int | None
+    onset: dt.date
+    change: str  # held | delayed | reduced | given above the plan | cycle started late
+    treatment: str | None  # None for a cycle start
+    cycle: int
+    number: int | None
+    on: dt.date | None
+    reason: str | None
+
+
+def _change_of(dose: Administration) -> str:
+    if dose.status != "given":
+        return dose.status
+    return "given above the plan" if dose.allow_above_planned else "reduced"
+
+
+def dose_changes(session: Session, actor: Actor, trial_code: str) -> list[DoseChange]:
+    """Every dose and cycle start that names the adverse event that changed it, by patient, event and cycle (a
+    site role: its site's patients): the toxicity's effect on treatment, from the dosing records."""
+    require(actor, "read")
+    trial = find_trial(session, trial_code)
+    visible = (Patient.trial_id == trial.id) & Patient.deleted_on.is_(None) & _visible(actor)
+    doses = session.execute(
+        select(Patient.subject_id, AdverseEvent, Administration)
+        .join(AdverseEvent, AdverseEvent.patient_id == Patient.id)
+        .join(Administration, Administration.adverse_event_id == AdverseEvent.id)
+        .where(visible)
+    ).all()
+    starts = session.execute(
+        select(Patient.subject_id, AdverseEvent, CycleStart)
+        .join(AdverseEvent, AdverseEvent.patient_id == Patient.id)
+        .join(CycleStart, CycleStart.adverse_event_id == AdverseEvent.id)
+        .where(visible)
+    ).all()  # the same query for cycle starts: written out, as each keeps its model's type
+    changes = [
+        DoseChange(
+            subject, event.id, event.term, event.grade, event.onset, _change_of(dose), dose.treatment, dose.cycle,
+            dose.number, dose.given_at.date() if dose.given_at else None, dose.reason,
+        )
+        for subject, event, dose in doses
+    ] + [
+        DoseChange(
+            subject, event.id, event.term, event.grade, event.onset, "cycle started late", None, start.cycle, None,
+            start.start, start.reason,
+        )
+        for subject, event, start in starts
+    ]  # fmt: skip
+    return sorted(changes, key=lambda c: (c.subject_id, c.event_id, c.cycle, c.number or 0))
