@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests.cli.conftest import as_user, query, randomised, run_ok
@@ -217,3 +218,26 @@ def test_dose_changes_list_each_change_with_its_adverse_event_for_the_site_that_
     assert [(c["subject_id"], c["event_id"], c["change"], c["cycle"], c["number"]) for c in listed] == [
         (subject, 1, "held", 1, 1)
     ]
+
+
+def test_the_adverse_event_table_reads_the_trial_database(
+    treated: tuple[str, str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`safety ae-table --trial` reads AE, EX and DM from the store (the statistician's export permission): the
+    one patient, dosed on 2026-11-23, with a grade 3 hypotension from 2026-11-24, counts once under any grade and
+    grade >= 3, under its arm's name in the protocol (the list of the fixture gave arm A); an investigator may not
+    export."""
+    url, subject = treated
+    run_ok(capsys, *_dose(url, subject, "--cycle", "1", "--number", "1", "--at", "2026-11-23T08:00"))
+    run_ok(
+        capsys, "ae", "add", "--subject", subject, "--term", "Hypotension", "--grade", "3", "--onset", "2026-11-24",
+        "--not-serious", *as_user(url, "inv1"),
+    )  # fmt: skip
+    target = tmp_path / "ae_table.csv"
+    run_ok(capsys, "safety", "ae-table", "--by", "ARM", "--out", str(target), *as_user(url, "stat"))
+    table = pd.read_csv(target)
+    overall = table[table["level"] == "any"]
+    assert overall[["ARM", "N", "any", "grade_3_plus"]].values.tolist() == [["Arm A: IL-2 Monotherapy", 1, 1, 1]]
+    code, _, err = run_cli(capsys, "safety", "ae-table", *as_user(url, "inv1"))
+    assert_clean_error(code, err)
+    assert "may not export" in err

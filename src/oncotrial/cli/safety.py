@@ -10,11 +10,16 @@ protocol's ``dlt`` section with :func:`oncotrial.safety.evaluate_dlt`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from oncotrial.cli.common import err, input_limits, out, output_option
+from oncotrial.cli.database import AsOption, DbOption, operation
+from oncotrial.errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 app = typer.Typer(
     help="Safety: CTCAE v5 lab grades (equal to admiral), adverse-event tables, dose-limiting toxicity.",
@@ -54,26 +59,47 @@ def grade_command(
 
 @app.command("ae-table")
 def ae_table_command(
-    ae: Annotated[Path, typer.Option("--ae", help="SDTM AE (AEBODSYS, AEDECOD, AESTDTC; AETOXGR or AESEV).")],
+    ae: Annotated[
+        Path | None, typer.Option("--ae", help="SDTM AE (AEBODSYS, AEDECOD, AESTDTC; AETOXGR or AESEV).")
+    ] = None,
     adsl: Annotated[Path | None, typer.Option("--adsl", help="ADSL or DM: the patients and the --by columns.")] = None,
     ex: Annotated[
         Path | None, typer.Option("--ex", help="SDTM EX: first and last dose (treatment-emergent), exposure.")
     ] = None,
+    trial: Annotated[
+        str | None,
+        typer.Option("--trial", help="Read the trial's AE, EX and DM from the trial database instead of files."),
+    ] = None,
     by: Annotated[str | None, typer.Option("--by", help="Columns to split by, comma-separated (e.g. ARM).")] = None,
     window: Annotated[int, typer.Option("--window", help="Days after the last dose that still count.")] = 30,
     out_path: Annotated[Path | None, output_option("--out", help="Write the counts table (.csv or .parquet).")] = None,
+    db: DbOption = None,
+    as_user: AsOption = None,
 ) -> None:
-    """Patients with any, grade >= 3, serious and related AEs by system organ class and preferred term."""
+    """Patients with any, grade >= 3, serious and related AEs by system organ class and preferred term, from SDTM
+    files (--ae, --adsl, --ex) or from the trial database (--trial; a statistician's export permission)."""
     from oncotrial.io import read_table, write_table
     from oncotrial.safety import summarise_adverse_events
 
-    tables = {
-        name: None if path is None else read_table(path, name=name) for name, path in (("ADSL", adsl), ("EX", ex))
-    }
+    if (ae is None) == (trial is None):
+        raise DataError(
+            "give the AE file (--ae) or a trial of the database (--trial), one of them", code="CLI-E071", field="--ae"
+        )
+    if trial is not None:
+        from oncotrial.store.cdisc import derive_sdtm
+
+        with operation(db, as_user, read_only=True) as (session, actor):
+            stored = derive_sdtm(session, actor, trial, domains=("AE", "EX"))
+        events = stored["AE"]
+        tables: dict[str, pd.DataFrame | None] = {"ADSL": stored["DM"], "EX": stored["EX"]}
+    else:
+        assert ae is not None
+        events = read_table(ae, name="AE")
+        tables = {
+            name: None if path is None else read_table(path, name=name) for name, path in (("ADSL", adsl), ("EX", ex))
+        }
     groups = [c.strip() for c in (by or "").split(",") if c.strip()]
-    result = summarise_adverse_events(
-        read_table(ae, name="AE"), adsl=tables["ADSL"], ex=tables["EX"], by=groups, window_days=window
-    )
+    result = summarise_adverse_events(events, adsl=tables["ADSL"], ex=tables["EX"], by=groups, window_days=window)
     if out_path is None:
         out.print(str(result), markup=False, highlight=False)
         return

@@ -27,7 +27,7 @@ RS      RSDY (RSSTAT comes back from RSREASND)
 """
 
 from oncotrial.store.cdisc.domains import NOT_KEPT
-from oncotrial.store.cdisc.exporting import export_sdtm
+from oncotrial.store.cdisc.exporting import derive_sdtm, export_sdtm
 from oncotrial.store.cdisc.importing import ImportReport, import_sdtm
 
-__all__ = ["NOT_KEPT", "ImportReport", "export_sdtm", "import_sdtm"]
+__all__ = ["NOT_KEPT", "ImportReport", "derive_sdtm", "export_sdtm", "import_sdtm"]

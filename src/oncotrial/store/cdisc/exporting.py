@@ -23,9 +23,19 @@ from oncotrial.store import models
 from oncotrial.store.access import require
 from oncotrial.store.audit import Actor
 from oncotrial.store.cdisc.domains import DOMAINS, Column, Domain, format_dates
-from oncotrial.store.cdisc.importing import ARM_FIELDS, FORM_RECORDED
-from oncotrial.store.models import Assessment, Consent, Disposition, Lesion, Patient, Randomisation, Site, Trial
-from oncotrial.store.services._common import find_trial
+from oncotrial.store.cdisc.importing import ARM_FIELDS, FORM_NOT_RECORDED
+from oncotrial.store.models import (
+    Assessment,
+    Consent,
+    Disposition,
+    Lesion,
+    Patient,
+    Randomisation,
+    Site,
+    TreatmentStart,
+    Trial,
+)
+from oncotrial.store.services._common import find_trial, protocol_of_trial
 
 __all__ = ["FORMATS", "derive_sdtm", "export_sdtm", "write_domain"]
 
@@ -51,12 +61,32 @@ def _values(session: Session, stmt: Any, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(session.execute(stmt).all(), columns=columns)
 
 
+def _arms_of_protocol(session: Session, trial: Trial, arms: pd.DataFrame) -> None:
+    """For an assignment made here (no recorded ARM): ARM is the protocol arm's name, and the actual arm is the
+    assigned one once the patient's treatment started (not treated: no actual arm)."""
+    protocol = protocol_of_trial(session, trial)
+    if protocol is None or arms.empty:
+        return
+    names = {arm.id: arm.label for arm in protocol.arms}
+    started = set(
+        session.execute(
+            select(TreatmentStart.patient_id).where(TreatmentStart.patient_id.in_(arms["id"].tolist()))
+        ).scalars()
+    )
+    entered = arms["ARM"].isna().to_numpy()
+    treated = arms["id"].isin(started).to_numpy() & entered
+    arms.loc[entered, "ARM"] = arms.loc[entered, "ARMCD"].map(names)
+    arms.loc[treated, "ACTARMCD"] = arms.loc[treated, "ARMCD"]
+    arms.loc[treated, "ACTARM"] = arms.loc[treated, "ARM"]
+
+
 def _dm(session: Session, trial: Trial, patients: pd.DataFrame) -> pd.DataFrame:
     ids = patients["id"].tolist()
     consents = _values(
         session,
+        # every consent but the one an import inferred from the first record (no date was given for it)
         select(Consent.patient_id, Consent.consent_date)
-        .where(Consent.patient_id.in_(ids), Consent.form_version == FORM_RECORDED)
+        .where(Consent.patient_id.in_(ids), Consent.form_version != FORM_NOT_RECORDED)
         .order_by(Consent.consent_date),
         ["id", "RFICDTC"],
     ).drop_duplicates("id")
@@ -69,6 +99,7 @@ def _dm(session: Session, trial: Trial, patients: pd.DataFrame) -> pd.DataFrame:
     )
     for name in ARM_FIELDS:  # the label of a recorded arm, and the actual arm, kept beside the assignment
         arms[name] = [json.loads(f).get(name) for f in arms["factors"]]
+    _arms_of_protocol(session, trial, arms)
     deaths = _values(
         session,
         select(Disposition.patient_id, Disposition.event_date).where(
@@ -146,6 +177,8 @@ def _records(session: Session, trial: Trial, domain: Domain, fields: list[str]) 
     stmt = stmt.where(Patient.trial_id == trial.id, Patient.deleted_on.is_(None)).order_by(
         Patient.subject_id, table.c.id
     )
+    if domain.name == "EX":  # EX is exposure: a dose held was not given, so it is not an EX record
+        stmt = stmt.where(table.c.status != "held")
     return _values(session, stmt, ["subject_id", *fields])
 
 

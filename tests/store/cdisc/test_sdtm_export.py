@@ -1,0 +1,56 @@
+"""``derive_sdtm`` on a trial entered through oncotrial (not imported), on SQLite and PostgreSQL: DM carries the
+consent recorded at entry, the arm's name from the protocol, and the actual arm only once treatment started; EX
+holds the doses given, not a dose held."""
+
+from __future__ import annotations
+
+from oncotrial.store import Store
+from oncotrial.store.cdisc import derive_sdtm
+from oncotrial.store.services import actor_for, record_administrations, record_treatment_start
+from tests.store.conftest import TREATMENT_START, TRIAL, enrol_eligible
+
+ARM_LABELS = {"A": "Arm A: IL-2 Monotherapy", "B": "Arm B: SBRT + IL-2"}  # NCT01416831's protocol file
+
+
+def test_an_entered_trial_exports_its_consents_arms_and_the_doses_given(trial_store: Store) -> None:
+    treated = enrol_eligible(trial_store, randomise=True)
+    waiting = enrol_eligible(trial_store, randomise=True)
+    with trial_store.write() as session:
+        actor = actor_for(session, "inv1")
+        record_treatment_start(session, actor, TRIAL, treated, start=TREATMENT_START, weight_kg=70)
+        record_administrations(
+            session,
+            actor,
+            TRIAL,
+            [
+                {
+                    "subject_id": treated,
+                    "treatment": "il2",
+                    "cycle": 1,
+                    "number": 1,
+                    "status": "given",
+                    "given_at": TREATMENT_START,
+                },
+                {
+                    "subject_id": treated,
+                    "treatment": "il2",
+                    "cycle": 1,
+                    "number": 2,
+                    "status": "held",
+                    "reason": "hypotension",
+                },
+            ],
+        )
+    with trial_store.read() as session:
+        tables = derive_sdtm(session, actor_for(session, "stat"), TRIAL, domains=("EX",))
+    dm = tables["DM"].set_index("USUBJID")
+    assert dm.loc[[treated, waiting], "RFICDTC"].tolist() == ["2026-11-18", "2026-11-18"]  # CONSENTED_ON
+    assert dm.loc[treated, "ARM"] == ARM_LABELS[dm.loc[treated, "ARMCD"]]
+    assert dm.loc[waiting, "ARM"] == ARM_LABELS[dm.loc[waiting, "ARMCD"]]
+    assert (dm.loc[treated, "ACTARMCD"], dm.loc[treated, "ACTARM"]) == (
+        dm.loc[treated, "ARMCD"],
+        dm.loc[treated, "ARM"],
+    )
+    assert dm.loc[[waiting], ["ACTARMCD", "ACTARM"]].isna().all(axis=None)  # randomised, not treated yet
+    ex = tables["EX"]
+    assert ex[["USUBJID", "EXSEQ", "EXTRT", "EXSTDTC"]].values.tolist() == [[treated, 1, "il2", "2026-11-23T08:00"]]
