@@ -241,3 +241,34 @@ def test_the_adverse_event_table_reads_the_trial_database(
     code, _, err = run_cli(capsys, "safety", "ae-table", *as_user(url, "inv1"))
     assert_clean_error(code, err)
     assert "may not export" in err
+
+
+def test_lab_results_of_the_trial_database_are_graded(
+    treated: tuple[str, str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`safety grade --trial` grades the store's lab results: haemoglobin 75 g/L (normal 120-160) is CTCAE v5
+    anaemia grade 3 (< 80 g/L), and 125 g/L is grade 0."""
+    from oncotrial.store import open_store
+    from oncotrial.store.services import actor_for, record_lab_results
+
+    url, subject = treated
+    store = open_store(url)
+    with store.write() as session:
+        record_lab_results(
+            session,
+            actor_for(session, "inv1"),
+            "NCT01416831",
+            [
+                {"subject_id": subject, "test_code": "HGB", "value": value, "unit": "g/L", "normal_low": 120,
+                 "normal_high": 160, "collected_at": f"2026-11-2{day}T07:00"}
+                for day, value in ((2, 125), (5, 75))
+            ],
+        )  # fmt: skip
+    store.dispose()
+    target = tmp_path / "grades.csv"
+    run_ok(capsys, "safety", "grade", "--out", str(target), *as_user(url, "stat"))
+    grades = pd.read_csv(target)
+    assert grades[["USUBJID", "LBTESTCD", "ATOXDSCL", "ATOXGRL"]].values.tolist() == [
+        [subject, "HGB", "Anemia", 0],
+        [subject, "HGB", "Anemia", 3],
+    ]

@@ -193,3 +193,12 @@ def print_recorded(lines: Sequence[str], payload: Mapping[str, Any], *, as_json:
         return
     for line in lines:
         out.print(line)
+
+
+def stored_sdtm(db: str | None, as_user: str | None, trial: str, domains: Sequence[str]) -> dict[str, Any]:
+    """The trial's SDTM tables (DM and ``domains``) read from the trial database, as ``export sdtm`` writes them
+    (the statistician's export permission): an analysis command's input when it is given ``--trial``."""
+    from oncotrial.store.cdisc import derive_sdtm
+
+    with operation(db, as_user, read_only=True) as (session, actor):
+        return derive_sdtm(session, actor, trial, domains=domains)

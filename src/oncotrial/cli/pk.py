@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from oncotrial.cli.common import err, naming_options, out, output_option, write_text
+from oncotrial.cli.database import AsOption, DbOption, stored_sdtm
 from oncotrial.errors import DataError
 
 if TYPE_CHECKING:  # the core (numpy, pandas) is imported when the command runs, not for ``pk --help``
@@ -100,15 +101,20 @@ def _intervals(text: str | None) -> list[tuple[float, float]]:
 
 def _from_pair(pc: Path, ex: Path, times: str) -> tuple[pd.DataFrame, dict[str, Any]]:
     from oncotrial.io import MISSING_SPELLINGS, read_table
+
+    return _profiles(
+        read_table(pc, name="PC", missing_values=MISSING_SPELLINGS),
+        read_table(ex, name="EX", missing_values=MISSING_SPELLINGS),
+        times,
+    )
+
+
+def _profiles(pc: pd.DataFrame, ex: pd.DataFrame, times: str) -> tuple[pd.DataFrame, dict[str, Any]]:
     from oncotrial.pk import derive_pk_profiles
 
     if times not in ("nominal", "actual"):
         raise DataError(f"--times '{times}' must be nominal or actual.", code="CLI-E062", field="--times")
-    profiles = derive_pk_profiles(
-        read_table(pc, name="PC", missing_values=MISSING_SPELLINGS),
-        read_table(ex, name="EX", missing_values=MISSING_SPELLINGS),
-        time=times,  # type: ignore[arg-type]
-    )
+    profiles = derive_pk_profiles(pc, ex, time=times)  # type: ignore[arg-type]
     columns = {"subject_col": "USUBJID", "time_col": "time", "conc_col": "conc", "dose_col": "dose"}
     return profiles, {**columns, "group_cols": ("PCTESTCD",)}
 
@@ -138,6 +144,9 @@ def nca_command(
     ] = None,
     pc: Annotated[Path | None, typer.Option("--pc", help="Instead of --data: SDTM PC (with --ex).")] = None,
     ex: Annotated[Path | None, typer.Option("--ex", help="SDTM EX: each subject's first dose.")] = None,
+    trial: Annotated[
+        str | None, typer.Option("--trial", help="Instead of files: the trial's PC and EX in the trial database.")
+    ] = None,
     times: Annotated[str, typer.Option("--times", help="With --pc: nominal (PCTPTNUM) or actual times.")] = "nominal",
     auc_method: Annotated[
         str, typer.Option("--auc-method", help="linear or lin-up/log-down (PKNCA's default).")
@@ -162,6 +171,8 @@ def nca_command(
     out_path: Annotated[
         Path | None, output_option("--out", help="Write the table (.csv or .parquet) or its JSON (.json).")
     ] = None,
+    db: DbOption = None,
+    as_user: AsOption = None,
 ) -> None:
     """NCA per subject (PKNCA's parameter names): Cmax, AUCs, lambda.z, half-life, AUCinf, CL/F, Vz/F, MRT."""
     from oncotrial.io import MISSING_SPELLINGS, read_table
@@ -173,7 +184,10 @@ def nca_command(
         blq = _blq_rules((blq_first, blq_middle, blq_last), (blq_before_tmax, blq_after_tmax))
         if (pc is None) != (ex is None):
             raise DataError("Give --pc and --ex together (an SDTM pair).", code="CLI-E063", field="--pc")
-        if pc is not None and ex is not None:
+        if trial is not None:
+            stored = stored_sdtm(db, as_user, trial, ("PC", "EX"))
+            table, columns = _profiles(stored["PC"], stored["EX"], times)
+        elif pc is not None and ex is not None:
             table, columns = _from_pair(pc, ex, times)
         elif data is not None:
             table = read_table(data, name="data", missing_values=MISSING_SPELLINGS, text=False)
@@ -186,7 +200,7 @@ def nca_command(
                 "group_cols": groups,
             }
         else:
-            raise DataError("Give --data FILE (or --pc PC --ex EX).", code="CLI-E063", field="--data")
+            raise DataError("Give --data FILE (or --pc PC --ex EX, or --trial ID).", code="CLI-E063", field="--data")
         if method not in AUC_METHODS:
             raise DataError(
                 f"--auc-method '{auc_method}' must be linear or lin-up/log-down.", code="CLI-E064", field="--auc-method"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from oncotrial.cli.common import err, input_limits, out, output_option
-from oncotrial.cli.database import AsOption, DbOption, operation
+from oncotrial.cli.database import AsOption, DbOption, stored_sdtm
 from oncotrial.errors import DataError
 
 if TYPE_CHECKING:
@@ -34,20 +34,38 @@ def safety_group() -> None:
     """Safety: CTCAE v5 lab grades (equal to admiral), adverse-event tables, dose-limiting toxicity."""
 
 
+def _one_source(path: Path | None, trial: str | None, option: str) -> None:
+    if (path is None) == (trial is None):
+        raise DataError(
+            f"give the file ({option}) or a trial of the database (--trial), one of them", code="CLI-E071", field=option
+        )
+
+
 @app.command("grade")
 def grade_command(
-    lb: Annotated[Path, typer.Option("--lb", help="SDTM LB with standard results and normal ranges.")],
+    lb: Annotated[Path | None, typer.Option("--lb", help="SDTM LB with standard results and normal ranges.")] = None,
+    trial: Annotated[
+        str | None, typer.Option("--trial", help="Grade the trial's lab results in the trial database instead.")
+    ] = None,
     out_path: Annotated[
         Path | None, output_option("--out", help="Write the graded records (.csv or .parquet).")
     ] = None,
+    db: DbOption = None,
+    as_user: AsOption = None,
 ) -> None:
-    """CTCAE v5 low and high grade of each LB record (admiral's ATOXGRL/ATOXGRH), with its terms."""
+    """CTCAE v5 low and high grade of each LB record (admiral's ATOXGRL/ATOXGRH), with its terms; from an SDTM
+    LB file (--lb) or from the trial database (--trial; a statistician's export permission)."""
     from oncotrial.io import MISSING_SPELLINGS, read_table, write_table
     from oncotrial.safety import LAB_COLUMNS, derive_lab_grades
 
-    table = read_table(
-        lb, name="LB", columns=list(LAB_COLUMNS), optional=("LBSEQ", "LBBLFL"), missing_values=MISSING_SPELLINGS
-    )
+    _one_source(lb, trial, "--lb")
+    if trial is not None:
+        table = stored_sdtm(db, as_user, trial, ("LB",))["LB"]
+    else:
+        assert lb is not None
+        table = read_table(
+            lb, name="LB", columns=list(LAB_COLUMNS), optional=("LBSEQ", "LBBLFL"), missing_values=MISSING_SPELLINGS
+        )
     grades = derive_lab_grades(table)
     if out_path is None:
         out.print(str(grades), markup=False, highlight=False)
@@ -81,15 +99,9 @@ def ae_table_command(
     from oncotrial.io import read_table, write_table
     from oncotrial.safety import summarise_adverse_events
 
-    if (ae is None) == (trial is None):
-        raise DataError(
-            "give the AE file (--ae) or a trial of the database (--trial), one of them", code="CLI-E071", field="--ae"
-        )
+    _one_source(ae, trial, "--ae")
     if trial is not None:
-        from oncotrial.store.cdisc import derive_sdtm
-
-        with operation(db, as_user, read_only=True) as (session, actor):
-            stored = derive_sdtm(session, actor, trial, domains=("AE", "EX"))
+        stored = stored_sdtm(db, as_user, trial, ("AE", "EX"))
         events = stored["AE"]
         tables: dict[str, pd.DataFrame | None] = {"ADSL": stored["DM"], "EX": stored["EX"]}
     else:
