@@ -1,6 +1,6 @@
 """``derive_sdtm`` on a trial entered through oncotrial (not imported), on SQLite and PostgreSQL: DM carries the
 consent recorded at entry, the arm's name from the protocol, and the actual arm only once treatment started; EX
-holds the doses given, not a dose held."""
+holds the doses given, not a dose held, with the amount of the patient's calendar where none was entered."""
 
 from __future__ import annotations
 
@@ -39,6 +39,16 @@ def test_an_entered_trial_exports_its_consents_arms_and_the_doses_given(trial_st
                     "status": "held",
                     "reason": "hypotension",
                 },
+                {
+                    "subject_id": treated,
+                    "treatment": "il2",
+                    "cycle": 1,
+                    "number": 3,
+                    "status": "given",
+                    "given_at": "2026-11-24T00:10",
+                    "percent": 50,
+                    "reason": "creatinine",
+                },
             ],
         )
     with trial_store.read() as session:
@@ -53,4 +63,7 @@ def test_an_entered_trial_exports_its_consents_arms_and_the_doses_given(trial_st
     )
     assert dm.loc[[waiting], ["ACTARMCD", "ACTARM"]].isna().all(axis=None)  # randomised, not treated yet
     ex = tables["EX"]
-    assert ex[["USUBJID", "EXSEQ", "EXTRT", "EXSTDTC"]].values.tolist() == [[treated, 1, "il2", "2026-11-23T08:00"]]
+    assert ex[["USUBJID", "EXSEQ", "EXTRT", "EXSTDTC", "EXDOSE", "EXDOSU"]].values.tolist() == [
+        [treated, 1, "il2", "2026-11-23T08:00", 42_000_000, "IU"],  # given as planned: 600,000 IU/kg x 70 kg
+        [treated, 2, "il2", "2026-11-24T00:10", 21_000_000, "IU"],  # 50 % of the plan
+    ]

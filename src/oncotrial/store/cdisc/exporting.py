@@ -36,6 +36,7 @@ from oncotrial.store.models import (
     Trial,
 )
 from oncotrial.store.services._common import find_trial, protocol_of_trial
+from oncotrial.store.services.dosing import doses_given
 
 __all__ = ["FORMATS", "derive_sdtm", "export_sdtm", "write_domain"]
 
@@ -182,9 +183,20 @@ def _records(session: Session, trial: Trial, domain: Domain, fields: list[str]) 
     return _values(session, stmt, ["subject_id", *fields])
 
 
+def _planned_amounts(session: Session, frame: pd.DataFrame, patients: pd.DataFrame) -> None:
+    """EXDOSE and EXDOSU of a dose entered as given without an amount (as planned, or a percent of the plan): the
+    amount of the patient's rebuilt calendar."""
+    doses = doses_given(session, patients["id"].tolist())
+    missing = frame["amount"].isna() & frame["id"].isin(doses.keys())
+    frame.loc[missing, "amount"] = [doses[i][0] for i in frame.loc[missing, "id"]]
+    frame.loc[missing, "unit"] = [doses[i][1] for i in frame.loc[missing, "id"]]
+
+
 def _domain(session: Session, trial: Trial, domain: Domain, patients: pd.DataFrame) -> pd.DataFrame:
     fields = list(dict.fromkeys([*(c.field for c in domain.columns), *domain.extra]))
-    frame = _records(session, trial, domain, fields)
+    frame = _records(session, trial, domain, [*fields, "id"] if domain.name == "EX" else fields)
+    if domain.name == "EX" and trial.current_protocol_id is not None:
+        _planned_amounts(session, frame, patients)
     out = pd.DataFrame(
         {
             "STUDYID": pd.Series(trial.code, index=frame.index, dtype="string"),

@@ -31,6 +31,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from oncotrial.dosing import Administration as CalendarDose
 from oncotrial.dosing import AdministrationRecord, CycleStartRecord, Patient, build_dosing_calendar
 from oncotrial.errors import DataError, NotFoundError, ScheduleError, TrialError, validation_messages
 from oncotrial.protocol.models import Protocol
@@ -67,6 +68,7 @@ from oncotrial.store.services._common import (
 __all__ = [
     "STATUSES",
     "correct_treatment_start",
+    "doses_given",
     "record_administration",
     "record_administrations",
     "record_cycle_start",
@@ -335,22 +337,22 @@ def _build_calendars(
     records: Sequence[AdministrationRecord],
     starts: Sequence[CycleStartRecord],
     crossover: str | None,
-) -> None:
+) -> list[CalendarDose]:
     """The randomised arm's calendar; for a patient who crossed over, the cycles from the crossover rule's first
     one are the crossover calendar's (``build_dosing_calendar(..., crossover=rule)``), starting on the recorded
-    start of that cycle."""
+    start of that cycle. Returns every dose of the calendars, as planned or as recorded."""
     arm = protocol.arm(start.arm)
     rule = next((r for r in arm.crossover if r.id == crossover), None)
     first = rule.first_cycle_number if rule is not None else None
     before = [r for r in records if first is None or r.cycle < first]
     starts_before = [c for c in starts if first is None or c.cycle < first]
     cycles = max([arm.planned_cycles, *(r.cycle for r in before), *(c.cycle for c in starts_before)])
-    build_dosing_calendar(
+    calendar = build_dosing_calendar(
         protocol, start.arm, patient, start.start, cycles=cycles, administrations=before, cycle_starts=starts_before
     )
     after = [r for r in records if first is not None and r.cycle >= first]
     if rule is None or not after:
-        return
+        return list(calendar.administrations)
     first = rule.first_cycle_number
     first_start = next((c for c in starts if c.cycle == first), None)
     if first_start is None:
@@ -361,7 +363,7 @@ def _build_calendars(
             field="cycle",
             cycle=first,
         )
-    build_dosing_calendar(
+    crossed = build_dosing_calendar(
         protocol,
         start.arm,
         patient,
@@ -370,6 +372,46 @@ def _build_calendars(
         administrations=after,
         cycle_starts=[c for c in starts if c.cycle > first],
     )
+    return [*(a for a in calendar.administrations if a.cycle < first), *crossed.administrations]
+
+
+def doses_given(session: Session, patient_ids: Sequence[int]) -> dict[int, tuple[float, str]]:
+    """The dose and unit of each recorded administration given without an amount (as planned, or as a percent of
+    the plan), by its id, from the patients' calendars rebuilt under their protocol version: what SDTM's EXDOSE
+    holds. A patient without a treatment start or a protocol, or whose records no longer build a calendar, gives
+    none."""
+    given: dict[int, tuple[float, str]] = {}
+    for patient in session.execute(select(PatientRow).where(PatientRow.id.in_(patient_ids))).scalars():
+        start = session.get(TreatmentStart, patient.id)
+        protocol = protocol_of_patient(session, patient, needed_for="EXDOSE") if start is not None else None
+        if start is None or protocol is None:
+            continue
+        recorded = _administrations(session, [patient.id])
+        stored = [a for a in recorded if a.amount is None and a.status != "held"]
+        if not stored:
+            continue
+        try:
+            calendar = _rebuilt(session, protocol, patient, start, recorded, _cycle_starts(session, patient.id))
+        except (TrialError, ValidationError):  # e.g. a protocol amended since: the doses keep no amount
+            continue
+        planned = {(d.treatment, d.cycle, d.number): (float(d.dose), str(d.unit)) for d in calendar}
+        given.update({a.id: planned[key] for a in stored if (key := (a.treatment, a.cycle, a.number)) in planned})
+    return given
+
+
+def _rebuilt(
+    session: Session,
+    protocol: Protocol,
+    patient: PatientRow,
+    start: TreatmentStart,
+    administrations: Sequence[Mapping[str, Any] | Administration],
+    cycle_starts: Sequence[CycleStart],
+) -> list[CalendarDose]:
+    """The patient's calendar (every dose, as planned or as recorded) from the given records and cycle starts."""
+    crossover = session.execute(select(Crossover.rule_id).where(Crossover.patient_id == patient.id)).scalar()
+    records = [_as_record(a if isinstance(a, Mapping) else {n: getattr(a, n) for n in FIELDS}) for a in administrations]
+    starts = [CycleStartRecord(cycle=c.cycle, start=c.start, reason=c.reason) for c in cycle_starts]
+    return _build_calendars(protocol, start, _patient_of(patient, start), records, starts, crossover)
 
 
 def _check_calendar(
@@ -385,13 +427,8 @@ def _check_calendar(
     """Rebuild the patient's calendar from everything recorded (``rows``: the batch's (row, cycle, number), of
     ``count`` rows in all)."""
     protocol = protocol_of_patient(session, patient, needed_for="the dosing calendar")
-    crossover = session.execute(select(Crossover.rule_id).where(Crossover.patient_id == patient.id)).scalar()
     try:
-        records = [
-            _as_record(a if isinstance(a, Mapping) else {n: getattr(a, n) for n in FIELDS}) for a in administrations
-        ]
-        starts = [CycleStartRecord(cycle=c.cycle, start=c.start, reason=c.reason) for c in cycle_starts]
-        _build_calendars(protocol, start, _patient_of(patient, start), records, starts, crossover)
+        _rebuilt(session, protocol, patient, start, administrations, cycle_starts)
     except ValidationError as exc:
         message = "; ".join(f"{where}: {what}" if where else what for where, what in validation_messages(exc.errors()))
         raise _with_row(DataError(message, code="DOSE-E051"), patient.subject_id, rows, count) from exc
