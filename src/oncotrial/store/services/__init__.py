@@ -6,7 +6,7 @@ The caller runs each operation in one transaction (``with store.write() as sessi
 written, or nothing.
 """
 
-from oncotrial.store.services._common import actor_for
+from oncotrial.store.services._common import actor_for, check_entry_for
 from oncotrial.store.services.assessments import (
     RecordedBatch,
     StoredTimepoint,
@@ -111,6 +111,7 @@ __all__ = [
     "add_user",
     "audit_history",
     "bootstrap_admin",
+    "check_entry_for",
     "correct_randomisation",
     "correct_treatment_start",
     "create_token",

@@ -175,3 +175,11 @@ def assignment_of(session: Session, patient: Patient, *, refusal: str, code: str
             subject_id=patient.subject_id,
         )
     return assignment
+
+
+def check_entry_for(session: Session, actor: Actor, trial_code: str, subject_id: str) -> None:
+    """Refuse a user who may not enter data for this patient (a role without data entry, or another site's),
+    before any field is read: a form or API route asks this first, so that such a user learns nothing from the
+    checks of the fields."""
+    require(actor, "enter_data")
+    find_patient(session, actor, find_trial(session, trial_code), subject_id)
