@@ -272,3 +272,12 @@ def test_lab_results_of_the_trial_database_are_graded(
         [subject, "HGB", "Anemia", 0],
         [subject, "HGB", "Anemia", 3],
     ]
+
+
+def test_nca_of_a_trial_without_pk_samples_says_so(
+    treated: tuple[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, _ = treated
+    code, _, err = run_cli(capsys, "pk", "nca", *as_user(url, "stat"))
+    assert_clean_error(code, err)
+    assert "trial NCT01416831 has no PK samples recorded (SDTM PC); record them first" in err

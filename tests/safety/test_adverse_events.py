@@ -169,3 +169,24 @@ def test_bad_grade_and_unknown_by_column_are_refused() -> None:
         summarise_adverse_events(ae, adsl=adsl, by=["SITE"])
     with pytest.raises(DataError, match="lacks the column\\(s\\) AEDECOD"):
         summarise_adverse_events(ae.drop(columns="AEDECOD"))
+
+
+def test_an_event_not_coded_is_counted_under_its_verbatim_term() -> None:
+    """Entered data have no MedDRA coding: P1's "Hypotension" (no AEBODSYS, no AEDECOD) is counted in the class
+    "(not coded)" under its verbatim term, P2's coded nausea as before; no row is keyed by a missing value."""
+    ae = pd.DataFrame(
+        {
+            "USUBJID": ["P1", "P2"],
+            "AETERM": ["Hypotension", "Nausea"],
+            "AEBODSYS": [None, "GASTROINTESTINAL DISORDERS"],
+            "AEDECOD": [None, "NAUSEA"],
+            "AESTDTC": ["2026-11-24", "2026-11-25"],
+            "AETOXGR": [3, 1],
+        }
+    )
+    table = summarise_adverse_events(ae).to_frame()
+    terms = table[table["level"] == "term"]
+    assert terms[["AEBODSYS", "AEDECOD", "any", "grade_3_plus"]].values.tolist() == [
+        ["(not coded)", "Hypotension", 1, 1],
+        ["GASTROINTESTINAL DISORDERS", "NAUSEA", 1, 0],
+    ]

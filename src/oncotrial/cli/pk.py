@@ -186,6 +186,12 @@ def nca_command(
             raise DataError("Give --pc and --ex together (an SDTM pair).", code="CLI-E063", field="--pc")
         if trial is not None:
             stored = stored_sdtm(db, as_user, trial, ("PC", "EX"))
+            if stored["PC"].empty:
+                raise DataError(
+                    f"trial {trial} has no PK samples recorded (SDTM PC); record them first",
+                    code="CLI-E072",
+                    field="--trial",
+                )
             table, columns = _profiles(stored["PC"], stored["EX"], times)
         elif pc is not None and ex is not None:
             table, columns = _from_pair(pc, ex, times)

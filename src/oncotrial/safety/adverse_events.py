@@ -53,6 +53,7 @@ AE_COLUMNS = ("USUBJID", "AEBODSYS", "AEDECOD", "AESTDTC")
 RELATED_TERMS = ("POSSIBLE", "PROBABLE", "DEFINITE", "RELATED", "Y", "YES")
 _SEVERITY = {"MILD": 1, "MODERATE": 2, "SEVERE": 3, "LIFE THREATENING": 4, "FATAL": 5}
 ANY_EVENT = "ANY ADVERSE EVENT"
+NOT_CODED = "(not coded)"  # the class of an event without AEBODSYS, and its term without AEDECOD or AETERM
 _COUNTS = ("any", "grade_3_plus", "serious", "related")
 DAYS_PER_YEAR = 365.25
 
@@ -250,6 +251,11 @@ def summarise_adverse_events(
     events = derive_ae_flags(ae, dose_dates, window_days=window_days, related_terms=related_terms)
     if dose_dates is not None:
         events = events[events["TRTEMFL"]]
+    # an event not coded to MedDRA (entered in oncotrial) is counted under its verbatim term, in a class of its own
+    verbatim = events["AETERM"] if "AETERM" in events.columns else pd.Series(NOT_CODED, index=events.index)
+    events = events.assign(
+        AEBODSYS=events["AEBODSYS"].fillna(NOT_CODED), AEDECOD=events["AEDECOD"].fillna(verbatim.fillna(NOT_CODED))
+    )
     subjects = _subjects(ae, adsl, dose_dates, by)
     adsl_by = [c for c in by if c in subjects.columns]
     events = events.merge(subjects[["USUBJID", *adsl_by]].drop_duplicates("USUBJID"), on="USUBJID", how="left")
