@@ -58,7 +58,9 @@ def main() -> None:
         times.append(time.perf_counter() - start)
     table = result.to_frame()
     print(f"profiles: {len(table):,}, samples: {len(data):,}, without lambda.z: {int(table['lambda.z'].isna().sum())}")
-    print(f"derive_nca: median {statistics.median(times):.2f} s over {runs} runs ({', '.join(f'{t:.2f}' for t in times)})")
+    print(
+        f"derive_nca: median {statistics.median(times):.2f} s over {runs} runs ({', '.join(f'{t:.2f}' for t in times)})"
+    )
     print(f"load average: {os.getloadavg()}")
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,15 +30,14 @@ from oncotrial.store.migrate import init_schema
 from oncotrial.store.services import (
     _batch,
     actor_for,
-    add_site,
-    add_user,
-    bootstrap_admin,
-    create_trial,
-    enrol_patient,
     record_lab_results,
 )
 
 SDTM = Path(__file__).resolve().parents[1] / "tests" / "reference" / "pharmaverse" / "sdtm"
+sys.path.insert(0, str(SDTM.parents[3]))  # the repository, for the tests' setup of the same trial
+
+from tests.store.test_pharmaverse_rows import load_pharmaverse_patients  # noqa: E402
+
 TRIAL = "CDISCPILOT01"
 
 
@@ -64,29 +64,6 @@ def _lab_rows() -> list[dict[str, Any]]:
     ]
 
 
-def _setup(store: Store) -> None:
-    dm = pd.read_csv(SDTM / "dm.csv", dtype=str).fillna("")
-    with store.write() as session:
-        bootstrap_admin(session, "admin", full_name="Admin")
-    with store.write() as session:
-        admin = actor_for(session, "admin")
-        create_trial(session, admin, TRIAL)
-        for site in sorted(dm["SITEID"].unique()):
-            add_site(session, admin, TRIAL, site, name=f"Site {site}")
-        add_user(session, admin, "stat", role="statistician", full_name="Statistician")
-    with store.write() as session:
-        stat = actor_for(session, "stat")
-        for row in dm.itertuples(index=False):
-            enrol_patient(
-                session,
-                stat,
-                TRIAL,
-                site_code=row.SITEID,
-                subject_id=row.USUBJID,
-                enrolled_on=pd.Timestamp(row.RFSTDTC or row.DMDTC).date(),
-            )
-
-
 def _fresh(pg_url: str | None, folder: Path, run: int) -> Store:
     if pg_url is None:
         store = open_store(f"sqlite:///{folder / f'bench{run}.db'}", check_schema=False)
@@ -95,14 +72,14 @@ def _fresh(pg_url: str | None, folder: Path, run: int) -> Store:
         with store.engine.begin() as conn:
             conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     init_schema(store)
-    _setup(store)
+    load_pharmaverse_patients(store)
     return store
 
 
 def _one_run(store: Store, rows: list[dict[str, Any]]) -> tuple[float, float]:
-    """(seconds for the whole call with its commit, seconds in ``insert_audited``)."""
+    """(seconds for the whole call with its commit, seconds in ``insert_audited_columns``)."""
     written: list[float] = []
-    original = _batch.insert_audited
+    original = _batch.insert_audited_columns
 
     def timed(*args: Any, **kwargs: Any) -> list[int]:
         start = time.perf_counter()
@@ -110,14 +87,14 @@ def _one_run(store: Store, rows: list[dict[str, Any]]) -> tuple[float, float]:
         written.append(time.perf_counter() - start)
         return ids
 
-    _batch.insert_audited = timed  # type: ignore[assignment]
+    _batch.insert_audited_columns = timed  # type: ignore[assignment]
     try:
         start = time.perf_counter()
         with store.write() as session:
             ids = record_lab_results(session, actor_for(session, "stat"), TRIAL, rows)
         total = time.perf_counter() - start
     finally:
-        _batch.insert_audited = original  # type: ignore[assignment]
+        _batch.insert_audited_columns = original  # type: ignore[assignment]
     assert len(ids) == len(rows)
     return total, written[0]
 

@@ -185,7 +185,7 @@ def main() -> None:
     with store.write() as session:
         _timed("record_lesions (TU)", lambda: record_lesions(session, stat, TRIAL, rows[0]))
     spent = _spy(sys.modules["oncotrial.store.services.assessments"], "recompute_timepoints")
-    audit = _spy(sys.modules["oncotrial.store.services._batch"], "insert_audited")
+    audit = _spy(sys.modules["oncotrial.store.services._batch"], "insert_audited_columns")
     audit_direct = _spy(sys.modules["oncotrial.store.services.assessments"], "insert_audited")
     with store.write() as session:
         batch = _timed("record_measurements (TR)", lambda: record_measurements(session, stat, TRIAL, rows[1]))

@@ -39,7 +39,9 @@ def _read(name: str) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
 
 
-def _load_patients(store: Store) -> None:
+def load_pharmaverse_patients(store: Store) -> None:
+    """CDISCPILOT01 without a protocol, its DM sites, a statistician, and its 306 DM patients enrolled (also the
+    setup of bench/bench_store_entry.py)."""
     dm = _read("dm.csv")
     with store.write() as session:
         bootstrap_admin(session, "admin", full_name="Admin")
@@ -143,7 +145,7 @@ def _samples() -> list[dict[str, Any]]:
 
 
 def test_pharmaverse_ae_ex_ds_and_pc_pass_the_generic_checks(store: Store) -> None:
-    _load_patients(store)
+    load_pharmaverse_patients(store)
     with store.write() as session:
         stat = actor_for(session, "stat")
         counts = [
