@@ -67,3 +67,4 @@ def test_an_entered_trial_exports_its_consents_arms_and_the_doses_given(trial_st
         [treated, 1, "il2", "2026-11-23T08:00", 42_000_000, "IU"],  # given as planned: 600,000 IU/kg x 70 kg
         [treated, 2, "il2", "2026-11-24T00:10", 21_000_000, "IU"],  # 50 % of the plan
     ]
+    assert ex["EXROUTE"].tolist() == ["INTRAVENOUS", "INTRAVENOUS"]  # entered without a route: the protocol's

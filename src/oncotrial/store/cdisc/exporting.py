@@ -183,13 +183,27 @@ def _records(session: Session, trial: Trial, domain: Domain, fields: list[str]) 
     return _values(session, stmt, ["subject_id", *fields])
 
 
+# The protocol's routes as CDISC's ROUTE codelist (C66729) names them; external beam radiotherapy has no ROUTE
+# term and is written as the protocol says.
+CDISC_ROUTES = {
+    "IV": "INTRAVENOUS",
+    "IV bolus": "INTRAVENOUS BOLUS",
+    "IV push": "INTRAVENOUS BOLUS",
+    "SC": "SUBCUTANEOUS",
+    "IM": "INTRAMUSCULAR",
+    "PO": "ORAL",
+}
+
+
 def _planned_amounts(session: Session, frame: pd.DataFrame, patients: pd.DataFrame) -> None:
-    """EXDOSE and EXDOSU of a dose entered as given without an amount (as planned, or a percent of the plan): the
-    amount of the patient's rebuilt calendar."""
+    """EXDOSE and EXDOSU of a dose entered as given without an amount (as planned, or a percent of the plan), and
+    EXROUTE of a dose entered without a route: those of the patient's rebuilt calendar."""
     doses = doses_given(session, patients["id"].tolist())
-    missing = frame["amount"].isna() & frame["id"].isin(doses.keys())
-    frame.loc[missing, "amount"] = [doses[i][0] for i in frame.loc[missing, "id"]]
-    frame.loc[missing, "unit"] = [doses[i][1] for i in frame.loc[missing, "id"]]
+    known = frame["id"].isin(doses.keys())
+    blank = {"amount": known & frame["amount"].isna(), "route": known & frame["route"].isna()}
+    for position, (field, when) in enumerate((("amount", "amount"), ("unit", "amount"), ("route", "route"))):
+        values = [doses[i][position] for i in frame.loc[blank[when], "id"]]
+        frame.loc[blank[when], field] = [CDISC_ROUTES.get(v, v) for v in values] if field == "route" else values
 
 
 def _domain(session: Session, trial: Trial, domain: Domain, patients: pd.DataFrame) -> pd.DataFrame:

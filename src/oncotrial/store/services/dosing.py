@@ -375,26 +375,26 @@ def _build_calendars(
     return [*(a for a in calendar.administrations if a.cycle < first), *crossed.administrations]
 
 
-def doses_given(session: Session, patient_ids: Sequence[int]) -> dict[int, tuple[float, str]]:
-    """The dose and unit of each recorded administration given without an amount (as planned, or as a percent of
-    the plan), by its id, from the patients' calendars rebuilt under their protocol version: what SDTM's EXDOSE
-    holds. A patient without a treatment start or a protocol, or whose records no longer build a calendar, gives
-    none."""
-    given: dict[int, tuple[float, str]] = {}
+def doses_given(session: Session, patient_ids: Sequence[int]) -> dict[int, tuple[float, str, str]]:
+    """The dose, unit and route of each recorded administration entered without an amount or a route (as planned,
+    or as a percent of the plan), by its id, from the patients' calendars rebuilt under their protocol version:
+    what SDTM's EXDOSE, EXDOSU and EXROUTE hold. A patient without a treatment start or a protocol, or whose
+    records no longer build a calendar, gives none."""
+    given: dict[int, tuple[float, str, str]] = {}
     for patient in session.execute(select(PatientRow).where(PatientRow.id.in_(patient_ids))).scalars():
         start = session.get(TreatmentStart, patient.id)
         protocol = protocol_of_patient(session, patient, needed_for="EXDOSE") if start is not None else None
         if start is None or protocol is None:
             continue
         recorded = _administrations(session, [patient.id])
-        stored = [a for a in recorded if a.amount is None and a.status != "held"]
+        stored = [a for a in recorded if (a.amount is None or a.route is None) and a.status != "held"]
         if not stored:
             continue
         try:
             calendar = _rebuilt(session, protocol, patient, start, recorded, _cycle_starts(session, patient.id))
         except (TrialError, ValidationError):  # e.g. a protocol amended since: the doses keep no amount
             continue
-        planned = {(d.treatment, d.cycle, d.number): (float(d.dose), str(d.unit)) for d in calendar}
+        planned = {(d.treatment, d.cycle, d.number): (float(d.dose), str(d.unit), str(d.route)) for d in calendar}
         given.update({a.id: planned[key] for a in stored if (key := (a.treatment, a.cycle, a.number)) in planned})
     return given
 
