@@ -201,9 +201,10 @@ def _planned_amounts(session: Session, frame: pd.DataFrame, patients: pd.DataFra
     doses = doses_given(session, patients["id"].tolist())
     known = frame["id"].isin(doses.keys())
     blank = {"amount": known & frame["amount"].isna(), "route": known & frame["route"].isna()}
-    for position, (field, when) in enumerate((("amount", "amount"), ("unit", "amount"), ("route", "route"))):
-        values = [doses[i][position] for i in frame.loc[blank[when], "id"]]
-        frame.loc[blank[when], field] = [CDISC_ROUTES.get(v, v) for v in values] if field == "route" else values
+    ids = {when: frame.loc[rows, "id"] for when, rows in blank.items()}
+    frame.loc[blank["amount"], "amount"] = [doses[i][0] for i in ids["amount"]]
+    frame.loc[blank["amount"], "unit"] = [doses[i][1] for i in ids["amount"]]
+    frame.loc[blank["route"], "route"] = [CDISC_ROUTES.get(doses[i][2], doses[i][2]) for i in ids["route"]]
 
 
 def _domain(session: Session, trial: Trial, domain: Domain, patients: pd.DataFrame) -> pd.DataFrame:
