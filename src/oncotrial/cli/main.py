@@ -89,6 +89,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Tumour assessments: baseline lesions, then each visit's measurements (RECIST 1.1).",
     ),
     "ae": ("oncotrial.cli.ae", "app", "Adverse events: CTCAE term and grade, dates, attribution, action taken."),
+    "query": ("oncotrial.cli.query", "app", "Data queries: the monitor asks, the site answers, the monitor closes."),
     "export": ("oncotrial.cli.export", "app", "Export a trial from the database: SDTM domains or ADaM datasets."),
     "import": ("oncotrial.cli.importing", "app", "Import an SDTM set into the database, through data entry's checks."),
     "audit": ("oncotrial.cli.audit", "app", "The audit trail: verify it, show a patient's history."),

@@ -6,10 +6,13 @@ role           sites      may
 =============  =========  ==================================================================
 coordinator    own site   enter data (enrol, consent, screen, doses, assessments, AEs, ...)
 investigator   own site   what a coordinator may, and randomise and correct a randomisation
-monitor        all        read, and read the audit trail
-statistician   all        read (no identifying data), export, import a data set from elsewhere
+monitor        all        read, read the audit trail, raise and close data queries
+statistician   all        read (no identifying data), export, import a data set from elsewhere, raise and close
+                          data queries
 admin          all        create trials, sites and users; no clinical data entry
 =============  =========  ==================================================================
+
+Data queries are answered by the site roles (``enter_data``).
 
 Choice: importing an SDTM set from another system is the statistician's work (a data load, not entry at a
 site), so it is granted to the statistician, and not to the site roles.
@@ -39,6 +42,7 @@ PERMISSIONS = MappingProxyType(
         "export": frozenset({"statistician"}),
         "import": frozenset({"statistician"}),
         "read_allocation": frozenset({"statistician", "admin"}),
+        "raise_query": frozenset({"monitor", "statistician"}),
     }
 )
 

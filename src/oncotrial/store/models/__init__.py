@@ -6,6 +6,7 @@ from oncotrial.store.models.dosing import Administration, CycleStart, TreatmentS
 from oncotrial.store.models.followup import DISPOSITION_EVENTS, Disposition
 from oncotrial.store.models.login import ApiToken, LoginFailure, WebSession
 from oncotrial.store.models.patient import Consent, Patient, PatientIdentity, Screening, ScreeningCriterion
+from oncotrial.store.models.query import QUERY_STATUSES, DataQuery
 from oncotrial.store.models.randomisation import AllocationSecret, AllocationSlot, Crossover, Randomisation
 from oncotrial.store.models.safety import AdverseEvent, LabResult, Sample
 from oncotrial.store.models.trial import ROLES, ProtocolVersion, Site, Trial, User
@@ -13,6 +14,7 @@ from oncotrial.store.models.tumour import Assessment, Lesion, Measurement, Recor
 
 __all__ = [
     "DISPOSITION_EVENTS",
+    "QUERY_STATUSES",
     "ROLES",
     "Administration",
     "AdverseEvent",
@@ -26,6 +28,7 @@ __all__ = [
     "Consent",
     "Crossover",
     "CycleStart",
+    "DataQuery",
     "Disposition",
     "LabResult",
     "Lesion",

@@ -8,13 +8,13 @@ from functools import lru_cache
 from typing import Any
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from oncotrial.errors import ConflictError, DataError, NotFoundError, StoreError
 from oncotrial.protocol.io import parse_protocol
 from oncotrial.protocol.models import Protocol
-from oncotrial.store.access import require, require_site
+from oncotrial.store.access import SITE_ROLES, require, require_site
 from oncotrial.store.audit import Actor
 from oncotrial.store.models import Consent, Patient, ProtocolVersion, Randomisation, Site, Trial, User
 
@@ -175,6 +175,13 @@ def assignment_of(session: Session, patient: Patient, *, refusal: str, code: str
             subject_id=patient.subject_id,
         )
     return assignment
+
+
+def visible_patients(actor: Actor) -> ColumnElement[bool]:
+    """The condition on :class:`Patient` that keeps the patients the actor may see (a site role: its site's)."""
+    if actor.role in SITE_ROLES:
+        return Patient.site_id == actor.site_id
+    return true()
 
 
 def check_entry_for(session: Session, actor: Actor, trial_code: str, subject_id: str) -> None:

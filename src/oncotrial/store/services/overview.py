@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from oncotrial.store.access import SITE_ROLES, require
@@ -39,7 +39,8 @@ from oncotrial.store.models import (
     TimepointResponse,
     Trial,
 )
-from oncotrial.store.services._common import find_patient, find_trial, protocol_of_trial
+from oncotrial.store.services._common import find_patient, find_trial, protocol_of_trial, visible_patients
+from oncotrial.store.services.queries import query_counts
 
 __all__ = [
     "Dashboard",
@@ -97,6 +98,8 @@ class Dashboard:
     simon: dict[str, Any] | None
     simon_note: str
     sites_shown: str
+    open_queries: int = 0  # waiting for the site's answer
+    answered_queries: int = 0  # answered, waiting for the monitor
 
 
 @dataclass(frozen=True)
@@ -130,13 +133,6 @@ class Timeline:
     events: list[TimelineEvent] = field(default_factory=list)
 
 
-def _visible(actor: Actor) -> ColumnElement[bool]:
-    """The condition on :class:`Patient` that keeps the patients the actor may see (a site role: its site's)."""
-    if actor.role in SITE_ROLES:
-        return Patient.site_id == actor.site_id
-    return true()
-
-
 def list_trials(session: Session, actor: Actor) -> list[TrialRow]:
     """The trials the user works on (a site role: its site's trial), with their (visible) patients."""
     require(actor, "read")
@@ -148,7 +144,9 @@ def list_trials(session: Session, actor: Actor) -> list[TrialRow]:
         count = (
             select(func.count()).select_from(Patient).where(Patient.trial_id == trial.id, Patient.deleted_on.is_(None))
         )
-        rows.append(TrialRow(trial.code, trial.title, int(session.execute(count.where(_visible(actor))).scalar_one())))
+        rows.append(
+            TrialRow(trial.code, trial.title, int(session.execute(count.where(visible_patients(actor))).scalar_one()))
+        )
     return rows
 
 
@@ -174,7 +172,7 @@ def list_patients(session: Session, actor: Actor, trial_code: str, *, search: st
     )
     if search and search.strip():
         stmt = stmt.where(func.lower(Patient.subject_id).contains(search.strip().lower(), autoescape=True))
-    found = session.execute(stmt.where(_visible(actor))).all()
+    found = session.execute(stmt.where(visible_patients(actor))).all()
     screenings = _latest_screenings(session, [patient.id for patient, _, _ in found])
     return [
         PatientRow(patient.subject_id, site, patient.enrolled_on, screenings.get(patient.id), arm)
@@ -214,13 +212,14 @@ def trial_dashboard(session: Session, actor: Actor, trial_code: str) -> Dashboar
         .group_by(Site.code, Randomisation.arm)
     )
     table: dict[str, dict[str, int]] = {}
-    for site, arm, count in session.execute(stmt.where(_visible(actor))):
+    for site, arm, count in session.execute(stmt.where(visible_patients(actor))):
         table.setdefault(site, {})[arm or "not randomised"] = int(count)
     arms = list(getattr(protocol.design, "arms", None) or [arm.id for arm in protocol.arms]) if protocol else []
     arms += sorted({arm for row in table.values() for arm in row if arm not in arms and arm != "not randomised"})
     responders, evaluable = _responses(session, trial)
     simon, note = _simon(protocol, responders, evaluable)
     enrolled = sum(sum(row.values()) for row in table.values())
+    queries = query_counts(session, actor, trial_code)
     not_randomised = sum(row.get("not randomised", 0) for row in table.values())
     return Dashboard(
         code=trial.code,
@@ -235,6 +234,8 @@ def trial_dashboard(session: Session, actor: Actor, trial_code: str) -> Dashboar
         simon=simon,
         simon_note=note,
         sites_shown="your site" if actor.role in SITE_ROLES else "all sites",
+        open_queries=queries["open"],
+        answered_queries=queries["answered"],
     )
 
 
@@ -415,7 +416,7 @@ def dose_changes(session: Session, actor: Actor, trial_code: str) -> list[DoseCh
     site role: its site's patients): the toxicity's effect on treatment, from the dosing records."""
     require(actor, "read")
     trial = find_trial(session, trial_code)
-    visible = (Patient.trial_id == trial.id) & Patient.deleted_on.is_(None) & _visible(actor)
+    visible = (Patient.trial_id == trial.id) & Patient.deleted_on.is_(None) & visible_patients(actor)
     doses = session.execute(
         select(Patient.subject_id, AdverseEvent, Administration)
         .join(AdverseEvent, AdverseEvent.patient_id == Patient.id)

@@ -51,6 +51,7 @@ def _patient_context(store: Store, auth: Auth, trial: str, subject_id: str) -> d
         "p": timeline,
         "may_randomise": can(auth.actor, "randomise") and timeline.arm is None,
         "may_enter": can(auth.actor, "enter_data"),
+        "may_raise_query": can(auth.actor, "raise_query"),
         "today": dt.date.today().isoformat(),
         "error": None,
     }
