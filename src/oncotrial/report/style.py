@@ -81,5 +81,5 @@ def tidy_axes(ax: Axes) -> None:
     """Publication style: no top and right frame, ticks outwards, labels at 10 pt."""
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(direction="out", labelsize=9)
-    ax.xaxis.label.set_size(10)
-    ax.yaxis.label.set_size(10)
+    ax.xaxis.label.set_fontsize(10)
+    ax.yaxis.label.set_fontsize(10)

@@ -15,6 +15,7 @@ from oncotrial.report import ReportData
 ARM_A = "A: IL-12 + SBRT"
 ARM_B = "B: SBRT"
 
+# fmt: off
 ADSL = pd.DataFrame(
     [
         # USUBJID, ARM,  RANDDT,       TRTSDT,       TRTEDT,       LSTALVDT,     DTHDT,        EOSSTT,         TRT02A, TR02SDT,      SAFFL, ITTFL
@@ -33,8 +34,9 @@ ADSL = pd.DataFrame(
         ("P10", ARM_B, "2024-01-21", "", "", "2024-02-01", "", "DISCONTINUED", "", "", "N", "Y"),
     ],
     columns=["USUBJID", "ARM", "RANDDT", "TRTSDT", "TRTEDT", "LSTALVDT", "DTHDT", "EOSSTT", "TRT02A", "TR02SDT",
-             "SAFFL", "ITTFL"],  # fmt: skip
+             "SAFFL", "ITTFL"],
 )
+# fmt: on
 
 # PFS and OS in days from randomisation (CNSR 1 = censored). Numbers at risk at 0, 3, 6, 9, 12 months
 # (0, 91.3125, 182.625, 273.9375, 365.25 days), counted by hand as the times >= each tick:
@@ -147,7 +149,14 @@ _IFNG = {
 _STARTS = dict(zip(ADSL["USUBJID"], ADSL["TRTSDT"], strict=True))
 LB = pd.DataFrame(
     [
-        (subject, "IFNG", "Interferon Gamma", value, "pg/mL", str(pd.Timestamp(_STARTS[subject]) + pd.Timedelta(days=day))[:10])
+        (
+            subject,
+            "IFNG",
+            "Interferon Gamma",
+            value,
+            "pg/mL",
+            str(pd.Timestamp(_STARTS[subject]) + pd.Timedelta(days=day))[:10],
+        )
         for subject, values in _IFNG.items()
         for day, value in zip((0, 7, 14), values, strict=True)
         if value is not None
@@ -167,12 +176,14 @@ ADPC = pd.DataFrame(
 )
 
 # 13 screened: 10 eligible (randomised), 3 not: ECOG 2 twice, no measurable disease once.
+# fmt: off
 SCREENING = pd.DataFrame(
     [(f"S{i:02d}", True, "") for i in range(1, 11)]
     + [("S11", False, "ECOG performance status 2"), ("S12", False, "No measurable disease"),
-       ("S13", False, "ECOG performance status 2")],  # fmt: skip
+       ("S13", False, "ECOG performance status 2")],
     columns=["SUBJID", "ELIGIBLE", "REASON"],
 )
+# fmt: on
 
 
 @pytest.fixture

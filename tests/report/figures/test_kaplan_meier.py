@@ -119,7 +119,9 @@ def test_draw_gives_pfs_and_os_from_adtte(trial: ReportData):
 
 
 def test_without_adtte_a_note_says_so(bare_trial: ReportData):
-    assert draw_pfs(bare_trial) == Note("No time-to-event data (ADTTE): no Kaplan–Meier plot of Progression-free survival.")
+    assert draw_pfs(bare_trial) == Note(
+        "No time-to-event data (ADTTE): no Kaplan–Meier plot of Progression-free survival."
+    )
 
 
 def test_adtte_without_the_parameter_gives_a_note(trial: ReportData):

@@ -29,8 +29,8 @@ RISK_TABLE_LABEL = "risk table"  # the label of the numbers-at-risk axes (``Axes
 
 def _ticks(fits: Mapping[str, KaplanMeierResult], scale: float) -> np.ndarray:
     end = max(float(np.max(km.steps["time"])) for km in fits.values()) / scale
-    ticks = MaxNLocator(nbins=8, steps=[1, 2, 3, 6, 10], integer=True).tick_values(0.0, max(end, 1.0))
-    return np.asarray(ticks[(ticks >= 0) & (ticks <= max(end, ticks[1]))], dtype=float)
+    ticks = np.asarray(MaxNLocator(nbins=8, steps=[1, 2, 3, 6, 10], integer=True).tick_values(0.0, max(end, 1.0)))
+    return np.asarray(ticks[(ticks >= 0) & (ticks <= max(end, float(ticks[1])))], dtype=float)
 
 
 def _curve(ax: Axes, km: KaplanMeierResult, scale: float, colour: str, label: str, *, show_ci: bool) -> None:

@@ -75,4 +75,6 @@ def draw(data: ReportData) -> Figure | Note:
     sizes = derive_tumour_sizes(data.tr)
     if not (~sizes["BASELINE"] & sizes["PCHG_BASE"].notna()).any():
         return Note("No patient has a complete sum of target diameters after baseline (TR): no spider plot.")
-    return plot_spider(sizes, subject_arms(data.adsl).to_dict(), title="Change in tumour size over time")
+    return plot_spider(
+        sizes, {str(k): v for k, v in subject_arms(data.adsl).items()}, title="Change in tumour size over time"
+    )

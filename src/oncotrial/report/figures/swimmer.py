@@ -133,7 +133,7 @@ def _lane_bars(ax: Axes, lanes: pd.DataFrame, colours: dict[str, str]) -> None:
                 color=[colours.get(a, GREY) for a in after["CROSSOVER_ARM"]], alpha=0.55, label="crossover")  # fmt: skip
     span = float(lanes["END"].max()) if len(lanes) else 1.0
     for position, end in zip(y[lanes["ONGOING"].to_numpy(dtype=bool)], lanes.loc[lanes["ONGOING"], "END"], strict=True):
-        arrow = ax.annotate("", xy=(end + 0.06 * span, position), xytext=(end, position),
+        arrow = ax.annotate("", xy=(end + 0.06 * span, position), xytext=(end, position), annotation_clip=False,
                             arrowprops={"arrowstyle": "->", "color": "black", "linewidth": 1.2})  # fmt: skip
         arrow.set_gid("ongoing")
 
@@ -161,7 +161,7 @@ def plot_swimmer(swimmer: SwimmerData, *, xlabel: str = XLABEL, title: str = "")
                           label="On study"))  # fmt: skip
     ax.set_yticks(range(len(lanes)), labels=lanes["USUBJID"].astype(str).tolist(), fontsize=7)
     ax.set_ylim(-0.7, len(lanes) - 0.3)
-    ax.set_xlim(left=0)
+    ax.set_xlim(0, 1.1 * float(lanes["END"].max()) if len(lanes) else 1.0)  # room for the arrows
     ax.set_xlabel(xlabel)
     ax.set_ylabel("Patient")
     if title:

@@ -16,7 +16,7 @@ from oncotrial.report.data import Note, ReportData
 from oncotrial.report.figures._common import require_columns, response_labels
 from oncotrial.report.style import RESPONSE_COLOURS, RESPONSE_ORDER, new_figure, tidy_axes
 
-__all__ = ["PR_LINE", "PD_LINE", "draw", "plot_waterfall"]
+__all__ = ["PD_LINE", "PR_LINE", "draw", "plot_waterfall"]
 
 PR_LINE = -30.0
 PD_LINE = 20.0
