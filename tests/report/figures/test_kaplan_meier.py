@@ -9,6 +9,7 @@ sex, data = lung), censored = TRUE)``): at a tick t, the ``n.risk`` of the first
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -144,3 +145,25 @@ def test_the_figure_writes_png_and_svg(trial: ReportData):
         figure.savefig(buffer, format=fmt)
         assert buffer.getvalue().startswith(start)
         assert len(buffer.getvalue()) > 1000
+
+
+def test_median_lines_drop_from_half_to_each_arms_median():
+    """PFS medians by hand (conftest.py): arm A 0.8 after 60 days, 0.8 x 2/3 = 0.533 after 200, 0.267 after 300:
+    300 days; arm B 0.3 after 180: 180 days. Each dotted line runs from (0, 0.5) to the median and down to 0."""
+    fits = derive_arm_fits(ADTTE, ADSL, "PFS")
+    curves, _ = _axes(plot_kaplan_meier(fits, times=TICKS, show_median=True))
+    dotted = [line for line in curves.get_lines() if line.get_linestyle() == ":"]
+    assert [x for line in dotted for x in line.get_xdata()] == pytest.approx(
+        [0, 300 / 30.4375, 300 / 30.4375, 0, 180 / 30.4375, 180 / 30.4375]
+    )
+    assert [list(line.get_ydata()) for line in dotted] == [[0.5, 0.5, 0.0], [0.5, 0.5, 0.0]]
+
+
+def test_figures_drawn_in_threads_at_once_are_each_whole():
+    """The web app draws in threads: eight figures at once each get their own two axes and risk table."""
+    fits = derive_arm_fits(ADTTE, ADSL, "PFS")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        figures = list(pool.map(lambda _: plot_kaplan_meier(fits, times=TICKS), range(8)))
+    for figure in figures:
+        rows = _risk_rows(_axes(figure)[1])
+        assert [n for _, n in rows[1.0]] == [5, 4, 3, 2, 1]

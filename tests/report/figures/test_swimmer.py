@@ -7,6 +7,7 @@ P03 277 (death), P04 319, P01 333 (arm A). P10 was never treated: no lane.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
@@ -107,3 +108,15 @@ def test_ex_without_a_dose_column_is_refused_naming_it(trial: ReportData):
     data = ReportData(adsl=trial.adsl, ex=trial.ex.drop(columns="EXDOSE") if trial.ex is not None else None)
     with pytest.raises(DataError, match=r"The EX table lacks the column\(s\) EXDOSE"):
         draw(data)
+
+
+def test_a_crossover_after_the_last_recorded_contact_ends_the_lane_there():
+    """X1: first dose 2024-01-01, last dose and last alive 2024-03-01 (60 days), crossover 2024-04-10 (100 days):
+    the patient was seen at the crossover, so the lane runs to day 100 and the crossover part has width 0."""
+    adsl = pd.DataFrame(
+        [("X1", "B", "2024-01-01", "2024-03-01", "2024-03-01", "A", "2024-04-10")],
+        columns=["USUBJID", "ARM", "TRTSDT", "TRTEDT", "LSTALVDT", "TRT02A", "TR02SDT"],
+    )
+    lanes = derive_swimmer_data(ReportData(adsl=adsl)).lanes
+    assert lanes["END"].tolist() == pytest.approx([100 / 30.4375])
+    assert lanes["CROSSOVER"].tolist() == pytest.approx([100 / 30.4375])

@@ -4,7 +4,7 @@ the doses held, the responses, progression, death, crossover and an arrow for a 
 What is read (all times in months of 30.4375 days from ADSL ``TRTSDT``; patients never treated have no lane):
 
 =============  ======================================================================================
-lane end       the latest of ADSL ``LSTALVDT``, ``TRTEDT``, ``EOSDT``, ``DTHDT``
+lane end       the latest of ADSL ``LSTALVDT``, ``TRTEDT``, ``EOSDT``, ``DTHDT``, ``TR02SDT``
 doses          EX ``EXSTDTC`` with ``EXDOSE`` > 0 (a tick each)
 held doses     EX rows with ``EXDOSE`` = 0 (a dose recorded as not given; the store's EX leaves held doses out)
 responses      ADRS ``PARAMCD`` OVR with ``AVALC`` CR or PR, at ``ADT``
@@ -42,6 +42,7 @@ MARKERS = {
     "PD": ("Progression", "D", RESPONSE_COLOURS["PD"], 6.0),
     "death": ("Death", "X", OKABE_ITO["black"], 8.0),
 }
+_END_DATES = ("LSTALVDT", "TRTEDT", "EOSDT", "DTHDT", "TR02SDT")
 XLABEL = "Months since start of treatment (days / 30.4375)"
 
 
@@ -70,7 +71,7 @@ def _ongoing(adsl: pd.DataFrame, dead: pd.Series) -> pd.Series:
 
 def _lanes(adsl: pd.DataFrame) -> pd.DataFrame:
     start = subject_dates(adsl, "TRTSDT")
-    ends = pd.concat([subject_dates(adsl, c) for c in ("LSTALVDT", "TRTEDT", "EOSDT", "DTHDT")], axis=1).max(axis=1)
+    ends = pd.concat([subject_dates(adsl, c) for c in _END_DATES], axis=1).max(axis=1)
     death = subject_dates(adsl, "DTHDT")
     first = adsl.drop_duplicates("USUBJID").set_index("USUBJID")
     second = first["TRT02A"].astype("string").fillna("") if "TRT02A" in first.columns else ""
