@@ -1,19 +1,22 @@
 """Sum of target diameters and its % change per assessment (``oncotrial.recist.sizes``).
 
 Every expected value is worked out by hand from the literal TR rows below (sums in mm; % change =
-100 (sum - reference) / reference, RECIST 1.1 section 4.3.2: the nadir is the smallest sum before).
+100 (sum - reference) / reference, RECIST 1.1 section 4.3.2: the nadir is the smallest sum before); the
+reference test compares the pharmaverse RECIST set with admiralonco's ADTR.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from oncotrial.errors import DataError
+from oncotrial.errors import DataError, TrialWarning
 from oncotrial.recist import derive_best_tumour_change, derive_tumour_sizes
+from tests.conftest import shared_path
 
 TR_COLUMNS = ["USUBJID", "TRGRPID", "TRLNKID", "TRTESTCD", "TRSTRESC", "TRSTRESU", "VISIT", "TRDTC"]
 
@@ -116,3 +119,35 @@ def test_tr_without_a_needed_column_is_refused_naming_it():
     with pytest.raises(DataError, match=r"TR table lacks the column\(s\) TRDTC") as caught:
         derive_tumour_sizes(TR.drop(columns="TRDTC"))
     assert caught.value.code == "RECIST-E010"
+
+
+@pytest.fixture(scope="module")
+def pharmaverse_sizes() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Our sizes from the 8-subject RECIST TU/TR (investigator) and pharmaverseadam ADTR's SDIAM rows."""
+    sdtm = ("reference", "pharmaverse", "sdtm")
+    tr = pd.read_csv(shared_path(*sdtm, "tr_onco_recist.csv"), dtype=str)
+    tu = pd.read_csv(shared_path(*sdtm, "tu_onco_recist.csv"), dtype=str)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TrialWarning)  # partial dates YYYY-MM imputed, as admiral imputes them
+        ours = derive_tumour_sizes(tr, tu)
+    adtr = pd.read_csv(shared_path("reference", "pharmaverse", "adam", "adtr_onco.csv"))
+    return ours, adtr.loc[adtr["PARAMCD"] == "SDIAM"]
+
+
+def test_sums_and_changes_match_admiralonco_adtr(pharmaverse_sizes: tuple[pd.DataFrame, pd.DataFrame]):
+    """pharmaverseadam ``adtr_onco`` (admiral/admiralonco ADTR template, tests/reference/pharmaverse/adam), SDIAM:
+    every sum (AVAL) and nadir (NADIR) equal ours; PCHG and PCHGNAD equal ours where ADTR marks the assessment
+    complete (ANL01FL = Y: every expected lesion assessed); where it does not, we give no % change. ADTR calls the
+    baseline visit BASELINE (TR's SCREENING)."""
+    ours, adtr = pharmaverse_sizes
+    ours = ours.assign(AVISIT=np.where(ours["BASELINE"], "BASELINE", ours["VISIT"]))
+    both = adtr.merge(ours, on=["USUBJID", "AVISIT"], how="left", validate="one_to_one")
+    assert len(both) == 25
+    assert both["SLD"].tolist() == pytest.approx(both["AVAL"].tolist())
+    assert both["NADIR_y"].tolist() == pytest.approx(both["NADIR_x"].tolist(), nan_ok=True)
+    complete = both["ANL01FL"] == "Y"
+    assert both.loc[complete, "PCHG_BASE"].tolist() == pytest.approx(both.loc[complete, "PCHG"].tolist())
+    assert both.loc[complete, "PCHG_NADIR"].tolist() == pytest.approx(
+        both.loc[complete, "PCHGNAD"].tolist(), nan_ok=True
+    )
+    assert both.loc[~complete, "PCHG_BASE"].isna().all()
