@@ -127,9 +127,10 @@ def _box(ax: Axes, x: float, y: float, text: str) -> None:
             bbox={"boxstyle": "round,pad=0.4", "facecolor": "white", "edgecolor": "black", "linewidth": 0.8})  # fmt: skip
 
 
-def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float]) -> None:
+def _arrow(ax: Axes, start: tuple[float, float], end: tuple[float, float], *, from_box: bool = True) -> None:
+    """An arrow between two boxes' centres (``from_box`` False: from a connector line's point)."""
     ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 0.8,
-                                                       "shrinkA": 18, "shrinkB": 18})  # fmt: skip
+                                                       "shrinkA": 18 if from_box else 0, "shrinkB": 18})  # fmt: skip
 
 
 def _arm_column(ax: Axes, flow: ArmFlow, x: float, top: float) -> None:
@@ -162,9 +163,12 @@ def plot_consort(flow: ConsortFlow, *, title: str = "") -> Figure:
         _arrow(ax, (centre, 0.95), (centre, 0.78))
         ax.annotate("", xy=(0.68, 0.86), xytext=(centre, 0.86), arrowprops={"arrowstyle": "-|>", "linewidth": 0.8})
     _box(ax, centre, 0.78, f"Randomised\nn = {flow.randomised}")
-    for i, arm in enumerate(flow.arms):
-        x = (i + 0.5) / len(flow.arms)
-        _arrow(ax, (centre, 0.78), (x, arm_top))
+    xs = [(i + 0.5) / len(flow.arms) for i in range(len(flow.arms))]
+    split = (0.78 + arm_top) / 2  # the randomised box splits into the arms along one horizontal line
+    ax.plot([centre, centre, *xs[:1]], [0.745, split, split], color="black", linewidth=0.8)
+    ax.plot([xs[0], xs[-1]], [split, split], color="black", linewidth=0.8)
+    for x, arm in zip(xs, flow.arms, strict=True):
+        _arrow(ax, (x, split), (x, arm_top), from_box=False)
         _arm_column(ax, arm, x, arm_top)
     if title:
         ax.set_title(title, loc="left", fontsize=11)
