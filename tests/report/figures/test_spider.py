@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from oncotrial.report import Note, ReportData
-from oncotrial.report.figures.spider import draw
+from oncotrial.report.figures.spider import draw, plot_spider
+from oncotrial.report.style import RESPONSE_COLOURS
 from tests.report.figures.conftest import ARM_A, ARM_B
 
 
@@ -52,3 +54,14 @@ def test_axes_and_threshold_lines(trial: ReportData):
 
 def test_without_tr_a_note_says_so(bare_trial: ReportData):
     assert draw(bare_trial) == Note("No target-lesion measurements (TR): no spider plot.")
+
+
+def test_lines_can_be_coloured_by_best_response():
+    """Colouring by BOR with the response palette: the PR line sky blue (#56B4E9), the PD line vermillion."""
+    sizes = pd.DataFrame(
+        {"USUBJID": ["X1", "X1", "X2", "X2"], "DAY": [0, 42, 0, 42], "PCHG_BASE": [0.0, -40.0, 0.0, 30.0]}
+    )
+    ax = plot_spider(sizes, {"X1": "PR", "X2": "PD"}, colours=RESPONSE_COLOURS, legend_title="Best response").axes[0]
+    colours = {line.get_label(): to_hex(line.get_color()) for line in ax.get_lines() if line.get_label()[0] == "X"}
+    assert colours == {"X1": "#56b4e9", "X2": "#d55e00"}
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["PD", "PR"]

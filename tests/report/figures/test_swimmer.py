@@ -120,3 +120,19 @@ def test_a_crossover_after_the_last_recorded_contact_ends_the_lane_there():
     lanes = derive_swimmer_data(ReportData(adsl=adsl)).lanes
     assert lanes["END"].tolist() == pytest.approx([100 / 30.4375])
     assert lanes["CROSSOVER"].tolist() == pytest.approx([100 / 30.4375])
+
+
+def test_a_large_trial_keeps_to_a_24_inch_page():
+    """200 treated patients would need 1.6 + 0.28 x 200 = 57.6 inches: the figure stops at 24."""
+    adsl = pd.DataFrame(
+        {
+            "USUBJID": [f"X{i:03d}" for i in range(200)],
+            "ARM": "A",
+            "TRTSDT": "2024-01-01",
+            "LSTALVDT": "2024-06-01",
+        }
+    )
+    figure = draw(ReportData(adsl=adsl))
+    assert isinstance(figure, Figure)
+    assert figure.get_size_inches()[1] == 24.0
+    assert len(figure.axes[0].containers[0]) == 200

@@ -17,7 +17,7 @@ from oncotrial.recist import derive_tumour_sizes
 from oncotrial.report.data import Note, ReportData
 from oncotrial.report.figures._common import require_columns, subject_arms
 from oncotrial.report.figures.waterfall import PD_LINE, PR_LINE
-from oncotrial.report.style import arm_colours, new_figure, tidy_axes
+from oncotrial.report.style import GREY, arm_colours, new_figure, tidy_axes
 
 __all__ = ["draw", "plot_spider"]
 
@@ -29,18 +29,22 @@ def plot_spider(
     sizes: pd.DataFrame,
     groups: Mapping[str, str],
     *,
+    colours: Mapping[str, str] | None = None,
     legend_title: str = "Arm",
     xlabel: str = XLABEL,
     ylabel: str = YLABEL,
     title: str = "",
 ) -> Figure:
     """One line per ``USUBJID`` of ``PCHG_BASE`` against ``DAY`` / 7 (weeks), coloured by ``groups[USUBJID]``
-    (patients without a group are drawn under "other"); a patient with no change after baseline has no line; with dashed lines at −30 % and +20 %."""
+    (patients without a group are drawn under "other") in ``colours[group]`` (default: the arm palette, in the
+    groups' sorted order; pass ``RESPONSE_COLOURS`` with best responses as groups to colour by response); a
+    patient with no change after baseline has no line; with dashed lines at −30 % and +20 %."""
     require_columns(sizes, ["USUBJID", "DAY", "PCHG_BASE"], name="tumour sizes")
     points = sizes.loc[sizes["PCHG_BASE"].notna()].sort_values(["USUBJID", "DAY"], kind="stable")
     points = points.loc[points.groupby("USUBJID")["DAY"].transform("size") > 1]  # a baseline alone is no line
     labels = {str(s): groups.get(str(s), "other") for s in points["USUBJID"].unique()}
-    colours = arm_colours(sorted(set(labels.values())))
+    present = sorted(set(labels.values()))
+    palette = arm_colours(present) if colours is None else {g: colours.get(g, GREY) for g in present}
     figure = new_figure(7.0, 4.2)
     ax = figure.add_subplot()
     for subject, line in points.groupby("USUBJID", sort=True):
@@ -51,7 +55,7 @@ def plot_spider(
             marker="o",
             markersize=3,
             linewidth=1.2,
-            color=colours[group],
+            color=palette[group],
             label=str(subject),
         )
     for level in (PD_LINE, PR_LINE):
@@ -62,7 +66,7 @@ def plot_spider(
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title, loc="left", fontsize=11)
-    handles = [Line2D([], [], color=colour, linewidth=1.6, label=name) for name, colour in colours.items()]
+    handles = [Line2D([], [], color=colour, linewidth=1.6, label=name) for name, colour in palette.items()]
     ax.legend(handles=handles, title=legend_title, frameon=False, fontsize=8, title_fontsize=8)
     tidy_axes(ax)
     return figure

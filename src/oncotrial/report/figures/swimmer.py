@@ -43,6 +43,7 @@ MARKERS = {
     "death": ("Death", "X", OKABE_ITO["black"], 8.0),
 }
 _END_DATES = ("LSTALVDT", "TRTEDT", "EOSDT", "DTHDT", "TR02SDT")
+MAX_HEIGHT = 24.0  # inches
 XLABEL = "Months since start of treatment (days / 30.4375)"
 
 
@@ -143,7 +144,8 @@ def plot_swimmer(swimmer: SwimmerData, *, xlabel: str = XLABEL, title: str = "")
     """One lane per patient (grouped by arm, longest first within an arm) with the events as markers."""
     lanes = swimmer.lanes.sort_values(["ARM", "END"], ascending=[False, True], kind="stable").reset_index(drop=True)
     colours = arm_colours(sorted(set(lanes["ARM"]) | set(lanes["CROSSOVER_ARM"]) - {""}))
-    figure = new_figure(7.5, 1.6 + 0.28 * max(len(lanes), 1))
+    # 0.28 inch a lane, up to a 24-inch page (a large trial's lanes get thinner, its labels smaller)
+    figure = new_figure(7.5, min(1.6 + 0.28 * max(len(lanes), 1), MAX_HEIGHT))
     ax = figure.add_subplot()
     _lane_bars(ax, lanes, colours)
     row = {subject: i for i, subject in enumerate(lanes["USUBJID"])}
@@ -160,7 +162,8 @@ def plot_swimmer(swimmer: SwimmerData, *, xlabel: str = XLABEL, title: str = "")
         handles.append(Patch(facecolor="white", edgecolor="black", hatch="///", label="After crossover"))
     handles.append(Line2D([], [], marker=r"$\rightarrow$", linestyle="none", color="black", markersize=10,
                           label="On study"))  # fmt: skip
-    ax.set_yticks(range(len(lanes)), labels=lanes["USUBJID"].astype(str).tolist(), fontsize=7)
+    label_size = 7.0 if len(lanes) <= 80 else max(2.0, 7.0 * 80 / len(lanes))
+    ax.set_yticks(range(len(lanes)), labels=lanes["USUBJID"].astype(str).tolist(), fontsize=label_size)
     ax.set_ylim(-0.7, len(lanes) - 0.3)
     ax.set_xlim(0, 1.1 * float(lanes["END"].max()) if len(lanes) else 1.0)  # room for the arrows
     ax.set_xlabel(xlabel)
