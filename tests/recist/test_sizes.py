@@ -151,3 +151,14 @@ def test_sums_and_changes_match_admiralonco_adtr(pharmaverse_sizes: tuple[pd.Dat
         both.loc[complete, "PCHGNAD"].tolist(), nan_ok=True
     )
     assert both.loc[~complete, "PCHG_BASE"].isna().all()
+
+
+def test_tr_without_any_measured_lesion_gives_an_empty_table():
+    """Only non-target states (TUMSTATE): no target lesion, so no sums; the columns are still there."""
+    states = TR.loc[TR["TRTESTCD"] == "TUMSTATE"]
+    sizes = derive_tumour_sizes(states)
+    assert sizes.empty
+    assert list(sizes.columns) == [
+        "USUBJID", "VISIT", "ADT", "DAY", "BASELINE", "SLD", "SLD_BASELINE", "NADIR", "PCHG_BASE", "PCHG_NADIR"
+    ]  # fmt: skip
+    assert derive_best_tumour_change(sizes).empty

@@ -74,6 +74,7 @@ def derive_tumour_sizes(
     was not measured); ``NADIR`` is the smallest complete sum before (baseline included; missing at baseline);
     ``PCHG_BASE`` is ``100 (SLD - SLD_BASELINE) / SLD_BASELINE`` and ``PCHG_NADIR`` ``100 (SLD - NADIR) /
     NADIR``, both for complete sums only (missing where a target lesion was not measured or the reference is 0).
+    Without TU, a TR in which no target lesion is measured gives an empty table with these columns.
 
     Raises
     ------
@@ -84,6 +85,8 @@ def derive_tumour_sizes(
     check_columns(tr, _TR, name="TR", code="RECIST-E010")
     if tu is None:
         tu = _targets_from_tr(tr)
+        if tu.empty:  # no lesion is measured: nothing to sum (e.g. non-measurable disease only)
+            return pd.DataFrame({column: [] for column in TUMOUR_SIZE_COLUMNS})
         tr = tr.merge(tu[["USUBJID", "TULNKID"]], left_on=["USUBJID", "TRLNKID"], right_on=["USUBJID", "TULNKID"])
         if "TRSTRESU" not in tr.columns:
             tr = tr.assign(TRSTRESU="mm")

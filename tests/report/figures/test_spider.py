@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from oncotrial.report import Note, ReportData
 from oncotrial.report.figures.spider import draw, plot_spider
 from oncotrial.report.style import RESPONSE_COLOURS
-from tests.report.figures.conftest import ARM_A, ARM_B
+from tests.report.figures.conftest import ARM_A, ARM_B, TR
 
 
 def _axes(trial: ReportData) -> Axes:
@@ -65,3 +65,12 @@ def test_lines_can_be_coloured_by_best_response():
     colours = {line.get_label(): to_hex(line.get_color()) for line in ax.get_lines() if line.get_label()[0] == "X"}
     assert colours == {"X1": "#56b4e9", "X2": "#d55e00"}
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["PD", "PR"]
+
+
+def test_tr_with_only_non_target_lesions_gives_a_note(trial: ReportData):
+    states = pd.DataFrame(
+        [("P01", "NON-TARGET", "NT01", "TUMSTATE", "PRESENT", "", "BASELINE", "2024-01-02")], columns=TR.columns
+    )
+    assert draw(ReportData(adsl=trial.adsl, tr=states)) == Note(
+        "No patient has a complete sum of target diameters after baseline (TR): no spider plot."
+    )

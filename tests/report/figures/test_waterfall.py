@@ -76,3 +76,12 @@ def test_tr_without_a_column_is_refused_naming_it(trial: ReportData):
     data = ReportData(adsl=trial.adsl, tr=TR.drop(columns="TRLNKID"))
     with pytest.raises(DataError, match=r"The TR table lacks the column\(s\) TRLNKID"):
         draw(data)
+
+
+def test_tr_with_only_non_target_lesions_gives_a_note(trial: ReportData):
+    states = pd.DataFrame(
+        [("P01", "NON-TARGET", "NT01", "TUMSTATE", "PRESENT", "", "BASELINE", "2024-01-02")], columns=TR.columns
+    )
+    assert draw(ReportData(adsl=trial.adsl, tr=states)) == Note(
+        "No patient has a complete sum of target diameters after baseline (TR): no waterfall plot."
+    )

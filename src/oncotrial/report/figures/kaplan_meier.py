@@ -108,7 +108,7 @@ def plot_kaplan_meier(
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title, loc="left", fontsize=11)
-    ax.legend(frameon=False, fontsize=9, loc="upper right")
+    ax.legend(frameon=False, fontsize=9, loc="lower left")  # under the curves, which start at the top left
     tidy_axes(ax)
     table = figure.add_subplot(grid[1], sharex=ax)
     _risk_table(table, fits, ticks, time_scale)
