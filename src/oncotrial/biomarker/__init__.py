@@ -1,7 +1,8 @@
 """Biomarker kinetics: per patient and cycle baseline, maximum, time to maximum, fold change, AUC and time
 above a threshold (``derive_biomarker_kinetics``, giving ``BiomarkerKinetics``), with group summaries
 (mean, median, geometric mean with its CI) and paired baseline-versus-maximum tests (Wilcoxon signed-rank,
-paired t on logs) in ``summarise_biomarker_kinetics`` (``BiomarkerSummary``). The form in which the IL-12
+paired t on logs) in ``summarise_biomarker_kinetics`` (``BiomarkerSummary``); the median time course across patients
+(``derive_biomarker_time_course``). The form in which the IL-12
 trial (CALGB 500001) reports plasma IFN-γ.
 """
 
@@ -14,6 +15,7 @@ __all__ = [
     "BiomarkerKinetics",
     "BiomarkerSummary",
     "derive_biomarker_kinetics",
+    "derive_biomarker_time_course",
     "summarise_biomarker_kinetics",
 ]
 
@@ -22,10 +24,12 @@ _WHERE = {
     "BiomarkerKinetics": "oncotrial.biomarker.kinetics",
     "BiomarkerSummary": "oncotrial.biomarker.summary",
     "derive_biomarker_kinetics": "oncotrial.biomarker.kinetics",
+    "derive_biomarker_time_course": "oncotrial.biomarker.course",
     "summarise_biomarker_kinetics": "oncotrial.biomarker.summary",
 }
 
 if TYPE_CHECKING:
+    from oncotrial.biomarker.course import derive_biomarker_time_course
     from oncotrial.biomarker.kinetics import KINETIC_PARAMETERS, BiomarkerKinetics, derive_biomarker_kinetics
     from oncotrial.biomarker.summary import BiomarkerSummary, summarise_biomarker_kinetics
 

@@ -28,6 +28,7 @@ from oncotrial.recist.rules import (
     load_baseline_rules,
     load_overall_response_table,
 )
+from oncotrial.recist.sizes import TUMOUR_SIZE_COLUMNS, derive_best_tumour_change, derive_tumour_sizes
 from oncotrial.recist.summary import derive_adrs_from_timepoints, derive_subject_summary
 from oncotrial.recist.timepoint import TARGET_RULES, TargetRule, derive_timepoint_responses
 from oncotrial.recist.trial_rules import (
@@ -44,6 +45,7 @@ __all__ = [
     "RESPONSE_PARAMETERS",
     "RULE_LIMITS",
     "TARGET_RULES",
+    "TUMOUR_SIZE_COLUMNS",
     "BaselineBreach",
     "BaselineEvaluation",
     "BaselineRules",
@@ -62,6 +64,7 @@ __all__ = [
     "derive_adrs",
     "derive_adrs_from_overall",
     "derive_adrs_from_timepoints",
+    "derive_best_tumour_change",
     "derive_irecist_best_response",
     "derive_irecist_responses",
     "derive_irradiated_flags",
@@ -72,6 +75,7 @@ __all__ = [
     "derive_response_parameters",
     "derive_subject_summary",
     "derive_timepoint_responses",
+    "derive_tumour_sizes",
     "evaluate_baseline_lesions",
     "load_baseline_rules",
     "load_overall_response_table",
