@@ -89,7 +89,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Tumour assessments: baseline lesions, then each visit's measurements (RECIST 1.1).",
     ),
     "ae": ("oncotrial.cli.ae", "app", "Adverse events: CTCAE term and grade, dates, attribution, action taken."),
-    "export": ("oncotrial.cli.export", "app", "Export a trial from the database: SDTM domains or ADaM datasets."),
+    "export": (
+        "oncotrial.cli.export",
+        "app",
+        "Export a trial from the database: SDTM domains, ADaM datasets or ClinicalTrials.gov results.",
+    ),
     "import": ("oncotrial.cli.importing", "app", "Import an SDTM set into the database, through data entry's checks."),
     "report": (
         "oncotrial.cli.report",

@@ -14,6 +14,7 @@ from oncotrial.errors import DataError
 if TYPE_CHECKING:
     from oncotrial.report import ReportData
 
+
 def _file(name: str, help: str) -> Any:
     return typer.Option(f"--{name}", help=help, show_default=False)
 
@@ -27,7 +28,9 @@ def _from_store(db: str | None, as_user: str | None, trial: str) -> ReportData:
 
 
 def report_command(
-    out_dir: Annotated[Path, output_option("--out", help="The folder to write report.html, report.pdf and figures/ into.")],
+    out_dir: Annotated[
+        Path, output_option("--out", help="The folder to write report.html, report.pdf and figures/ into.")
+    ],
     trial: Annotated[str | None, typer.Option("--trial", help="The trial's code in the database (with --db).")] = None,
     db: DbOption = None,
     as_user: AsOption = None,

@@ -146,7 +146,7 @@ def build_exposure_table(data: ReportData) -> ReportTable | Note:
 
 # --- response ------------------------------------------------------------------------------------------------
 
-_CATEGORIES: dict[str, tuple[str, ...]] = {
+RESPONSE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "CR": ("CR",),
     "PR": ("PR",),
     "SD": ("SD",),
@@ -159,7 +159,7 @@ _CATEGORIES: dict[str, tuple[str, ...]] = {
 _RESPONSE_COLUMNS = ["Arm", "Response", "n", "N", "Estimate", "Lower", "Upper", "p"]
 
 
-def _response_parameter(adrs: pd.DataFrame) -> str | None:
+def response_parameter(adrs: pd.DataFrame) -> str | None:
     codes = set(adrs["PARAMCD"].astype(str)) if "PARAMCD" in adrs.columns else set()
     return next((p for p in ("CBOR", "BOR") if p in codes), None)
 
@@ -180,7 +180,7 @@ def _rate_rows(arm: str, rates: ResponseRates) -> list[dict[str, Any]]:
     ]
 
 
-def _subject_responses(data: ReportData, param: str) -> tuple[pd.DataFrame, str | None]:
+def subject_responses(data: ReportData, param: str) -> tuple[pd.DataFrame, str | None]:
     """The ``param`` records of ADRS, one per subject, with ADSL's arm; every ADSL subject without one is NE."""
     assert data.adrs is not None
     records = data.adrs[data.adrs["PARAMCD"].astype(str) == param][["USUBJID", "AVALC"]]
@@ -233,15 +233,15 @@ def build_response_table(data: ReportData) -> ReportTable | Note:
 
     if data.adrs is None or data.adrs.empty:
         return Note("No response data (ADRS): no response table.")
-    param = _response_parameter(data.adrs)
+    param = response_parameter(data.adrs)
     if param is None:
         return Note("ADRS has no best overall response (PARAMCD CBOR or BOR): no response table.")
-    table, arm = _subject_responses(data, param)
+    table, arm = subject_responses(data, param)
     summary = derive_response_summary(table, response_col="AVALC", group_col=arm)
     rows: list[dict[str, Any]] = []
     parts = {str(k): v for k, v in table.groupby(arm, sort=True)} if arm else {"all": table}
     for name, part in parts.items():
-        rows += _rate_rows(name, derive_response_rates(part["AVALC"], rates=_CATEGORIES))
+        rows += _rate_rows(name, derive_response_rates(part["AVALC"], rates=RESPONSE_CATEGORIES))
     notes = []
     if summary.comparison is not None:
         first, second = summary.arms
