@@ -119,10 +119,10 @@ def _baseline(data: ReportData, arm: str | None, arms: Sequence[str]) -> dict[st
     denoms = [{"units": _PARTICIPANTS, "counts": [{"groupId": g, "value": str(int(totals[n]))} for n, g in groups.items()]}]  # fmt: skip
     measures = []
     for variable in continuous:
-        rows = table[table["variable"] == variable].set_index("group")
+        by_group: dict[Any, dict[str, Any]] = table[table["variable"] == variable].set_index("group").to_dict("index")
         measurements = [
-            {"groupId": g, "value": _text(float(rows.loc[n, "median"])), "lowerLimit": _text(float(rows.loc[n, "min"])),
-             "upperLimit": _text(float(rows.loc[n, "max"]))}
+            {"groupId": g, "value": _text(by_group[n]["median"]), "lowerLimit": _text(by_group[n]["min"]),
+             "upperLimit": _text(by_group[n]["max"])}
             for n, g in groups.items()
         ]  # fmt: skip
         measures.append({"title": "Age, Continuous", "paramType": "MEDIAN", "dispersionType": "FULL_RANGE",
