@@ -119,7 +119,7 @@ def _baseline(data: ReportData, arm: str | None, arms: Sequence[str]) -> dict[st
     denoms = [{"units": _PARTICIPANTS, "counts": [{"groupId": g, "value": str(int(totals[n]))} for n, g in groups.items()]}]  # fmt: skip
     measures = []
     for variable in continuous:
-        by_group: dict[Any, dict[str, Any]] = table[table["variable"] == variable].set_index("group").to_dict("index")
+        by_group: dict[Any, dict[Any, Any]] = table[table["variable"] == variable].set_index("group").to_dict("index")
         measurements = [
             {"groupId": g, "value": _text(by_group[n]["median"]), "lowerLimit": _text(by_group[n]["min"]),
              "upperLimit": _text(by_group[n]["max"])}
