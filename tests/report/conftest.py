@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import warnings
+from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
@@ -251,3 +252,46 @@ def trial() -> ReportData:
 @pytest.fixture
 def trial_copy() -> ReportData:
     return build_trial()
+
+
+class _TableReader(HTMLParser):
+    """The cells of every ``<table data-table=...>``: per table, a list of rows, each {column: (text, value)}."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[dict[str, tuple[str, float | None]]]] = {}
+        self._table: str | None = None
+        self._cell: tuple[str, float | None] | None = None
+        self._column = ""
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "table" and found.get("data-table"):
+            self._table = found["data-table"]
+            self.tables[self._table or ""] = []
+        elif tag == "tr" and self._table is not None:
+            self.tables[self._table].append({})
+        elif tag == "td" and self._table is not None:
+            value = found.get("data-value")
+            self._column = found.get("data-column") or ""
+            self._cell = ("", float(value) if value else None)
+            self._text = []
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self._cell is not None and self._table is not None:
+            self.tables[self._table][-1][self._column] = ("".join(self._text), self._cell[1])
+            self._cell = None
+        elif tag == "table":
+            self._table = None
+
+
+def read_html_tables(html: str) -> dict[str, list[dict[str, tuple[str, float | None]]]]:
+    """Every table of a report's HTML with each cell's text and ``data-value`` (header rows left out)."""
+    reader = _TableReader()
+    reader.feed(html)
+    return {name: [row for row in rows if row] for name, rows in reader.tables.items()}
