@@ -63,13 +63,18 @@ def test_every_table_and_figure_is_in_the_html(html: str) -> None:
 def test_the_html_is_self_contained(html: str) -> None:
     """No external file or network: every image is inline (data: URI), no link, script or stylesheet file."""
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
-    assert sources and all(s.startswith(("data:image/png;base64,", "#")) for s in sources)
-    assert "<link" not in html and "<script" not in html and "http://" not in html and "https://" not in html
+    assert sources
+    assert all(s.startswith(("data:image/png;base64,", "#")) for s in sources)
+    assert "<link" not in html
+    assert "<script" not in html
+    assert "http://" not in html
+    assert "https://" not in html
 
 
 def test_protocol_summary_and_design_are_in_the_html(html: str) -> None:
     assert "Randomised 1:1 between arms A and B, with crossover; 44 enrolled" in html
-    assert "Arm B: SBRT + IL-2" in html and "Inclusion criteria" in html
+    assert "Arm B: SBRT + IL-2" in html
+    assert "Inclusion criteria" in html
 
 
 def test_response_numbers_read_back_equal_the_objects_and_the_hand_count(trial: ReportData, html: str) -> None:
@@ -100,7 +105,8 @@ def test_survival_numbers_read_back_equal_the_kaplan_meier_objects(trial: Report
             if r["Parameter"][0] == "OS" and r["Group"][0] == name and r["Statistic"][0] == "Median (days)"
         )
         assert median["Events"][1] == DEATHS[arm] == km.events
-        assert median["Estimate"][1] == km.median.estimate and median["Lower"][1] == km.median.lower
+        assert median["Estimate"][1] == km.median.estimate
+        assert median["Lower"][1] == km.median.lower
         assert median["Upper"][1] == km.median.upper or (median["Upper"][1] is None and km.median.upper is None)
     assert summary.cox is not None
     hazard = next(r for r in rows if r["Parameter"][0] == "OS" and r["Statistic"][0] == "Hazard ratio (Cox)")
@@ -114,7 +120,8 @@ def test_write_report_writes_html_pdf_and_figures(trial: ReportData, tmp_path: P
         missing_server(f"WeasyPrint cannot load Pango ({exc}); install {PANGO_PACKAGES}")
     files = write_report(trial, tmp_path / "out", figures=FIGURES)
     assert files.html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert files.pdf is not None and files.pdf.read_bytes().startswith(b"%PDF-")
+    assert files.pdf is not None
+    assert files.pdf.read_bytes().startswith(b"%PDF-")
     assert sorted(p.name for p in files.figures) == ["patients.png", "patients.svg"]
     assert files.figures[0].read_bytes().startswith(b"\x89PNG")
     assert b"<svg" in files.figures[1].read_bytes()
@@ -135,7 +142,8 @@ def test_without_pango_the_html_is_written_and_the_error_names_the_packages(
     with pytest.raises(DataError, match=re.escape(PANGO_PACKAGES)) as info:
         write_report(trial, tmp_path, figures=())
     assert info.value.code == "REPORT-E002"
-    assert (tmp_path / "report.html").exists() and not (tmp_path / "report.pdf").exists()
+    assert (tmp_path / "report.html").exists()
+    assert not (tmp_path / "report.pdf").exists()
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
@@ -144,7 +152,7 @@ def test_an_unwritable_folder_gives_a_clear_error_and_writes_nothing(trial: Repo
     folder.mkdir()
     folder.chmod(0o500)
     try:
-        with pytest.raises(DataError, match="Cannot write the report to .*locked") as info:
+        with pytest.raises(DataError, match=r"Cannot write the report to .*locked") as info:
             write_report(trial, folder, pdf=False, figures=FIGURES)
         assert info.value.code == "REPORT-E001"
         assert list(folder.iterdir()) == []
@@ -156,9 +164,10 @@ def test_a_folder_path_that_is_a_file_gives_a_clear_error(trial: ReportData, tmp
     """--out naming an existing file: the folder cannot be made; the error names the path (any user, root too)."""
     target = tmp_path / "report"
     target.write_text("not a folder")
-    with pytest.raises(DataError, match="Cannot write the report to .*report") as info:
+    with pytest.raises(DataError, match=r"Cannot write the report to .*report") as info:
         write_report(trial, target, pdf=False, figures=())
-    assert info.value.file is not None and "report" in info.value.file
+    assert info.value.file is not None
+    assert "report" in info.value.file
 
 
 def test_a_report_of_adsl_alone_has_notes_in_place_of_every_table(trial: ReportData) -> None:
