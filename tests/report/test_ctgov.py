@@ -85,6 +85,6 @@ def test_adverse_events_split_serious_and_other_as_counted_by_hand(record: dict[
 def test_a_trial_without_a_registry_id_is_refused(trial: ReportData) -> None:
     assert trial.protocol is not None
     bare = dataclasses.replace(trial, protocol=trial.protocol.model_copy(update={"registry_ids": []}))
-    with pytest.raises(DataError, match="no ClinicalTrials.gov id") as info:
+    with pytest.raises(DataError, match="no ClinicalTrials\\.gov id") as info:
         derive_ctgov_results(bare)
     assert info.value.code == "REPORT-E010"

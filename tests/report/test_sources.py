@@ -51,7 +51,7 @@ def test_files_give_the_same_tables_as_the_fixture(trial: ReportData, tmp_path: 
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="ADSL file .*adsl.csv does not exist"):
+    with pytest.raises(DataError, match=r"ADSL file .*adsl\.csv does not exist"):
         read_report_data(adsl=tmp_path / "adsl.csv")
 
 
