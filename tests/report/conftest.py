@@ -24,10 +24,12 @@ import datetime as dt
 import io
 import warnings
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from oncotrial.io import write_table
 from oncotrial.report import ReportData
 
 # SUBJ, ARM, AGE, SEX, ECOG, PATTERN, DEATH (day after randomisation, blank: alive), LASTALIVE (day), XOVER (1:
@@ -242,6 +244,18 @@ def build_trial() -> ReportData:
         ex=build_ex(patients), screening=build_screening(patients), protocol=load_builtin_protocol(STUDY),
         title="NCT01416831: SBRT + IL-2 versus IL-2 (test trial)",
     )  # fmt: skip
+
+
+def write_trial_files(trial: ReportData, folder: Path, suffix: str = ".csv") -> dict[str, Path]:
+    """The trial's tables as files (``adsl.csv``, ...), as a user gives them to ``oncotrial report``."""
+    paths = {}
+    tables = {"adsl": trial.adsl, "adrs": trial.adrs, "adtte": trial.adtte, "adae": trial.adae, "adpc": trial.adpc,
+              "tr": trial.tr, "ex": trial.ex, "screening": trial.screening}  # fmt: skip
+    for name, table in tables.items():
+        assert table is not None
+        paths[name] = folder / f"{name}{suffix}"
+        write_table(table.astype({c: "string" for c in table.columns if table[c].dtype == object}), paths[name])
+    return paths
 
 
 @pytest.fixture(scope="session")

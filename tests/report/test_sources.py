@@ -10,28 +10,16 @@ import pandas as pd
 import pytest
 
 from oncotrial.errors import AccessError, DataError
-from oncotrial.io import write_table
 from oncotrial.report import ReportData
 from oncotrial.report.sources import read_report_data, report_data_from_store
 from oncotrial.report.tables import TABLES, ReportTable
 from oncotrial.store import Actor, Store
 from oncotrial.store.cdisc import ImportReport
+from tests.report.conftest import write_trial_files
 from tests.store.cdisc.conftest import imported, sdtm_dir
 from tests.store.conftest import pg_url, sqlite_template, store, store_url
 
 __all__ = ["imported", "pg_url", "sdtm_dir", "sqlite_template", "store", "store_url"]  # fixtures used here
-
-
-def write_trial_files(trial: ReportData, folder: Path, suffix: str = ".csv") -> dict[str, Path]:
-    """The trial's tables as files (``adsl.csv``, ...), as a user gives them to ``oncotrial report``."""
-    paths = {}
-    tables = {"adsl": trial.adsl, "adrs": trial.adrs, "adtte": trial.adtte, "adae": trial.adae, "adpc": trial.adpc,
-              "tr": trial.tr, "ex": trial.ex, "screening": trial.screening}  # fmt: skip
-    for name, table in tables.items():
-        assert table is not None
-        paths[name] = folder / f"{name}{suffix}"
-        write_table(table.astype({c: "string" for c in table.columns if table[c].dtype == object}), paths[name])
-    return paths
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
