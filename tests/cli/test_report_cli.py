@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from pathlib import Path
 
 import pytest
 
 from oncotrial.io import derive_protocol_from_ctgov
+from oncotrial.report import ReportData
 from oncotrial.store import Actor, Store
 from oncotrial.store.cdisc import ImportReport
 from tests.cli.helpers import assert_clean_error, run_cli
-from tests.report.conftest import build_trial, write_trial_files
+from tests.conftest import ROOT
+from tests.report.conftest import build_trial, trial, write_trial_files
 from tests.store.cdisc.conftest import imported, sdtm_dir
 from tests.store.conftest import builtin_protocol_text, pg_url, sqlite_template, store, store_url
 
-__all__ = ["imported", "pg_url", "sdtm_dir", "sqlite_template", "store", "store_url"]  # fixtures used here
+__all__ = ["imported", "pg_url", "sdtm_dir", "sqlite_template", "store", "store_url", "trial"]  # fixtures used here
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +92,25 @@ def test_report_and_ctgov_results_from_the_database(
     assert results is not None
     started = results.flow[(results.flow["milestone"] == "STARTED") & (results.flow["period"] == "Overall Study")]
     assert started["subjects"].sum() > 0
+
+
+def _readme_commands() -> list[list[str]]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### The report", 1)[1].split("\n### ", 1)[0]
+    blocks = [block.split("```", 1)[0] for block in section.split("```sh")[1:]]
+    lines = [line for block in blocks for line in block.replace("\\\n", " ").strip().splitlines()]
+    return [shlex.split(line) for line in lines]
+
+
+def test_the_readme_report_from_files_runs_as_written(
+    trial: ReportData, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's commands: the one from files runs in a folder holding the trial's files under its names."""
+    commands = _readme_commands()
+    assert [words[:2] for words in commands] == [["oncotrial", "report"]] * 2 + [["oncotrial", "export"]]
+    files = write_trial_files(trial, tmp_path)
+    files["adae"].rename(tmp_path / "ae.csv")
+    monkeypatch.chdir(tmp_path)
+    code, printed, err = run_cli(capsys, *commands[1][1:])
+    assert code == 0, err
+    assert printed.splitlines() == [str(Path("report") / "report.html")]
