@@ -136,3 +136,11 @@ def test_refused_data_give_a_note_with_the_cores_message(trial: ReportData) -> N
     result = next(spec for spec in TABLES if spec.name == "adverse-events").build(bad)
     assert isinstance(result, Note)
     assert "not a CTCAE grade" in result.text
+
+
+def test_an_adrs_without_avalc_gives_a_note_naming_the_column(trial: ReportData) -> None:
+    assert trial.adrs is not None
+    bad = dataclasses.replace(trial, adrs=trial.adrs.drop(columns="AVALC"))
+    result = next(spec for spec in TABLES if spec.name == "response").build(bad)
+    assert isinstance(result, Note)
+    assert "The ADRS table lacks the column(s) AVALC" in result.text

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from oncotrial._frames import check_columns
 from oncotrial.errors import DataError
 from oncotrial.report.data import Note, ReportData
 
@@ -183,6 +184,8 @@ def _rate_rows(arm: str, rates: ResponseRates) -> list[dict[str, Any]]:
 def subject_responses(data: ReportData, param: str) -> tuple[pd.DataFrame, str | None]:
     """The ``param`` records of ADRS, one per subject, with ADSL's arm; every ADSL subject without one is NE."""
     assert data.adrs is not None
+    check_columns(data.adrs, ["USUBJID", "PARAMCD", "AVALC"], name="ADRS", code="REPORT-E020")
+    check_columns(data.adsl, ["USUBJID"], name="ADSL", code="REPORT-E020")
     records = data.adrs[data.adrs["PARAMCD"].astype(str) == param][["USUBJID", "AVALC"]]
     arm = choose_arm_column(data.adsl)
     subjects = data.adsl[["USUBJID", *([arm] if arm else [])]].drop_duplicates("USUBJID")
