@@ -12,7 +12,9 @@ from oncotrial.cli.common import output_option
 from oncotrial.cli.database import AsOption, DbOption, TrialOption, operation, print_recorded
 from oncotrial.errors import DataError
 
-app = typer.Typer(no_args_is_help=True, help="Export a trial: SDTM domains or ADaM datasets.")
+app = typer.Typer(
+    no_args_is_help=True, help="Export a trial: SDTM domains, ADaM datasets, or ClinicalTrials.gov results."
+)
 
 OutOption = Annotated[Path, output_option("--out", help="The folder to write the files into (created if needed).")]
 FormatOption = Annotated[str, typer.Option("--format", help="csv, parquet or xpt (SAS transport v5).")]
@@ -61,3 +63,23 @@ def adam_command(
     with operation(db, as_user, {"format": "--format"}, read_only=True) as (session, actor):
         files = export_adam(session, actor, trial, out, format=chosen)  # type: ignore[arg-type]
     _print_written("ADaM datasets", trial, out, files)
+
+
+@app.command("ctgov-results")
+def ctgov_results_command(
+    trial: TrialOption,
+    out: Annotated[Path, output_option("--out", help="The JSON file to write (a ClinicalTrials.gov study record).")],
+    db: DbOption = None,
+    as_user: AsOption = None,
+) -> None:
+    """Write the trial's ClinicalTrials.gov results (resultsSection, API v2 shape) as a study record (JSON)."""
+    import json
+
+    from oncotrial.cli.common import write_text
+    from oncotrial.report.ctgov import derive_ctgov_results
+    from oncotrial.report.sources import report_data_from_store
+
+    with operation(db, as_user, read_only=True) as (session, actor):
+        data = report_data_from_store(session, actor, trial)
+    record = derive_ctgov_results(data)
+    write_text(json.dumps(record, indent=2, ensure_ascii=False, allow_nan=False), out)

@@ -90,8 +90,17 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "ae": ("oncotrial.cli.ae", "app", "Adverse events: CTCAE term and grade, dates, attribution, action taken."),
     "query": ("oncotrial.cli.query", "app", "Data queries: the monitor asks, the site answers, the monitor closes."),
-    "export": ("oncotrial.cli.export", "app", "Export a trial from the database: SDTM domains or ADaM datasets."),
+    "export": (
+        "oncotrial.cli.export",
+        "app",
+        "Export a trial from the database: SDTM domains, ADaM datasets or ClinicalTrials.gov results.",
+    ),
     "import": ("oncotrial.cli.importing", "app", "Import an SDTM set into the database, through data entry's checks."),
+    "report": (
+        "oncotrial.cli.report",
+        "report_command",
+        "The trial report: tables and figures as HTML and PDF, from the database or from files.",
+    ),
     "audit": ("oncotrial.cli.audit", "app", "The audit trail: verify it, show a patient's history."),
     "serve": ("oncotrial.cli.serve", "serve_command", "Run the web app for trial staff on the trial database."),
 }

@@ -14,6 +14,7 @@ from oncotrial.dosing.calendar import (
     compute_cycle_day,
     compute_next_weekday,
 )
+from oncotrial.dosing.exposure import derive_exposure
 from oncotrial.dosing.records import AdministrationRecord, CycleStartRecord, DosingRecords, parse_dosing_records
 from oncotrial.dosing.summary import DoseSummaries, DoseSummary, compute_dose_summary
 
@@ -34,5 +35,6 @@ __all__ = [
     "compute_dose",
     "compute_dose_summary",
     "compute_next_weekday",
+    "derive_exposure",
     "parse_dosing_records",
 ]

@@ -13,6 +13,7 @@ from oncotrial.endpoints.adam import (
     choose_time_to_event_columns,
     select_parameter,
 )
+from oncotrial.endpoints.characteristics import CharacteristicsSummary, summarise_characteristics
 from oncotrial.endpoints.compare import CoxResult, LogRankResult, compute_cox_regression, compute_logrank_test
 from oncotrial.endpoints.cox import CoxCovariate, derive_cox_design, derive_cox_model
 from oncotrial.endpoints.km import (
@@ -57,6 +58,7 @@ __all__ = [
     "RESPONSES",
     "SURVIVAL_COLUMNS",
     "BinomialInterval",
+    "CharacteristicsSummary",
     "ConfType",
     "CoxCovariate",
     "CoxResult",
@@ -93,4 +95,5 @@ __all__ = [
     "derive_response_summary",
     "derive_survival_summary",
     "select_parameter",
+    "summarise_characteristics",
 ]

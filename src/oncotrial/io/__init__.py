@@ -16,12 +16,14 @@ if TYPE_CHECKING:
     from oncotrial._writing import write_text_atomically
     from oncotrial.io.calendar import CALENDAR_COLUMNS, calendar_to_csv, calendar_to_ics, calendar_to_json
     from oncotrial.io.ctgov import CtgovImport, derive_protocol_from_ctgov
+    from oncotrial.io.ctgov_results import CtgovResults, read_ctgov_results
     from oncotrial.io.tables import MISSING_SPELLINGS, read_table, write_table, write_table_arrow
 
 # public name -> the module that defines it
 _WHERE = {
     "CALENDAR_COLUMNS": "oncotrial.io.calendar",
     "CtgovImport": "oncotrial.io.ctgov",
+    "CtgovResults": "oncotrial.io.ctgov_results",
     "DEFAULT_ADSL_VARS": "oncotrial._adsl",
     "DEFAULT_LIMITS": "oncotrial._documents",
     "DocumentLimits": "oncotrial._documents",
@@ -32,6 +34,7 @@ _WHERE = {
     "calendar_to_json": "oncotrial.io.calendar",
     "derive_protocol_from_ctgov": "oncotrial.io.ctgov",
     "read_document": "oncotrial._documents",
+    "read_ctgov_results": "oncotrial.io.ctgov_results",
     "read_table": "oncotrial.io.tables",
     "shorten_path": "oncotrial._documents",
     "write_table": "oncotrial.io.tables",
@@ -46,11 +49,13 @@ __all__ = [
     "MISSING_SPELLINGS",
     "PATIENTS_FILE_LIMITS",
     "CtgovImport",
+    "CtgovResults",
     "DocumentLimits",
     "calendar_to_csv",
     "calendar_to_ics",
     "calendar_to_json",
     "derive_protocol_from_ctgov",
+    "read_ctgov_results",
     "read_document",
     "read_table",
     "shorten_path",

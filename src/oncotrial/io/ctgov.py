@@ -18,6 +18,7 @@ from typing import Any
 from oncotrial._numbers import is_number
 from oncotrial.eligibility import ParsedLine, parse_criteria_text
 from oncotrial.errors import DataError
+from oncotrial.io.ctgov_results import CtgovResults, read_ctgov_results
 
 __all__ = ["CtgovImport", "derive_protocol_from_ctgov"]
 
@@ -43,6 +44,7 @@ class CtgovImport:
     protocol: dict[str, Any]
     lines: tuple[ParsedLine, ...]
     warnings: tuple[str, ...]
+    results: CtgovResults | None = None  # the record's resultsSection, when it has one
 
     @property
     def coverage(self) -> str:
@@ -312,7 +314,8 @@ def derive_protocol_from_ctgov(study: dict[str, Any]) -> CtgovImport:
     """A draft protocol document and the criteria coverage from one API v2 study record.
 
     A record without eligibility criteria text gives a draft without criteria and a warning
-    (screening against a protocol without criteria is refused).
+    (screening against a protocol without criteria is refused). A record with results (``resultsSection``)
+    has them read and checked into ``results`` (:func:`oncotrial.io.ctgov_results.read_ctgov_results`).
     """
     section = _study_section(study)
     ident = section["identificationModule"]
@@ -354,4 +357,5 @@ def derive_protocol_from_ctgov(study: dict[str, Any]) -> CtgovImport:
             if line.warnings
         ],
     }
-    return CtgovImport({k: v for k, v in protocol.items() if v is not None}, lines, tuple(warnings))
+    draft = {k: v for k, v in protocol.items() if v is not None}
+    return CtgovImport(draft, lines, tuple(warnings), read_ctgov_results(study))

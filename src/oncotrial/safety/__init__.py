@@ -17,6 +17,7 @@ from oncotrial._lazy import lazy_attributes
 __all__ = [
     "AE_COLUMNS",
     "ANY_EVENT",
+    "GRADE_COLUMNS",
     "LAB_COLUMNS",
     "RELATED_TERMS",
     "AeTables",
@@ -27,6 +28,7 @@ __all__ = [
     "derive_ae_flags",
     "derive_dose_dates",
     "derive_lab_grades",
+    "derive_worst_grade_counts",
     "derive_worst_lab_grades",
     "evaluate_dlt",
     "load_ctcae_lab_rules",
@@ -43,6 +45,8 @@ _WHERE = {
     "derive_ae_flags": "oncotrial.safety.adverse_events",
     "derive_dose_dates": "oncotrial.safety.adverse_events",
     "summarise_adverse_events": "oncotrial.safety.adverse_events",
+    "GRADE_COLUMNS": "oncotrial.safety.worst_grade",
+    "derive_worst_grade_counts": "oncotrial.safety.worst_grade",
     "LAB_COLUMNS": "oncotrial.safety.labs",
     "CtcaeLabRules": "oncotrial.safety.ctcae",
     "LabGrades": "oncotrial.safety.labs",
@@ -65,5 +69,6 @@ if TYPE_CHECKING:
     from oncotrial.safety.ctcae import CtcaeLabRules, compute_lab_grades, load_ctcae_lab_rules
     from oncotrial.safety.dlt import DltEvaluation, evaluate_dlt
     from oncotrial.safety.labs import LAB_COLUMNS, LabGrades, derive_lab_grades, derive_worst_lab_grades
+    from oncotrial.safety.worst_grade import GRADE_COLUMNS, derive_worst_grade_counts
 
 __getattr__, __dir__ = lazy_attributes(globals(), _WHERE)
