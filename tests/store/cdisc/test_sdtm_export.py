@@ -68,3 +68,25 @@ def test_an_entered_trial_exports_its_consents_arms_and_the_doses_given(trial_st
         [treated, 2, "il2", "2026-11-24T00:10", 21_000_000, "IU"],  # 50 % of the plan
     ]
     assert ex["EXROUTE"].tolist() == ["INTRAVENOUS", "INTRAVENOUS"]  # entered without a route: the protocol's
+
+
+def test_a_randomisation_entered_in_the_store_is_a_ds_milestone_and_adsls_randdt(trial_store: Store) -> None:
+    """A patient randomised with ``randomise`` (on SCREENED_AT's day, 2026-11-21) has DS's RANDOMIZED record and
+    RANDDT in ADSL; a patient not randomised has neither; a death recorded later stays before it in DS order, with
+    the terms of a death."""
+    from oncotrial.store.cdisc.adam import derive_adam
+    from oncotrial.store.services import record_death
+
+    randomised = enrol_eligible(trial_store, randomise=True)
+    waiting = enrol_eligible(trial_store)
+    with trial_store.write() as session:
+        record_death(session, actor_for(session, "inv1"), TRIAL, randomised, event_date="2026-12-20")
+    with trial_store.read() as session:
+        ds = derive_sdtm(session, actor_for(session, "stat"), TRIAL, domains=("DS",))["DS"]
+        adsl = derive_adam(session, actor_for(session, "stat"), TRIAL)["ADSL"].set_index("USUBJID")
+    rows = ds.loc[ds["USUBJID"] == randomised, ["DSSEQ", "DSDECOD", "DSCAT", "DSSTDTC"]].values.tolist()
+    assert rows[-1] == [2, "RANDOMIZED", "PROTOCOL MILESTONE", "2026-11-21"]
+    assert rows[0][1:3] == ["DEATH", "DISPOSITION EVENT"]  # entered without its terms: those of a death
+    assert waiting not in set(ds["USUBJID"])
+    assert str(adsl.loc[randomised, "RANDDT"])[:10] == "2026-11-21"
+    assert adsl.loc[[waiting], "RANDDT"].isna().all()

@@ -147,6 +147,19 @@ def _disposition_event(ds: pd.DataFrame) -> dict[str, pd.Series]:
     return {"event": pd.Series(event, index=ds.index, dtype=object)}
 
 
+def _disposition_terms(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """DSDECOD and DSCAT of a disposition entered without them (``record_death``): a death is DSDECOD ``DEATH``,
+    DSCAT ``DISPOSITION EVENT``, as an imported one is; the others keep what was entered (their reason is free
+    text, not a term of the NCOMPLT codelist)."""
+    death = (frame["event"] == "death").to_numpy()
+    decoded = frame["decoded"].astype("string")
+    category = frame["category"].astype("string")
+    return {
+        "DSDECOD": decoded.where(decoded.notna() | ~death, "DEATH"),
+        "DSCAT": category.where(category.notna() | ~death, "DISPOSITION EVENT"),
+    }
+
+
 def _below_quantification(pc: pd.DataFrame) -> dict[str, pd.Series]:
     """A PK sample is below the limit of quantification when its standard result says so (``<BLQ``, ``BLQ``)."""
     result = pc["PCSTRESC"].astype("string").str.upper().str.strip()
@@ -196,6 +209,8 @@ DOMAINS: tuple[Domain, ...] = (
         ),
         ("DSSPID", "VISITNUM", "DSDTC", "DSSTDY"),
         derive=_disposition_event,
+        extra=("event",),
+        restore=_disposition_terms,
     ),
     Domain(
         "EX",

@@ -228,6 +228,38 @@ def _domain(session: Session, trial: Trial, domain: Domain, patients: pd.DataFra
     return out
 
 
+def _with_randomisations(session: Session, trial: Trial, ds: pd.DataFrame) -> pd.DataFrame:
+    """DS with the milestone RANDOMIZED (DSCAT PROTOCOL MILESTONE, DSSTDTC the day of randomisation) of every
+    patient randomised through the store who has none, after the patient's other DS records: a randomisation entered with ``randomise`` is kept in its
+    own table, not as a disposition, and ADSL's RANDDT is read from this record. A patient whose DS came in with
+    its own RANDOMIZED record (an import) keeps that one only."""
+    stmt = (
+        select(Patient.subject_id, Randomisation.randomised_on)
+        .join(Randomisation, Randomisation.patient_id == Patient.id)
+        .where(Patient.trial_id == trial.id, Patient.deleted_on.is_(None))
+    )
+    recorded = set(ds.loc[ds["DSDECOD"].astype("string").str.upper() == "RANDOMIZED", "USUBJID"])
+    rows = [(subject, day) for subject, day in session.execute(stmt) if subject not in recorded]
+    if not rows:
+        return ds
+    subjects, days = zip(*rows, strict=True)
+    milestones = pd.DataFrame(
+        {
+            "STUDYID": trial.code,
+            "DOMAIN": "DS",
+            "USUBJID": list(subjects),
+            "DSTERM": "RANDOMIZED",
+            "DSDECOD": "RANDOMIZED",
+            "DSCAT": "PROTOCOL MILESTONE",
+            "DSSTDTC": format_dates(pd.Series(days), kind="date").to_numpy(),
+        }
+    ).astype({name: "string" for name in ("STUDYID", "DOMAIN", "USUBJID", "DSTERM", "DSDECOD", "DSCAT", "DSSTDTC")})
+    together = pd.concat([ds, milestones.reindex(columns=ds.columns)], ignore_index=True)
+    together = together.sort_values("USUBJID", kind="stable", ignore_index=True)  # a subject's milestone last
+    together["DSSEQ"] = (together.groupby("USUBJID", sort=False).cumcount() + 1).astype("int64")
+    return together
+
+
 def derive_sdtm(
     session: Session, actor: Actor, trial_code: str, *, domains: Sequence[str] | None = None
 ) -> dict[str, pd.DataFrame]:
@@ -242,6 +274,8 @@ def derive_sdtm(
     for domain in DOMAINS:
         if domains is None or domain.name in domains:
             tables[domain.name] = _domain(session, trial, domain, patients)
+    if "DS" in tables:
+        tables["DS"] = _with_randomisations(session, trial, tables["DS"])
     return tables
 
 
