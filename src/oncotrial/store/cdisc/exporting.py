@@ -38,7 +38,7 @@ from oncotrial.store.models import (
 from oncotrial.store.services._common import find_trial, protocol_of_trial
 from oncotrial.store.services.dosing import doses_given
 
-__all__ = ["FORMATS", "derive_sdtm", "export_sdtm", "write_domain"]
+__all__ = ["FORMATS", "check_export_for", "derive_sdtm", "export_sdtm", "write_domain"]
 
 Format = Literal["csv", "parquet", "xpt"]
 FORMATS: tuple[Format, ...] = ("csv", "parquet", "xpt")
@@ -211,6 +211,13 @@ def _domain(session: Session, trial: Trial, domain: Domain, patients: pd.DataFra
         for name, values in domain.restore(frame).items():
             out[name] = values.to_numpy()
     return out
+
+
+def check_export_for(session: Session, actor: Actor, trial_code: str) -> None:
+    """Refuse a user without the ``export`` permission, and a trial that is not in the database (a page offering
+    the exports asks this before it offers them)."""
+    require(actor, "export")
+    find_trial(session, trial_code)
 
 
 def derive_sdtm(

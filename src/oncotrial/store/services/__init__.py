@@ -18,7 +18,7 @@ from oncotrial.store.services.assessments import (
     timepoint_responses,
     update_measurement,
 )
-from oncotrial.store.services.audit import HistoryEntry, audit_history
+from oncotrial.store.services.audit import HistoryEntry, audit_history, verify_audit_trail
 from oncotrial.store.services.auth import (
     LogIn,
     TokenInfo,
@@ -65,6 +65,7 @@ from oncotrial.store.services.overview import (
     trial_dashboard,
 )
 from oncotrial.store.services.patients import (
+    check_enrolment_for,
     delete_patient,
     enrol_patient,
     enrol_patients,
@@ -111,6 +112,7 @@ __all__ = [
     "add_user",
     "audit_history",
     "bootstrap_admin",
+    "check_enrolment_for",
     "check_entry_for",
     "correct_randomisation",
     "correct_treatment_start",
@@ -160,4 +162,5 @@ __all__ = [
     "update_administration",
     "update_adverse_event",
     "update_measurement",
+    "verify_audit_trail",
 ]
