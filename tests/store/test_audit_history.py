@@ -22,6 +22,7 @@ from oncotrial.store.models import (
     ScreeningCriterion,
 )
 from oncotrial.store.services import (
+    HistoryEntry,
     actor_for,
     audit_history,
     correct_randomisation,
@@ -203,3 +204,23 @@ def test_the_audit_trail_verifies_for_the_roles_that_read_it(history_store: Stor
     assert report.entries == entries
     with pytest.raises(AccessError, match="may not read audit"), history_store.read() as session:
         verify_audit_trail(session, actor_for(session, "coord1"))
+
+
+@pytest.mark.parametrize(
+    ("action", "old", "new", "changes"),
+    [
+        pytest.param("insert", None, {"id": 3, "version": 1, "term": "Rash", "grade": None},
+                     [("term", None, "Rash")], id="insert_its_values"),
+        pytest.param("update", {"id": 3, "version": 1, "term": "Rash", "grade": 1},
+                     {"id": 3, "version": 2, "term": "Rash", "grade": 2}, [("grade", 1, 2)], id="update_what_changed"),
+        pytest.param("delete", {"id": 3, "version": 2, "term": "Rash", "grade": None}, None,
+                     [("term", "Rash", None)], id="delete_its_values"),
+    ],
+)  # fmt: skip
+def test_an_entrys_changes_are_field_by_field_without_the_bookkeeping(
+    action: str, old: dict[str, object] | None, new: dict[str, object] | None, changes: list[tuple[str, object, object]]
+) -> None:
+    """Worked by hand: ``id`` and ``version`` are left out; an insert or a delete lists the values it set or
+    removed (empty ones left out), an update only the values that differ."""
+    entry = HistoryEntry(1, "2026-11-30T12:00:00Z", "inv1", action, "adverse_event", 3, old, new, None)
+    assert entry.changes == changes
