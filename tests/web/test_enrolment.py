@@ -15,6 +15,7 @@ from oncotrial.store import Store, services
 from oncotrial.store.models import Consent, Patient, PatientIdentity, Site
 from tests.store.conftest import CONSENTED_ON
 from tests.web.conftest import TRIAL, csrf_of
+from tests.web.test_accessibility import unlabelled
 
 LoggedIn = Callable[[str], tuple[TestClient, str]]
 
@@ -186,3 +187,14 @@ def test_the_consent_api_records_and_names_a_missing_date_and_another_site_recor
     assert other.post(url, json=body, headers={"X-CSRF-Token": other_csrf}).status_code in (403, 404)
     assert other.get(f"/trials/{TRIAL}/patients/{subject}/consent/new").status_code in (403, 404)
     assert _consents(web_store) == [("2.0", dt.date(2026, 11, 19))]
+
+
+def test_the_enrolment_consent_and_follow_up_forms_label_every_input(web_store: Store, logged_in: LoggedIn) -> None:
+    subject = _enrolled_without_consent(web_store)
+    browser, _ = logged_in("coord1")
+    for path in (
+        f"/trials/{TRIAL}/enrol",
+        f"/trials/{TRIAL}/patients/{subject}/consent/new",
+        f"/trials/{TRIAL}/patients/{subject}/follow-up/new",
+    ):
+        assert unlabelled(browser.get(path).text) == [], path

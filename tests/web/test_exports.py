@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from oncotrial.store import Store, services
 from tests.store.conftest import CONSENTED_ON, SCREENED_AT, eligible_record
 from tests.web.conftest import TRIAL
+from tests.web.test_accessibility import unlabelled
 
 LoggedIn = Callable[[str], tuple[TestClient, str]]
 SDTM_FILES = ["dm", "ds", "ex", "ae", "lb", "pc", "tu", "tr", "rs"]
@@ -56,6 +57,7 @@ def test_the_statistician_downloads_the_sdtm_domains_as_csv_without_identifying_
     page = browser.get(f"/trials/{TRIAL}/exports")
     assert page.status_code == 200
     assert f'action="/trials/{TRIAL}/exports/sdtm.zip"' in page.text
+    assert unlabelled(page.text) == []
     assert f'href="/trials/{TRIAL}/exports"' in browser.get(f"/trials/{TRIAL}").text
     answer = browser.get(f"/trials/{TRIAL}/exports/sdtm.zip")
     assert answer.status_code == 200
