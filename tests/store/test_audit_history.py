@@ -12,8 +12,17 @@ from sqlalchemy import func, select
 from oncotrial.errors import AccessError, NotFoundError
 from oncotrial.store import Store
 from oncotrial.store.audit import audit_context
-from oncotrial.store.models import AdverseEvent, Assessment, Lesion, Measurement, Patient, ScreeningCriterion
+from oncotrial.store.models import (
+    AdverseEvent,
+    Assessment,
+    AuditEntry,
+    Lesion,
+    Measurement,
+    Patient,
+    ScreeningCriterion,
+)
 from oncotrial.store.services import (
+    HistoryEntry,
     actor_for,
     audit_history,
     correct_randomisation,
@@ -22,6 +31,7 @@ from oncotrial.store.services import (
     randomise,
     record_consent,
     record_screening,
+    verify_audit_trail,
 )
 from tests.store.conftest import CONSENTED_ON, SCREENED_AT, TRIAL, eligible_record, enrol_eligible
 
@@ -152,3 +162,65 @@ def test_grandchild_records_and_records_deleted_since_are_in_the_history(trial_s
         ("measurement", "insert", None),
         ("adverse_event", "delete", "entered for the wrong patient"),
     ]
+
+
+def test_one_records_history_is_its_entries_only(history_store: Store) -> None:
+    """01-0002 was randomised first in the fixture, so 01-0001's randomisation is record 2: inserted, then
+    corrected with the reason the fixture gave (the insert carries the reason the randomisation gives)."""
+    with history_store.read() as session:
+        entries = audit_history(
+            session, actor_for(session, "monitor"), TRIAL, "01-0001", table_name="randomisation", record_id=2
+        )
+    assert [(e.table_name, e.record_id, e.action, e.reason) for e in entries] == [
+        ("randomisation", 2, "insert", "randomisation of patient 01-0001"),
+        ("randomisation", 2, "update", "arm entered against the wrong patient"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("username", "table_name", "record_id"),
+    [
+        pytest.param("monitor", "randomisation", 1, id="another_patients_record"),
+        pytest.param("monitor", "allocation_slot", 1, id="concealed_table_for_the_monitor"),
+        pytest.param("stat", "no_such_table", None, id="unknown_table"),
+    ],
+)
+def test_a_record_that_is_not_the_patients_or_is_concealed_has_no_history(
+    history_store: Store, username: str, table_name: str, record_id: int | None
+) -> None:
+    """Randomisation record 1 is 01-0002's; the allocation list is read only by the statistician and admin."""
+    with pytest.raises(NotFoundError, match="patient 01-0001 has no") as info, history_store.read() as session:
+        audit_history(
+            session, actor_for(session, username), TRIAL, "01-0001", table_name=table_name, record_id=record_id
+        )
+    assert info.value.code == "STORE-E092"
+
+
+def test_the_audit_trail_verifies_for_the_roles_that_read_it(history_store: Store) -> None:
+    with history_store.read() as session:
+        report = verify_audit_trail(session, actor_for(session, "monitor"))
+        entries = session.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
+    assert report.ok
+    assert report.entries == entries
+    with pytest.raises(AccessError, match="may not read audit"), history_store.read() as session:
+        verify_audit_trail(session, actor_for(session, "coord1"))
+
+
+@pytest.mark.parametrize(
+    ("action", "old", "new", "changes"),
+    [
+        pytest.param("insert", None, {"id": 3, "version": 1, "term": "Rash", "grade": None},
+                     [("term", None, "Rash")], id="insert_its_values"),
+        pytest.param("update", {"id": 3, "version": 1, "term": "Rash", "grade": 1},
+                     {"id": 3, "version": 2, "term": "Rash", "grade": 2}, [("grade", 1, 2)], id="update_what_changed"),
+        pytest.param("delete", {"id": 3, "version": 2, "term": "Rash", "grade": None}, None,
+                     [("term", "Rash", None)], id="delete_its_values"),
+    ],
+)  # fmt: skip
+def test_an_entrys_changes_are_field_by_field_without_the_bookkeeping(
+    action: str, old: dict[str, object] | None, new: dict[str, object] | None, changes: list[tuple[str, object, object]]
+) -> None:
+    """Worked by hand: ``id`` and ``version`` are left out; an insert or a delete lists the values it set or
+    removed (empty ones left out), an update only the values that differ."""
+    entry = HistoryEntry(1, "2026-11-30T12:00:00Z", "inv1", action, "adverse_event", 3, old, new, None)
+    assert entry.changes == changes

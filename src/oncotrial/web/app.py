@@ -23,7 +23,8 @@ from fastapi.templating import Jinja2Templates
 
 from oncotrial.store import open_store
 from oncotrial.web.errors import install_error_handlers
-from oncotrial.web.routes import auth, patients, queries, report, safety, trials
+from oncotrial.web.routes import audit, auth, enrolment, exports, followup, patients, queries, report, safety, trials
+from oncotrial.web.routes._common import can
 from oncotrial.web.security import COOKIE, CurrentAuth, SessionCodec, csrf_token, set_session_cookie
 from oncotrial.web.settings import Settings, load_secret_key
 
@@ -40,6 +41,7 @@ def _template_globals(templates: Jinja2Templates) -> None:
 
     templates.env.filters["day"] = day
     templates.env.globals["csrf_token"] = csrf_token
+    templates.env.globals["can"] = can  # which actions a page offers (the services check again)
 
 
 def _cookie_refresher(app: FastAPI, settings: Settings) -> None:
@@ -96,7 +98,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     _cookie_refresher(app, settings)
     _documents(app)
-    for module in (auth, trials, patients, safety, queries, report):
+    for module in (auth, trials, patients, safety, enrolment, followup, audit, exports, queries, report):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")
     return app

@@ -38,7 +38,7 @@ from oncotrial.store.models import (
 from oncotrial.store.services._common import find_trial, protocol_of_trial
 from oncotrial.store.services.dosing import doses_given
 
-__all__ = ["FORMATS", "derive_sdtm", "export_sdtm", "write_domain"]
+__all__ = ["FORMATS", "check_export_for", "derive_sdtm", "export_sdtm", "write_domain"]
 
 Format = Literal["csv", "parquet", "xpt"]
 FORMATS: tuple[Format, ...] = ("csv", "parquet", "xpt")
@@ -230,9 +230,9 @@ def _domain(session: Session, trial: Trial, domain: Domain, patients: pd.DataFra
 
 def _with_randomisations(session: Session, trial: Trial, ds: pd.DataFrame) -> pd.DataFrame:
     """DS with the milestone RANDOMIZED (DSCAT PROTOCOL MILESTONE, DSSTDTC the day of randomisation) of every
-    patient randomised through the store who has none, after the patient's other DS records: a randomisation entered with ``randomise`` is kept in its
-    own table, not as a disposition, and ADSL's RANDDT is read from this record. A patient whose DS came in with
-    its own RANDOMIZED record (an import) keeps that one only."""
+    patient randomised through the store who has none, after the patient's other DS records: a randomisation
+    entered with ``randomise`` is kept in its own table, not as a disposition, and ADSL's RANDDT is read from this
+    record. A patient whose DS came in with its own RANDOMIZED record (an import) keeps that one only."""
     stmt = (
         select(Patient.subject_id, Randomisation.randomised_on)
         .join(Randomisation, Randomisation.patient_id == Patient.id)
@@ -258,6 +258,13 @@ def _with_randomisations(session: Session, trial: Trial, ds: pd.DataFrame) -> pd
     together = together.sort_values("USUBJID", kind="stable", ignore_index=True)  # a subject's milestone last
     together["DSSEQ"] = (together.groupby("USUBJID", sort=False).cumcount() + 1).astype("int64")
     return together
+
+
+def check_export_for(session: Session, actor: Actor, trial_code: str) -> None:
+    """Refuse a user without the ``export`` permission, and a trial that is not in the database (a page offering
+    the exports asks this before it offers them)."""
+    require(actor, "export")
+    find_trial(session, trial_code)
 
 
 def derive_sdtm(

@@ -18,7 +18,7 @@ from oncotrial.store.services.assessments import (
     timepoint_responses,
     update_measurement,
 )
-from oncotrial.store.services.audit import HistoryEntry, audit_history
+from oncotrial.store.services.audit import HistoryEntry, audit_history, verify_audit_trail
 from oncotrial.store.services.auth import (
     LogIn,
     TokenInfo,
@@ -65,6 +65,7 @@ from oncotrial.store.services.overview import (
     trial_dashboard,
 )
 from oncotrial.store.services.patients import (
+    check_enrolment_for,
     delete_patient,
     enrol_patient,
     enrol_patients,
@@ -123,6 +124,7 @@ __all__ = [
     "answer_query",
     "audit_history",
     "bootstrap_admin",
+    "check_enrolment_for",
     "check_entry_for",
     "check_raise_for",
     "close_query",
@@ -178,4 +180,5 @@ __all__ = [
     "update_administration",
     "update_adverse_event",
     "update_measurement",
+    "verify_audit_trail",
 ]

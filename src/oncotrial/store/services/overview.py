@@ -104,11 +104,14 @@ class Dashboard:
 
 @dataclass(frozen=True)
 class TimelineEvent:
-    """One event of a patient's timeline, in words."""
+    """One event of a patient's timeline, in words, and the record it was read from (its table and id: where its
+    audit history is)."""
 
     on: dt.date | dt.datetime | str | None
     kind: str
     text: str
+    table: str | None = None
+    record_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -282,29 +285,42 @@ def _events(session: Session, patient: Patient) -> list[TimelineEvent]:
     """Every recorded event of the patient, in words (consent, screening, randomisation, doses, assessments,
     adverse events, disposition)."""
     pid = patient.id
-    events = [TimelineEvent(patient.enrolled_on, "enrolment", f"enrolled (number {patient.enrolment_number})")]
+    events = [
+        TimelineEvent(patient.enrolled_on, "enrolment", f"enrolled (number {patient.enrolment_number})", "patient", pid)
+    ]
     for c in session.execute(select(Consent).where(Consent.patient_id == pid)).scalars():
-        events.append(TimelineEvent(c.consent_date, "consent", f"consent form {c.form_version} signed"))
+        events.append(
+            TimelineEvent(c.consent_date, "consent", f"consent form {c.form_version} signed", "consent", c.id)
+        )
     for s in session.execute(select(Screening).where(Screening.patient_id == pid)).scalars():
-        events.append(TimelineEvent(s.screened_at, "screening", f"screened: {s.status}"))
+        events.append(TimelineEvent(s.screened_at, "screening", f"screened: {s.status}", "screening", s.id))
     for r in session.execute(select(Randomisation).where(Randomisation.patient_id == pid)).scalars():
-        events.append(TimelineEvent(r.randomised_on, "randomisation", f"randomised to arm {r.arm}"))
+        events.append(
+            TimelineEvent(r.randomised_on, "randomisation", f"randomised to arm {r.arm}", "randomisation", r.id)
+        )
     for a in session.execute(select(Administration).where(Administration.patient_id == pid)).scalars():
         what = f"{a.treatment}, cycle {a.cycle} dose {a.number}: {a.status}" + (f" ({a.reason})" if a.reason else "")
-        events.append(TimelineEvent(a.given_at, "dose", what))
+        events.append(TimelineEvent(a.given_at, "dose", what, "administration", a.id))
     stmt = select(Assessment, TimepointResponse.overall).outerjoin(
         TimepointResponse, TimepointResponse.assessment_id == Assessment.id
     )
     for assessment, overall in session.execute(stmt.where(Assessment.patient_id == pid)):
         text = f"tumour assessment {assessment.visit}" + (f": {overall}" if overall else "")
-        events.append(TimelineEvent(assessment.assessed_on, "assessment", text))
+        events.append(TimelineEvent(assessment.assessed_on, "assessment", text, "assessment", assessment.id))
     for ae in session.execute(select(AdverseEvent).where(AdverseEvent.patient_id == pid)).scalars():
         grade = f"grade {ae.grade}" if ae.grade is not None else (ae.severity or "no grade")
         events.append(
-            TimelineEvent(ae.onset, "adverse event", f"{ae.term}, {grade}" + (", serious" if ae.serious else ""))
+            TimelineEvent(
+                ae.onset,
+                "adverse event",
+                f"{ae.term}, {grade}" + (", serious" if ae.serious else ""),
+                "adverse_event",
+                ae.id,
+            )
         )
     for d in session.execute(select(Disposition).where(Disposition.patient_id == pid)).scalars():
-        events.append(TimelineEvent(d.event_date, d.event.replace("_", " "), d.reason or d.event.replace("_", " ")))
+        kind = d.event.replace("_", " ")
+        events.append(TimelineEvent(d.event_date, kind, d.reason or kind, "disposition", d.id))
     return sorted(events, key=_event_order)
 
 

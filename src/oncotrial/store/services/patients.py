@@ -6,17 +6,17 @@ import datetime as dt
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import String, Table, func, select
 from sqlalchemy.orm import Session
 
 from oncotrial.eligibility import PatientRecord, evaluate_eligibility
 from oncotrial.errors import DataError, NotFoundError, validation_messages
 from oncotrial.store.access import require, require_site
 from oncotrial.store.audit import Actor, audit_context, insert_audited
-from oncotrial.store.models import Consent, Patient, PatientIdentity, Screening, ScreeningCriterion, Site
+from oncotrial.store.models import Base, Consent, Patient, PatientIdentity, Screening, ScreeningCriterion, Site
 from oncotrial.store.services._common import (
     check_after_consent,
     check_version,
@@ -28,6 +28,7 @@ from oncotrial.store.services._common import (
 )
 
 __all__ = [
+    "check_enrolment_for",
     "delete_patient",
     "enrol_patient",
     "enrol_patients",
@@ -94,6 +95,30 @@ def _check_demographics(
         )
 
 
+def check_lengths(model: type[Base], values: Mapping[str, Any], subject_id: str | None) -> None:
+    """Refuse a text longer than its column of ``model`` holds (PostgreSQL would refuse it at the end, as a
+    database error; SQLite never would), naming the field, as the batches' check does (STORE-E105)."""
+    table = cast(Table, model.__table__)
+    for name, value in values.items():
+        kind = table.columns[name].type
+        if isinstance(value, str) and isinstance(kind, String) and kind.length is not None and len(value) > kind.length:
+            who = f"patient {subject_id}: " if subject_id else ""
+            raise DataError(
+                f"{who}{name} {value!r} is longer than {kind.length} characters; shorten it",
+                code="STORE-E105",
+                field=name,
+                subject_id=subject_id,
+            )
+
+
+def check_enrolment_for(session: Session, actor: Actor, trial_code: str) -> None:
+    """Refuse a user who may not enrol a patient by data entry at a site (the site roles; a statistician's
+    import goes through :func:`enrol_patients`), and a trial that is not in the database, before any field is
+    read (as :func:`~oncotrial.store.services.check_entry_for` does for a patient's forms)."""
+    require(actor, "enter_data")
+    find_trial(session, trial_code)
+
+
 def enrol_patient(
     session: Session,
     actor: Actor,
@@ -128,6 +153,7 @@ def enrol_patient(
         site = find_site(session, trial, site_code)
     require_site(actor, site.id)
     _check_demographics(sex, age)
+    check_lengths(Patient, {"race": race, "ethnicity": ethnicity, "country": country, "age_unit": age_unit}, subject_id)
     if subject_id is not None:
         check_subject_id(subject_id, site_code=site.code, entry=trial.current_protocol_id is not None)
     sid = subject_id or _next_subject_id(session, trial.id, site.id, site.code)
@@ -159,19 +185,51 @@ def enrol_patient(
     return patient
 
 
+def _latest_today() -> dt.date:
+    """The latest date that has begun anywhere now (UTC+14): a date after it is in the future at every site."""
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=14)).date()
+
+
+def _check_consent_date(consent_date: dt.date | None, subject_id: str) -> dt.date:
+    if consent_date is None:
+        raise DataError(
+            f"patient {subject_id}: give the date the consent form was signed",
+            code="STORE-E090",
+            field="consent_date",
+            subject_id=subject_id,
+        )
+    if consent_date > _latest_today():
+        raise DataError(
+            f"patient {subject_id}: consent date {consent_date.isoformat()} is in the future; give the date the "
+            "form was signed",
+            code="STORE-E091",
+            field="consent_date",
+            subject_id=subject_id,
+        )
+    return consent_date
+
+
 def record_consent(
-    session: Session, actor: Actor, trial_code: str, subject_id: str, *, form_version: str, consent_date: dt.date
+    session: Session,
+    actor: Actor,
+    trial_code: str,
+    subject_id: str,
+    *,
+    form_version: str | None,
+    consent_date: dt.date | None,
 ) -> Consent:
-    """Record a signed consent (form version and date)."""
+    """Record a signed consent (form version and date; the date not in the future)."""
     require_entry(actor)
     patient = find_patient(session, actor, find_trial(session, trial_code), subject_id)
-    if not form_version.strip():
+    if form_version is None or not form_version.strip():
         raise DataError(
             f"patient {subject_id}: give the version of the consent form signed",
             code="STORE-E066",
             field="form_version",
             subject_id=subject_id,
         )
+    check_lengths(Consent, {"form_version": form_version}, subject_id)
+    consent_date = _check_consent_date(consent_date, subject_id)
     with audit_context(session, actor):
         consent = Consent(patient_id=patient.id, form_version=form_version, consent_date=consent_date)
         session.add(consent)

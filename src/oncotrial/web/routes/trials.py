@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from oncotrial.store.services import list_trials, trial_dashboard
-from oncotrial.web.routes._common import StoreDep, can, plain, render
+from oncotrial.web.routes._common import StoreDep, plain, render
 from oncotrial.web.security import CurrentAuth
 
 __all__ = ["api", "pages"]
@@ -28,8 +28,7 @@ def trials_page(request: Request, auth: CurrentAuth, store: StoreDep) -> HTMLRes
 def dashboard_page(request: Request, auth: CurrentAuth, store: StoreDep, trial: str) -> HTMLResponse:
     with store.read() as session:
         board = trial_dashboard(session, auth.actor, trial)
-    context = {"actor": auth.actor, "board": board, "may_report": can(auth.actor, "export")}
-    return render(request, "dashboard.html", context)
+    return render(request, "dashboard.html", {"actor": auth.actor, "board": board})
 
 
 @api.get("/trials", summary="Your trials")
