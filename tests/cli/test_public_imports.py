@@ -30,6 +30,7 @@ PUBLIC = {
     f"oncotrial.store{p}" for p in ("", ".services", ".models", ".migrate", ".access", ".cdisc", ".cdisc.adam")
 }  # the store's public modules
 PUBLIC |= {"oncotrial.web"}  # the web app, which only `oncotrial serve` imports
+PUBLIC |= {"oncotrial.report"}  # the report, which `oncotrial report` and `export ctgov-results` import
 
 
 def _imports() -> list[tuple[str, int, str, str]]:

@@ -76,8 +76,7 @@ def ctgov_results_command(
     import json
 
     from oncotrial.cli.common import write_text
-    from oncotrial.report.ctgov import derive_ctgov_results
-    from oncotrial.report.sources import report_data_from_store
+    from oncotrial.report import derive_ctgov_results, report_data_from_store
 
     with operation(db, as_user, read_only=True) as (session, actor):
         data = report_data_from_store(session, actor, trial)

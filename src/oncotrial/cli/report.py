@@ -21,7 +21,7 @@ def _file(name: str, help: str) -> Any:
 
 def _from_store(db: str | None, as_user: str | None, trial: str) -> ReportData:
     from oncotrial.cli.database import operation
-    from oncotrial.report.sources import report_data_from_store
+    from oncotrial.report import report_data_from_store
 
     with operation(db, as_user, read_only=True) as (session, actor):
         return report_data_from_store(session, actor, trial)
@@ -69,12 +69,12 @@ def report_command(
             )
         data = _from_store(db, as_user, trial)
     else:
-        from oncotrial.report.sources import read_report_data
+        from oncotrial.report import read_report_data
 
         assert adsl is not None
         data = read_report_data(adsl=adsl, adrs=adrs, adtte=adtte, adae=adae, adpc=adpc, tr=tr, ex=ex, lb=lb,
                                 screening=screening, protocol=protocol)  # fmt: skip
-    from oncotrial.report.document import write_report
+    from oncotrial.report import write_report
 
     written = write_report(data, out_dir, pdf=not no_pdf)
     for path in (written.html, written.pdf, *written.figures):

@@ -142,7 +142,7 @@ def build_exposure_table(data: ReportData) -> ReportTable | Note:
         "(cumulative dose per week of that duration; Hryniuk & Bush 1984); n, median, min, max by arm. "
         "oncotrial.dosing.derive_exposure."
     )
-    return ReportTable(frame, method, (), {g: ".6g" for g in groups})
+    return ReportTable(frame, method, (), {g: ",.7g" for g in groups})
 
 
 # --- response ------------------------------------------------------------------------------------------------
@@ -325,7 +325,7 @@ def build_time_to_event_table(data: ReportData) -> ReportTable | Note:
         "(Efron ties, first arm in sorted order the reference) and log-rank test. "
         "oncotrial.endpoints.derive_survival_summary."
     )
-    formats = {"N": "d", "Events": "d", "Estimate": ".3g", "Lower": ".3g", "Upper": ".3g", "p": ".4f"}
+    formats = {"N": "d", "Events": "d", "Estimate": ",.4g", "Lower": ",.4g", "Upper": ",.4g", "p": ".4f"}
     return ReportTable(frame, method, ("Empty median limits: not reached.",), formats)
 
 
