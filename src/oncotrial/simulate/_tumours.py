@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["TumourPlan", "build_tumour_records", "plan_tumours"]
+__all__ = ["TumourPlan", "build_tumour_records", "plan_tumours", "to_tu_tr"]
 
 MAX_TARGETS, MAX_PER_ORGAN = 5, 2
 SD_FACTORS = (0.85, 1.10)
@@ -147,7 +147,9 @@ def build_tumour_records(
     return lesions, results
 
 
-def to_tu_tr(lesions: Sequence[Mapping[str, Any]], results: Sequence[Mapping[str, Any]]) -> tuple[pd.DataFrame, ...]:
+def to_tu_tr(
+    lesions: Sequence[Mapping[str, Any]], results: Sequence[Mapping[str, Any]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows as SDTM TU and TR, as :func:`oncotrial.recist.derive_lesion_assessments` reads them."""
     tu = pd.DataFrame(
         {

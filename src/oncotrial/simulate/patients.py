@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from oncotrial.dosing import Patient, build_dosing_calendar, compute_next_weekday
 from oncotrial.errors import DataError
@@ -38,7 +39,7 @@ from oncotrial.simulate._events import (
     lab_rows,
     sample_rows,
 )
-from oncotrial.simulate._tumours import build_tumour_records, plan_tumours
+from oncotrial.simulate._tumours import build_tumour_records, plan_tumours, to_tu_tr
 from oncotrial.simulate.scenario import ArmScenario, Scenario
 
 __all__ = [
@@ -120,6 +121,11 @@ class PatientCourse:
     crossover: CrossoverCourse | None = None
     progression_on: dt.date | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def tumour_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The lesions and results as SDTM TU and TR, as :func:`oncotrial.recist.derive_lesion_assessments`
+        reads them."""
+        return to_tu_tr(self.lesions, self.measurements)
 
 
 # --- screening -----------------------------------------------------------------------------------------------
