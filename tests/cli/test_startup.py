@@ -58,6 +58,7 @@ def _modules_after(argv: list[str]) -> set[str]:
         ["safety", "--help"],
         ["biomarker", "--help"],
         ["serve", "--help"],
+        ["demo", "--help"],
     ],
 )
 def test_help_version_and_protocol_list_import_no_heavy_module(argv):
