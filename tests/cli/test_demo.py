@@ -227,3 +227,10 @@ def test_a_file_given_as_the_folder_is_refused(tmp_path: Path) -> None:
     assert_clean_error(code, err)
     assert "is a file, not a folder" in err
     assert target.read_text(encoding="utf-8") == "x"
+
+
+def test_the_summary_tables_fit_80_columns_whole(demo: tuple[Path, str]) -> None:
+    tables = [line for line in demo[1].splitlines() if "│" in line or "─" in line]
+    assert len(tables) >= 13  # two headers with their rules, 2 arms, 7 users
+    assert all(len(line) <= 80 for line in tables)
+    assert "…" not in demo[1]
