@@ -46,7 +46,9 @@ __all__ = [
     "ArmResult",
     "DemoAccount",
     "DemoResult",
+    "analyse_demo",
     "build_demo",
+    "decide_design",
 ]
 
 TRIAL = "NCT01416831"
@@ -292,6 +294,9 @@ def _courses(
     scenario = load_builtin_scenario(TRIAL)
     randomised = [e for e in enrolled if e.subject_id in assigned]
     streams = np.random.SeedSequence([seed, 2]).spawn(len(randomised))
+    # the data cut, or half a year after the last start if accrual ran later (another seed or scenario)
+    last_start = max(e.person.planned_start.date() for e in randomised)
+    data_cut = max(DATA_CUT, last_start + dt.timedelta(days=183))
     return [
         generate_course(
             protocol,
@@ -302,7 +307,7 @@ def _courses(
             np.random.default_rng(stream),
             subject_id=e.subject_id,
             enrolment_number=assigned[e.subject_id][1],
-            data_cut=DATA_CUT,
+            data_cut=data_cut,
         )
         for e, stream in zip(randomised, streams, strict=True)
     ]

@@ -30,6 +30,7 @@ PUBLIC = {
     f"oncotrial.store{p}" for p in ("", ".services", ".models", ".migrate", ".access", ".cdisc", ".cdisc.adam")
 }  # the store's public modules
 PUBLIC |= {"oncotrial.web"}  # the web app, which only `oncotrial serve` imports
+PUBLIC |= {"oncotrial.demo"}  # the end-to-end demo (store and core together), which only `oncotrial demo` imports
 
 
 def _imports() -> list[tuple[str, int, str, str]]:

@@ -18,11 +18,11 @@ import pandas as pd
 import pytest
 
 from oncotrial.eligibility import PatientRecord, evaluate_eligibility
-from oncotrial.errors import DataError
+from oncotrial.errors import DataError, ProtocolError
 from oncotrial.protocol import load_builtin_protocol
 from oncotrial.protocol.models import Protocol
 from oncotrial.recist import derive_lesion_assessments, derive_timepoint_responses
-from oncotrial.simulate import Scenario, load_builtin_scenario
+from oncotrial.simulate import Scenario, builtin_scenario_files, load_builtin_scenario
 from oncotrial.simulate.patients import (
     PatientCourse,
     ScreenedPerson,
@@ -143,6 +143,27 @@ def test_eligible_records_are_eligible_and_failures_fail_their_criterion(
             assert (result.status, not_met) == ("eligible", [])
         else:
             assert (result.status, not_met) == ("ineligible", [person.failed_criterion])
+
+
+@pytest.mark.parametrize("protocol_id", sorted(builtin_scenario_files()))
+def test_every_shipped_scenario_gives_records_the_core_reads_as_intended(protocol_id: str) -> None:
+    """Each seed trial with its shipped scenario: the eligible are eligible and each failure fails its criterion
+    only (generate_screening checks each record with oncotrial.eligibility and refuses otherwise, SIM-E033);
+    every arm's course is generated (a trial without criteria screens everyone in)."""
+    protocol, scenario = load_builtin_protocol(protocol_id), load_builtin_scenario(protocol_id)
+    people = generate_screening(protocol, scenario, np.random.default_rng(2), n_screened=40, first_day=FIRST_DAY)
+    eligible = tuple(p for p in people if p.eligible)
+    assert eligible
+    for arm in scenario.arms:
+        assert all(c.arm == arm for c in _courses(protocol, scenario, eligible[:5], arm, 3))
+
+
+def test_a_scenario_of_another_protocol_is_refused(scenario: Scenario) -> None:
+    with pytest.raises(ProtocolError, match="does not fit protocol NCT00514085") as caught:
+        generate_screening(
+            load_builtin_protocol("NCT00514085"), scenario, np.random.default_rng(1), n_screened=3, first_day=FIRST_DAY
+        )
+    assert caught.value.problems[0].code == "SIM-E010"
 
 
 def test_neither_or_both_counts_are_refused(protocol: Protocol, scenario: Scenario) -> None:

@@ -172,21 +172,19 @@ def _time_since(c: Any, draft: Draft, holds: bool) -> None:
         events[c.event] = (start - dt.timedelta(days=c.at_most.days * 2 + 7)).isoformat()
 
 
-def _lab_threshold(c: LabCriterion, analyte: str) -> tuple[float, str, tuple[float, float]]:
-    """The criterion's threshold for ``analyte`` in the unit the result is written in, and the normal range."""
-    unit = c.unit or DEFAULT_UNITS.get(analyte, "U/L")
-    low, high = NORMAL_RANGES.get(analyte, (1.0, 100.0))
+def _lab_threshold(c: LabCriterion, low: float, high: float) -> float:
+    """The criterion's threshold in the unit the result is written in (its own, or the normal range's)."""
     if c.times_uln is not None:
-        return c.times_uln * high, unit, (low, high)
+        return c.times_uln * high
     if c.times_lln is not None:
-        return c.times_lln * low, unit, (low, high)
+        return c.times_lln * low
     if c.value is None:
         raise DataError(
             f"criterion {c.id}: a lab criterion without a threshold cannot be simulated; give value or times_uln",
             code="SIM-E031",
             field=f"eligibility.{c.id}",
         )
-    return c.value, unit, (low, high)
+    return c.value
 
 
 def _lab_value(c: LabCriterion, threshold: float, holds: bool, rng: np.random.Generator) -> float:
@@ -195,23 +193,33 @@ def _lab_value(c: LabCriterion, threshold: float, holds: bool, rng: np.random.Ge
     return round(threshold * factor, 2)
 
 
-def _lab(c: Any, draft: Draft, holds: bool) -> None:
-    if c.within_normal_range or c.comparator is None:
+def _lab_result(c: LabCriterion, analyte: str, holds: bool, draft: Draft) -> dict[str, Any]:
+    """One result of ``analyte`` on the side of ``c`` wanted: the criterion's text holding or not."""
+    unit = c.unit or DEFAULT_UNITS.get(analyte, "U/L")
+    low, high = NORMAL_RANGES.get(analyte, (1.0, 100.0))
+    result: dict[str, Any] = {"analyte": analyte, "unit": unit, "date": draft.data_day}
+    if c.within_normal_range:
+        value = round((low + high) / 2 if holds else high * draft.rng.uniform(1.3, 1.8), 2)
+        return {**result, "value": value, "lln": low, "uln": high}
+    if c.comparator is None:
         raise DataError(
-            f"criterion {c.id}: a lab criterion on the normal range is not simulated yet; use a threshold",
+            f"criterion {c.id}: a lab criterion without a comparator cannot be simulated; give one (<, >, ...)",
             code="SIM-E031",
             field=f"eligibility.{c.id}",
         )
+    result["value"] = _lab_value(c, _lab_threshold(c, low, high), holds, draft.rng)
+    if c.times_uln is not None or c.times_lln is not None:
+        result.update(lln=low, uln=high)
+    return result
+
+
+def _lab(c: Any, draft: Draft, holds: bool) -> None:
     # combine any: holds when one analyte does; combine all: fails when one does
     first_only = holds if c.combine == "any" else not holds
     labs = {lab["analyte"]: lab for lab in draft.record.setdefault("labs", [])}
     for index, analyte in enumerate(c.analytes):
         wanted = holds if index == 0 or not first_only else not holds
-        threshold, unit, (low, high) = _lab_threshold(c, analyte)
-        value = _lab_value(c, threshold, wanted, draft.rng)
-        labs[analyte] = {"analyte": analyte, "value": value, "unit": unit, "date": draft.data_day}
-        if c.times_uln is not None or c.times_lln is not None:
-            labs[analyte].update(lln=low, uln=high)
+        labs[analyte] = _lab_result(c, analyte, wanted, draft)
     draft.record["labs"] = list(labs.values())
     excluded = holds and c.type == "exclusion"
     if excluded and c.due_to:
@@ -273,7 +281,10 @@ def _finish(draft: Draft) -> dict[str, Any]:
 
 
 def _check(protocol: Protocol, record: dict[str, Any], draft: Draft, failing: str | None) -> None:
-    """The record screened by the real core comes out as intended, or the simulation stops naming why."""
+    """The record screened by the real core comes out as intended, or the simulation stops naming why (a protocol
+    without criteria screens no one: everyone is eligible)."""
+    if not protocol.eligibility:
+        return
     result = evaluate_eligibility(
         protocol, PatientRecord.model_validate({"subject_id": "SIM", **record}), as_of=draft.screened_at
     )

@@ -40,7 +40,7 @@ from oncotrial.simulate._events import (
     sample_rows,
 )
 from oncotrial.simulate._tumours import build_tumour_records, plan_tumours, to_tu_tr
-from oncotrial.simulate.scenario import ArmScenario, Scenario
+from oncotrial.simulate.scenario import ArmScenario, Scenario, check_scenario
 
 __all__ = [
     "MONTH_DAYS",
@@ -219,10 +219,13 @@ def generate_screening(
 
     Raises
     ------
+    ProtocolError
+        The scenario does not fit the protocol (:func:`~oncotrial.simulate.check_scenario`).
     DataError
         Neither or both counts given (SIM-E034); failures without reasons (SIM-E035); no one can be eligible
         (SIM-E036); a criterion a record cannot be simulated for (SIM-E030 to SIM-E033).
     """
+    check_scenario(scenario, protocol)
     _check_counts(scenario, n_screened, n_randomised)
     rate = scenario.accrual_per_month / MONTH_DAYS / max(1 - scenario.screening.failure_probability, 1e-9)
     people: list[ScreenedPerson] = []
