@@ -200,6 +200,11 @@ def test_assessments_are_every_seven_weeks_for_nct01416831(protocol: Protocol, s
     assert compute_assessment_days(protocol, scenario) == 49
 
 
+def test_a_scenario_may_space_the_assessments_itself(protocol: Protocol, scenario: Scenario) -> None:
+    """assessment_every_weeks: 8 weeks are 56 days, whatever the protocol's time points."""
+    assert compute_assessment_days(protocol, scenario.model_copy(update={"assessment_every_weeks": 8})) == 56
+
+
 def test_the_share_of_responders_is_the_scenarios(courses_b: tuple[PatientCourse, ...]) -> None:
     """Arm B: p = 0.32, n = 250: SE = sqrt(0.32 * 0.68 / 250) = 0.029503; 3 SE = 0.088508, so the share lies in
     [0.2315, 0.4085] (the count in [57.9, 102.1])."""
