@@ -116,8 +116,13 @@ class DemoResult:
 # --- the folder ---------------------------------------------------------------------------------------------
 
 
-def _prepare_folder(folder: Path) -> None:
-    """Empty an earlier demo's folder (only the files its marker lists), or refuse a folder not the demo's."""
+def _files(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != MARKER}
+
+
+def _prepare_folder(folder: Path) -> set[str]:
+    """Empty an earlier demo's folder of the files its marker lists, or refuse a folder that is not the demo's;
+    returns the files left in it (someone else's: the next marker does not list them)."""
     if folder.exists() and not folder.is_dir():
         raise DataError(
             f"{folder} is a file, not a folder; give the demo a folder of its own (--out DIR)",
@@ -133,21 +138,21 @@ def _prepare_folder(folder: Path) -> None:
             field="out",
         )
     if marker.is_file():
-        for name in json.loads(marker.read_text(encoding="utf-8")).get("files", []):
-            path = (folder / name).resolve()
-            if path.is_file() and path.is_relative_to(folder.resolve()):
+        written = [folder / name for name in json.loads(marker.read_text(encoding="utf-8")).get("files", [])]
+        for path in written:
+            if path.is_file() and path.resolve().is_relative_to(folder.resolve()):
                 path.unlink()
-        for directory in sorted((p for p in folder.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
-            if not any(directory.iterdir()):
+        for directory in sorted({p.parent for p in written if p.parent != folder}, key=lambda p: -len(p.parts)):
+            if directory.is_dir() and not any(directory.iterdir()):
                 directory.rmdir()
     folder.mkdir(parents=True, exist_ok=True)
-    _write_marker(folder)
+    _write_marker(folder, set())
+    return _files(folder)
 
 
-def _write_marker(folder: Path) -> None:
-    """The marker lists every file under the folder that the demo wrote (all of them: it starts empty)."""
-    written = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != MARKER)
-    text = json.dumps({"made_by": "oncotrial demo", "trial": TRIAL, "files": written}, indent=1)
+def _write_marker(folder: Path, written: set[str]) -> None:
+    """The marker names the folder as the demo's and lists the files the demo wrote in it."""
+    text = json.dumps({"made_by": "oncotrial demo", "trial": TRIAL, "files": sorted(written)}, indent=1)
     (folder / MARKER).write_text(text + "\n", encoding="utf-8")
 
 
@@ -477,7 +482,7 @@ def build_demo(folder: Path, *, on_step: Callable[[str], None] = lambda step: No
         ``folder`` is a file (DEMO-E001), or a folder that is not empty and not the demo's (DEMO-E002).
     """
     folder = Path(folder)
-    _prepare_folder(folder)
+    others = _prepare_folder(folder)
     url = f"sqlite:///{(folder / DATABASE).resolve()}"
     store = open_store(url, check_schema=False)
     try:
@@ -506,7 +511,7 @@ def build_demo(folder: Path, *, on_step: Callable[[str], None] = lambda step: No
         on_step(STEPS[6])
     finally:
         store.dispose()
-        _write_marker(folder)
+        _write_marker(folder, _files(folder) - others)
     return result
 
 

@@ -10,6 +10,7 @@ the midpoint to the next event time when it is exactly 0.5).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -200,6 +201,9 @@ def test_a_second_run_replaces_its_own_folder_and_keeps_other_files(demo: tuple[
     code, printed, err = run_demo("--out", str(folder))
     assert code == 0, err
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
+    listed = json.loads((folder / ".oncotrial-demo").read_text(encoding="utf-8"))["files"]
+    assert "demo.db" in listed
+    assert "notes.txt" not in listed  # so a third run leaves it too
     first = _table_rows(demo[1], "monitor")["monitor"][3]
     second = _table_rows(printed, "monitor")["monitor"][3]
     assert first != second
