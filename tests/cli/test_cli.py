@@ -314,14 +314,7 @@ def test_schedule_unreadable_records_file(capsys: pytest.CaptureFixture[str], tm
     assert "records.json" in err
 
 
-# --- demo and usage errors --------------------------------------------------------------------
-
-
-def test_demo(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(capsys, "demo")
-    assert code == 0
-    assert "NCT01416831" in out
-    assert "42,000,000 IU" in out
+# --- usage errors --------------------------------------------------------------------
 
 
 def test_missing_weight_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -441,16 +434,6 @@ def test_schedule_at_80_columns_shows_every_date_and_dose_whole(
     assert [dates.count(day) for day in ("2026-11-23", "2026-11-27", "2026-12-14", "2026-12-18")] == [2, 3, 2, 3]
     assert len(dates) == 28
     assert "NCT01416831 arm A, subject SUBJ-0012" in out
-
-
-def test_demo_at_80_columns_cuts_nothing(capsys: pytest.CaptureFixture[str], eighty_columns: None) -> None:
-    """The demo's calendar is NCT01416831 arm A: 28 doses of 42,000,000 IU; its tables fit 80 columns."""
-    code, out, _ = run_cli(capsys, "demo")
-    assert code == 0
-    assert "…" not in out
-    assert all(len(line) <= 80 for line in _table_lines(out))
-    assert out.count("42,000,000 IU") == 28
-    assert "conditions.brain_metastases_not_radiosurgery_candidate" in out  # the screening reasons, whole
 
 
 def _words(text: str) -> str:

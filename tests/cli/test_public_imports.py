@@ -31,6 +31,7 @@ PUBLIC = {
 }  # the store's public modules
 PUBLIC |= {"oncotrial.web"}  # the web app, which only `oncotrial serve` imports
 PUBLIC |= {"oncotrial.report"}  # the report, which `oncotrial report` and `export ctgov-results` import
+PUBLIC |= {"oncotrial.demo"}  # the end-to-end demo (store and core together), which only `oncotrial demo` imports
 
 
 def _imports() -> list[tuple[str, int, str, str]]:

@@ -59,6 +59,7 @@ def _modules_after(argv: list[str]) -> set[str]:
         ["biomarker", "--help"],
         ["serve", "--help"],
         ["report", "--help"],
+        ["demo", "--help"],
     ],
 )
 def test_help_version_and_protocol_list_import_no_heavy_module(argv):

@@ -1,32 +1,81 @@
-"""``oncotrial demo``: the end-to-end demo."""
+"""``oncotrial demo``: the end-to-end demo (``oncotrial.demo``): a trial database of virtual patients, the
+analyses and the report, with a progress bar and a short summary."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from importlib.resources import as_file, files
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
-from oncotrial.cli import design as design_cli
-from oncotrial.cli import protocol as protocol_cli
-from oncotrial.cli.common import out
-from oncotrial.cli.schedule import print_calendar
-from oncotrial.cli.screen import screen_command
-from oncotrial.dosing import Patient, build_dosing_calendar, compute_next_weekday
-from oncotrial.protocol import Weekday, list_builtin_protocols, load_builtin_protocol
+import typer
+
+from oncotrial.cli.common import err, out, print_table
+
+if TYPE_CHECKING:
+    from oncotrial.demo import DemoResult
 
 
-def demo_command() -> None:
-    """The end-to-end demo: the built-in protocols, a Simon design, screening, a dosing calendar for NCT01416831 arm A."""
-    protocol_cli.list_command(as_json=False)
-    out.print("\nDesign: Simon two-stage designs against high-dose IL-2's historical response rate of 16 %")
-    design_cli.simon_command(p0=0.16, p1=0.36, alpha=0.05, beta=0.20)
-    protocol = load_builtin_protocol("NCT01416831")
-    start = compute_next_weekday(date.today() + timedelta(days=1), Weekday.MONDAY)
-    patient = Patient(weight_kg=70, patient_number=1, subject_id="DEMO-001")
-    out.print(f"\nDosing calendar: {protocol.id} arm A (high-dose IL-2), 70 kg, starting Monday {start}")
-    calendar = build_dosing_calendar(protocol, "A", patient, start)
-    print_calendar(calendar, calendar)
-    out.print("\nScreening three example patients for NCT01416831 (screened 2026-11-20, start 2026-11-23)")
-    examples = files("oncotrial.eligibility").joinpath("examples/NCT01416831-patients.yaml")
-    with as_file(examples) as path:
-        screen_command(protocol="NCT01416831", patients=path, as_of="2026-11-20")
-    out.print(f"\nBuilt-in protocols: {', '.join(list_builtin_protocols())}")
+def _months(value: float | None) -> str:
+    return "not reached" if value is None else f"{value:.1f}"
+
+
+def print_summary(result: DemoResult) -> None:
+    """Responses by arm with their exact intervals, median PFS, the decision, the report and how to open the app."""
+    from oncotrial.demo import DEMO_LOGIN
+
+    out.print(
+        f"Trial NCT01416831 in {result.folder}: {result.screened} people screened ({result.screen_failures} not "
+        f"eligible), {result.randomised} randomised; audit trail {'verified' if result.chain_ok else 'BROKEN'}."
+    )
+    rows = [
+        [
+            arm.arm,
+            f"{arm.responders}/{arm.patients}",
+            f"{100 * arm.rate:.1f} %",
+            f"{100 * arm.lower:.1f}-{100 * arm.upper:.1f} %",
+            _months(arm.median_pfs_months),
+            f"{_months(arm.pfs_lower)}-{_months(arm.pfs_upper)}",
+        ]
+        for arm in result.arms
+    ]
+    print_table(
+        "Best overall response CR or PR (exact 95 % CI) and median PFS in months (95 % CI), by arm",
+        ["arm", "responders", "rate", "95 % CI", "median PFS", "95 % CI"],
+        rows,
+        right={"responders", "rate", "95 % CI", "median PFS"},
+    )
+    out.print(f"Decision: {result.decision}")
+    out.print(f"Report: {result.report}")
+    accounts = [[a.username, a.role, a.site or "all", a.password] for a in result.accounts]
+    print_table(
+        "Users of the demo database (passwords made now; keep them or set new ones)",
+        ["user", "role", "site", "password"],
+        accounts,
+    )
+    login = next(a for a in result.accounts if a.username == DEMO_LOGIN)
+    out.print("Open the web app on the demo database, then log in at http://127.0.0.1:8000/ as")
+    out.print(f"{login.username} (password {login.password}):")
+    out.print(f"  {result.serve_command} --key-file {result.folder / 'oncotrial-web.key'}")
+
+
+def demo_command(
+    out_dir: Annotated[
+        Path,
+        typer.Option("--out", help="The demo's folder (made, or replaced when an earlier demo made it)."),
+    ] = Path("oncotrial-demo"),
+) -> None:
+    """The end-to-end demo: NCT01416831 with 44 randomised virtual patients in a trial database, the analyses
+    and the report; prints the results and how to open the web app on the database."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from oncotrial.demo import STEPS, build_demo
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("Building the demo", total=len(STEPS))
+        result = build_demo(out_dir, on_step=lambda step: progress.update(task, advance=1, description=step))
+    print_summary(result)
