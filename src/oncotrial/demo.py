@@ -107,6 +107,7 @@ class DemoResult:
     decision: str
     report: Path
     chain_ok: bool
+    report_note: str = ""  # why the PDF is missing, when it is
 
     @property
     def serve_command(self) -> str:
@@ -261,10 +262,9 @@ def _enrol(store: Store, people: Sequence[ScreenedPerson]) -> list[_Enrolled]:
 
 
 def _randomise(store: Store, enrolled: Sequence[_Enrolled]) -> dict[str, tuple[str, int]]:
-    """Randomise the eligible (the store's concealed list), with the DS milestone RANDOMIZED; arm and enrolment
-    number by subject."""
+    """Randomise the eligible (the store's concealed list; the SDTM export writes each as DS's RANDOMIZED
+    milestone); arm and enrolment number by subject."""
     assigned: dict[str, tuple[str, int]] = {}
-    milestones = []
     for e in enrolled:
         if not e.person.eligible:
             continue
@@ -273,17 +273,6 @@ def _randomise(store: Store, enrolled: Sequence[_Enrolled]) -> dict[str, tuple[s
             actor = services.actor_for(session, _investigator(e.site))
             assignment = services.randomise(session, actor, TRIAL, e.subject_id, randomised_on=day)
             assigned[e.subject_id] = (assignment.arm, _enrolment_number(session, assignment.patient_id))
-        milestones.append(
-            {
-                "subject_id": e.subject_id,
-                "event": "other",
-                "event_date": day,
-                "decoded": "RANDOMIZED",
-                "category": "PROTOCOL MILESTONE",
-                "reason": "randomized",
-            }
-        )
-    _write_by_site(store, milestones, services.record_dispositions)
     return assigned
 
 
@@ -458,15 +447,26 @@ def _screen_failures_expected() -> Iterator[None]:
         yield
 
 
-def _write_report(store: Store, actor: Actor, trial_code: str, out_dir: Path) -> Path:
-    """The report of the trial in ``out_dir/report``: for now the ADaM tables (CSV); the report package will
-    write the HTML and PDF report here. Returns the report's folder."""
+def _write_report(store: Store, actor: Actor, trial_code: str, out_dir: Path) -> tuple[Path, str]:
+    """The trial's report in ``out_dir/report``: ``report.html``, ``report.pdf`` and the figures
+    (``oncotrial.report``, from the database as ``oncotrial report --db`` builds it), beside the ADaM tables as
+    CSV. Returns the HTML's path, and a note when the PDF could not be made (no Pango): the HTML is there."""
+    from oncotrial.report.document import write_report
+    from oncotrial.report.sources import report_data_from_store
     from oncotrial.store.cdisc.adam import export_adam
 
     report = out_dir / "report"
     with store.read() as session, _screen_failures_expected():
         export_adam(session, actor, trial_code, report)
-    return report
+        data = report_data_from_store(session, actor, trial_code)
+    with _screen_failures_expected():
+        try:
+            written = write_report(data, report)
+        except DataError as exc:
+            if exc.code != "REPORT-E002":
+                raise
+            return report / "report.html", exc.message
+    return written.html, ""
 
 
 # --- the whole demo ------------------------------------------------------------------------------------------
@@ -530,7 +530,7 @@ def _analyse(
         with _screen_failures_expected():
             arms = analyse_demo(derive_adam(session, statistician, TRIAL))
         chain_ok = verify_chain(session).ok
-    report = _write_report(store, statistician, TRIAL, folder)
+    report, note = _write_report(store, statistician, TRIAL, folder)
     return DemoResult(
         folder=folder,
         database_url=url,
@@ -542,4 +542,5 @@ def _analyse(
         decision=decide_design(protocol, arms),
         report=report,
         chain_ok=chain_ok,
+        report_note=note,
     )

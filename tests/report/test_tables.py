@@ -144,3 +144,18 @@ def test_an_adrs_without_avalc_gives_a_note_naming_the_column(trial: ReportData)
     result = next(spec for spec in TABLES if spec.name == "response").build(bad)
     assert isinstance(result, Note)
     assert "The ADRS table lacks the column(s) AVALC" in result.text
+
+
+def test_people_screened_without_an_arm_are_not_counted_as_patients(trial: ReportData) -> None:
+    """An ADSL holding screen failures (no ARM, as the store's; ARM "Screen Failure", as pharmaverse's): the report
+    counts the 44 assigned patients only, 22 per arm, as without them."""
+    from oncotrial.report.document import build_report
+
+    failures = pd.DataFrame({"USUBJID": ["SF-1", "SF-2", "SF-3"], "ARM": [None, "Screen Failure", "  "]})
+    screened = dataclasses.replace(trial, adsl=pd.concat([trial.adsl, failures], ignore_index=True))
+    report = build_report(screened, figures=[])
+    response = next(result for spec, result in report.tables if spec.name == "response")
+    assert isinstance(response, ReportTable)
+    orr = response.frame[response.frame["Response"] == "ORR (CR + PR)"].set_index("Arm")
+    assert orr.loc[list(ARM_NAMES.values()), "N"].tolist() == [22, 22]
+    assert orr.loc[list(ARM_NAMES.values()), "n"].tolist() == [RESPONDERS[arm] for arm in ARM_NAMES]

@@ -44,7 +44,8 @@ def print_summary(result: DemoResult) -> None:
         right={"responders", "rate", "95 % CI", "median PFS"},
     )
     out.print(f"Decision: {result.decision}")
-    out.print(f"Report: {result.report}")
+    pdf = result.report.with_suffix(".pdf")
+    out.print(f"Report: {result.report}" + (f" and {pdf}" if pdf.is_file() else f" ({result.report_note})"))
     accounts = [[a.username, a.role, a.site or "all", a.password] for a in result.accounts]
     print_table(
         "Users of the demo database (passwords made now; keep them or set new ones)",

@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from oncotrial.errors import DataError
-from oncotrial.report.data import ReportData
+from oncotrial.report.data import ReportData, analysis_population
 from oncotrial.report.tables import choose_arm_column
 
 __all__ = ["derive_ctgov_results"]
@@ -324,6 +324,7 @@ def derive_ctgov_results(data: ReportData) -> dict[str, Any]:
     DataError
         The protocol gives no ClinicalTrials.gov id (REPORT-E010), or the core refuses the data (its own codes).
     """
+    data = analysis_population(data)  # the patients assigned an arm; the people screened are in data.screening
     nct = _nct_id(data)
     arm, arms = _arms(data)
     results: dict[str, Any] = {

@@ -7,13 +7,19 @@ what is missing, and the report shows the note in its place instead of failing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from oncotrial.protocol.models import Protocol
 
-__all__ = ["Note", "ReportData"]
+__all__ = ["ARM_COLUMNS", "Note", "ReportData", "analysis_population"]
+
+
+#: The ADSL columns that may hold the arm, in the order they are looked for.
+ARM_COLUMNS = ("ARM", "TRT01P", "ACTARM", "TRT01A")
+#: Arm values that say the subject was not assigned to an arm (ADaM's and CDISC's controlled terms).
+NOT_ASSIGNED = frozenset({"", "SCREEN FAILURE", "SCRNFAIL", "NOT ASSIGNED", "NOTASSGN", "NOT TREATED", "NOTTRT"})
 
 
 @dataclass(frozen=True)
@@ -53,3 +59,16 @@ class ReportData:
     screening: pd.DataFrame | None = None
     protocol: Protocol | None = None
     title: str = ""
+
+
+def analysis_population(data: ReportData) -> ReportData:
+    """``data`` with ADSL restricted to the subjects assigned to an arm (randomised or enrolled): an ADSL that holds
+    every person screened (as the store's does, and pharmaverse's with ARM "Screen Failure") would otherwise count
+    the screen failures as patients not evaluable. Without an arm column ADSL is kept whole. The people screened
+    stay in ``screening`` (the CONSORT diagram counts them from there)."""
+    arm = next((c for c in ARM_COLUMNS if c in data.adsl.columns), None)
+    if arm is None:
+        return data
+    values = data.adsl[arm].astype("string").str.strip().str.upper()
+    keep = (values.notna() & ~values.isin(NOT_ASSIGNED)).to_numpy(dtype=bool)
+    return data if keep.all() else replace(data, adsl=data.adsl.loc[keep].reset_index(drop=True))

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from oncotrial._writing import replace_atomically, write_text_atomically
 from oncotrial.errors import DataError
-from oncotrial.report.data import Note, ReportData
+from oncotrial.report.data import Note, ReportData, analysis_population
 from oncotrial.report.figures import FIGURES, FigureSpec
 from oncotrial.report.tables import TABLES, ReportTable, TableSpec
 
@@ -72,6 +72,7 @@ def build_report(
     """Every table and figure of the report for ``data`` (``figures`` defaults to ``FIGURES`` as it is now)."""
     from oncotrial.protocol import describe_design, describe_protocol
 
+    data = analysis_population(data)  # the patients assigned an arm; the people screened are in data.screening
     protocol = data.protocol
     sections = tuple((title, tuple(lines)) for title, lines in describe_protocol(protocol)) if protocol else ()
     title = data.title or (f"{protocol.id}: {protocol.title}" if protocol else "Trial report")

@@ -23,14 +23,13 @@ import pandas as pd
 
 from oncotrial._frames import check_columns
 from oncotrial.errors import DataError
-from oncotrial.report.data import Note, ReportData
+from oncotrial.report.data import ARM_COLUMNS, Note, ReportData
 
 if TYPE_CHECKING:
     from oncotrial.endpoints import ResponseRates, SurvivalSummary
 
 __all__ = ["TABLES", "ReportTable", "TableSpec", "choose_arm_column"]
 
-ARM_COLUMNS = ("ARM", "TRT01P", "ACTARM", "TRT01A")
 _CONTINUOUS = ("AGE", "WEIGHTBL", "HEIGHTBL", "BMIBL")
 _CATEGORICAL = ("AGEGR1", "SEX", "RACE", "ETHNIC", "ECOG", "ECOGBL", "BECOG", "COUNTRY")
 _DAYS_PER_YEAR = 365.25

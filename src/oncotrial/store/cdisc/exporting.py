@@ -225,7 +225,18 @@ def _domain(session: Session, trial: Trial, domain: Domain, patients: pd.DataFra
     if domain.restore is not None:
         for name, values in domain.restore(frame).items():
             out[name] = values.to_numpy()
+    _character_results(out, domain.name)
     return out
+
+
+def _character_results(out: pd.DataFrame, name: str) -> None:
+    """``--STRESC`` of a numeric result entered as a number: SDTM gives every standard result in character form
+    too (``36`` for a diameter of 36 mm), and readers of TR and LB (RECIST, admiral) read that column."""
+    numeric, character = f"{name}STRESN", f"{name}STRESC"
+    if numeric in out.columns and character in out.columns:
+        missing = out[character].isna() & out[numeric].notna()
+        # %.15g: the shortest text that reads back to the stored number (36.0 -> "36", 0.25 -> "0.25")
+        out.loc[missing, character] = [f"{float(v):.15g}" for v in out.loc[missing, numeric]]
 
 
 def _with_randomisations(session: Session, trial: Trial, ds: pd.DataFrame) -> pd.DataFrame:
