@@ -23,7 +23,7 @@ from fastapi.templating import Jinja2Templates
 
 from oncotrial.store import open_store
 from oncotrial.web.errors import install_error_handlers
-from oncotrial.web.routes import auth, patients, safety, trials
+from oncotrial.web.routes import assessments, auth, dosing, patients, safety, trials
 from oncotrial.web.security import COOKIE, CurrentAuth, SessionCodec, csrf_token, set_session_cookie
 from oncotrial.web.settings import Settings, load_secret_key
 
@@ -96,7 +96,7 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     _cookie_refresher(app, settings)
     _documents(app)
-    for module in (auth, trials, patients, safety):
+    for module in (auth, trials, patients, safety, dosing, assessments):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")
     return app
