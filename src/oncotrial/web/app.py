@@ -23,7 +23,20 @@ from fastapi.templating import Jinja2Templates
 
 from oncotrial.store import open_store
 from oncotrial.web.errors import install_error_handlers
-from oncotrial.web.routes import audit, auth, enrolment, exports, followup, patients, queries, report, safety, trials
+from oncotrial.web.routes import (
+    assessments,
+    audit,
+    auth,
+    dosing,
+    enrolment,
+    exports,
+    followup,
+    patients,
+    queries,
+    report,
+    safety,
+    trials,
+)
 from oncotrial.web.routes._common import can
 from oncotrial.web.security import COOKIE, CurrentAuth, SessionCodec, csrf_token, set_session_cookie
 from oncotrial.web.settings import Settings, load_secret_key
@@ -98,7 +111,20 @@ def create_app(settings: Settings) -> FastAPI:
     install_error_handlers(app)
     _cookie_refresher(app, settings)
     _documents(app)
-    for module in (auth, trials, patients, safety, enrolment, followup, audit, exports, queries, report):
+    for module in (
+        auth,
+        trials,
+        patients,
+        safety,
+        dosing,
+        assessments,
+        enrolment,
+        followup,
+        audit,
+        exports,
+        queries,
+        report,
+    ):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")
     return app

@@ -7,6 +7,7 @@ written, or nothing.
 """
 
 from oncotrial.store.services._common import actor_for, check_entry_for
+from oncotrial.store.services.assessment_sheet import AssessedVisit, AssessmentSheet, BaselineLesion, tumour_assessments
 from oncotrial.store.services.assessments import (
     RecordedBatch,
     StoredTimepoint,
@@ -34,7 +35,11 @@ from oncotrial.store.services.auth import (
     set_password,
 )
 from oncotrial.store.services.dosing import (
+    CalendarCycle,
+    DosingCalendarView,
+    PlannedDose,
     correct_treatment_start,
+    dosing_calendar,
     record_administration,
     record_administrations,
     record_cycle_start,
@@ -100,11 +105,17 @@ from oncotrial.store.services.safety import (
 from oncotrial.store.services.trials import add_protocol_version, add_site, add_user, bootstrap_admin, create_trial
 
 __all__ = [
+    "AssessedVisit",
+    "AssessmentSheet",
+    "BaselineLesion",
+    "CalendarCycle",
     "Dashboard",
     "DoseChange",
+    "DosingCalendarView",
     "HistoryEntry",
     "LogIn",
     "PatientRow",
+    "PlannedDose",
     "QueryRow",
     "RecordedBatch",
     "ScreeningForm",
@@ -134,6 +145,7 @@ __all__ = [
     "create_trial",
     "delete_patient",
     "dose_changes",
+    "dosing_calendar",
     "end_session",
     "enrol_patient",
     "enrol_patients",
@@ -177,6 +189,7 @@ __all__ = [
     "setup_allocation",
     "timepoint_responses",
     "trial_dashboard",
+    "tumour_assessments",
     "update_administration",
     "update_adverse_event",
     "update_measurement",

@@ -347,3 +347,17 @@ def recompute_timepoints(
     derived = {} if timepoints is None else _derived_rows(timepoints, assessment_of)
     written = _store(session, actor, derived, results["assessment_id"].unique().tolist(), reason)
     return Recomputed(written, tuple(problems), baseline)
+
+
+def derive_stored_timepoints(session: Session, patient_id: int) -> pd.DataFrame:
+    """The core's time-point table (``derive_timepoint_responses``: sums, baseline sum, nadir, % change from
+    baseline, the target rule) of every reader of one patient, from what is stored; empty when there are no
+    results, or when the core refuses them (imported data: their problems are the import's report)."""
+    lesions, results = _load(session, [patient_id])
+    if results.empty:
+        return pd.DataFrame()
+    try:
+        timepoints, _ = _derive(*rebuild_tu_tr(lesions, results))
+    except DataError:
+        return pd.DataFrame()
+    return timepoints

@@ -23,6 +23,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy as np
@@ -32,11 +33,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from oncotrial.dosing import Administration as CalendarDose
-from oncotrial.dosing import AdministrationRecord, CycleStartRecord, Patient, build_dosing_calendar
+from oncotrial.dosing import AdministrationRecord, CyclePlan, CycleStartRecord, Patient, build_dosing_calendar
 from oncotrial.errors import DataError, NotFoundError, ScheduleError, TrialError, validation_messages
 from oncotrial.protocol.models import Protocol
+from oncotrial.store.access import require
 from oncotrial.store.audit import Actor, audit_context
-from oncotrial.store.models import Administration, AdverseEvent, Crossover, CycleStart, TreatmentStart
+from oncotrial.store.models import Administration, AdverseEvent, Crossover, CycleStart, Randomisation, TreatmentStart
 from oncotrial.store.models import Patient as PatientRow
 from oncotrial.store.services._batch import (
     Batch,
@@ -67,8 +69,12 @@ from oncotrial.store.services._common import (
 
 __all__ = [
     "STATUSES",
+    "CalendarCycle",
+    "DosingCalendarView",
+    "PlannedDose",
     "correct_treatment_start",
     "doses_given",
+    "dosing_calendar",
     "record_administration",
     "record_administrations",
     "record_cycle_start",
@@ -310,8 +316,8 @@ def _as_record(row: Mapping[str, Any]) -> AdministrationRecord:
     )
 
 
-# the core's names of the fields its calendar errors are about, as an administration record names them
-_RECORD_FIELDS = {"datetime": "given_at", "cycles": "cycle"}
+# the core's names of the fields its calendar errors are about, as the records name them (a cycle start: its start)
+_RECORD_FIELDS = {"datetime": "given_at", "cycles": "cycle", "cycle_starts": "start"}
 
 
 def _with_row(exc: TrialError, subject_id: str, rows: Sequence[tuple[int, int, int]], count: int) -> TrialError:
@@ -337,10 +343,11 @@ def _build_calendars(
     records: Sequence[AdministrationRecord],
     starts: Sequence[CycleStartRecord],
     crossover: str | None,
-) -> list[CalendarDose]:
+) -> tuple[list[CalendarDose], list[CyclePlan]]:
     """The randomised arm's calendar; for a patient who crossed over, the cycles from the crossover rule's first
     one are the crossover calendar's (``build_dosing_calendar(..., crossover=rule)``), starting on the recorded
-    start of that cycle. Returns every dose of the calendars, as planned or as recorded."""
+    start of that cycle. Returns every dose of the calendars, as planned or as recorded, and every cycle's day 1
+    (planned, latest allowed, actual)."""
     arm = protocol.arm(start.arm)
     rule = next((r for r in arm.crossover if r.id == crossover), None)
     first = rule.first_cycle_number if rule is not None else None
@@ -352,7 +359,7 @@ def _build_calendars(
     )
     after = [r for r in records if first is not None and r.cycle >= first]
     if rule is None or not after:
-        return list(calendar.administrations)
+        return list(calendar.administrations), list(calendar.cycles)
     first = rule.first_cycle_number
     first_start = next((c for c in starts if c.cycle == first), None)
     if first_start is None:
@@ -372,7 +379,10 @@ def _build_calendars(
         administrations=after,
         cycle_starts=[c for c in starts if c.cycle > first],
     )
-    return [*(a for a in calendar.administrations if a.cycle < first), *crossed.administrations]
+    return (
+        [*(a for a in calendar.administrations if a.cycle < first), *crossed.administrations],
+        [*(c for c in calendar.cycles if c.cycle < first), *crossed.cycles],
+    )
 
 
 def doses_given(session: Session, patient_ids: Sequence[int]) -> dict[int, tuple[float, str, str]]:
@@ -391,7 +401,7 @@ def doses_given(session: Session, patient_ids: Sequence[int]) -> dict[int, tuple
         if not stored:
             continue
         try:
-            calendar = _rebuilt(session, protocol, patient, start, recorded, _cycle_starts(session, patient.id))
+            calendar, _ = _rebuilt(session, protocol, patient, start, recorded, _cycle_starts(session, patient.id))
         except (TrialError, ValidationError):  # e.g. a protocol amended since: the doses keep no amount
             continue
         planned = {(d.treatment, d.cycle, d.number): (float(d.dose), str(d.unit), str(d.route)) for d in calendar}
@@ -406,8 +416,9 @@ def _rebuilt(
     start: TreatmentStart,
     administrations: Sequence[Mapping[str, Any] | Administration],
     cycle_starts: Sequence[CycleStart],
-) -> list[CalendarDose]:
-    """The patient's calendar (every dose, as planned or as recorded) from the given records and cycle starts."""
+) -> tuple[list[CalendarDose], list[CyclePlan]]:
+    """The patient's calendar (every dose, as planned or as recorded, and every cycle's day 1) from the given
+    records and cycle starts."""
     crossover = session.execute(select(Crossover.rule_id).where(Crossover.patient_id == patient.id)).scalar()
     records = [_as_record(a if isinstance(a, Mapping) else {n: getattr(a, n) for n in FIELDS}) for a in administrations]
     starts = [CycleStartRecord(cycle=c.cycle, start=c.start, reason=c.reason) for c in cycle_starts]
@@ -728,3 +739,105 @@ def update_administration(
         subject_id=subject_id,
     )
     return stored
+
+
+# --- the calendar as the pages show it ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedDose:
+    """One dose of a patient's calendar: planned (``status`` "planned", ``recorded`` False) or as recorded (given,
+    held, delayed), with the dose the calendar gives it (the planned dose, or the dose given)."""
+
+    treatment: str
+    cycle: int
+    day: int
+    number: int
+    agent_name: str
+    due_at: dt.datetime
+    planned_at: dt.datetime
+    dose: float
+    unit: str
+    route: str
+    status: str
+    reason: str | None
+    recorded: bool
+
+
+@dataclass(frozen=True)
+class CalendarCycle:
+    """A cycle's day 1 (as planned, the latest the protocol allows, the actual one and why it moved) and its doses;
+    ``moved``: a start of its own is recorded (``record_cycle_start``)."""
+
+    cycle: int
+    planned_start: dt.date
+    latest_start: dt.date
+    start: dt.date
+    reason: str | None
+    moved: bool
+    doses: tuple[PlannedDose, ...]
+
+
+@dataclass(frozen=True)
+class DosingCalendarView:
+    """A patient's dosing calendar: the arm, the treatment start (None until recorded: then there is no calendar
+    yet) with the weight the doses follow, and the cycles with their doses (none for a trial imported without a
+    protocol)."""
+
+    subject_id: str
+    arm: str | None
+    start: dt.datetime | None
+    weight_kg: float | None
+    height_cm: float | None
+    cycles: tuple[CalendarCycle, ...] = ()
+
+
+def dosing_calendar(session: Session, actor: Actor, trial_code: str, subject_id: str) -> DosingCalendarView:
+    """The patient's calendar rebuilt from the protocol version they were enrolled under and everything recorded
+    (the check of a new record rebuilds the same one): every planned dose with its status, and every cycle's
+    window."""
+    require(actor, "read")
+    patient = find_patient(session, actor, find_trial(session, trial_code), subject_id)
+    start = session.get(TreatmentStart, patient.id)
+    arm = session.execute(select(Randomisation.arm).where(Randomisation.patient_id == patient.id)).scalar()
+    if start is None:
+        return DosingCalendarView(subject_id, arm, None, None, None)
+    if patient.protocol_version_id is None:  # imported data: no protocol, so no calendar (only the doses recorded)
+        return DosingCalendarView(subject_id, start.arm, start.start, start.weight_kg, start.height_cm)
+    protocol = protocol_of_patient(session, patient, needed_for="the dosing calendar")
+    recorded = _administrations(session, [patient.id])
+    starts = _cycle_starts(session, patient.id)
+    doses, plans = _rebuilt(session, protocol, patient, start, recorded, starts)
+    keys = {(a.treatment, a.cycle, a.number) for a in recorded}
+    moved = {c.cycle for c in starts}
+    shown = [
+        PlannedDose(
+            d.treatment,
+            d.cycle,
+            d.day,
+            d.number,
+            d.agent_name,
+            d.datetime,
+            d.planned_datetime or d.datetime,
+            d.dose,
+            d.unit,
+            d.route,
+            d.status,
+            d.reason,
+            (d.treatment, d.cycle, d.number) in keys,
+        )
+        for d in sorted(doses, key=lambda d: (d.cycle, d.datetime, d.treatment, d.number))
+    ]
+    cycles = tuple(
+        CalendarCycle(
+            c.cycle,
+            c.planned_start,
+            c.latest_start,
+            c.start,
+            c.reason,
+            c.cycle in moved,
+            tuple(d for d in shown if d.cycle == c.cycle),
+        )
+        for c in plans
+    )
+    return DosingCalendarView(subject_id, start.arm, start.start, start.weight_kg, start.height_cm, cycles)

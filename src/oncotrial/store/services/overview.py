@@ -37,6 +37,7 @@ from oncotrial.store.models import (
     ScreeningCriterion,
     Site,
     TimepointResponse,
+    TreatmentStart,
     Trial,
 )
 from oncotrial.store.services._common import find_patient, find_trial, protocol_of_trial, visible_patients
@@ -298,6 +299,14 @@ def _events(session: Session, patient: Patient) -> list[TimelineEvent]:
         events.append(
             TimelineEvent(r.randomised_on, "randomisation", f"randomised to arm {r.arm}", "randomisation", r.id)
         )
+    start = session.get(TreatmentStart, pid)
+    if start is not None:
+        events.append(
+            TimelineEvent(start.start, "treatment start", f"cycle 1 day 1 in arm {start.arm}", "treatment_start", pid)
+        )
+    for cs in session.execute(select(CycleStart).where(CycleStart.patient_id == pid)).scalars():
+        text = f"cycle {cs.cycle} started on {cs.start} ({cs.reason})"
+        events.append(TimelineEvent(cs.start, "cycle start", text, "cycle_start", cs.id))
     for a in session.execute(select(Administration).where(Administration.patient_id == pid)).scalars():
         what = f"{a.treatment}, cycle {a.cycle} dose {a.number}: {a.status}" + (f" ({a.reason})" if a.reason else "")
         events.append(TimelineEvent(a.given_at, "dose", what, "administration", a.id))
@@ -325,7 +334,17 @@ def _events(session: Session, patient: Patient) -> list[TimelineEvent]:
 
 
 # on one day, events in the order a trial runs (a date without a time sorts with that day's times)
-KIND_ORDER = ("enrolment", "consent", "screening", "randomisation", "dose", "assessment", "adverse event")
+KIND_ORDER = (
+    "enrolment",
+    "consent",
+    "screening",
+    "randomisation",
+    "treatment start",
+    "cycle start",
+    "dose",
+    "assessment",
+    "adverse event",
+)
 
 
 def _event_order(event: TimelineEvent) -> tuple[str, int, str]:

@@ -9,11 +9,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 
+from oncotrial.errors import DataError
 from oncotrial.store import Store
 from oncotrial.store.access import PERMISSIONS
 from oncotrial.store.audit import Actor
 
-__all__ = ["StoreDep", "can", "plain", "render"]
+__all__ = ["StoreDep", "can", "plain", "render", "require_fields"]
 
 
 def _store(request: Request) -> Store:
@@ -46,3 +47,11 @@ def plain(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return value
+
+
+def require_fields(values: dict[str, Any], subject_id: str) -> None:
+    """Refuse an API body without one of ``values`` (by name), naming the field: the bodies' fields are optional,
+    so that a user who may not enter data for the patient is refused before any field is checked."""
+    for name, value in values.items():
+        if value is None:
+            raise DataError(f"patient {subject_id}: give {name}", code="WEB-E020", field=name, subject_id=subject_id)
