@@ -60,10 +60,11 @@ def raise_command(
 
 def _change(db: str | None, as_user: str | None, as_json: bool, action: str, trial: str, query: int, **kw: Any) -> None:
     """Answer, close or reopen query ``query`` (``kw``: the text and the expected version)."""
-    from oncotrial.store import services
+    from oncotrial.store.services import answer_query, close_query, reopen_query
 
+    change = {"answer": answer_query, "close": close_query, "reopen": reopen_query}[action]
     with operation(db, as_user, OPTIONS) as (session, actor):
-        getattr(services, f"{action}_query")(session, actor, trial, query, **kw)
+        change(session, actor, trial, query, **kw)
     done, status = {"answer": ("Answered", "answered"), "close": ("Closed", "closed"), "reopen": ("Reopened", "open")}[
         action
     ]
