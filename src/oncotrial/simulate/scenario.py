@@ -84,7 +84,9 @@ class Scenario(ProtocolModel):
     """A scenario of one protocol: ``patients`` to randomise or enrol (absent: the design's sample size),
     accrued at ``accrual_per_month``, followed ``follow_up_months`` after the last enrolment; per arm the truth.
     ``confirmation`` (RECIST 1.1 confirmation of CR/PR, absent: as the protocol says) and ``sd_min_weeks`` (the
-    shortest SD that counts as best response SD) are the analysis options a statistician compares."""
+    shortest SD that counts as best response SD) are the analysis options a statistician compares.
+    ``assessment_interval_weeks`` (optional) spaces the tumour assessments after randomisation; absent, the
+    virtual trials take half the primary response endpoint's time point, else 8 weeks."""
 
     id: Identifier
     protocol: Identifier
@@ -94,6 +96,7 @@ class Scenario(ProtocolModel):
     follow_up_months: Annotated[float, NotBool, Field(ge=0, le=600)] = 24.0
     confirmation: bool | None = None
     sd_min_weeks: Annotated[float, NotBool, Field(gt=0, le=52)] = 6.0
+    assessment_interval_weeks: Annotated[float, NotBool, Field(ge=1, le=52)] | None = None
     screening: Screening = Screening()
     arms: dict[Identifier, ArmScenario] = Field(min_length=1)
 
