@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["MAX_WORKERS", "choose_chunk_size", "dask_runner", "open_client"]
 
 MAX_WORKERS = 256
-CONNECT_TIMEOUT_S = 10
+CONNECT_TIMEOUT_S = 10  # seconds
 
 
 def dask_runner(client: Client) -> ChunkRunner:
@@ -60,9 +60,12 @@ def _check_workers(workers: int) -> None:
 
 
 @contextmanager
-def open_client(*, scheduler: str | None = None, workers: int | None = None) -> Iterator[Client]:
+def open_client(
+    *, scheduler: str | None = None, workers: int | None = None, timeout_s: float | None = None
+) -> Iterator[Client]:
     """A ``distributed.Client`` on the scheduler at ``scheduler``, or on a local cluster of ``workers``
-    single-threaded worker processes on 127.0.0.1 (no dashboard), closed on exit.
+    single-threaded worker processes on 127.0.0.1 (no dashboard), closed on exit; a scheduler that does not
+    answer within ``timeout_s`` seconds (default :data:`CONNECT_TIMEOUT_S`) is an error.
 
     Raises
     ------
@@ -93,7 +96,7 @@ def open_client(*, scheduler: str | None = None, workers: int | None = None) -> 
             yield client
         return
     try:
-        client = Client(scheduler, timeout=CONNECT_TIMEOUT_S)  # type: ignore[no-untyped-call]
+        client = Client(scheduler, timeout=timeout_s or CONNECT_TIMEOUT_S)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError, ValueError) as exc:
         raise DataError(
             f"Cannot reach the Dask scheduler at {scheduler!r} ({type(exc).__name__}): check the address "
