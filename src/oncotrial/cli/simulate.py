@@ -13,8 +13,7 @@ from oncotrial.cli.common import err, out, output_option, write_text
 from oncotrial.errors import DataError
 
 if TYPE_CHECKING:
-    from oncotrial.simulate.scenario import Scenario
-    from oncotrial.simulate.trials import ChunkRunner, OperatingCharacteristics
+    from oncotrial.simulate import ChunkRunner, OperatingCharacteristics, Scenario
 
 DEFAULT_SEED = 20161130
 FILES = ("operating_characteristics.json", "operating_characteristics.csv", "replicates.csv")
@@ -30,7 +29,7 @@ def _scenario(path: Path | None, protocol_id: str) -> Scenario:
 
 
 def _write(result: OperatingCharacteristics, folder: Path) -> None:
-    from oncotrial.io.tables import write_table
+    from oncotrial.io import write_table
 
     if folder.exists() and not folder.is_dir():
         raise DataError(
@@ -52,7 +51,7 @@ def _write(result: OperatingCharacteristics, folder: Path) -> None:
 def _run(runner: ChunkRunner | None, chunk_size: int, replicates: int, **arguments: object) -> OperatingCharacteristics:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from oncotrial.simulate.trials import run_chunks_in_process, simulate_trials
+    from oncotrial.simulate import run_chunks_in_process, simulate_trials
 
     with Progress(
         TextColumn("Virtual trials"),
@@ -99,7 +98,7 @@ def simulate_command(
     """Simulate whole trials (accrual, screening, allocation, RECIST, endpoints, the design's decision) and print
     their operating characteristics with Monte-Carlo standard errors."""
     from oncotrial.protocol import load_protocol_reference
-    from oncotrial.simulate.trials import TrialOptions, build_trial_plan, check_run
+    from oncotrial.simulate import TrialOptions, build_trial_plan, check_run
 
     if workers is not None and scheduler is not None:
         raise DataError("Give --workers or --scheduler, not both.", code="CLI-E092", field="--workers")
@@ -115,7 +114,7 @@ def simulate_command(
     if workers is None and scheduler is None:
         result = _run(None, 1000, replicates, **arguments)
     else:
-        from oncotrial.simulate.cluster import choose_chunk_size, dask_runner, open_client
+        from oncotrial.simulate import choose_chunk_size, dask_runner, open_client
 
         with open_client(scheduler=scheduler, workers=workers) as client:
             count = workers or max(1, len(client.scheduler_info().get("workers", {})))
