@@ -3,6 +3,7 @@ the vectorised RECIST and log-rank against the core's, split-independence, and b
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,12 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from oncotrial.endpoints import compute_logrank_test
+from oncotrial.endpoints import compute_logrank_test, derive_adtte
 from oncotrial.errors import DataError, ProtocolError
 from oncotrial.protocol import load_builtin_protocol
 from oncotrial.recist import ResponseRules, derive_adrs_from_timepoints, derive_timepoint_responses
 from oncotrial.simulate import parse_scenario
-from oncotrial.simulate._engine import DRAWS, draw_uniforms, simulate_patients
+from oncotrial.simulate._engine import DRAWS, compute_pfs, draw_uniforms, simulate_patients
 from oncotrial.simulate._logrank import compute_logrank_batch
 from oncotrial.simulate._recist import MISSING, compute_best_responses
 from oncotrial.simulate.trials import TrialOptions, build_trial_plan, simulate_trials
@@ -118,45 +119,55 @@ def test_each_replicate_draws_from_its_spawned_seed_sequence_child() -> None:
     np.testing.assert_array_equal(draw_uniforms(plan, 42, 5, 6)[0], expected)
 
 
-def _core_adrs(plan: Any, patients: Any, rules: ResponseRules) -> pd.DataFrame:
-    """The replicate's lesion records through the core: one target lesion per patient, its diameter the sum."""
-    start = date(2026, 1, 5)
+START = date(2026, 1, 5)
+
+
+def _core_adrs(plan: Any, patients: Any, rules: ResponseRules) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The replicate's lesion records through the core: one target lesion per patient, its diameter the sum,
+    randomised and scanned at baseline on day ``entry`` after START. Returns time points, ADRS and ADSL."""
     rows = []
     n_patients = patients.baseline.shape[1]
+    randomised = [START + timedelta(days=int(patients.entry[0, k])) for k in range(n_patients)]
     for k in range(n_patients):  # building the input table of the core (the check, not the simulation)
         subject = f"P{k:03d}"
-        rows.append((subject, "BASELINE", start, True, float(patients.baseline[0, k])))
+        rows.append((subject, "BASELINE", randomised[k], True, float(patients.baseline[0, k])))
         for j, day in enumerate(plan.assessment_days):
             if patients.assessed[0, k, j]:
-                rows.append((subject, f"W{j + 1}", start + timedelta(days=day), False, float(patients.sums[0, k, j])))
+                scan = randomised[k] + timedelta(days=day)
+                rows.append((subject, f"W{j + 1}", scan, False, float(patients.sums[0, k, j])))
     lesions = pd.DataFrame(rows, columns=["USUBJID", "VISIT", "ADT", "BASELINE", "DIAMETER"])
     lesions["ADT"] = pd.to_datetime(lesions["ADT"])
     lesions = lesions.assign(LESIONID="T1", CATEGORY="TARGET", NODAL=False, STATE=None)
-    adsl = pd.DataFrame({"USUBJID": [f"P{k:03d}" for k in range(n_patients)], "RANDDT": pd.Timestamp(start)})
+    adsl = pd.DataFrame({"USUBJID": [f"P{k:03d}" for k in range(n_patients)], "RANDDT": pd.to_datetime(randomised)})
     timepoints = derive_timepoint_responses(lesions)
-    return timepoints, derive_adrs_from_timepoints(timepoints, adsl, rules=rules)
+    return timepoints, derive_adrs_from_timepoints(timepoints, adsl, rules=rules), adsl
 
 
-def test_vectorised_recist_equals_the_core_for_one_replicate() -> None:
-    """The patients of one replicate go through the real RECIST core (derive_timepoint_responses, then
-    derive_adrs_from_timepoints: BOR and CBOR): the same time-point, best and confirmed best responses."""
-    scenario = parse_scenario({
+def recist_scenario() -> Any:
+    return parse_scenario({
         "id": "recist",
         "protocol": "NCT01416831",
         "patients": 44,
         "assessment_interval_weeks": 4,
         "sd_min_weeks": 8,
+        "follow_up_months": 6,
         "arms": {
             arm: {"response_probability": 0.6, "complete_response_share": 0.4, "weeks_to_response": 10,
-                  "responder_change": -0.35,
-                  "pfs_hazard": 0.6, "responder_hazard_ratio": 0.8, "os_hazard": 0.05, "dropout_hazard": 0.1}
+                  "responder_change": -0.35, "pfs_hazard": 0.6, "responder_hazard_ratio": 0.8,
+                  "os_hazard": 0.05, "dropout_hazard": 0.1}
             for arm in ("A", "B")
         },
     })  # fmt: skip
+
+
+def test_vectorised_recist_equals_the_core_for_one_replicate() -> None:
+    """The patients of one replicate go through the real RECIST core (derive_timepoint_responses, then
+    derive_adrs_from_timepoints: BOR and CBOR): the same time-point, best and confirmed best responses."""
+    scenario = recist_scenario()
     plan = build_trial_plan(NCT01416831, scenario)
     patients = simulate_patients(plan, draw_uniforms(plan, 2026, 7, 8))
     rules = ResponseRules(confirmation_days=28, sd_min_days=56)
-    timepoints, adrs = _core_adrs(plan, patients, rules)
+    timepoints, adrs, _ = _core_adrs(plan, patients, rules)
     follow_up = timepoints[~timepoints["BASELINE"]]
     ours = patients.codes[0][patients.assessed[0]]
     assert list(follow_up["OVERALL"].astype(str)) == [LABELS[int(c)] for c in ours]
@@ -167,6 +178,25 @@ def test_vectorised_recist_equals_the_core_for_one_replicate() -> None:
     bor, cbor = (adrs[adrs["PARAMCD"] == p]["AVALC"].astype(str).to_numpy() for p in ("BOR", "CBOR"))
     assert {"CR", "PR", "SD", "PD"} <= set(bor)  # every category is exercised
     assert (bor != cbor).any()  # and confirmation changes some
+
+
+def test_vectorised_pfs_equals_the_core_adtte_for_one_replicate() -> None:
+    """PFS of one replicate (first PD or death by the data cut-off and before dropout, else censored at the
+    last assessment) equals derive_adtte's PFS on the core's ADRS of the same records, with DTHDT for the
+    deaths seen before dropout and the cut-off date 6 months after the last randomisation."""
+    plan = build_trial_plan(NCT01416831, recist_scenario())
+    patients = simulate_patients(plan, draw_uniforms(plan, 2026, 3, 4))
+    _, adrs, adsl = _core_adrs(plan, patients, ResponseRules())
+    seen = patients.death[0] <= patients.dropout[0]
+    adsl["DTHDT"] = adsl["RANDDT"] + pd.to_timedelta(np.where(seen, patients.death[0], np.nan), unit="D")
+    adsl["LSTALVDT"] = adsl["RANDDT"]
+    cutoff = START + timedelta(days=int(patients.entry[0, -1]) + math.floor(plan.follow_up_days))
+    adtte = derive_adtte(adsl, adrs, cutoff=cutoff)
+    pfs = adtte[adtte["PARAMCD"] == "PFS"].merge(adsl[["USUBJID", "RANDDT"]], on="USUBJID")
+    time, event = compute_pfs(plan, patients)
+    assert list((pd.to_datetime(pfs["ADT"]) - pfs["RANDDT"]).dt.days) == list(time[0].astype(int))
+    assert list(pfs["CNSR"]) == list((~event[0]).astype(int))
+    assert 0 < event[0].sum() < plan.patients  # events and censoring both occur
 
 
 @pytest.mark.parametrize(

@@ -18,11 +18,12 @@ arithmetic on those arrays:
   responses (:mod:`oncotrial.simulate._recist`); response is assessed with complete follow-up (a design
   decision waits for every patient's assessments); PFS (first PD or death) is cut at the data cut-off,
   ``follow_up_months`` after the last enrolment, and censored at the last assessment before dropout or
-  the cut-off.
+  the cut-off. Randomisation, death and dropout fall on whole days, as dates do.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -33,7 +34,15 @@ from oncotrial.simulate._logrank import compute_logrank_batch
 from oncotrial.simulate._plan import TrialPlan
 from oncotrial.simulate._recist import compute_best_responses, compute_timepoint_codes
 
-__all__ = ["DRAWS", "PatientArrays", "ReplicateOutcomes", "draw_uniforms", "simulate_patients", "simulate_replicates"]
+__all__ = [
+    "DRAWS",
+    "PatientArrays",
+    "ReplicateOutcomes",
+    "compute_pfs",
+    "draw_uniforms",
+    "simulate_patients",
+    "simulate_replicates",
+]
 
 DRAWS = (
     "entry",
@@ -158,12 +167,14 @@ def simulate_patients(plan: TrialPlan, u: FloatArray) -> PatientArrays:
     """The patients of the replicates whose uniforms are ``u`` (from :func:`draw_uniforms`)."""
     days = plan.days
     arm = _allocate(plan, u[:, _ROW["allocation"]]) if len(plan.arms) > 1 else np.zeros(u[:, 0].shape, np.int64)
-    entry = np.cumsum(_exponential(u[:, _ROW["entry"]], np.full(arm.shape, plan.accrual_per_day)), axis=1)
+    gaps = _exponential(u[:, _ROW["entry"]], np.full(arm.shape, plan.accrual_per_day))
+    entry = np.floor(np.cumsum(gaps, axis=1))  # the day of randomisation
     responder, level = _levels(plan, u, arm)
     baseline = np.round(20 + 130 * u[:, _ROW["baseline"]], 1)
     progression = _progression(plan, u, arm, responder)
-    death = _exponential(u[:, _ROW["death"]], _arm_values(plan, arm, "os_hazard"))
-    dropout = _exponential(u[:, _ROW["dropout"]], _arm_values(plan, arm, "dropout_hazard"))
+    # events fall on days after randomisation (day 1 at the earliest), as dates do
+    death = np.ceil(_exponential(u[:, _ROW["death"]], _arm_values(plan, arm, "os_hazard")))
+    dropout = np.ceil(_exponential(u[:, _ROW["dropout"]], _arm_values(plan, arm, "dropout_hazard")))
     first_pd = np.searchsorted(days, progression, side="left")
     position = np.arange(days.size)
     assessed = (days < np.minimum(death, dropout)[..., None]) & (position <= first_pd[..., None])
@@ -257,12 +268,14 @@ def _selection(plan: TrialPlan, responses: IntArray, u_tie: FloatArray) -> IntAr
     return selected
 
 
-def _pfs_p(plan: TrialPlan, p: PatientArrays, enrolled: BoolArray) -> FloatArray:
-    if len(plan.arms) != 2 or plan.simon is not None:
-        return np.full(p.arm.shape[0], np.nan)
+def compute_pfs(plan: TrialPlan, p: PatientArrays) -> tuple[FloatArray, BoolArray]:
+    """PFS of the first ``plan.patients`` patients [replicate, patient]: days from randomisation to the first
+    PD assessment or death, whichever is first, when seen by the data cut-off (``follow_up_months`` after the
+    last randomisation) and before dropout; else censored at the last assessment before them (day 0 without
+    one) — the core's PFS (:func:`oncotrial.endpoints.derive_adtte`) for these records."""
     n = plan.patients
-    last_entry = p.entry[:, n - 1 : n]
-    end = np.minimum(p.dropout, last_entry + plan.follow_up_days - p.entry)[:, :n]
+    cutoff = p.entry[:, n - 1 : n] + math.floor(plan.follow_up_days)
+    end = np.minimum(p.dropout, cutoff - p.entry)[:, :n]
     days = plan.days.astype(np.float64)
     pd_seen = p.progression_day[:, :n] <= end
     death_seen = p.death[:, :n] <= end
@@ -270,7 +283,14 @@ def _pfs_p(plan: TrialPlan, p: PatientArrays, enrolled: BoolArray) -> FloatArray
     time = np.minimum(np.where(pd_seen, p.progression_day[:, :n], np.inf), np.where(death_seen, p.death[:, :n], np.inf))
     done = (p.assessed[:, :n] & (days <= end[..., None])).sum(axis=-1)
     censored = np.where(done > 0, days[np.maximum(done - 1, 0)], 0.0)
-    _, pvalue = compute_logrank_batch(np.where(event, time, censored), event, p.arm[:, :n] == 1)
+    return np.where(event, time, censored), event
+
+
+def _pfs_p(plan: TrialPlan, p: PatientArrays) -> FloatArray:
+    if len(plan.arms) != 2 or plan.simon is not None:
+        return np.full(p.arm.shape[0], np.nan)
+    time, event = compute_pfs(plan, p)
+    _, pvalue = compute_logrank_batch(time, event, p.arm[:, : plan.patients] == 1)
     return pvalue
 
 
@@ -290,7 +310,7 @@ def summarise_replicates(plan: TrialPlan, p: PatientArrays, u_tie: FloatArray) -
         stopped=stopped,
         promising=promising,
         selected=_selection(plan, responses, u_tie),
-        pfs_p=_pfs_p(plan, p, enrolled),
+        pfs_p=_pfs_p(plan, p),
         crossovers=(p.crossed & enrolled).sum(axis=1),
         short=short,
     )

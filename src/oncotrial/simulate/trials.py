@@ -211,6 +211,8 @@ def _estimates(plan: TrialPlan, o: ReplicateOutcomes) -> tuple[Estimate, ...]:
         orr = o.responses / o.analysed
     for i, arm in enumerate(plan.arms):
         found.append(_mean("ORR bias", orr[:, i] - arm.response_probability, arm.id))
+    if o.short.any():  # a Simon trial that ran out of patient slots before n evaluable (never expected)
+        found.append(_proportion("P(too few patients drawn)", o.short))
     if any(a.crossover_to >= 0 for a in plan.arms):
         found.append(_mean("crossovers per trial", o.crossovers))
     return tuple(found)
