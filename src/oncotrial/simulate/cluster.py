@@ -34,7 +34,7 @@ def dask_runner(client: Client) -> ChunkRunner:
     cluster and yields their outcomes in order as each arrives."""
 
     def run(plan: TrialPlan, seed: int, chunks: Sequence[Chunk]) -> Iterable[ReplicateOutcomes]:
-        [shared] = client.scatter([plan], broadcast=True)  # type: ignore[no-untyped-call]
+        [shared] = client.scatter([plan], broadcast=True, hash=False)  # type: ignore[no-untyped-call]
         futures = [client.submit(simulate_replicates, shared, seed, start, stop, pure=False) for start, stop in chunks]
         try:
             for future in futures:
