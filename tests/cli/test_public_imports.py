@@ -23,6 +23,7 @@ PUBLIC = {
         "pk",
         "safety",
         "biomarker",
+        "simulate",
         "io",
         "errors",
     )

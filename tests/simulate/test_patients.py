@@ -201,8 +201,8 @@ def test_assessments_are_every_seven_weeks_for_nct01416831(protocol: Protocol, s
 
 
 def test_a_scenario_may_space_the_assessments_itself(protocol: Protocol, scenario: Scenario) -> None:
-    """assessment_every_weeks: 8 weeks are 56 days, whatever the protocol's time points."""
-    assert compute_assessment_days(protocol, scenario.model_copy(update={"assessment_every_weeks": 8})) == 56
+    """assessment_interval_weeks: 8 weeks are 56 days, whatever the protocol's time points."""
+    assert compute_assessment_days(protocol, scenario.model_copy(update={"assessment_interval_weeks": 8})) == 56
 
 
 def test_the_share_of_responders_is_the_scenarios(courses_b: tuple[PatientCourse, ...]) -> None:

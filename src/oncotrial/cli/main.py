@@ -72,6 +72,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Biomarker kinetics (e.g. IFN-γ): per patient and cycle, summaries, paired tests.",
     ),
     "demo": ("oncotrial.cli.demo", "demo_command", "The end-to-end demo."),
+    "simulate": (
+        "oncotrial.cli.simulate",
+        "simulate_command",
+        "Virtual trials of a protocol under a scenario: operating characteristics, in process or on Dask.",
+    ),
     # the trial database (issue 12): --db URL (else ONCOTRIAL_DB), --as USER (else ONCOTRIAL_USER)
     "db": ("oncotrial.cli.db", "app", "The trial database: create its schema, upgrade it, show its state."),
     "trial": (

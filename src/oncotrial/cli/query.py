@@ -3,6 +3,7 @@ answers it, the monitor closes or reopens it; ``list`` shows the queries the use
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -62,7 +63,8 @@ def _change(db: str | None, as_user: str | None, as_json: bool, action: str, tri
     """Answer, close or reopen query ``query`` (``kw``: the text and the expected version)."""
     from oncotrial.store.services import answer_query, close_query, reopen_query
 
-    change = {"answer": answer_query, "close": close_query, "reopen": reopen_query}[action]
+    changes: dict[str, Callable[..., None]] = {"answer": answer_query, "close": close_query, "reopen": reopen_query}
+    change = changes[action]
     with operation(db, as_user, OPTIONS) as (session, actor):
         change(session, actor, trial, query, **kw)
     done, status = {"answer": ("Answered", "answered"), "close": ("Closed", "closed"), "reopen": ("Reopened", "open")}[

@@ -243,11 +243,11 @@ def generate_screening(
 
 
 def compute_assessment_days(protocol: Protocol, scenario: Scenario) -> int:
-    """Days between tumour assessments: the scenario's ``assessment_every_weeks``, else the largest whole number
+    """Days between tumour assessments: the scenario's ``assessment_interval_weeks``, else the largest whole number
     of weeks that divides the time points of the protocol's response endpoints (NCT01416831: weeks 14 and 21,
     so every 7 weeks), else 8 weeks."""
-    if scenario.assessment_every_weeks is not None:
-        return round(scenario.assessment_every_weeks * 7)
+    if scenario.assessment_interval_weeks is not None:
+        return round(scenario.assessment_interval_weeks * 7)
     weeks = [
         int(e.time_point_weeks)
         for e in protocol.endpoints

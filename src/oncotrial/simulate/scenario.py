@@ -85,8 +85,8 @@ class Scenario(ProtocolModel):
     accrued at ``accrual_per_month``, followed ``follow_up_months`` after the last enrolment; per arm the truth.
     ``confirmation`` (RECIST 1.1 confirmation of CR/PR, absent: as the protocol says) and ``sd_min_weeks`` (the
     shortest SD that counts as best response SD) are the analysis options a statistician compares.
-    ``assessment_every_weeks`` spaces the virtual patients' tumour assessments (absent: from the protocol's
-    response time points, see :func:`oncotrial.simulate.patients.compute_assessment_days`)."""
+    ``assessment_interval_weeks`` spaces the tumour assessments of virtual patients and virtual trials (absent:
+    from the protocol's response time points, see :func:`oncotrial.simulate.patients.compute_assessment_days`)."""
 
     id: Identifier
     protocol: Identifier
@@ -96,7 +96,7 @@ class Scenario(ProtocolModel):
     follow_up_months: Annotated[float, NotBool, Field(ge=0, le=600)] = 24.0
     confirmation: bool | None = None
     sd_min_weeks: Annotated[float, NotBool, Field(gt=0, le=52)] = 6.0
-    assessment_every_weeks: Weeks | None = None
+    assessment_interval_weeks: Weeks | None = None
     screening: Screening = Screening()
     arms: dict[Identifier, ArmScenario] = Field(min_length=1)
 
