@@ -87,3 +87,21 @@ def test_an_unreadable_eligibility_flag_is_refused(trial: ReportData):
     screening.loc[0, "ELIGIBLE"] = "perhaps"
     with pytest.raises(DataError, match="perhaps"):
         derive_consort_flow(ReportData(adsl=trial.adsl, screening=screening))
+
+
+def test_reasons_naming_their_criteria_are_counted_by_criterion_and_people_once(trial: ReportData):
+    """The store's screening log writes "[criterion] reason; [criterion] reason" with each person's own values: the
+    diagram counts by criterion (S2 fails two, so counts under both), and n = 3 people, not 4 reasons."""
+    screening = pd.DataFrame(
+        [
+            ("S1", True, None),
+            ("S2", False, "[ecog] ECOG 2; [platelets] platelets 80 x10^9/L < 100"),
+            ("S3", False, "[ecog] ECOG 3"),
+            ("S4", False, "[platelets] platelets 60 x10^9/L < 100"),
+        ],
+        columns=["SUBJID", "ELIGIBLE", "REASON"],
+    )
+    flow = derive_consort_flow(ReportData(adsl=trial.adsl, screening=screening))
+    assert (flow.screened, flow.ineligible, dict(flow.not_eligible)) == (4, 3, {"ecog": 2, "platelets": 2})
+    boxes = _boxes(ReportData(adsl=trial.adsl, screening=screening))
+    assert boxes[1] == "Not eligible\nn = 3\necog: 2\nplatelets: 2"

@@ -50,11 +50,13 @@ class ArmFlow:
 
 @dataclass(frozen=True)
 class ConsortFlow:
-    """The counts of the diagram; ``screened`` is None when no screening log is known."""
+    """The counts of the diagram; ``screened`` is None when no screening log is known. ``not_eligible`` counts
+    the people by reason (a person who failed two criteria counts under both), ``ineligible`` the people."""
 
     arms: tuple[ArmFlow, ...]
     screened: int | None = None
     not_eligible: Mapping[str, int] = field(default_factory=dict)
+    ineligible: int = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "not_eligible", MappingProxyType(dict(self.not_eligible)))
@@ -91,13 +93,19 @@ def _assessed(adsl: pd.DataFrame, adrs: pd.DataFrame | None) -> np.ndarray:
     return np.asarray(adsl["USUBJID"].isin(ovr["USUBJID"]), dtype=bool)
 
 
-def _not_eligible(screening: pd.DataFrame) -> tuple[int, dict[str, int]]:
+def _not_eligible(screening: pd.DataFrame) -> tuple[int, int, dict[str, int]]:
     require_columns(screening, ["SUBJID", "ELIGIBLE", "REASON"], name="screening")
     eligible = read_flags(screening["ELIGIBLE"], column="ELIGIBLE", name="screening", code="FIGURE-E001")
     reasons = screening.loc[~eligible, "REASON"].astype("string").str.strip().fillna("").replace("", NO_REASON)
-    counts = reasons.value_counts(sort=False)
+    # a reason that names its criteria ("[ecog] ECOG 2; [platelets] ...", as the store's screening log writes it)
+    # is counted by criterion: the values that follow differ from person to person
+    named = reasons.str.findall(r"^\[([^\]]+)\]|; \[([^\]]+)\]").map(
+        lambda found: sorted({first or later for first, later in found})
+    )
+    keys = [ids if ids else [reason] for ids, reason in zip(named, reasons, strict=True)]
+    counts = pd.Series([key for ids in keys for key in ids], dtype="string").value_counts(sort=False)
     ordered = sorted(counts.items(), key=lambda item: (-int(item[1]), str(item[0])))
-    return len(screening), {str(reason): int(n) for reason, n in ordered}
+    return len(screening), len(reasons), {str(reason): int(n) for reason, n in ordered}
 
 
 def derive_consort_flow(data: ReportData) -> ConsortFlow:
@@ -118,12 +126,12 @@ def derive_consort_flow(data: ReportData) -> ConsortFlow:
         flows.append(ArmFlow(str(arm), int(rows.sum()), **counts))
     if data.screening is None:
         return ConsortFlow(tuple(flows))
-    screened, reasons = _not_eligible(data.screening)
-    return ConsortFlow(tuple(flows), screened, reasons)
+    screened, ineligible, reasons = _not_eligible(data.screening)
+    return ConsortFlow(tuple(flows), screened, reasons, ineligible)
 
 
-def _box(ax: Axes, x: float, y: float, text: str) -> None:
-    ax.text(x, y, text, ha="center", va="center", fontsize=8.5, gid=BOX_GID,
+def _box(ax: Axes, x: float, y: float, text: str, *, ha: str = "center") -> None:
+    ax.text(x, y, text, ha=ha, va="center", fontsize=8.5, gid=BOX_GID,
             bbox={"boxstyle": "round,pad=0.4", "facecolor": "white", "edgecolor": "black", "linewidth": 0.8})  # fmt: skip
 
 
@@ -159,9 +167,10 @@ def plot_consort(flow: ConsortFlow, *, title: str = "") -> Figure:
     if flow.screened is not None:
         _box(ax, centre, 0.95, f"Screened\nn = {flow.screened}")
         reasons = "".join(f"\n{reason}: {n}" for reason, n in flow.not_eligible.items())
-        _box(ax, 0.82, 0.86, f"Not eligible\nn = {sum(flow.not_eligible.values())}{reasons}")
+        # beside the flow, growing to the right, so that a long list of reasons does not cover the boxes
+        _box(ax, 0.62, 0.86, f"Not eligible\nn = {flow.ineligible}{reasons}", ha="left")
         _arrow(ax, (centre, 0.95), (centre, 0.78))
-        ax.annotate("", xy=(0.68, 0.86), xytext=(centre, 0.86), arrowprops={"arrowstyle": "-|>", "linewidth": 0.8})
+        ax.annotate("", xy=(0.61, 0.86), xytext=(centre, 0.86), arrowprops={"arrowstyle": "-|>", "linewidth": 0.8})
     _box(ax, centre, 0.78, f"Randomised\nn = {flow.randomised}")
     xs = [(i + 0.5) / len(flow.arms) for i in range(len(flow.arms))]
     split = (0.78 + arm_top) / 2  # the randomised box splits into the arms along one horizontal line
