@@ -3,8 +3,9 @@ reaches the user as a page or JSON that names nothing internal.
 
 Every text field of the main forms (screening, enrolment, consent, adverse event, follow-up) is found by reading
 the rendered form (its ``<input>`` and ``<textarea>`` names), so that a field added later is covered without a
-change here. TODO for the integrator: add the dosing and tumour-assessment forms (branch wt-webentry) to
-:data:`FORMS` once they are on main (their form page, action, a valid fill, and where each field is stored).
+change here. The dosing calendar and the tumour-assessment grid hold one form per dose or lesion row: their free
+text (a held dose's reason, a lesion's location) is checked below; their other fields are dates, numbers and
+codes, refused at their field (tests/web/test_dosing.py, test_assessments.py). Data queries: test_queries.py.
 """
 
 from __future__ import annotations
@@ -283,3 +284,27 @@ def test_every_text_field_of_a_main_form_is_stored_as_text_and_shown_escaped(
     assert accepted == form.accepted
     with web_store.read() as session:  # the patient table is still there, and holds what it held
         assert session.execute(select(func.count()).select_from(Patient)).scalar_one() >= 1
+
+
+def test_a_held_doses_reason_and_a_lesions_location_are_stored_as_typed_and_shown_escaped(
+    logged_in: LoggedIn, web_store: Store
+) -> None:
+    from oncotrial.store.models import Administration, Lesion
+    from tests.web.test_assessments import _baseline_form
+    from tests.web.test_dosing import _dose, _started
+
+    subject = _started(web_store)
+    client, csrf = logged_in("coord1")
+    monitor, _ = logged_in("monitor")
+    base = f"/trials/{TRIAL}/patients/{subject}"
+    held = client.post(base + "/calendar/doses", data=_dose(csrf, 2, "held", given_at="", reason=PAYLOAD))
+    assert held.status_code == 303, held.text
+    lesions = client.post(base + "/assessments/baseline", data=_baseline_form(csrf, **{"lesions.0.location": PAYLOAD}))
+    assert lesions.status_code == 303, lesions.text
+    with web_store.read() as session:
+        assert session.execute(select(Administration.reason).where(Administration.status == "held")).scalar() == PAYLOAD
+        assert session.execute(select(Lesion.location).where(Lesion.code == "T01")).scalar() == PAYLOAD
+    pages = [client.get(base + path).text for path in ("", "/calendar", "/assessments")]
+    pages.append(monitor.get(base + "/audit").text)
+    _shown_escaped(pages)
+    assert all(str(escape(PAYLOAD)) in page for page in pages[1:])
