@@ -35,7 +35,12 @@ def test_report_from_files_writes_and_prints_the_files(
     out = tmp_path / "report"
     code, printed, err = run_cli(capsys, "report", *options, "--protocol", "NCT01416831", "--out", str(out), "--no-pdf")
     assert code == 0, err
-    assert printed.splitlines() == [str(out / "report.html")]
+    lines = printed.splitlines()
+    assert lines[0] == str(out / "report.html")
+    assert sorted(lines[1:]) == sorted(str(path) for path in (out / "figures").iterdir())  # each figure file written
+    assert {"consort.png", "consort.svg", "km_pfs.png", "km_os.png", "swimmer.png", "pk.png"} <= {
+        Path(p).name for p in lines
+    }
     html = (out / "report.html").read_text(encoding="utf-8")
     assert 'data-table="response"' in html
     assert "Randomised 1:1 between arms A and B" in html
@@ -113,4 +118,7 @@ def test_the_readme_report_from_files_runs_as_written(
     monkeypatch.chdir(tmp_path)
     code, printed, err = run_cli(capsys, *commands[1][1:])
     assert code == 0, err
-    assert printed.splitlines() == [str(Path("report") / "report.html")]
+    lines = printed.splitlines()
+    assert lines[0] == str(Path("report") / "report.html")
+    # from ADSL, ADRS, ADTTE, AE and EX: the CONSORT diagram, both Kaplan-Meier plots and the swimmer plot
+    assert sorted(Path(p).stem for p in lines[1:] if p.endswith(".png")) == ["consort", "km_os", "km_pfs", "swimmer"]
