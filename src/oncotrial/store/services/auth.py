@@ -205,13 +205,20 @@ def _open_session(session: Session, session_id: str) -> WebSession | None:
     return session.execute(stmt).scalar_one_or_none()
 
 
+# the acting user's columns, read by every request (one query with the session or token: no ORM objects)
+_ACTOR_COLUMNS = (User.id, User.username, User.role, User.site_id)
+
+
 def actor_for_session(session: Session, session_id: str) -> Actor | None:
-    """The user of an open session (None when the session is unknown, ended, or its user inactive)."""
-    record = _open_session(session, session_id)
-    if record is None:
-        return None
-    user = session.get(User, record.user_id)
-    return _actor(user) if user is not None and user.active else None
+    """The user of an open session (None when the session is unknown, ended, or its user inactive).
+
+    Asked on every request of a browser: one query (session and user joined), columns only."""
+    row = session.execute(
+        select(*_ACTOR_COLUMNS)
+        .join(WebSession, WebSession.user_id == User.id)
+        .where(WebSession.id_sha256 == _sha256(session_id), WebSession.ended_at.is_(None), User.active.is_(True))
+    ).first()
+    return None if row is None else Actor(*row)
 
 
 def end_session(session: Session, session_id: str, *, reason: str = "logged out") -> None:
@@ -303,13 +310,19 @@ class TokenOwner:
 
 def actor_for_token(session: Session, token: str) -> TokenOwner | None:
     """The owner of a valid token (None when unknown or revoked, or its user inactive); reads only, so that an
-    API call takes no write lock unless its use is due to be noted."""
-    found = _valid_token(session, token)
-    if found is None:
+    API call takes no write lock unless its use is due to be noted.
+
+    Asked on every API request: one query (token and user joined), columns only."""
+    row = session.execute(
+        select(*_ACTOR_COLUMNS, ApiToken.last_used_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_sha256 == _sha256(token), ApiToken.revoked_at.is_(None), User.active.is_(True))
+    ).first()
+    if row is None:
         return None
-    record, user = found
-    due = record.last_used_at is None or _now() - record.last_used_at >= TOKEN_USE_RESOLUTION
-    return TokenOwner(_actor(user), due)
+    *actor, last_used_at = row
+    due = last_used_at is None or _now() - last_used_at >= TOKEN_USE_RESOLUTION
+    return TokenOwner(Actor(*actor), due)
 
 
 def note_token_use(session: Session, token: str) -> None:
