@@ -208,8 +208,9 @@ def _users(count: int) -> list[User]:
 
 def populate(store: Any, users: int, patients_per_site: int) -> Population:
     """The trial, ``users`` staff with their passwords, and ``patients_per_site`` screened patients per site."""
-    from oncotrial.store import services
     from tests.store.conftest import build_trial, enrol_eligible
+
+    from oncotrial.store import services
 
     build_trial(store)
     staff = _users(users)
@@ -360,7 +361,9 @@ class VirtualUser:
 
     def __init__(self, number: int, user: User, population: Population, base: str, timeout: float) -> None:
         self.number, self.user, self.results = number, user, Results()
-        self.patients = population.patients[user.site] if user.site else sum(population.patients.values(), [])
+        self.patients = (
+            population.patients[user.site] if user.site else [p for ps in population.patients.values() for p in ps]
+        )
         self.client = httpx.AsyncClient(base_url=base, timeout=timeout, follow_redirects=False)
         self.random = random.Random(number)
         self.csrf, self.token, self.sent = "", "", 0
@@ -525,9 +528,15 @@ def summarise(results: Results, seconds: float) -> dict[str, dict[str, Any]]:
 
 
 def _print_table(table: dict[str, dict[str, Any]], total: int, seconds: float) -> None:
-    print(f"{'kind of request':<32} {'count':>7} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}  target")
+    print(
+        f"{'kind of request':<32} {'count':>7} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}  target"
+    )
     for name, row in table.items():
-        target = "" if row["target_p99_ms"] is None else f"p99<{row['target_p99_ms']:.0f} {'ok' if row['target_met'] else 'MISSED'}"
+        target = (
+            ""
+            if row["target_p99_ms"] is None
+            else f"p99<{row['target_p99_ms']:.0f} {'ok' if row['target_met'] else 'MISSED'}"
+        )
         print(
             f"{name:<32} {row['count']:>7} {row['per_second'] or 0:>7.1f} {row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} "
             f"{row['p99_ms']:>8.1f} {row['max_ms']:>8.1f}  {target}"
@@ -549,7 +558,9 @@ def machine(args: argparse.Namespace, load_before: tuple[float, ...]) -> dict[st
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--users", type=int, default=50, help="virtual users at once (default 50)")
     parser.add_argument("--seconds", type=float, default=60, help="how long the users loop (default 60)")
     parser.add_argument("--think", type=float, default=0.5, help="mean wait between a user's requests, s (0.5)")
@@ -561,7 +572,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--client-cpus", help="CPU list for this process (the virtual users)")
     parser.add_argument("--timeout", type=float, default=30, help="a request's timeout, s (default 30)")
     parser.add_argument("--max-requests", type=int, default=100_000, help="per user (default 100000)")
-    parser.add_argument("--server-profile", type=Path, metavar="FILE", help="cProfile the server (one thread) into FILE")
+    parser.add_argument(
+        "--server-profile", type=Path, metavar="FILE", help="cProfile the server (one thread) into FILE"
+    )
     parser.add_argument("--require-targets", action="store_true", help="exit 1 when a p99 target is missed")
     args = parser.parse_args(argv)
     if not (1 <= args.users <= 1000 and 0 < args.seconds <= 3600 and args.patients >= 1 and args.workers >= 1):
