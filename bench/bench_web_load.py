@@ -9,7 +9,8 @@ What it does, in order:
    one monitor in five; and ``--patients`` patients per site, enrolled, consented and screened eligible.
 2. The real app (``create_app``) under uvicorn in a subprocess, on 127.0.0.1 and a free port, ``--workers N``
    (1 by default); ``--server-cpus 0,1`` pins it (``taskset``) and ``--client-cpus`` pins this process.
-3. Every virtual user logs in through the log-in form (the form's token and cookie, then the session's CSRF
+3. Every virtual user logs in through the log-in form (the log-ins spread over ``--ramp`` seconds, 10 by
+   default, as staff arrive, rather than fifty argon2 checks in the same instant) (the form's token and cookie, then the session's CSRF
    token from the trial list), makes a personal access token for the API, then loops until ``--seconds`` are
    over: it picks a kind of request from :data:`KINDS` by weight (about 80 % reads), sends it, waits
    ``--think`` seconds on average (uniform between 0 and twice that; 0: no wait), and again. A monitor only
@@ -22,7 +23,7 @@ What it does, in order:
    enforced: ``--require-targets`` enforces them too).
 
 Bounds: loopback only; every request has a timeout (``--timeout``); each user stops after ``--seconds`` or
-``--max-requests`` requests; the whole run is cancelled after ``--seconds`` + 120 s.
+``--max-requests`` requests; the whole run is cancelled after ``--ramp`` + ``--seconds`` + 120 s.
 
 A new kind of request is one line of :data:`KINDS` (a GET: a name, a weight and a path).
 
@@ -422,8 +423,10 @@ class VirtualUser:
         if await self.timed(kind.name, kind.expect, "POST", path, **options) is not None:
             self.results.writes.append(write)
 
-    async def run(self, start: Start, think: float, max_requests: int) -> Results:
+    async def run(self, start: Start, args: argparse.Namespace) -> Results:
+        think, max_requests = args.think, args.max_requests
         try:
+            await asyncio.sleep((self.number - 1) * args.ramp / args.users)  # staff log in one after the other
             logged_in = await self.log_in()
             until = await start.wait()
             while logged_in and time.monotonic() < until and self.sent < max_requests:
@@ -439,13 +442,14 @@ class Start:
     """The loops start together once every user has logged in (the log-ins are timed apart); ``wait`` gives
     the time they end."""
 
-    def __init__(self, users: int, seconds: float) -> None:
-        self.waiting, self.seconds, self.event = users, seconds, asyncio.Event()
+    def __init__(self, users: int, seconds: float, on_start: Callable[[], None]) -> None:
+        self.waiting, self.seconds, self.event, self.on_start = users, seconds, asyncio.Event(), on_start
         self.started = self.until = 0.0
 
     async def wait(self) -> float:
         self.waiting -= 1
         if self.waiting == 0:
+            self.on_start()
             self.started = time.monotonic()
             self.until = self.started + self.seconds
             self.event.set()
@@ -453,12 +457,15 @@ class Start:
         return self.until
 
 
-async def load(base: str, population: Population, args: argparse.Namespace) -> tuple[Results, float]:
-    """All users at once; their results merged, and the time the loops took."""
-    start = Start(len(population.users), args.seconds)
+async def load(
+    base: str, population: Population, args: argparse.Namespace, on_start: Callable[[], None]
+) -> tuple[Results, float]:
+    """All users at once; their results merged, and the time the loops took (``on_start`` is called as the loops
+    start, after the log-ins)."""
+    start = Start(len(population.users), args.seconds, on_start)
     users = [VirtualUser(n, u, population, base, args.timeout) for n, u in enumerate(population.users, start=1)]
-    runs = [u.run(start, args.think, args.max_requests) for u in users]
-    parts = await asyncio.wait_for(asyncio.gather(*runs), timeout=args.seconds + 120)
+    runs = [u.run(start, args) for u in users]
+    parts = await asyncio.wait_for(asyncio.gather(*runs), timeout=args.ramp + args.seconds + 120)
     merged = Results()
     for part in parts:
         for kind, values in part.latencies.items():
@@ -527,6 +534,10 @@ def summarise(results: Results, seconds: float) -> dict[str, dict[str, Any]]:
     return table
 
 
+def _loop_requests(table: dict[str, dict[str, Any]]) -> int:
+    return sum(row["count"] for name, row in table.items() if name not in LOGIN_KINDS)
+
+
 def _print_table(table: dict[str, dict[str, Any]], total: int, seconds: float) -> None:
     print(
         f"{'kind of request':<32} {'count':>7} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}  target"
@@ -563,6 +574,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--users", type=int, default=50, help="virtual users at once (default 50)")
     parser.add_argument("--seconds", type=float, default=60, help="how long the users loop (default 60)")
+    parser.add_argument("--ramp", type=float, default=10, help="the log-ins spread over this many s (default 10)")
     parser.add_argument("--think", type=float, default=0.5, help="mean wait between a user's requests, s (0.5)")
     parser.add_argument("--patients", type=int, default=50, help="patients per site (default 50)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes (default 1)")
@@ -579,6 +591,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not (1 <= args.users <= 1000 and 0 < args.seconds <= 3600 and args.patients >= 1 and args.workers >= 1):
         parser.error("give 1-1000 users, 0-3600 seconds, at least one patient per site and one worker")
+    if not 0 <= args.ramp <= 600:
+        parser.error("give a ramp of 0-600 seconds")
     return args
 
 
@@ -610,9 +624,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         load_before = os.getloadavg()
         server = running_server(url, args.workers, args.server_cpus, Path(folder) / "server.log", args.server_profile)
         with server as (base, pid):
-            cpu_before, client_before = _cpu_seconds(pid), time.process_time()
-            results, seconds = asyncio.run(load(base, population, args))
-            server_cpu, client_cpu = _cpu_seconds(pid) - cpu_before, time.process_time() - client_before
+            cpu: list[float] = []  # server and client CPU seconds as the loops start (the log-ins' argon2 apart)
+            on_start = lambda: cpu.extend((_cpu_seconds(pid), time.process_time()))  # noqa: E731
+            results, seconds = asyncio.run(load(base, population, args, on_start))
+            server_cpu, client_cpu = _cpu_seconds(pid) - cpu[0], time.process_time() - cpu[1]
             log_tail = (Path(folder) / "server.log").read_text(errors="replace")[-3000:]
         table = summarise(results, seconds)
         report = {
@@ -620,11 +635,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "users": args.users,
             "seconds": round(seconds, 2),
             "think_s": args.think,
+            "ramp_s": args.ramp,
             "workers": args.workers,
             "machine": machine(args, load_before),
             "server_cpu_s": round(server_cpu, 1),
+            "server_cpu_ms_per_request": round(1000 * server_cpu / max(1, _loop_requests(table)), 2),
             "client_cpu_s": round(client_cpu, 1),
-            "requests": sum(row["count"] for name, row in table.items() if name not in LOGIN_KINDS),
+            "requests": _loop_requests(table),
             "kinds": table,
             "checks": _checks(results, url),
         }
@@ -642,7 +659,8 @@ def main(argv: list[str] | None = None) -> int:
     checks = report["checks"]
     print(
         f"{report['backend']}, {report['users']} users, {report['seconds']} s, {report['workers']} worker(s): "
-        f"{report['requests']} requests; server CPU {report['server_cpu_s']} s, client CPU {report['client_cpu_s']} s; "
+        f"{report['requests']} requests; server CPU {report['server_cpu_s']} s "
+        f"({report['server_cpu_ms_per_request']} ms a request), client CPU {report['client_cpu_s']} s; "
         f"load average {report['machine']['load_average_before']} -> {report['machine']['load_average_after']}"
     )
     print(

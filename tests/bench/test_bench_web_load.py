@@ -26,8 +26,8 @@ def _bench() -> ModuleType:
 def test_a_short_load_run_on_sqlite_reports_every_kind_and_finds_every_write(tmp_path: Path) -> None:
     bench = _bench()
     report_file = tmp_path / "load.json"
-    argv = ["--users", "4", "--seconds", "3", "--patients", "2", "--think", "0.02", "--json", str(report_file)]
-    assert bench.main(argv) == 0
+    argv = ["--users", "4", "--seconds", "3", "--patients", "2", "--think", "0.02", "--ramp", "0"]
+    assert bench.main([*argv, "--json", str(report_file)]) == 0
     report = json.loads(report_file.read_text(encoding="utf-8"))
     checks = report["checks"]
     assert checks["server_errors"] == 0

@@ -230,3 +230,47 @@ def test_the_user_of_a_session_or_a_token_is_read_in_one_query(trial_store: Stor
     assert by_token is not None
     assert (by_token.actor.username, by_token.use_due) == ("coord1", True)
     assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 2
+
+
+def test_no_more_password_checks_run_at_once_than_there_are_cores(
+    trial_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight log-ins at once with a limit of two: at most two argon2 checks run together (each takes 64 MiB and
+    the cores), the others wait their turn, and all eight log in."""
+    import threading
+    import time
+
+    from oncotrial.store.services import auth
+
+    set_password(trial_store, "coord1")
+    real = auth._HASHER
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    class Counting:
+        def verify(self, hashed: str, password: str) -> bool:
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            time.sleep(0.05)
+            try:
+                return real.verify(hashed, password)
+            finally:
+                with lock:
+                    running[0] -= 1
+
+    monkeypatch.setattr(auth, "_HASHER", Counting())
+    monkeypatch.setattr(auth, "_HASHING", threading.BoundedSemaphore(2))
+    results: list[bool] = []
+
+    def check() -> None:
+        with trial_store.read() as session:
+            results.append(services.check_password(session, "coord1", PASSWORD, address="10.0.0.1").matches)
+
+    threads = [threading.Thread(target=check) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [True] * 8
+    assert most[0] == 2

@@ -23,7 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import os
 import secrets
+import threading
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -66,6 +68,11 @@ THROTTLE_WINDOW = dt.timedelta(minutes=15)
 TOKEN_USE_RESOLUTION = dt.timedelta(hours=1)
 
 _HASHER = PasswordHasher()
+# argon2 checks at once in one process: one per core. Each takes 64 MiB and four threads (argon2-cffi's
+# defaults) and releases the GIL, so fifty log-ins at once (the web app's thread pool runs forty) took 2.5 GB and
+# shared the cores fifty ways: every log-in finished late, and the other users' pages waited behind them.
+# Queued, the log-ins finish one after the other and the pages keep their share of the cores.
+_HASHING = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 # verified against when the user does not exist, so that a wrong user name takes as long as a wrong password
 _DUMMY_HASH = _HASHER.hash("not a password of anyone")
 WRONG_LOGIN = (
@@ -151,7 +158,8 @@ def _check_throttle(session: Session, username: str, address: str, user: User | 
 def _password_matches(user: User | None, password: str) -> bool:
     stored = user.password_hash if user is not None and user.active else None
     try:
-        return _HASHER.verify(stored or _DUMMY_HASH, password) and stored is not None
+        with _HASHING:
+            return _HASHER.verify(stored or _DUMMY_HASH, password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
 
