@@ -72,7 +72,8 @@ _HASHER = PasswordHasher()
 # defaults) and releases the GIL, so fifty log-ins at once (the web app's thread pool runs forty) took 2.5 GB and
 # shared the cores fifty ways: every log-in finished late, and the other users' pages waited behind them.
 # Queued, the log-ins finish one after the other and the pages keep their share of the cores.
-_HASHING = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+_HASHING = threading.BoundedSemaphore(max(1, _CORES))
 # verified against when the user does not exist, so that a wrong user name takes as long as a wrong password
 _DUMMY_HASH = _HASHER.hash("not a password of anyone")
 WRONG_LOGIN = (
