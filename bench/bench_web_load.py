@@ -622,6 +622,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         store = open_store(url)
         population = populate(store, args.users, args.patients)
         store.dispose()
+        _screening_fields(Write("screening", "", ""))  # its imports now: inside the loops they stalled every user
         load_before = os.getloadavg()
         server = running_server(url, args.workers, args.server_cpus, Path(folder) / "server.log", args.server_profile)
         with server as (base, pid):
