@@ -186,3 +186,91 @@ def test_a_token_is_shown_once_stored_as_sha256_used_and_revoked(trial_store: St
         assert services.actor_for_token(session, token) is None
         assert services.actor_for_token(session, "otk_made-up") is None
     assert [action for _, action, _ in entries(trial_store, "api_token")] == ["insert", "update", "update"]
+
+
+def test_a_password_changed_between_the_check_and_the_session_opens_no_session(trial_store: Store) -> None:
+    """The web app checks the password (argon2) in a read transaction and opens the session in a write
+    transaction after it: a password changed in between makes the log-in a failure, recorded as one."""
+    set_password(trial_store, "inv1")
+    with trial_store.read() as session:
+        check = services.check_password(session, "inv1", PASSWORD, address="10.0.0.1")
+    assert check.matches
+    set_password(trial_store, "inv1", "a new password of inv1")
+    with trial_store.write() as session:
+        attempt = services.open_session(session, check)
+    with pytest.raises(AccessError, match="wrong"):
+        attempt.check()
+    with trial_store.read() as session:
+        assert session.execute(select(WebSession.id)).first() is None
+        assert session.execute(select(LoginFailure.username)).scalars().all() == ["inv1"]
+
+
+def test_the_user_of_a_session_or_a_token_is_read_in_one_query(trial_store: Store) -> None:
+    """Asked on every request: one SELECT each (session or token joined with its user), not one per table."""
+    from sqlalchemy import event
+
+    set_password(trial_store, "coord1")
+    _actor, session_id = log_in(trial_store, "coord1").check()
+    with trial_store.write() as session:
+        _info, token = services.create_token(session, services.actor_for(session, "coord1"), "export")
+    statements: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(trial_store.engine, "before_cursor_execute", note)
+    try:
+        with trial_store.read() as session:
+            by_session = services.actor_for_session(session, session_id)
+            by_token = services.actor_for_token(session, token)
+    finally:
+        event.remove(trial_store.engine, "before_cursor_execute", note)
+    assert by_session is not None
+    assert by_session.username == "coord1"
+    assert by_token is not None
+    assert (by_token.actor.username, by_token.use_due) == ("coord1", True)
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 2
+
+
+def test_no_more_password_checks_run_at_once_than_there_are_cores(
+    trial_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight log-ins at once with a limit of two: at most two argon2 checks run together (each takes 64 MiB and
+    the cores), the others wait their turn, and all eight log in."""
+    import threading
+    import time
+
+    from oncotrial.store.services import auth
+
+    set_password(trial_store, "coord1")
+    real = auth._HASHER
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    class Counting:
+        def verify(self, hashed: str, password: str) -> bool:
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            time.sleep(0.05)
+            try:
+                return real.verify(hashed, password)
+            finally:
+                with lock:
+                    running[0] -= 1
+
+    monkeypatch.setattr(auth, "_HASHER", Counting())
+    monkeypatch.setattr(auth, "_HASHING", threading.BoundedSemaphore(2))
+    results: list[bool] = []
+
+    def check() -> None:
+        with trial_store.read() as session:
+            results.append(services.check_password(session, "coord1", PASSWORD, address="10.0.0.1").matches)
+
+    threads = [threading.Thread(target=check) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [True] * 8
+    assert most[0] == 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -141,3 +143,38 @@ def test_an_api_change_sent_with_the_cookie_needs_the_csrf_header(client: TestCl
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "WEB-E010"
     assert client.post("/api/tokens", json={"name": "from a page"}, headers={"X-CSRF-Token": csrf}).status_code == 201
+
+
+def test_the_password_is_checked_while_no_write_lock_is_held(client: TestClient, web_store: Store) -> None:
+    """SQLite has one write lock, taken at the start of a write transaction (``BEGIN IMMEDIATE``). While argon2
+    checks the password (~0.1 s on purpose), another connection must still be able to take that lock at once:
+    fifty users logging in together queued behind each other's argon2 and ran out of the busy timeout."""
+    if web_store.backend != "sqlite":
+        pytest.skip("SQLite's database-wide write lock; PostgreSQL locks rows")
+    from oncotrial.store.services import auth
+
+    path = web_store.engine.url.database
+    assert path is not None
+    real = auth._HASHER
+    took_lock: list[bool] = []
+
+    class Probing:
+        def verify(self, hashed: str, password: str) -> bool:
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("ROLLBACK")
+                took_lock.append(True)
+            except sqlite3.OperationalError:  # "database is locked"
+                took_lock.append(False)
+            finally:
+                other.close()
+            return real.verify(hashed, password)
+
+    auth._HASHER = Probing()  # type: ignore[assignment]
+    try:
+        answer = post_login(client, {"username": "coord1", "password": PASSWORD, "next": "/"})
+    finally:
+        auth._HASHER = real
+    assert answer.status_code == 303
+    assert took_lock == [True]

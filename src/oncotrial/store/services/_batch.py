@@ -132,9 +132,8 @@ def _read_frame(rows: Rows, fields: Sequence[str], required: Sequence[str], what
             field=unknown[0],
             rows=(position + 1,),
         )
-    for name in ("subject_id", *fields):
-        if name not in frame.columns:
-            frame[name] = None
+    absent = [name for name in ("subject_id", *fields) if name not in frame.columns]
+    frame = frame.reindex(columns=[*frame.columns, *absent]).astype(object)  # one copy, not one per field
     frame = frame.where(frame.notna(), None)
     for name in ("subject_id", *required):
         missing = np.array(map_distinct(present(frame[name]), _is_blank, True), dtype=bool)
@@ -158,28 +157,25 @@ def _is_blank(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def _patients(session: Session, trial: Trial) -> pd.DataFrame:
-    """Every patient of the trial (one query): id, site, deleted or not, first consent date."""
-    first_consent = (
-        select(Consent.patient_id, func.min(Consent.consent_date).label("consent_date"))
-        .group_by(Consent.patient_id)
-        .subquery()
+PATIENT_COLUMNS = ("patient_id", "site_id", "deleted", "consent_date")
+# up to this many patients, a batch reads only its own (a form's entry reads one); more, the trial's at once
+FEW_PATIENTS = 500
+
+
+def _patients(session: Session, trial: Trial, subject_ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+    """The trial's patients of ``subject_ids`` (one query; every patient of the trial when there are more than
+    :data:`FEW_PATIENTS`): subject id to (id, site, deleted or not, first consent date).
+
+    The first consent is a subquery per patient (the consent table's patient index), so that an entry for one
+    patient reads that patient's rows only, not the trial's: the cost of a form's save does not grow with the
+    trial."""
+    first_consent = select(func.min(Consent.consent_date)).where(Consent.patient_id == Patient.id).scalar_subquery()
+    stmt = select(Patient.subject_id, Patient.id, Patient.site_id, Patient.deleted_on, first_consent).where(
+        Patient.trial_id == trial.id
     )
-    stmt = (
-        select(
-            Patient.subject_id,
-            Patient.id.label("patient_id"),
-            Patient.site_id,
-            Patient.deleted_on,
-            first_consent.c.consent_date,
-        )
-        .outerjoin(first_consent, first_consent.c.patient_id == Patient.id)
-        .where(Patient.trial_id == trial.id)
-    )
-    found = pd.DataFrame(
-        session.execute(stmt).all(), columns=["subject_id", "patient_id", "site_id", "deleted", "consent_date"]
-    )
-    return found.astype(object)
+    if len(subject_ids) <= FEW_PATIENTS:
+        stmt = stmt.where(Patient.subject_id.in_(subject_ids))
+    return {row[0]: tuple(row[1:]) for row in session.execute(stmt)}
 
 
 def open_batch(
@@ -212,8 +208,13 @@ def find_patients(session: Session, actor: Actor, batch: Batch) -> None:
     """Add each row's ``patient_id``, ``site_id`` and ``consent_date`` (one query); refuse a patient that is
     unknown or deleted, or at a site the actor may not enter data for."""
     trial = batch.trial
-    merged = batch.frame.merge(_patients(session, trial), on="subject_id", how="left", validate="many_to_one")
-    batch.frame = merged
+    subjects = batch.frame["subject_id"].tolist()
+    found = _patients(session, trial, sorted(set(subjects)))
+    unknown = (None,) * len(PATIENT_COLUMNS)
+    rows = [found.get(subject, unknown) for subject in subjects]
+    for position, name in enumerate(PATIENT_COLUMNS):
+        set_column(batch, name, [row[position] for row in rows])
+    merged = batch.frame
     refuse_rows(
         batch,
         merged["patient_id"].isna().to_numpy() | merged["deleted"].notna().to_numpy(),

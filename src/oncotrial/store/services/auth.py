@@ -23,7 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import os
 import secrets
+import threading
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -42,15 +44,18 @@ __all__ = [
     "MIN_PASSWORD_LENGTH",
     "THROTTLE_WINDOW",
     "LogIn",
+    "PasswordCheck",
     "TokenInfo",
     "TokenOwner",
     "actor_for_session",
     "actor_for_token",
+    "check_password",
     "create_token",
     "end_session",
     "list_tokens",
     "log_in",
     "note_token_use",
+    "open_session",
     "revoke_token",
     "set_password",
 ]
@@ -63,6 +68,12 @@ THROTTLE_WINDOW = dt.timedelta(minutes=15)
 TOKEN_USE_RESOLUTION = dt.timedelta(hours=1)
 
 _HASHER = PasswordHasher()
+# argon2 checks at once in one process: one per core. Each takes 64 MiB and four threads (argon2-cffi's
+# defaults) and releases the GIL, so fifty log-ins at once (the web app's thread pool runs forty) took 2.5 GB and
+# shared the cores fifty ways: every log-in finished late, and the other users' pages waited behind them.
+# Queued, the log-ins finish one after the other and the pages keep their share of the cores.
+_CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+_HASHING = threading.BoundedSemaphore(max(1, _CORES))
 # verified against when the user does not exist, so that a wrong user name takes as long as a wrong password
 _DUMMY_HASH = _HASHER.hash("not a password of anyone")
 WRONG_LOGIN = (
@@ -148,7 +159,8 @@ def _check_throttle(session: Session, username: str, address: str, user: User | 
 def _password_matches(user: User | None, password: str) -> bool:
     stored = user.password_hash if user is not None and user.active else None
     try:
-        return _HASHER.verify(stored or _DUMMY_HASH, password) and stored is not None
+        with _HASHING:
+            return _HASHER.verify(stored or _DUMMY_HASH, password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
 
@@ -169,12 +181,73 @@ class LogIn:
         return self.actor, self.session_id
 
 
-def log_in(session: Session, username: str, password: str, *, address: str) -> LogIn:
-    """Check the user name and password and open a session (a new id, whatever the browser had before).
+@dataclass(frozen=True)
+class PasswordCheck:
+    """The slow half of a log-in (:func:`check_password`): whom the name typed names, the hash the password was
+    checked against, and whether it matched."""
 
-    A wrong user name or password (which one is not said) is recorded as a failure, audited under the user name
-    typed, and returned as the refusal ``AUTH-E003`` (:meth:`LogIn.check` raises it), so that the caller
-    commits the failure before it refuses.
+    username: str
+    address: str
+    user_id: int | None
+    checked_hash: str | None
+    matches: bool
+
+
+def check_password(session: Session, username: str, password: str, *, address: str) -> PasswordCheck:
+    """Check the throttle and the password (argon2, ~0.1 s of CPU on purpose), writing nothing.
+
+    The web app runs this in a read transaction and :func:`open_session` in a short write transaction after it:
+    on SQLite a write transaction holds the database's one write lock from its start, so an argon2 check inside
+    it made every other writer (and every log-in) wait, and fifty log-ins at once ran out of the busy timeout.
+
+    Raises
+    ------
+    AccessError
+        ``AUTH-E004`` while log-ins are paused after repeated failures (with the minutes to wait).
+    """
+    username, address = username.strip()[:64], address[:64]
+    user = _user(session, username)
+    _check_throttle(session, username, address, user, _now())
+    matches = _password_matches(user, password)  # an unknown user too (the dummy hash): the same time either way
+    return PasswordCheck(username, address, user.id if user else None, user.password_hash if user else None, matches)
+
+
+def open_session(session: Session, check: PasswordCheck) -> LogIn:
+    """The write half of a log-in: a new session for a password that matched (a new id, whatever the browser had
+    before), else the failure recorded.
+
+    The user is read again: a user deactivated, or whose password was changed, since :func:`check_password` is
+    refused; the throttle is checked again, as other failures may have been recorded meanwhile. A wrong user name
+    or password (which one is not said) is recorded as a failure, audited under the user name typed, and returned
+    as the refusal ``AUTH-E003`` (:meth:`LogIn.check` raises it), so that the caller commits the failure before
+    it refuses.
+
+    Raises
+    ------
+    AccessError
+        ``AUTH-E004`` while log-ins are paused after repeated failures; nothing is written then.
+    """
+    now = _now()
+    user = _user(session, check.username)
+    _check_throttle(session, check.username, check.address, user, now)
+    same = user is not None and user.active and user.id == check.user_id and user.password_hash == check.checked_hash
+    if user is None or not (check.matches and same):
+        with audit_context(session, Actor(None, check.username or "-", "anonymous")):
+            session.add(LoginFailure(username=check.username, address=check.address, at=now))
+            session.flush()
+        return LogIn(None, None, AccessError(WRONG_LOGIN, code="AUTH-E003", field="password"))
+    actor = _actor(user)
+    session_id = secrets.token_urlsafe(32)
+    with audit_context(session, actor):
+        session.add(WebSession(user_id=user.id, id_sha256=_sha256(session_id), address=check.address, started_at=now))
+        session.flush()
+    return LogIn(actor, session_id)
+
+
+def log_in(session: Session, username: str, password: str, *, address: str) -> LogIn:
+    """Check the user name and password and open a session, in one transaction: :func:`check_password` then
+    :func:`open_session` (the web app runs the two in separate transactions, so that no lock is held while the
+    password is checked).
 
     Raises
     ------
@@ -182,22 +255,7 @@ def log_in(session: Session, username: str, password: str, *, address: str) -> L
         ``AUTH-E004`` while log-ins are paused after repeated failures (with the minutes to wait); nothing is
         written then.
     """
-    now = _now()
-    username = username.strip()[:64]
-    address = address[:64]
-    user = _user(session, username)
-    _check_throttle(session, username, address, user, now)
-    if user is None or not _password_matches(user, password):
-        with audit_context(session, Actor(None, username or "-", "anonymous")):
-            session.add(LoginFailure(username=username, address=address, at=now))
-            session.flush()
-        return LogIn(None, None, AccessError(WRONG_LOGIN, code="AUTH-E003", field="password"))
-    actor = _actor(user)
-    session_id = secrets.token_urlsafe(32)
-    with audit_context(session, actor):
-        session.add(WebSession(user_id=user.id, id_sha256=_sha256(session_id), address=address, started_at=now))
-        session.flush()
-    return LogIn(actor, session_id)
+    return open_session(session, check_password(session, username, password, address=address))
 
 
 def _open_session(session: Session, session_id: str) -> WebSession | None:
@@ -205,13 +263,20 @@ def _open_session(session: Session, session_id: str) -> WebSession | None:
     return session.execute(stmt).scalar_one_or_none()
 
 
+# the acting user's columns, read by every request (one query with the session or token: no ORM objects)
+_ACTOR_COLUMNS = (User.id, User.username, User.role, User.site_id)
+
+
 def actor_for_session(session: Session, session_id: str) -> Actor | None:
-    """The user of an open session (None when the session is unknown, ended, or its user inactive)."""
-    record = _open_session(session, session_id)
-    if record is None:
-        return None
-    user = session.get(User, record.user_id)
-    return _actor(user) if user is not None and user.active else None
+    """The user of an open session (None when the session is unknown, ended, or its user inactive).
+
+    Asked on every request of a browser: one query (session and user joined), columns only."""
+    row = session.execute(
+        select(*_ACTOR_COLUMNS)
+        .join(WebSession, WebSession.user_id == User.id)
+        .where(WebSession.id_sha256 == _sha256(session_id), WebSession.ended_at.is_(None), User.active.is_(True))
+    ).first()
+    return None if row is None else Actor(*row)
 
 
 def end_session(session: Session, session_id: str, *, reason: str = "logged out") -> None:
@@ -303,13 +368,19 @@ class TokenOwner:
 
 def actor_for_token(session: Session, token: str) -> TokenOwner | None:
     """The owner of a valid token (None when unknown or revoked, or its user inactive); reads only, so that an
-    API call takes no write lock unless its use is due to be noted."""
-    found = _valid_token(session, token)
-    if found is None:
+    API call takes no write lock unless its use is due to be noted.
+
+    Asked on every API request: one query (token and user joined), columns only."""
+    row = session.execute(
+        select(*_ACTOR_COLUMNS, ApiToken.last_used_at)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_sha256 == _sha256(token), ApiToken.revoked_at.is_(None), User.active.is_(True))
+    ).first()
+    if row is None:
         return None
-    record, user = found
-    due = record.last_used_at is None or _now() - record.last_used_at >= TOKEN_USE_RESOLUTION
-    return TokenOwner(_actor(user), due)
+    user_id, username, role, site_id, last_used_at = row
+    due = last_used_at is None or _now() - last_used_at >= TOKEN_USE_RESOLUTION
+    return TokenOwner(Actor(user_id, username, role, site_id), due)
 
 
 def note_token_use(session: Session, token: str) -> None:

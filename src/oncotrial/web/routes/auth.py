@@ -10,7 +10,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from oncotrial.errors import AccessError, DataError
-from oncotrial.store.services import create_token, end_session, list_tokens, log_in, revoke_token
+from oncotrial.store.services import (
+    check_password,
+    create_token,
+    end_session,
+    list_tokens,
+    open_session,
+    revoke_token,
+)
 from oncotrial.web.routes._common import StoreDep, plain, render
 from oncotrial.web.security import COOKIE, LOGIN_COOKIE, CurrentAuth, set_login_cookie, set_session_cookie
 
@@ -58,8 +65,10 @@ def login(
         error = "this log-in form is out of date or did not come from oncotrial; log in again on this page"
         return _login_form(request, {**context, "error": error}, status=400)
     try:
+        with store.read() as session:  # argon2 takes its time here, holding no lock
+            check = check_password(session, username, password, address=_address(request))
         with store.write() as session:
-            attempt = log_in(session, username, password, address=_address(request))
+            attempt = open_session(session, check)
         _actor, session_id = attempt.check()
     except AccessError as exc:
         return _login_form(request, {**context, "error": str(exc)}, status=401)
