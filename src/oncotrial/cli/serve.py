@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -27,6 +29,9 @@ def serve_command(
     session_hours: Annotated[
         float, typer.Option("--session-hours", min=0.1, help="A session ends after this long without a request.")
     ] = 8.0,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="Server processes (one per core serves the most users).")
+    ] = 1,
 ) -> None:
     """Run the web app on the trial database: log in at http://HOST:PORT/ (set passwords with `oncotrial user
     password`)."""
@@ -40,4 +45,30 @@ def serve_command(
             db_url=url, secret_key_file=key_file, https=https, session_idle_minutes=round(session_hours * 60)
         )
         load_secret_key(settings)  # made now, so that a key file that cannot be written is said before start
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    # several processes: each worker builds its app from the settings handed down in its environment (uvicorn
+    # starts workers by importing a factory; the key is in the key file made above, never in the environment)
+    os.environ[SETTINGS_ENV] = json.dumps(
+        {"db_url": url, "key_file": str(key_file), "https": https, "minutes": settings.session_idle_minutes}
+    )
+    target = f"{__name__}:app_for_worker"
+    uvicorn.run(target, factory=True, host=host, port=port, workers=workers, log_level="info")
+
+
+SETTINGS_ENV = "ONCOTRIAL_SERVE_SETTINGS"
+
+
+def app_for_worker() -> Any:
+    """The app of one worker process of ``oncotrial serve --workers N`` (uvicorn's factory)."""
+    from oncotrial.web import Settings, create_app
+
+    given = json.loads(os.environ[SETTINGS_ENV])
+    settings = Settings(
+        db_url=given["db_url"],
+        secret_key_file=Path(given["key_file"]),
+        https=given["https"],
+        session_idle_minutes=given["minutes"],
+    )
+    return create_app(settings)
