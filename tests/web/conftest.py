@@ -62,8 +62,13 @@ def web_store(trial_store: Store) -> Store:
 
 
 @pytest.fixture
-def app(web_store: Store) -> FastAPI:
-    return create_app(Settings(db_url=web_store.url, secret_key=SECRET))
+def app(web_store: Store) -> Iterator[FastAPI]:
+    """The app on the test's database; its own store (connection pool) closed after the test, as the app's
+    lifespan closes it when a server stops (a TestClient used without ``with`` runs no lifespan, and PostgreSQL
+    refuses connections past its ``max_connections`` if the pools of earlier tests stay open)."""
+    application = create_app(Settings(db_url=web_store.url, secret_key=SECRET))
+    yield application
+    application.state.store.dispose()
 
 
 @pytest.fixture
