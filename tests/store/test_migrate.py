@@ -1,7 +1,7 @@
 """``oncotrial.store.migrate`` and the migrations, on SQLite and PostgreSQL: an older database is upgraded in place
 with every row kept, refused until it is, revision 0002 makes the audit trail append-only in the database, and
-revision 0003 adds the web app's log-in tables, revision 0004 links doses to adverse events, and revision 0005
-adds data queries.
+revision 0003 adds the web app's log-in tables, revision 0004 links doses to adverse events, revision 0005
+adds data queries, and revision 0006 sign-offs.
 
 An old database is read as it is (``table_rows`` reflects its tables with plain SQL), never through today's models,
 which describe the newest revision."""
@@ -38,7 +38,7 @@ def store_at_0001(empty_store_url: str) -> Iterator[Store]:
 
 
 def test_a_0001_database_is_refused_naming_oncotrial_db_upgrade(store_at_0001: Store) -> None:
-    with pytest.raises(StoreError, match=r"older than this oncotrial's 0005.*`oncotrial db upgrade") as info:
+    with pytest.raises(StoreError, match=r"older than this oncotrial's 0006.*`oncotrial db upgrade") as info:
         open_store(store_at_0001.url)
     assert info.value.code == "STORE-E007"
 
@@ -46,7 +46,7 @@ def test_a_0001_database_is_refused_naming_oncotrial_db_upgrade(store_at_0001: S
 def test_upgrading_a_0001_database_keeps_every_row_and_the_chain_verifies(store_at_0001: Store) -> None:
     before = table_rows(store_at_0001)
     assert (len(before["patient"]), len(before["randomisation"])) == (3, 2)  # what the fixture wrote
-    assert upgrade_schema(store_at_0001) == ("0001", "0005")
+    assert upgrade_schema(store_at_0001) == ("0001", "0006")
     after = table_rows(store_at_0001)
     assert {name: after[name] for name in before} == before
     reopened = open_store(store_at_0001.url)  # now current: opens without complaint
@@ -138,9 +138,20 @@ def test_upgrading_to_0004_links_doses_to_adverse_events_and_keeps_every_row(sto
 def test_upgrading_to_0005_adds_an_empty_query_table_and_the_downgrade_removes_it(store_at_0001: Store) -> None:
     upgrade_schema(store_at_0001, "0004")
     before = table_rows(store_at_0001)
-    assert upgrade_schema(store_at_0001) == ("0004", "0005")
+    assert upgrade_schema(store_at_0001, "0005") == ("0004", "0005")
     after = table_rows(store_at_0001)
     assert after.pop("data_query") == []
     assert after == before
     command.downgrade(_config(store_at_0001), "0004")
+    assert table_rows(store_at_0001) == before
+
+
+def test_upgrading_to_0006_adds_an_empty_sign_off_table_and_the_downgrade_removes_it(store_at_0001: Store) -> None:
+    upgrade_schema(store_at_0001, "0005")
+    before = table_rows(store_at_0001)
+    assert upgrade_schema(store_at_0001) == ("0005", "0006")
+    after = table_rows(store_at_0001)
+    assert after.pop("sign_off") == []
+    assert after == before
+    command.downgrade(_config(store_at_0001), "0005")
     assert table_rows(store_at_0001) == before

@@ -5,7 +5,8 @@
 role           sites      may
 =============  =========  ==================================================================
 coordinator    own site   enter data (enrol, consent, screen, doses, assessments, AEs, ...)
-investigator   own site   what a coordinator may, and randomise and correct a randomisation
+investigator   own site   what a coordinator may, randomise and correct a randomisation, sign off eligibility
+                          and tumour assessments
 monitor        all        read, read the audit trail, raise and close data queries
 statistician   all        read (no identifying data), export, import a data set from elsewhere, raise and close
                           data queries
@@ -43,6 +44,7 @@ PERMISSIONS = MappingProxyType(
         "import": frozenset({"statistician"}),
         "read_allocation": frozenset({"statistician", "admin"}),
         "raise_query": frozenset({"monitor", "statistician"}),
+        "sign_off": frozenset({"investigator"}),
     }
 )
 

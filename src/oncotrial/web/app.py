@@ -35,6 +35,7 @@ from oncotrial.web.routes import (
     queries,
     report,
     safety,
+    signoffs,
     trials,
 )
 from oncotrial.web.routes._common import can
@@ -124,6 +125,7 @@ def create_app(settings: Settings) -> FastAPI:
         exports,
         queries,
         report,
+        signoffs,
     ):
         app.include_router(module.pages)
         app.include_router(module.api, prefix="/api")

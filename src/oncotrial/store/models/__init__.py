@@ -9,6 +9,7 @@ from oncotrial.store.models.patient import Consent, Patient, PatientIdentity, Sc
 from oncotrial.store.models.query import QUERY_STATUSES, DataQuery
 from oncotrial.store.models.randomisation import AllocationSecret, AllocationSlot, Crossover, Randomisation
 from oncotrial.store.models.safety import AdverseEvent, LabResult, Sample
+from oncotrial.store.models.signoff import SIGNABLE, SignOff
 from oncotrial.store.models.trial import ROLES, ProtocolVersion, Site, Trial, User
 from oncotrial.store.models.tumour import Assessment, Lesion, Measurement, RecordedResponse, TimepointResponse
 
@@ -16,6 +17,7 @@ __all__ = [
     "DISPOSITION_EVENTS",
     "QUERY_STATUSES",
     "ROLES",
+    "SIGNABLE",
     "Administration",
     "AdverseEvent",
     "AllocationSecret",
@@ -42,6 +44,7 @@ __all__ = [
     "Sample",
     "Screening",
     "ScreeningCriterion",
+    "SignOff",
     "Site",
     "TimepointResponse",
     "TreatmentStart",

@@ -105,6 +105,7 @@ from oncotrial.store.services.safety import (
     record_samples,
     update_adverse_event,
 )
+from oncotrial.store.services.signoffs import SignOffItem, sign_off, sign_offs
 from oncotrial.store.services.trials import add_protocol_version, add_site, add_user, bootstrap_admin, create_trial
 
 __all__ = [
@@ -124,6 +125,7 @@ __all__ = [
     "RecordedBatch",
     "ScreeningForm",
     "ScreeningView",
+    "SignOffItem",
     "StoredTimepoint",
     "Timeline",
     "TimelineEvent",
@@ -193,6 +195,8 @@ __all__ = [
     "screening_form",
     "set_password",
     "setup_allocation",
+    "sign_off",
+    "sign_offs",
     "timepoint_responses",
     "trial_dashboard",
     "tumour_assessments",

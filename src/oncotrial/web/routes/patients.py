@@ -17,12 +17,13 @@ from oncotrial.store.services import (
     randomise,
     record_screening,
     screening_form,
+    sign_offs,
 )
 from oncotrial.web.forms import FormErrors, parse_moment, read_screening_form
 from oncotrial.web.routes._common import StoreDep, can, plain, render
 from oncotrial.web.security import Auth, CurrentAuth
 
-__all__ = ["api", "pages"]
+__all__ = ["PATIENT", "api", "pages", "patient_context"]
 
 pages = APIRouter(tags=["pages: patients"])
 api = APIRouter(tags=["patients"])
@@ -42,9 +43,11 @@ def patients_page(
     return render(request, template, {"actor": auth.actor, "trial": trial, "patients": rows, "search": search or ""})
 
 
-def _patient_context(store: Store, auth: Auth, trial: str, subject_id: str) -> dict[str, Any]:
+def patient_context(store: Store, auth: Auth, trial: str, subject_id: str) -> dict[str, Any]:
+    """What the patient's page shows (its timeline, sign-offs, and the actions the user may take)."""
     with store.read() as session:
         timeline = patient_timeline(session, auth.actor, trial, subject_id)
+        signatures = sign_offs(session, auth.actor, trial, subject_id)
     return {
         "actor": auth.actor,
         "trial": trial,
@@ -52,6 +55,9 @@ def _patient_context(store: Store, auth: Auth, trial: str, subject_id: str) -> d
         "may_randomise": can(auth.actor, "randomise") and timeline.arm is None,
         "may_enter": can(auth.actor, "enter_data"),
         "may_raise_query": can(auth.actor, "raise_query"),
+        "sign_offs": signatures,
+        "may_sign": can(auth.actor, "sign_off"),
+        "sign_off_error": None,
         "today": dt.date.today().isoformat(),
         "error": None,
     }
@@ -59,7 +65,7 @@ def _patient_context(store: Store, auth: Auth, trial: str, subject_id: str) -> d
 
 @pages.get(PATIENT, response_class=HTMLResponse, summary="A patient's page: screening, arm and timeline")
 def patient_page(request: Request, auth: CurrentAuth, store: StoreDep, trial: str, subject_id: str) -> HTMLResponse:
-    return render(request, "patient.html", _patient_context(store, auth, trial, subject_id))
+    return render(request, "patient.html", patient_context(store, auth, trial, subject_id))
 
 
 def _screening_page(
@@ -110,7 +116,7 @@ async def randomise_page(request: Request, auth: CurrentAuth, store: StoreDep, t
         except DataError as exc:
             errors.add("randomised_on", str(exc))
     if errors:
-        context = _patient_context(store, auth, trial, subject_id)
+        context = patient_context(store, auth, trial, subject_id)
         return render(request, "patient.html", {**context, "error": errors.first(), "today": typed}, status=400)
     return RedirectResponse(f"/trials/{trial}/patients/{subject_id}#arm", status_code=303)
 
