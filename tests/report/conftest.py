@@ -30,6 +30,7 @@ import pandas as pd
 import pytest
 
 from oncotrial.io import write_table
+from oncotrial.protocol.models import Protocol
 from oncotrial.report import ReportData
 
 # SUBJ, ARM, AGE, SEX, ECOG, PATTERN, DEATH (day after randomisation, blank: alive), LASTALIVE (day), XOVER (1:
@@ -227,6 +228,18 @@ def build_screening(patients: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(eligible + not_eligible)
 
 
+def confirmed(protocol: Protocol, days: int = 28) -> Protocol:
+    """``protocol`` whose primary response endpoint asks for confirmation after ``days`` (RECIST 1.1: at least 4
+    weeks): the test trial's response counts are of the confirmed best response (CBOR), counted by hand."""
+    endpoints = [
+        e.model_copy(update={"response": e.response.model_copy(update={"confirmation_days": days})})
+        if e.level == "primary" and e.response is not None
+        else e
+        for e in protocol.endpoints
+    ]
+    return protocol.model_copy(update={"endpoints": endpoints})
+
+
 def build_trial() -> ReportData:
     """The whole trial as a ReportData (ADRS and ADTTE derived by the core from RS and ADSL)."""
     from oncotrial.endpoints import derive_adtte
@@ -241,7 +254,7 @@ def build_trial() -> ReportData:
         adtte = derive_adtte(adsl, adrs)
     return ReportData(
         adsl=adsl, adrs=adrs, adtte=adtte, adae=build_ae(patients), adpc=build_pc(patients), tr=build_tr(patients),
-        ex=build_ex(patients), screening=build_screening(patients), protocol=load_builtin_protocol(STUDY),
+        ex=build_ex(patients), screening=build_screening(patients), protocol=confirmed(load_builtin_protocol(STUDY)),
         title="NCT01416831: SBRT + IL-2 versus IL-2 (test trial)",
     )  # fmt: skip
 

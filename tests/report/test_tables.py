@@ -159,3 +159,35 @@ def test_people_screened_without_an_arm_are_not_counted_as_patients(trial: Repor
     orr = response.frame[response.frame["Response"] == "ORR (CR + PR)"].set_index("Arm")
     assert orr.loc[list(ARM_NAMES.values()), "N"].tolist() == [22, 22]
     assert orr.loc[list(ARM_NAMES.values()), "n"].tolist() == [RESPONDERS[arm] for arm in ARM_NAMES]
+
+
+def _three_patients(protocol: object) -> ReportData:
+    """Three patients of arm A: P1 PR unconfirmed (BOR PR, CBOR SD), P2 CR confirmed (CR both), P3 PD (both)."""
+    adsl = pd.DataFrame({"USUBJID": ["P1", "P2", "P3"], "ARM": ["A", "A", "A"]})
+    rows = [("P1", "BOR", "PR"), ("P1", "CBOR", "SD"), ("P2", "BOR", "CR"), ("P2", "CBOR", "CR")]
+    rows += [("P3", "BOR", "PD"), ("P3", "CBOR", "PD")]
+    adrs = pd.DataFrame(rows, columns=["USUBJID", "PARAMCD", "AVALC"])
+    return ReportData(adsl=adsl, adrs=adrs, protocol=protocol)  # type: ignore[arg-type]
+
+
+def test_a_randomised_trial_counts_the_unconfirmed_best_response_a_single_arm_trial_the_confirmed() -> None:
+    """RECIST 1.1 section 4.6: confirmation is not required in randomised trials. NCT01416831 is randomised and
+    states no confirmation: ORR 2/3 (P1's PR counts); CALGB-500001 is a single-arm Simon trial: ORR 1/3; a copy
+    of NCT01416831 asking for confirmation after 28 days: 1/3; no protocol: confirmed, 1/3."""
+    from oncotrial.protocol import load_builtin_protocol
+    from oncotrial.report.tables import confirmation_required
+    from tests.report.conftest import confirmed
+
+    randomised = load_builtin_protocol("NCT01416831")
+    cases = {
+        "NCT01416831": (randomised, False, 2),
+        "CALGB-500001": (load_builtin_protocol("CALGB-500001"), True, 1),
+        "NCT01416831 with confirmation": (confirmed(randomised), True, 1),
+        "no protocol": (None, True, 1),
+    }
+    for name, (protocol, required, responders) in cases.items():
+        assert confirmation_required(protocol) is required, name
+        table = _table(_three_patients(protocol), "response")
+        orr = table.frame[table.frame["Response"] == "ORR (CR + PR)"].iloc[0]
+        assert (orr["n"], orr["N"]) == (responders, 3), name
+        assert ("RECIST 1.1 section 4.6" in table.method) is (not required), name

@@ -74,9 +74,9 @@ def _milestone(kind: str, groups: Mapping[str, str], counts: Sequence[int]) -> d
 def _evaluable(data: ReportData, arm: str | None, arms: Sequence[str]) -> list[int] | None:
     from oncotrial.report.tables import response_parameter, subject_responses
 
-    if data.adrs is None or response_parameter(data.adrs) is None:
+    if data.adrs is None or response_parameter(data.adrs, data.protocol) is None:
         return None
-    table, _ = subject_responses(data, response_parameter(data.adrs) or "")
+    table, _ = subject_responses(data, response_parameter(data.adrs, data.protocol) or "")
     evaluable = ~table["AVALC"].astype(str).str.upper().isin(["NE", "MISSING"])
     if arm is None:
         return [int(evaluable.sum())]
@@ -163,7 +163,7 @@ def _response_outcomes(data: ReportData, arm: str | None, arms: Sequence[str]) -
     from oncotrial.endpoints import derive_response_rates, derive_response_summary
     from oncotrial.report.tables import RESPONSE_CATEGORIES, response_parameter, subject_responses
 
-    param = response_parameter(data.adrs) if data.adrs is not None else None
+    param = response_parameter(data.adrs, data.protocol) if data.adrs is not None else None
     if param is None:
         return []
     table, _ = subject_responses(data, param)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from oncotrial._frames import check_columns
 from oncotrial.errors import DataError
+from oncotrial.protocol.models import Protocol, RandomisedDesign
 from oncotrial.report.data import ARM_COLUMNS, Note, ReportData
 
 if TYPE_CHECKING:
@@ -159,9 +160,24 @@ RESPONSE_CATEGORIES: dict[str, tuple[str, ...]] = {
 _RESPONSE_COLUMNS = ["Arm", "Response", "n", "N", "Estimate", "Lower", "Upper", "p"]
 
 
-def response_parameter(adrs: pd.DataFrame) -> str | None:
+def confirmation_required(protocol: Protocol | None) -> bool:
+    """Whether the best response is counted confirmed: as the protocol's primary response endpoint says
+    (``confirmation_days``); else not in a randomised trial, where RECIST 1.1 (section 4.6) does not require
+    confirmation, and yes otherwise (a single-arm trial with response as its endpoint; or no protocol known)."""
+    if protocol is None:
+        return True
+    for endpoint in protocol.endpoints:
+        if endpoint.level == "primary" and endpoint.response is not None and endpoint.response.confirmation_days:
+            return True
+    return not isinstance(protocol.design, RandomisedDesign)
+
+
+def response_parameter(adrs: pd.DataFrame, protocol: Protocol | None = None) -> str | None:
+    """The ADRS parameter the response counts read: CBOR (confirmed) or BOR, as :func:`confirmation_required`
+    decides, falling back to the one ADRS has."""
     codes = set(adrs["PARAMCD"].astype(str)) if "PARAMCD" in adrs.columns else set()
-    return next((p for p in ("CBOR", "BOR") if p in codes), None)
+    order = ("CBOR", "BOR") if confirmation_required(protocol) else ("BOR", "CBOR")
+    return next((p for p in order if p in codes), None)
 
 
 def _rate_rows(arm: str, rates: ResponseRates) -> list[dict[str, Any]]:
@@ -235,7 +251,7 @@ def build_response_table(data: ReportData) -> ReportTable | Note:
 
     if data.adrs is None or data.adrs.empty:
         return Note("No response data (ADRS): no response table.")
-    param = response_parameter(data.adrs)
+    param = response_parameter(data.adrs, data.protocol)
     if param is None:
         return Note("ADRS has no best overall response (PARAMCD CBOR or BOR): no response table.")
     table, arm = subject_responses(data, param)
@@ -255,7 +271,13 @@ def build_response_table(data: ReportData) -> ReportTable | Note:
     rows += design_rows
     notes += design_notes
     frame = pd.DataFrame(rows, columns=_RESPONSE_COLUMNS)
-    confirmed = "confirmed (CBOR)" if param == "CBOR" else "confirmation not required (BOR)"
+    confirmed = (
+        "confirmed (CBOR)"
+        if param == "CBOR"
+        else "unconfirmed (BOR; RECIST 1.1 section 4.6: confirmation is not required in a randomised trial)"
+        if not confirmation_required(data.protocol)
+        else "unconfirmed (BOR: ADRS has no confirmed best response)"
+    )
     method = (
         f"Best overall response per RECIST 1.1, {confirmed}, from ADRS; every ADSL subject in the denominator (no "
         "response record: NE). Exact (Clopper–Pearson) 95 % CI; ORR = CR + PR; DCR = CR + PR + SD + non-CR/non-PD. "
