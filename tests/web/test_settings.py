@@ -46,3 +46,13 @@ def test_a_session_idle_too_long_has_ended(web_store: Store, monkeypatch: pytest
         browser.cookies.clear()
         browser.cookies.set("oncotrial_session", old, domain="testserver.local")
         assert browser.get("/").status_code == 303
+
+
+def test_the_app_loads_without_the_report_libraries() -> None:
+    """matplotlib (about 1 s to import) is loaded by the report pages when one is asked for, not with the app."""
+    import subprocess
+    import sys
+
+    code = "import sys, oncotrial.web.app; print('matplotlib' in sys.modules, 'weasyprint' in sys.modules)"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert found.split() == ["False", "False"]

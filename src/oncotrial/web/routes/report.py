@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from oncotrial.report import Note
-from oncotrial.report.document import Report, build_report, render_html, write_pdf
-from oncotrial.report.sources import report_data_from_store
 from oncotrial.web.routes._common import StoreDep, plain, render
 from oncotrial.web.security import Auth, CurrentAuth
+
+if TYPE_CHECKING:
+    from oncotrial.report.document import Report
 
 __all__ = ["api", "pages"]
 
@@ -27,6 +28,10 @@ REPORT = "/trials/{trial}/report"
 
 
 def _report(store: StoreDep, auth: Auth, trial: str) -> Report:
+    # imported here, not with the app: the report brings matplotlib (about 1 s), which no other page needs
+    from oncotrial.report.document import build_report
+    from oncotrial.report.sources import report_data_from_store
+
     with store.read() as session:
         data = report_data_from_store(session, auth.actor, trial)
     return build_report(data)
@@ -46,12 +51,16 @@ def report_page(request: Request, auth: CurrentAuth, store: StoreDep, trial: str
 
 @pages.get(REPORT + "/report.html", response_class=HTMLResponse, summary="The report as one HTML document")
 def report_html(auth: CurrentAuth, store: StoreDep, trial: str) -> HTMLResponse:
+    from oncotrial.report.document import render_html
+
     html = render_html(_report(store, auth, trial))
     return HTMLResponse(html, headers={"Content-Disposition": f'inline; filename="{trial}-report.html"'})
 
 
 @pages.get(REPORT + "/report.pdf", summary="The report as PDF")
 def report_pdf(auth: CurrentAuth, store: StoreDep, trial: str) -> Response:
+    from oncotrial.report.document import render_html, write_pdf
+
     html = render_html(_report(store, auth, trial))
     with tempfile.TemporaryDirectory(prefix="oncotrial-report-") as folder:
         path = Path(folder) / "report.pdf"
