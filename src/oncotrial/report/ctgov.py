@@ -31,7 +31,7 @@ import pandas as pd
 
 from oncotrial.errors import DataError
 from oncotrial.report.data import ReportData, analysis_population
-from oncotrial.report.tables import choose_arm_column
+from oncotrial.report.tables import choose_arm_column, response_parameter, subject_responses
 
 __all__ = ["derive_ctgov_results"]
 
@@ -71,12 +71,19 @@ def _milestone(kind: str, groups: Mapping[str, str], counts: Sequence[int]) -> d
     return {"type": kind, "achievements": [{"groupId": g, "numSubjects": str(c)} for g, c in zip(groups.values(), counts, strict=True)]}  # fmt: skip
 
 
-def _evaluable(data: ReportData, arm: str | None, arms: Sequence[str]) -> list[int] | None:
-    from oncotrial.report.tables import response_parameter, subject_responses
+def _responses(data: ReportData) -> tuple[str, pd.DataFrame] | None:
+    """The parameter the report's response table counts (CBOR or BOR:
+    :func:`~oncotrial.report.tables.response_parameter`) and each ADSL subject's record of it; ``None`` without
+    ADRS or either parameter."""
+    param = response_parameter(data.adrs, data.protocol) if data.adrs is not None else None
+    return None if param is None else (param, subject_responses(data, param)[0])
 
-    if data.adrs is None or response_parameter(data.adrs, data.protocol) is None:
+
+def _evaluable(data: ReportData, arm: str | None, arms: Sequence[str]) -> list[int] | None:
+    responses = _responses(data)
+    if responses is None:
         return None
-    table, _ = subject_responses(data, response_parameter(data.adrs, data.protocol) or "")
+    _, table = responses
     evaluable = ~table["AVALC"].astype(str).str.upper().isin(["NE", "MISSING"])
     if arm is None:
         return [int(evaluable.sum())]
@@ -161,12 +168,12 @@ def _outcome_groups(groups: Mapping[str, str], counts: Sequence[int]) -> dict[st
 
 def _response_outcomes(data: ReportData, arm: str | None, arms: Sequence[str]) -> list[dict[str, Any]]:
     from oncotrial.endpoints import derive_response_rates, derive_response_summary
-    from oncotrial.report.tables import RESPONSE_CATEGORIES, response_parameter, subject_responses
+    from oncotrial.report.tables import RESPONSE_CATEGORIES
 
-    param = response_parameter(data.adrs, data.protocol) if data.adrs is not None else None
-    if param is None:
+    responses = _responses(data)
+    if responses is None:
         return []
-    table, _ = subject_responses(data, param)
+    param, table = responses
     summary = derive_response_summary(table, response_col="AVALC", group_col=arm)
     names = list(summary.arms)
     groups = _ids("OG", arms if arm is not None else names)

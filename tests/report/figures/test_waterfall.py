@@ -85,3 +85,21 @@ def test_tr_with_only_non_target_lesions_gives_a_note(trial: ReportData):
     assert draw(ReportData(adsl=trial.adsl, tr=states)) == Note(
         "No patient has a complete sum of target diameters after baseline (TR): no waterfall plot."
     )
+
+
+def test_bars_take_the_confirmed_response_when_the_response_table_counts_it(trial: ReportData):
+    """P08's PR (conftest ADRS BOR) is not confirmed: with a CBOR of SD added for every patient, the single-arm
+    CALGB-500001 counts CBOR (RECIST 1.1 section 4.6), so P08's bar is SD like the table's count; the randomised
+    NCT01416831 counts BOR, so it stays PR. Order as in the first test: P07 P06 P02 P09 P03 P08 P04 P01."""
+    import dataclasses
+
+    from oncotrial.protocol import load_builtin_protocol
+
+    assert trial.adrs is not None
+    bor = trial.adrs[trial.adrs["PARAMCD"] == "BOR"]
+    cbor = bor.assign(PARAMCD="CBOR", AVALC=bor["AVALC"].where(bor["USUBJID"] != "P08", "SD"))
+    adrs = pd.concat([trial.adrs, cbor], ignore_index=True)
+    for protocol, p08 in (("CALGB-500001", SD), ("NCT01416831", PR)):
+        data = dataclasses.replace(trial, adrs=adrs, protocol=load_builtin_protocol(protocol))
+        colours = [to_hex(b.get_facecolor()) for b in _figure(data).axes[0].patches]
+        assert colours == [PD, SD, SD, SD, SD, p08, PR, CR], protocol

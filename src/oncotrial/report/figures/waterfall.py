@@ -15,6 +15,7 @@ from oncotrial.recist import derive_best_tumour_change, derive_tumour_sizes
 from oncotrial.report.data import Note, ReportData
 from oncotrial.report.figures._common import require_columns, response_labels
 from oncotrial.report.style import RESPONSE_COLOURS, RESPONSE_ORDER, new_figure, tidy_axes
+from oncotrial.report.tables import response_parameter
 
 __all__ = ["PD_LINE", "PR_LINE", "draw", "plot_waterfall"]
 
@@ -67,11 +68,14 @@ def plot_waterfall(best: pd.DataFrame, *, ylabel: str = YLABEL, title: str = "")
 
 
 def draw(data: ReportData) -> Figure | Note:
-    """The waterfall of the trial's TR target lesions, coloured by ADRS ``BOR``."""
+    """The waterfall of the trial's TR target lesions, coloured by the best overall response the response table
+    counts (ADRS ``CBOR`` or ``BOR``: :func:`~oncotrial.report.tables.response_parameter`), so a bar's colour and
+    the table's count of its patient agree."""
     if data.tr is None or data.tr.empty:
         return Note("No target-lesion measurements (TR): no waterfall plot.")
     best = derive_best_tumour_change(derive_tumour_sizes(data.tr))
     if best.empty:
         return Note("No patient has a complete sum of target diameters after baseline (TR): no waterfall plot.")
-    best["BOR"] = best["USUBJID"].map(response_labels(data.adrs, "BOR")).fillna("MISSING")
+    param = response_parameter(data.adrs, data.protocol) if data.adrs is not None else None
+    best["BOR"] = best["USUBJID"].map(response_labels(data.adrs, param or "BOR")).fillna("MISSING")
     return plot_waterfall(best, title="Best change in tumour size")
