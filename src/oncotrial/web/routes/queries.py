@@ -19,7 +19,7 @@ from oncotrial.store.services import (
     raise_query,
     reopen_query,
 )
-from oncotrial.web.forms import FormErrors
+from oncotrial.web.forms import FormErrors, typed_text
 from oncotrial.web.routes._common import StoreDep, can, plain, render
 from oncotrial.web.routes.patients import PATIENT
 from oncotrial.web.security import Auth, CurrentAuth
@@ -98,7 +98,7 @@ async def raise_query_form(
 ) -> Response:
     _check_raise(store, auth, trial, subject_id)
     form = await request.form()
-    typed = {name: str(form.get(name) or "").strip() for name in FIELDS}
+    typed = typed_text(form, FIELDS)
     errors = FormErrors(typed=typed)
     fields: dict[str, Any] = {name: value for name, value in typed.items() if value}
     if "record_id" in fields:
@@ -111,8 +111,7 @@ async def raise_query_form(
             with store.write() as session:
                 raise_query(session, auth.actor, trial, subject_id, **{"text": "", **fields})
         except (DataError, NotFoundError) as exc:  # the patient is known (checked above): a record is not
-            field = str(exc.fields.get("field") or "")
-            errors.add(field if field in FIELDS else "", str(exc))
+            errors.refused(exc, FIELDS)
     if errors:
         return _raise_form(request, auth, trial, subject_id, errors, code=400)
     return RedirectResponse(f"/trials/{trial}/queries?subject_id={subject_id}", status_code=303)
