@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from oncotrial.errors import DataError, NotFoundError
+from oncotrial.errors import ConflictError, DataError, NotFoundError
 from oncotrial.store.services import (
     answer_query,
     check_raise_for,
@@ -131,10 +131,11 @@ async def _act(request: Request, auth: Auth, store: StoreDep, trial: str, query_
                 close_query(session, auth.actor, trial, query_id, expected_version=expected)
             else:
                 reopen_query(session, auth.actor, trial, query_id, reason=text, expected_version=expected)
-    except DataError as exc:
+    except (DataError, ConflictError) as exc:  # a conflict too: the text typed is shown again, not lost
         errors = FormErrors(typed={f"text-{query_id}": text})
         errors.add(f"text-{query_id}", str(exc))
-        return _list_page(request, auth, store, trial, None, None, errors, code=400)
+        code = 409 if isinstance(exc, ConflictError) else 400
+        return _list_page(request, auth, store, trial, None, None, errors, code=code)
     return RedirectResponse(f"/trials/{trial}/queries#query-{query_id}", status_code=303)
 
 
