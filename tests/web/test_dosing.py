@@ -67,6 +67,18 @@ def test_a_start_on_a_tuesday_is_shown_at_its_field_with_what_was_typed(web_stor
     assert 'value="70.5"' in answer.text
 
 
+def test_a_weight_that_is_not_a_number_is_shown_at_its_field(web_store: Store, logged_in: LoggedIn) -> None:
+    """The message is the entry forms' own (``_entry.parse_number``): "<typed> is not a number: give digits"."""
+    subject_id = enrol_eligible(web_store, "inv1", randomise=True)
+    browser, csrf = logged_in("coord1")
+    data = {"csrf_token": csrf, "start": "2026-11-23T08:00", "weight_kg": "seventy"}
+    answer = browser.post(f"/trials/{TRIAL}/patients/{subject_id}/calendar/start", data=data)
+    assert answer.status_code == 400
+    assert 'id="f-weight_kg-error"' in answer.text
+    assert "seventy is not a number: give digits" in answer.text
+    assert _count(web_store, Administration) == 0
+
+
 def test_a_dose_given_as_planned_and_a_held_dose_show_on_the_calendar_and_the_timeline(
     web_store: Store, logged_in: LoggedIn
 ) -> None:

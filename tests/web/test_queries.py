@@ -109,3 +109,22 @@ def test_query_text_is_stored_as_typed_and_shown_escaped(logged_in: LoggedIn, we
     page = monitor.get(f"/trials/{TRIAL}/queries").text
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_an_answer_to_a_query_changed_since_keeps_what_was_typed(logged_in: LoggedIn, web_store: Store) -> None:
+    """The query was raised at version 1 and closed (version 2) before the site's answer, sent from version 1,
+    arrived: the answer typed is shown again on the list with the store's conflict message, status 409."""
+    subject_id = enrol_eligible(web_store, "inv1")
+    monitor, monitor_csrf = logged_in("monitor")
+    _raise(monitor, monitor_csrf, subject_id)
+    query_id = monitor.get(f"/api/trials/{TRIAL}/queries").json()[0]["id"]
+    closed = monitor.post(
+        f"/trials/{TRIAL}/queries/{query_id}/close", data={"csrf_token": monitor_csrf, "version": "1"}
+    )
+    assert closed.status_code == 303
+    site, site_csrf = logged_in("inv1")
+    data = {"csrf_token": site_csrf, "text": "Grade 2 per the chart", "version": "1"}
+    answer = site.post(f"/trials/{TRIAL}/queries/{query_id}/answer", data=data)
+    assert answer.status_code == 409
+    assert f'id="f-text-{query_id}-error" role="alert">query {query_id} was changed by someone else' in answer.text
+    assert "Grade 2 per the chart" in answer.text

@@ -12,12 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
-__all__ = ["FormErrors", "parse_moment", "read_screening_form"]
+from oncotrial.errors import TrialError
+
+__all__ = ["FormErrors", "parse_moment", "read_screening_form", "typed_text"]
+
+
+def typed_text(form: Mapping[str, Any], names: Collection[str]) -> dict[str, str]:
+    """What was typed into each of the inputs ``names``, stripped (an input left out reads as empty)."""
+    return {name: str(form.get(name) or "").strip() for name in names}
+
 
 NOT_RECORD = frozenset({"csrf_token", "screened_at"})
 # the inputs of a list entry that the form fills in beforehand (a lab's analyte and unit): an entry with nothing
@@ -34,6 +43,13 @@ class FormErrors:
 
     def add(self, name: str, message: str) -> None:
         self.by_field.setdefault(name, message)
+
+    def refused(self, exc: TrialError, inputs: Collection[str]) -> FormErrors:
+        """Add the store's refusal at the input its field names, or above the form when that field is not one of
+        the form's ``inputs``; returns these errors."""
+        name = str(exc.fields.get("field") or "")
+        self.add(name if name in inputs else "", str(exc))
+        return self
 
     def first(self) -> str | None:
         return next(iter(self.by_field.values()), None)

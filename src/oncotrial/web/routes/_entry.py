@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from oncotrial.errors import DataError
 from oncotrial.store.audit import Actor
-from oncotrial.web.forms import FormErrors
+from oncotrial.web.forms import FormErrors, typed_text
 from oncotrial.web.routes._common import render
 
 __all__ = ["EntryForm", "Input", "parse_number", "render_entry", "typed_in"]
@@ -43,15 +43,12 @@ class EntryForm:
     def refused(self, exc: DataError, typed: dict[str, str], errors: FormErrors | None = None) -> FormErrors:
         """``errors`` (new ones keeping ``typed``) with the store's refusal at its input, or above the form when
         the field it names is not one of the inputs."""
-        errors = errors if errors is not None else FormErrors(typed=typed)
-        field = str(exc.fields.get("field") or "")
-        errors.add(field if field in self.names else "", str(exc))
-        return errors
+        return (errors if errors is not None else FormErrors(typed=typed)).refused(exc, self.names)
 
 
 def typed_in(form: FormData, entry: EntryForm) -> dict[str, str]:
     """What was typed into each input of ``entry``, stripped (an input left out reads as empty)."""
-    return {name: str(form.get(name) or "").strip() for name in entry.names}
+    return typed_text(form, entry.names)
 
 
 def parse_number(text: str, *, field: str, errors: FormErrors) -> float | None:

@@ -22,8 +22,9 @@ from oncotrial.store.services import (
     record_cycle_start,
     record_treatment_start,
 )
-from oncotrial.web.forms import FormErrors, parse_moment
+from oncotrial.web.forms import FormErrors, parse_moment, typed_text
 from oncotrial.web.routes._common import StoreDep, can, plain, render, require_fields
+from oncotrial.web.routes._entry import parse_number
 from oncotrial.web.routes.patients import PATIENT
 from oncotrial.web.security import Auth, CurrentAuth
 
@@ -73,22 +74,11 @@ def calendar_page(request: Request, auth: CurrentAuth, store: StoreDep, trial: s
 
 async def _typed(request: Request, names: tuple[str, ...]) -> dict[str, str]:
     form = await request.form()
-    return {name: str(form.get(name) or "").strip() for name in (*names, "status", "allow_above_planned")}
+    return typed_text(form, (*names, "status", "allow_above_planned"))
 
 
 def _refused(exc: DataError | ScheduleError, typed: dict[str, str], fields: tuple[str, ...]) -> FormErrors:
-    errors = FormErrors(typed=typed)
-    field = str(exc.fields.get("field") or "")
-    errors.add(field if field in fields else "", str(exc))
-    return errors
-
-
-def _number(text: str, *, field: str, errors: FormErrors) -> float | None:
-    try:
-        return float(text) if text else None
-    except ValueError:
-        errors.add(field, f"{text} is not a number")
-        return None
+    return FormErrors(typed=typed).refused(exc, fields)
 
 
 @pages.post(CALENDAR + "/start", summary="Record the treatment start (cycle 1 day 1) of the patient")
@@ -100,8 +90,8 @@ async def record_start_page(
     typed = await _typed(request, START_FIELDS)
     errors = FormErrors(typed=typed)
     start = parse_moment(typed["start"], field="start", errors=errors)
-    weight = _number(typed["weight_kg"], field="weight_kg", errors=errors)
-    height = _number(typed["height_cm"], field="height_cm", errors=errors)
+    weight = parse_number(typed["weight_kg"], field="weight_kg", errors=errors)
+    height = parse_number(typed["height_cm"], field="height_cm", errors=errors)
     if weight is None and "weight_kg" not in errors.by_field:
         errors.add("weight_kg", "give the weight in kg: the doses per kg are computed from it")
     if not errors and start is not None and weight is not None:
@@ -157,8 +147,8 @@ async def delay_cycle_page(
     typed = await _typed(request, CYCLE_FIELDS)
     errors = FormErrors(typed=typed)
     day = parse_moment(typed["start"], field="start", errors=errors, date_only=True)
-    cycle = _number(typed["cycle"], field="cycle", errors=errors)
-    event = _number(typed["adverse_event_id"], field="adverse_event_id", errors=errors)
+    cycle = parse_number(typed["cycle"], field="cycle", errors=errors)
+    event = parse_number(typed["adverse_event_id"], field="adverse_event_id", errors=errors)
     if not errors and day is not None and cycle is not None:
         try:
             with store.write() as session:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from oncotrial.errors import DataError, NotFoundError
+from oncotrial.errors import ConflictError, DataError, NotFoundError
 from oncotrial.store.services import (
     answer_query,
     check_raise_for,
@@ -19,7 +19,7 @@ from oncotrial.store.services import (
     raise_query,
     reopen_query,
 )
-from oncotrial.web.forms import FormErrors
+from oncotrial.web.forms import FormErrors, typed_text
 from oncotrial.web.routes._common import StoreDep, can, plain, render
 from oncotrial.web.routes.patients import PATIENT
 from oncotrial.web.security import Auth, CurrentAuth
@@ -98,7 +98,7 @@ async def raise_query_form(
 ) -> Response:
     _check_raise(store, auth, trial, subject_id)
     form = await request.form()
-    typed = {name: str(form.get(name) or "").strip() for name in FIELDS}
+    typed = typed_text(form, FIELDS)
     errors = FormErrors(typed=typed)
     fields: dict[str, Any] = {name: value for name, value in typed.items() if value}
     if "record_id" in fields:
@@ -111,8 +111,7 @@ async def raise_query_form(
             with store.write() as session:
                 raise_query(session, auth.actor, trial, subject_id, **{"text": "", **fields})
         except (DataError, NotFoundError) as exc:  # the patient is known (checked above): a record is not
-            field = str(exc.fields.get("field") or "")
-            errors.add(field if field in FIELDS else "", str(exc))
+            errors.refused(exc, FIELDS)
     if errors:
         return _raise_form(request, auth, trial, subject_id, errors, code=400)
     return RedirectResponse(f"/trials/{trial}/queries?subject_id={subject_id}", status_code=303)
@@ -132,10 +131,11 @@ async def _act(request: Request, auth: Auth, store: StoreDep, trial: str, query_
                 close_query(session, auth.actor, trial, query_id, expected_version=expected)
             else:
                 reopen_query(session, auth.actor, trial, query_id, reason=text, expected_version=expected)
-    except DataError as exc:
+    except (DataError, ConflictError) as exc:  # a conflict too: the text typed is shown again, not lost
         errors = FormErrors(typed={f"text-{query_id}": text})
         errors.add(f"text-{query_id}", str(exc))
-        return _list_page(request, auth, store, trial, None, None, errors, code=400)
+        code = 409 if isinstance(exc, ConflictError) else 400
+        return _list_page(request, auth, store, trial, None, None, errors, code=code)
     return RedirectResponse(f"/trials/{trial}/queries#query-{query_id}", status_code=303)
 
 

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from oncotrial.errors import DataError
 from oncotrial.store.services import check_entry_for, record_adverse_event
-from oncotrial.web.forms import FormErrors
+from oncotrial.web.forms import FormErrors, typed_text
 from oncotrial.web.routes._common import StoreDep, render
 from oncotrial.web.routes.patients import PATIENT
 from oncotrial.web.security import CurrentAuth
@@ -50,16 +50,13 @@ async def record_adverse_event_page(
     with store.read() as session:
         check_entry_for(session, auth.actor, trial, subject_id)
     form = await request.form()
-    typed = {name: str(form.get(name) or "").strip() for name in FIELDS}
+    typed = typed_text(form, FIELDS)
     fields = {name: value for name, value in typed.items() if value}
     try:
         with store.write() as session:
             record_adverse_event(session, auth.actor, trial, subject_id, **fields)
     except DataError as exc:
-        errors = FormErrors(typed=typed)
-        field = str(exc.fields.get("field") or "")
-        errors.add(field if field in FIELDS else "", str(exc))
-        return _form(request, auth, trial, subject_id, errors, status=400)
+        return _form(request, auth, trial, subject_id, FormErrors(typed=typed).refused(exc, FIELDS), status=400)
     return RedirectResponse(f"/trials/{trial}/patients/{subject_id}#timeline", status_code=303)
 
 
